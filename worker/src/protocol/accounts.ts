@@ -1,0 +1,49 @@
+import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './limits.ts';
+import { ProtocolError } from './errors.ts';
+import { expectObject, expectString } from './validation.ts';
+
+/** `POST /api/accounts` and `POST /api/login` both take credentials. */
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+export interface CreateAccountResponse {
+  accountId: string;
+  token: string;
+}
+
+export interface LoginResponse {
+  token: string;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+// Deliberately permissive (RFC 5322 allows far more than any regex should judge): one @, no spaces, a dotted domain.
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+
+export function normalizeEmail(raw: string): string {
+  const email = raw.trim().toLowerCase();
+  if (email.length > MAX_EMAIL_LENGTH) throw new ProtocolError('INVALID_INPUT', `email must be at most ${MAX_EMAIL_LENGTH} characters`);
+  if (!EMAIL_PATTERN.test(email)) throw new ProtocolError('INVALID_INPUT', 'email is not a valid address');
+  return email;
+}
+
+/** Validates a new account's credentials, including the password policy. */
+export function parseNewCredentials(body: unknown): Credentials {
+  const obj = expectObject(body);
+  const email = normalizeEmail(expectString(obj, 'email', { maxLength: MAX_EMAIL_LENGTH * 2 }));
+  const password = expectString(obj, 'password', { minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH });
+  return { email, password };
+}
+
+/**
+ * Validates login credentials. The password policy is not re-applied (a login never reveals it),
+ * but the length cap is: PBKDF2's cost grows with the input.
+ */
+export function parseLoginCredentials(body: unknown): Credentials {
+  const obj = expectObject(body);
+  const email = normalizeEmail(expectString(obj, 'email', { maxLength: MAX_EMAIL_LENGTH * 2 }));
+  const password = expectString(obj, 'password', { minLength: 1, maxLength: MAX_PASSWORD_LENGTH });
+  return { email, password };
+}

@@ -1,0 +1,26 @@
+/** Limits of the API, each with its reason. Documented in docs/api.md. */
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** Largest JSON body of any non-sync route: credentials and workspace names are small. */
+export const MAX_SMALL_BODY_BYTES = 16 * KiB;
+/** Largest sync request body or WebSocket message: bounds the memory one request can pin. */
+export const MAX_SYNC_MESSAGE_BYTES = 1 * MiB;
+/** Largest single encrypted change (its base64url text). Also keeps a row far below SQLite's 2 MB cap. */
+export const MAX_CHANGE_BYTES = 256 * KiB;
+/** Most changes in one push: with MAX_CHANGE_BYTES this keeps a transaction short. */
+export const MAX_CHANGES_PER_PUSH = 500;
+/** Default and largest page of a pull, in changes; a page is also cut before it exceeds MAX_SYNC_MESSAGE_BYTES. */
+export const DEFAULT_PULL_LIMIT = 100;
+export const MAX_PULL_LIMIT = 1000;
+
+export const MIN_PASSWORD_LENGTH = 12;
+/** PBKDF2 cost grows with the password length; a cap stops a login from being a CPU bomb. */
+export const MAX_PASSWORD_LENGTH = 1024;
+/** RFC 5321 limits a path to 254 characters. */
+export const MAX_EMAIL_LENGTH = 254;
+/** Workspace names are opaque (clients encrypt them). */
+export const MAX_WORKSPACE_NAME_BYTES = 1 * KiB;
+/** Change ids are the client's; long enough for a UUID or a hash, short enough to index. */
+export const MAX_CHANGE_ID_LENGTH = 128;

@@ -1,0 +1,74 @@
+import { ProtocolError } from './errors.ts';
+
+/** Boundary checks shared by every payload parser: each failure names the field and the reason. */
+
+export type JsonObject = Record<string, unknown>;
+
+export function expectObject(value: unknown, what = 'body'): JsonObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ProtocolError('INVALID_INPUT', `${what} must be a JSON object`);
+  }
+  return value as JsonObject;
+}
+
+export interface StringRule {
+  minLength?: number;
+  maxLength?: number;
+  /** Length in UTF-8 bytes rather than UTF-16 code units. */
+  maxBytes?: number;
+  pattern?: RegExp;
+  patternHint?: string;
+}
+
+export function expectString(obj: JsonObject, field: string, rule: StringRule = {}): string {
+  const value = obj[field];
+  if (value === undefined) throw new ProtocolError('INVALID_INPUT', `${field} is required`);
+  if (typeof value !== 'string') throw new ProtocolError('INVALID_INPUT', `${field} must be a string`);
+  if (rule.minLength !== undefined && value.length < rule.minLength) {
+    throw new ProtocolError('INVALID_INPUT', `${field} must be at least ${rule.minLength} characters`);
+  }
+  if (rule.maxLength !== undefined && value.length > rule.maxLength) {
+    throw new ProtocolError('INVALID_INPUT', `${field} must be at most ${rule.maxLength} characters`);
+  }
+  if (rule.maxBytes !== undefined && utf8Length(value) > rule.maxBytes) {
+    throw new ProtocolError('INVALID_INPUT', `${field} must be at most ${rule.maxBytes} bytes`);
+  }
+  if (rule.pattern && !rule.pattern.test(value)) {
+    throw new ProtocolError('INVALID_INPUT', `${field} ${rule.patternHint ?? 'has an invalid format'}`);
+  }
+  return value;
+}
+
+export function optionalString(obj: JsonObject, field: string, rule: StringRule = {}): string | undefined {
+  return obj[field] === undefined ? undefined : expectString(obj, field, rule);
+}
+
+export function expectInteger(obj: JsonObject, field: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = obj[field];
+  if (value === undefined) throw new ProtocolError('INVALID_INPUT', `${field} is required`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new ProtocolError('INVALID_INPUT', `${field} must be an integer`);
+  }
+  if (value < min || value > max) throw new ProtocolError('INVALID_INPUT', `${field} must be between ${min} and ${max}`);
+  return value;
+}
+
+/** Parses an integer from a query string parameter. */
+export function parseIntegerParam(raw: string | null, field: string, fallback: number, min: number, max: number): number {
+  if (raw === null || raw === '') return fallback;
+  if (!/^\d{1,16}$/.test(raw)) throw new ProtocolError('INVALID_INPUT', `${field} must be a non-negative integer`);
+  return expectInteger({ [field]: Number(raw) }, field, min, max);
+}
+
+export function expectArray(obj: JsonObject, field: string, maxItems: number): unknown[] {
+  const value = obj[field];
+  if (!Array.isArray(value)) throw new ProtocolError('INVALID_INPUT', `${field} must be an array`);
+  if (value.length > maxItems) throw new ProtocolError('PAYLOAD_TOO_LARGE', `${field} has more than ${maxItems} items`);
+  return value;
+}
+
+export function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).byteLength;
+}
+
+export const BASE64URL_PATTERN = /^[A-Za-z0-9_-]*$/;
