@@ -1,0 +1,13 @@
+import type { RateLimiter } from './rate-limiter.ts';
+import type { SyncRoom } from './sync-room.ts';
+
+/** The Worker's bindings. Their names come from worker/manifest.ts; infra/ declares the same for production. */
+export interface Env {
+  ACCOUNTS: KVNamespace;
+  SYNC_ROOM: DurableObjectNamespace<SyncRoom>;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  /** HS256 signing key of the API's tokens. */
+  JWT_SECRET: string;
+  /** Comma-separated origins allowed to call the API from a browser (the app and the sites embedding the components). */
+  ALLOWED_ORIGINS: string;
+}

@@ -1,0 +1,47 @@
+import { Router, json, type IRequest } from 'itty-router';
+import { ProtocolError } from './protocol/index.ts';
+import { createAccount, login } from './accounts.ts';
+import { corsFor } from './cors.ts';
+import type { Env } from './env.ts';
+import { errorResponse } from './error-response.ts';
+import { compactWorkspace, openSyncSocket, pullChanges, pushChanges } from './sync.ts';
+import { createWorkspace, joinWorkspace, listWorkspaces } from './workspaces.ts';
+
+export { RateLimiter } from './rate-limiter.ts';
+export { SyncRoom } from './sync-room.ts';
+
+const methodNotAllowed = (request: IRequest) => {
+  throw new ProtocolError('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${new URL(request.url).pathname}`);
+};
+const notFound = () => {
+  throw new ProtocolError('NOT_FOUND', 'no such route');
+};
+
+const router = Router<IRequest, [Env, ExecutionContext]>({
+  before: [(request, env) => corsFor(env).preflight(request)],
+  catch: errorResponse,
+  finally: [(response: Response, request: IRequest, env: Env) => corsFor(env).corsify(response, request)],
+});
+
+router
+  .get('/api/health', () => json({ ok: true }))
+  .post('/api/accounts', createAccount)
+  .post('/api/login', login)
+  .get('/api/workspaces', listWorkspaces)
+  .post('/api/workspaces', createWorkspace)
+  .post('/api/workspaces/:id/join', joinWorkspace)
+  .get('/sync/:workspaceId', openSyncSocket)
+  .get('/sync/:workspaceId/changes', pullChanges)
+  .post('/sync/:workspaceId/changes', pushChanges)
+  .post('/sync/:workspaceId/snapshot', compactWorkspace)
+  .all('/api/accounts', methodNotAllowed)
+  .all('/api/login', methodNotAllowed)
+  .all('/api/workspaces', methodNotAllowed)
+  .all('/api/workspaces/:id/join', methodNotAllowed)
+  .all('/sync/:workspaceId/changes', methodNotAllowed)
+  .all('/sync/:workspaceId/snapshot', methodNotAllowed)
+  .all('*', notFound);
+
+export default {
+  fetch: (request, env, ctx) => router.fetch(request, env, ctx),
+} satisfies ExportedHandler<Env>;

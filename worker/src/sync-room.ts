@@ -1,0 +1,322 @@
+import { DurableObject } from 'cloudflare:workers';
+import {
+  MAX_SYNC_MESSAGE_BYTES,
+  ProtocolError,
+  SYNC_PING,
+  SYNC_PONG,
+  decodeBase64url,
+  parseSyncClientMessage,
+  type ChangesPage,
+  type CompactRequest,
+  type CompactResult,
+  type EncryptedChange,
+  type PushResult,
+  type StoredChange,
+  type SyncClientMessage,
+  type SyncServerMessage,
+  type Workspace,
+} from './protocol/index.ts';
+import type { Env } from './env.ts';
+import { asRoomResult, type RoomResult } from './room-result.ts';
+import { verifyToken } from './tokens.ts';
+
+export interface WorkspaceInit extends Workspace {
+  ownerId: string;
+  /** base64url(SHA-256(joinSecret)), or null when nobody else may join. */
+  joinVerifier: string | null;
+}
+
+/** What a socket has proven so far; kept as its attachment so it survives hibernation. */
+interface SocketState {
+  accountId: string | null;
+  joined: boolean;
+}
+
+// Room left in a page for the JSON around the changes.
+const PAGE_BYTE_BUDGET = MAX_SYNC_MESSAGE_BYTES - 4096;
+const CLOSE_POLICY_VIOLATION = 1008;
+const CLOSE_MESSAGE_TOO_BIG = 1009;
+
+/**
+ * One workspace's relay: stores encrypted changes in order, hands out versions, fans changes out to joined
+ * sockets, and compacts. It never decrypts anything: it has no key to do so.
+ */
+export class SyncRoom extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  /** Per-socket tail of the message chain, so a socket's messages are handled in the order sent. */
+  private readonly socketQueues = new Map<WebSocket, Promise<void>>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(SYNC_PING, SYNC_PONG));
+  }
+
+  async initialize(init: WorkspaceInit): Promise<RoomResult<Workspace>> {
+    return asRoomResult(() => {
+      if (this.exists()) throw new ProtocolError('CONFLICT', 'workspace already exists');
+      this.ctx.storage.transactionSync(() => {
+        this.sql.exec(`CREATE TABLE workspace (
+          id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL, owner_id TEXT NOT NULL, join_verifier TEXT)`);
+        this.sql.exec('CREATE TABLE members (account_id TEXT PRIMARY KEY, joined_at INTEGER NOT NULL)');
+        // AUTOINCREMENT: versions are never reused, even after compaction deletes the rows that held them.
+        this.sql.exec('CREATE TABLE changes (version INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, data TEXT NOT NULL)');
+        this.sql.exec(
+          'CREATE TABLE snapshot (slot INTEGER PRIMARY KEY CHECK (slot = 0), id TEXT NOT NULL, data TEXT NOT NULL, version INTEGER NOT NULL)',
+        );
+        this.sql.exec(
+          'INSERT INTO workspace VALUES (?, ?, ?, ?, ?)',
+          init.id,
+          init.name,
+          init.createdAt,
+          init.ownerId,
+          init.joinVerifier,
+        );
+        this.sql.exec('INSERT INTO members VALUES (?, ?)', init.ownerId, init.createdAt);
+      });
+      return this.workspace();
+    });
+  }
+
+  /** Adds `accountId` when `joinSecret` hashes to the registered verifier (compared in constant time). */
+  async join(accountId: string, joinSecret: string): Promise<RoomResult<Workspace>> {
+    const refused = new ProtocolError('JOIN_REFUSED', 'the join secret does not open this workspace');
+    const secret = decodeBase64url(joinSecret);
+    const row = this.exists() ? this.sql.exec<{ join_verifier: string | null }>('SELECT join_verifier FROM workspace').one() : null;
+    const verifier = row?.join_verifier ? decodeBase64url(row.join_verifier) : null;
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', secret ?? new Uint8Array()));
+    const matches = verifier !== null && verifier.byteLength === digest.byteLength && crypto.subtle.timingSafeEqual(digest, verifier);
+    return asRoomResult(() => {
+      if (!matches) throw refused;
+      this.sql.exec('INSERT OR IGNORE INTO members VALUES (?, ?)', accountId, Date.now());
+      return this.workspace();
+    });
+  }
+
+  async pushChanges(accountId: string, changes: EncryptedChange[]): Promise<RoomResult<PushResult>> {
+    return asRoomResult(() => {
+      this.assertMember(accountId);
+      return this.store(changes, null);
+    });
+  }
+
+  async pullChanges(accountId: string, sinceVersion: number, limit: number): Promise<RoomResult<ChangesPage>> {
+    return asRoomResult(() => {
+      this.assertMember(accountId);
+      return this.page(sinceVersion, limit);
+    });
+  }
+
+  async compact(accountId: string, request: CompactRequest): Promise<RoomResult<CompactResult>> {
+    return asRoomResult(() => {
+      this.assertMember(accountId);
+      return this.compactUpTo(request);
+    });
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    const pair = new WebSocketPair();
+    const state: SocketState = { accountId: null, joined: false };
+    this.ctx.acceptWebSocket(pair[1]);
+    pair[1].serializeAttachment(state);
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const previous = this.socketQueues.get(ws) ?? Promise.resolve();
+    const next = previous.then(() => this.handleSocketMessage(ws, message));
+    this.socketQueues.set(ws, next);
+    await next;
+    if (this.socketQueues.get(ws) === next) this.socketQueues.delete(ws);
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    this.socketQueues.delete(ws);
+    // 1005/1006 are reserved and may not be sent back.
+    ws.close(code === 1005 || code === 1006 ? 1000 : code, 'closing');
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.socketQueues.delete(ws);
+  }
+
+  private async handleSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const state = ws.deserializeAttachment() as SocketState;
+    const size = typeof message === 'string' ? message.length : message.byteLength;
+    if (size > MAX_SYNC_MESSAGE_BYTES) {
+      this.sendError(ws, new ProtocolError('PAYLOAD_TOO_LARGE', `message exceeds ${MAX_SYNC_MESSAGE_BYTES} bytes`));
+      ws.close(CLOSE_MESSAGE_TOO_BIG, 'message too big');
+      return;
+    }
+    try {
+      if (typeof message !== 'string') throw new ProtocolError('INVALID_INPUT', 'messages must be JSON text');
+      await this.dispatch(ws, state, parseSyncClientMessage(message));
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      this.sendError(ws, err);
+      // A socket that has not joined is told why and dropped before it can see anything.
+      if (!state.joined) ws.close(CLOSE_POLICY_VIOLATION, err.code);
+    }
+  }
+
+  private async dispatch(ws: WebSocket, state: SocketState, message: SyncClientMessage): Promise<void> {
+    switch (message.type) {
+      case 'auth': {
+        state.accountId = await verifyToken(message.token, this.env.JWT_SECRET);
+        ws.serializeAttachment(state);
+        send(ws, { type: 'auth-ok', accountId: state.accountId });
+        return;
+      }
+      case 'join': {
+        if (!state.accountId) throw new ProtocolError('UNAUTHORIZED', 'send auth before join');
+        const workspace = this.exists() ? this.workspace() : null;
+        if (!workspace || workspace.id !== message.workspaceId || !this.isMember(state.accountId)) {
+          throw new ProtocolError('NOT_FOUND', 'workspace not found');
+        }
+        state.joined = true;
+        ws.serializeAttachment(state);
+        send(ws, { type: 'joined', workspaceId: workspace.id, latestVersion: this.latestVersion() });
+        return;
+      }
+      default:
+        break;
+    }
+    if (!state.joined || !state.accountId) throw new ProtocolError('UNAUTHORIZED', 'send auth and join first');
+    // Membership is re-checked on every message: the socket may have joined before a change in membership.
+    this.assertMember(state.accountId);
+    switch (message.type) {
+      case 'push':
+        send(ws, { type: 'ack', ...this.store(message.changes, ws) });
+        return;
+      case 'pull':
+        send(ws, { type: 'changes', ...this.page(message.sinceVersion, Number.MAX_SAFE_INTEGER) });
+        return;
+      case 'compact':
+        send(ws, { type: 'compacted', ...this.compactUpTo(message) });
+        return;
+    }
+  }
+
+  /**
+   * Stores changes in one transaction and fans the new ones out to every other joined socket.
+   * Re-pushed ids keep their original version. Output gates hold the ack until the write is durable.
+   */
+  private store(changes: EncryptedChange[], sender: WebSocket | null): PushResult {
+    const versions: number[] = [];
+    const fresh: StoredChange[] = [];
+    this.ctx.storage.transactionSync(() => {
+      for (const change of changes) {
+        const existing = this.sql.exec<{ version: number }>('SELECT version FROM changes WHERE id = ?', change.id).toArray()[0];
+        if (existing) {
+          versions.push(existing.version);
+          continue;
+        }
+        const { version } = this.sql
+          .exec<{ version: number }>('INSERT INTO changes (id, data) VALUES (?, ?) RETURNING version', change.id, change.encryptedData)
+          .one();
+        versions.push(version);
+        fresh.push({ ...change, version });
+      }
+    });
+    if (fresh.length > 0) this.broadcast(fresh, sender);
+    return { ids: changes.map((change) => change.id), versions };
+  }
+
+  private broadcast(changes: StoredChange[], sender: WebSocket | null): void {
+    const message: SyncServerMessage = { type: 'changes', changes, latestVersion: this.latestVersion(), more: false };
+    const text = JSON.stringify(message);
+    for (const socket of this.ctx.getWebSockets()) {
+      if (socket === sender) continue;
+      const state = socket.deserializeAttachment() as SocketState | null;
+      if (state?.joined) safeSend(socket, text);
+    }
+  }
+
+  /** Changes after `sinceVersion`, starting with the snapshot when `sinceVersion` predates it. */
+  private page(sinceVersion: number, limit: number): ChangesPage {
+    const page: StoredChange[] = [];
+    let bytes = 0;
+    let from = sinceVersion;
+    const snapshot = this.sql.exec<{ id: string; data: string; version: number }>('SELECT id, data, version FROM snapshot').toArray()[0];
+    if (snapshot && sinceVersion < snapshot.version) {
+      page.push({ id: snapshot.id, encryptedData: snapshot.data, version: snapshot.version, snapshot: true });
+      bytes += snapshot.data.length;
+      from = snapshot.version;
+    }
+    let more = false;
+    const rows = this.sql.exec<{ id: string; data: string; version: number }>(
+      'SELECT id, data, version FROM changes WHERE version > ? ORDER BY version',
+      from,
+    );
+    for (const row of rows) {
+      const size = row.data.length + row.id.length + 64;
+      if (page.length >= limit || (page.length > 0 && bytes + size > PAGE_BYTE_BUDGET)) {
+        more = true;
+        break;
+      }
+      page.push({ id: row.id, encryptedData: row.data, version: row.version });
+      bytes += size;
+    }
+    return { changes: page, latestVersion: this.latestVersion(), more };
+  }
+
+  private compactUpTo({ snapshot, upToVersion }: CompactRequest): CompactResult {
+    const current = this.sql.exec<{ id: string; version: number }>('SELECT id, version FROM snapshot').toArray()[0];
+    if (current?.id === snapshot.id && current.version === upToVersion) return { upToVersion };
+    if (upToVersion > this.latestVersion()) {
+      throw new ProtocolError('INVALID_INPUT', 'upToVersion is beyond the latest version');
+    }
+    if (current && upToVersion <= current.version) {
+      throw new ProtocolError('CONFLICT', `already compacted up to version ${current.version}`);
+    }
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec('INSERT OR REPLACE INTO snapshot VALUES (0, ?, ?, ?)', snapshot.id, snapshot.encryptedData, upToVersion);
+      this.sql.exec('DELETE FROM changes WHERE version <= ?', upToVersion);
+    });
+    return { upToVersion };
+  }
+
+  private exists(): boolean {
+    return this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'workspace'").toArray().length > 0;
+  }
+
+  private workspace(): Workspace {
+    const row = this.sql.exec<{ id: string; name: string; created_at: number }>('SELECT id, name, created_at FROM workspace').one();
+    return { id: row.id, name: row.name, createdAt: row.created_at };
+  }
+
+  private isMember(accountId: string): boolean {
+    return this.sql.exec('SELECT 1 FROM members WHERE account_id = ?', accountId).toArray().length > 0;
+  }
+
+  /** Non-members get the same answer as for a workspace that does not exist. */
+  private assertMember(accountId: string): void {
+    if (!this.exists() || !this.isMember(accountId)) throw new ProtocolError('NOT_FOUND', 'workspace not found');
+  }
+
+  private latestVersion(): number {
+    const row = this.sql
+      .exec<{ latest: number }>(
+        'SELECT MAX(COALESCE((SELECT MAX(version) FROM changes), 0), COALESCE((SELECT version FROM snapshot), 0)) AS latest',
+      )
+      .one();
+    return row.latest;
+  }
+
+  private sendError(ws: WebSocket, error: ProtocolError): void {
+    safeSend(ws, JSON.stringify({ type: 'error', code: error.code, message: error.message } satisfies SyncServerMessage));
+  }
+}
+
+function send(ws: WebSocket, message: SyncServerMessage): void {
+  safeSend(ws, JSON.stringify(message));
+}
+
+/** A peer may vanish between our check and our send; that is not this room's error. */
+function safeSend(ws: WebSocket, text: string): void {
+  try {
+    ws.send(text);
+  } catch {
+    // The close handler cleans up.
+  }
+}

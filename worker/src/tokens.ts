@@ -1,0 +1,57 @@
+import { SignJWT, jwtVerify } from 'jose';
+import { ProtocolError } from './protocol/index.ts';
+
+export const TOKEN_ISSUER = 'p2p-clinic';
+export const TOKEN_AUDIENCE = 'p2p-clinic-api';
+export const TOKEN_LIFETIME_SECONDS = 60 * 60;
+/** Pinned: anything else, including `none`, is refused whatever the token's header says. */
+const TOKEN_ALGORITHM = 'HS256';
+
+export interface IssuedToken {
+  token: string;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+export async function issueToken(accountId: string, secret: string, now = Date.now()): Promise<IssuedToken> {
+  const issuedAt = Math.floor(now / 1000);
+  const expiresAtSeconds = issuedAt + TOKEN_LIFETIME_SECONDS;
+  const token = await new SignJWT({})
+    .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: 'JWT' })
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(TOKEN_AUDIENCE)
+    .setSubject(accountId)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(expiresAtSeconds)
+    .sign(signingKey(secret));
+  return { token, expiresAt: expiresAtSeconds * 1000 };
+}
+
+/** Returns the account id of a valid token; every failure is the same 401. */
+export async function verifyToken(token: string, secret: string): Promise<string> {
+  try {
+    const { payload } = await jwtVerify(token, signingKey(secret), {
+      algorithms: [TOKEN_ALGORITHM],
+      issuer: TOKEN_ISSUER,
+      audience: TOKEN_AUDIENCE,
+      requiredClaims: ['sub', 'iat', 'exp'],
+    });
+    if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('no subject');
+    return payload.sub;
+  } catch {
+    throw new ProtocolError('UNAUTHORIZED', 'token is missing, invalid or expired');
+  }
+}
+
+/** Reads `Authorization: Bearer <token>` and returns the caller's account id. */
+export async function authenticate(request: Request, secret: string): Promise<string> {
+  const header = request.headers.get('authorization') ?? '';
+  const match = /^Bearer ([A-Za-z0-9._-]{1,4096})$/.exec(header);
+  if (!match?.[1]) throw new ProtocolError('UNAUTHORIZED', 'Authorization: Bearer <token> is required');
+  return verifyToken(match[1], secret);
+}
+
+function signingKey(secret: string): Uint8Array {
+  if (secret.length < 32) throw new Error('JWT_SECRET must be at least 32 characters');
+  return new TextEncoder().encode(secret);
+}
