@@ -48,7 +48,10 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
         ...process.env,
         // No network is assumed: skip the request.cf download and telemetry.
         CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-        WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true', NO_UPDATE_NOTIFIER: '1' },
+        WRANGLER_SEND_METRICS: 'false',
+        WRANGLER_HIDE_BANNER: 'true',
+        NO_UPDATE_NOTIFIER: '1',
+      },
       stdio: options.inheritOutput ? 'inherit' : ['ignore', 'pipe', 'pipe'],
       detached: true,
     },

@@ -114,7 +114,7 @@ export class SyncRoom extends DurableObject<Env> {
     });
   }
 
-  override async fetch(request: Request): Promise<Response> {
+  override async fetch(): Promise<Response> {
     const pair = new WebSocketPair();
     const state: SocketState = { accountId: null, joined: false };
     this.ctx.acceptWebSocket(pair[1]);

@@ -1,4 +1,4 @@
-import { json } from 'itty-router';
+import { json, type IRequest } from 'itty-router';
 import {
   MAX_SMALL_BODY_BYTES,
   ProtocolError,
@@ -56,7 +56,7 @@ export async function listWorkspaces(request: Request, env: Env): Promise<Respon
 }
 
 /** `POST /api/workspaces/:id/join`: a wrong secret and an unknown workspace get the same refusal. */
-export async function joinWorkspace(request: Request & { params: Record<string, string> }, env: Env): Promise<Response> {
+export async function joinWorkspace(request: IRequest, env: Env): Promise<Response> {
   const accountId = await authenticate(request, env.JWT_SECRET);
   const { joinSecret } = parseJoinWorkspace(await readJsonBody(request, MAX_SMALL_BODY_BYTES));
   const workspaceId = request.params.id;

@@ -1,5 +1,5 @@
 import { SELF } from 'cloudflare:test';
-import type { CreateAccountResponse, ErrorBody, Workspace } from '../src/protocol/index.ts';
+import { encodeBase64url, type CreateAccountResponse, type ErrorBody, type Workspace } from '../src/protocol/index.ts';
 
 /** Small factories that talk to the Worker exactly as a client does. */
 
@@ -42,7 +42,6 @@ export async function newAccount(): Promise<TestAccount> {
 }
 
 export async function joinSecretPair(): Promise<{ joinSecret: string; joinVerifier: string }> {
-  const { encodeBase64url } = await import('../src/protocol/index.ts');
   const secret = crypto.getRandomValues(new Uint8Array(32));
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', secret));
   return { joinSecret: encodeBase64url(secret), joinVerifier: encodeBase64url(digest) };
@@ -52,4 +51,50 @@ export async function newWorkspace(token: string, joinVerifier?: string): Promis
   const response = await call('/api/workspaces', { token, body: { name: 'ZW5jcnlwdGVkIG5hbWU', ...(joinVerifier ? { joinVerifier } : {}) } });
   if (response.status !== 201) throw new Error(`workspace creation failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as Workspace;
+}
+
+export interface TestSocket {
+  ws: WebSocket;
+  send(message: unknown): void;
+  /** The next message from the server, in order. */
+  next(): Promise<Record<string, unknown>>;
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+/** Opens a WebSocket to `path` through the Worker and queues what the server sends. */
+export async function openSocket(path: string): Promise<TestSocket> {
+  const response = await SELF.fetch(`${ORIGIN}${path}`, { headers: { upgrade: 'websocket' } });
+  const ws = response.webSocket;
+  if (!ws) throw new Error(`no WebSocket: ${response.status} ${await response.text()}`);
+  ws.accept();
+  const queue: Record<string, unknown>[] = [];
+  const waiters: ((message: Record<string, unknown>) => void)[] = [];
+  ws.addEventListener('message', (event) => {
+    const message = JSON.parse(event.data as string) as Record<string, unknown>;
+    const waiter = waiters.shift();
+    if (waiter) waiter(message);
+    else queue.push(message);
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.addEventListener('close', (event) => resolve({ code: event.code, reason: event.reason })),
+  );
+  return {
+    ws,
+    send: (message) => ws.send(typeof message === 'string' ? message : JSON.stringify(message)),
+    next: () => {
+      const queued = queue.shift();
+      return queued ? Promise.resolve(queued) : new Promise((resolve) => waiters.push(resolve));
+    },
+    closed,
+  };
+}
+
+let changeCounter = 0;
+
+/** A change as a client would push it: an id of its own and opaque base64url bytes. */
+export function fakeEncryptedChange(bytes = 64) {
+  const data = new Uint8Array(bytes);
+  // getRandomValues fills at most 64 KiB at a time.
+  for (let offset = 0; offset < bytes; offset += 65_536) crypto.getRandomValues(data.subarray(offset, offset + 65_536));
+  return { id: `change-${++changeCounter}-${crypto.randomUUID().slice(0, 8)}`, encryptedData: encodeBase64url(data) };
 }

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_SYNC_MESSAGE_BYTES, type ChangesPage } from '../src/protocol/index.ts';
+import { call, fakeEncryptedChange, newAccount, newWorkspace, openSocket, type TestAccount } from './api-client.ts';
+
+async function joinedSocket(account: TestAccount, workspaceId: string) {
+  const socket = await openSocket(`/sync/${workspaceId}`);
+  socket.send({ type: 'auth', token: account.token });
+  socket.send({ type: 'join', workspaceId });
+  expect(await socket.next()).toEqual({ type: 'auth-ok', accountId: account.accountId });
+  expect(await socket.next()).toMatchObject({ type: 'joined', workspaceId });
+  return socket;
+}
+
+describe('sync over WebSocket', () => {
+  it('handles auth, join and push sent back to back, in order', async () => {
+    const account = await newAccount();
+    const workspace = await newWorkspace(account.token);
+    const socket = await openSocket(`/sync/${workspace.id}`);
+    const change = fakeEncryptedChange();
+    socket.send({ type: 'auth', token: account.token });
+    socket.send({ type: 'join', workspaceId: workspace.id });
+    socket.send({ type: 'push', changes: [change] });
+    expect((await socket.next()).type).toBe('auth-ok');
+    expect(await socket.next()).toEqual({ type: 'joined', workspaceId: workspace.id, latestVersion: 0 });
+    expect(await socket.next()).toEqual({ type: 'ack', ids: [change.id], versions: [1] });
+  });
+
+  it('delivers one member\'s changes to another member\'s socket, and not back to the sender', async () => {
+    const owner = await newAccount();
+    const workspace = await newWorkspace(owner.token);
+    const first = await joinedSocket(owner, workspace.id);
+    const second = await joinedSocket(owner, workspace.id);
+    const change = fakeEncryptedChange();
+    first.send({ type: 'push', changes: [change] });
+    expect(await first.next()).toEqual({ type: 'ack', ids: [change.id], versions: [1] });
+    expect(await second.next()).toEqual({ type: 'changes', changes: [{ ...change, version: 1 }], latestVersion: 1, more: false });
+
+    const reply = fakeEncryptedChange();
+    second.send({ type: 'push', changes: [reply] });
+    expect((await second.next()).type).toBe('ack');
+    expect(await first.next()).toMatchObject({ type: 'changes', changes: [{ ...reply, version: 2 }] });
+  });
+
+  it('fans REST pushes out to joined sockets', async () => {
+    const owner = await newAccount();
+    const workspace = await newWorkspace(owner.token);
+    const socket = await joinedSocket(owner, workspace.id);
+    const change = fakeEncryptedChange();
+    await call(`/sync/${workspace.id}/changes`, { token: owner.token, body: [change] });
+    expect(await socket.next()).toMatchObject({ type: 'changes', changes: [{ ...change, version: 1 }] });
+  });
+
+  it('answers a pull with a page of changes since a version', async () => {
+    const owner = await newAccount();
+    const workspace = await newWorkspace(owner.token);
+    const socket = await joinedSocket(owner, workspace.id);
+    const changes = [fakeEncryptedChange(), fakeEncryptedChange(), fakeEncryptedChange()];
+    socket.send({ type: 'push', changes });
+    await socket.next();
+    socket.send({ type: 'pull', sinceVersion: 1 });
+    const page = (await socket.next()) as unknown as ChangesPage & { type: string };
+    expect(page).toEqual({ type: 'changes', changes: changes.slice(1).map((c, i) => ({ ...c, version: i + 2 })), latestVersion: 3, more: false });
+  });
+
+  it('compacts over the socket', async () => {
+    const owner = await newAccount();
+    const workspace = await newWorkspace(owner.token);
+    const socket = await joinedSocket(owner, workspace.id);
+    socket.send({ type: 'push', changes: [fakeEncryptedChange(), fakeEncryptedChange()] });
+    await socket.next();
+    const snapshot = fakeEncryptedChange();
+    socket.send({ type: 'compact', snapshot, upToVersion: 2 });
+    expect(await socket.next()).toEqual({ type: 'compacted', upToVersion: 2 });
+    socket.send({ type: 'pull', sinceVersion: 0 });
+    expect(await socket.next()).toMatchObject({ changes: [{ ...snapshot, version: 2, snapshot: true }] });
+  });
+
+  it('closes an unauthenticated socket that tries to join, before it sees anything', async () => {
+    const owner = await newAccount();
+    const workspace = await newWorkspace(owner.token);
+    await call(`/sync/${workspace.id}/changes`, { token: owner.token, body: [fakeEncryptedChange()] });
+    const socket = await openSocket(`/sync/${workspace.id}`);
+    socket.send({ type: 'join', workspaceId: workspace.id });
+    expect(await socket.next()).toMatchObject({ type: 'error', code: 'UNAUTHORIZED' });
+    expect((await socket.closed).code).toBe(1008);
+  });
+
+  it('closes a socket with a bad token', async () => {
+    const owner = await newAccount();
+    const workspace = await newWorkspace(owner.token);
+    const socket = await openSocket(`/sync/${workspace.id}`);
+    socket.send({ type: 'auth', token: 'not.a.token' });
+    expect(await socket.next()).toMatchObject({ type: 'error', code: 'UNAUTHORIZED' });
+    expect((await socket.closed).code).toBe(1008);
+  });
+
+  it('closes a non-member\'s socket with the same answer as for a missing workspace', async () => {
+    const owner = await newAccount();
+    const stranger = await newAccount();
+    const workspace = await newWorkspace(owner.token);
+    const socket = await openSocket(`/sync/${workspace.id}`);
+    socket.send({ type: 'auth', token: stranger.token });
+    socket.send({ type: 'join', workspaceId: workspace.id });
+    socket.send({ type: 'pull', sinceVersion: 0 });
+    expect((await socket.next()).type).toBe('auth-ok');
+    const refusal = await socket.next();
+    expect(refusal).toEqual({ type: 'error', code: 'NOT_FOUND', message: 'workspace not found' });
+    expect((await socket.closed).code).toBe(1008);
+
+    const missingId = crypto.randomUUID();
+    const other = await openSocket(`/sync/${missingId}`);
+    other.send({ type: 'auth', token: stranger.token });
+    other.send({ type: 'join', workspaceId: missingId });
+    await other.next();
+    expect(await other.next()).toEqual(refusal);
+  });
+
+  it('refuses a join naming another workspace than the socket\'s', async () => {
+    const owner = await newAccount();
+    const mine = await newWorkspace(owner.token);
+    const other = await newWorkspace(owner.token);
+    const socket = await openSocket(`/sync/${mine.id}`);
+    socket.send({ type: 'auth', token: owner.token });
+    socket.send({ type: 'join', workspaceId: other.id });
+    await socket.next();
+    expect(await socket.next()).toMatchObject({ type: 'error', code: 'NOT_FOUND' });
+  });
+
+  it('tells a joined socket what was wrong with a bad message and keeps it open', async () => {
+    const owner = await newAccount();
+    const workspace = await newWorkspace(owner.token);
+    const socket = await joinedSocket(owner, workspace.id);
+    socket.send('{not json');
+    expect(await socket.next()).toMatchObject({ type: 'error', code: 'INVALID_JSON' });
+    socket.send({ type: 'push', changes: [{ id: 'has spaces', encryptedData: 'AAAA' }] });
+    expect(await socket.next()).toMatchObject({ type: 'error', code: 'INVALID_INPUT' });
+    socket.send({ type: 'teleport' });
+    expect(await socket.next()).toMatchObject({ type: 'error', code: 'INVALID_INPUT' });
+    socket.send({ type: 'pull', sinceVersion: 0 });
+    expect(await socket.next()).toMatchObject({ type: 'changes', changes: [] });
+  });
+
+  it('closes a socket that sends a message over 1 MiB', async () => {
+    const owner = await newAccount();
+    const workspace = await newWorkspace(owner.token);
+    const socket = await joinedSocket(owner, workspace.id);
+    socket.send(JSON.stringify({ type: 'push', changes: [{ id: 'x', encryptedData: 'A'.repeat(MAX_SYNC_MESSAGE_BYTES) }] }));
+    expect(await socket.next()).toMatchObject({ type: 'error', code: 'PAYLOAD_TOO_LARGE' });
+    expect((await socket.closed).code).toBe(1009);
+  });
+
+  it('answers the keep-alive ping with pong', async () => {
+    const owner = await newAccount();
+    const workspace = await newWorkspace(owner.token);
+    const socket = await openSocket(`/sync/${workspace.id}`);
+    socket.send('{"type":"ping"}');
+    expect(await socket.next()).toEqual({ type: 'pong' });
+  });
+
+  it('refuses a plain GET on the socket route', async () => {
+    const owner = await newAccount();
+    const workspace = await newWorkspace(owner.token);
+    const response = await call(`/sync/${workspace.id}`);
+    expect(response.status).toBe(426);
+    expect(await response.json()).toMatchObject({ error: { code: 'UPGRADE_REQUIRED' } });
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { ListWorkspacesResponse, Workspace } from '../src/protocol/index.ts';
+import { call, expectError, joinSecretPair, newAccount, newWorkspace } from './api-client.ts';
+
+const list = async (token: string) => ((await (await call('/api/workspaces', { token })).json()) as ListWorkspacesResponse).workspaces;
+
+describe('workspaces', () => {
+  it('creates a workspace with a random id and the opaque name it was given', async () => {
+    const owner = await newAccount();
+    const response = await call('/api/workspaces', { token: owner.token, body: { name: 'b3BhcXVlIGNpcGhlcnRleHQ' } });
+    expect(response.status).toBe(201);
+    const workspace = (await response.json()) as Workspace;
+    expect(workspace.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(workspace.name).toBe('b3BhcXVlIGNpcGhlcnRleHQ');
+    expect(workspace.createdAt).toBeGreaterThan(0);
+  });
+
+  it('lists only the caller\'s workspaces', async () => {
+    const alice = await newAccount();
+    const bob = await newAccount();
+    const first = await newWorkspace(alice.token);
+    const second = await newWorkspace(alice.token);
+    await newWorkspace(bob.token);
+    expect((await list(alice.token)).map((w) => w.id)).toEqual([first.id, second.id]);
+    expect(await list(bob.token)).toHaveLength(1);
+  });
+
+  it('lets another account join with the join secret, and lists it for that account', async () => {
+    const owner = await newAccount();
+    const colleague = await newAccount();
+    const { joinSecret, joinVerifier } = await joinSecretPair();
+    const workspace = await newWorkspace(owner.token, joinVerifier);
+    const response = await call(`/api/workspaces/${workspace.id}/join`, { token: colleague.token, body: { joinSecret } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(workspace);
+    expect(await list(colleague.token)).toEqual([workspace]);
+  });
+
+  it('refuses a wrong join secret and leaves membership unchanged', async () => {
+    const owner = await newAccount();
+    const stranger = await newAccount();
+    const { joinVerifier } = await joinSecretPair();
+    const wrong = await joinSecretPair();
+    const workspace = await newWorkspace(owner.token, joinVerifier);
+    await expectError(await call(`/api/workspaces/${workspace.id}/join`, { token: stranger.token, body: { joinSecret: wrong.joinSecret } }), 403, 'JOIN_REFUSED');
+    expect(await list(stranger.token)).toEqual([]);
+    await expectError(await call(`/sync/${workspace.id}/changes`, { token: stranger.token }), 404, 'NOT_FOUND');
+  });
+
+  it('refuses joining a workspace that registered no verifier', async () => {
+    const owner = await newAccount();
+    const stranger = await newAccount();
+    const workspace = await newWorkspace(owner.token);
+    const { joinSecret } = await joinSecretPair();
+    await expectError(await call(`/api/workspaces/${workspace.id}/join`, { token: stranger.token, body: { joinSecret } }), 403, 'JOIN_REFUSED');
+  });
+
+  it('answers a join of a workspace that does not exist exactly like a wrong secret', async () => {
+    const stranger = await newAccount();
+    const { joinSecret } = await joinSecretPair();
+    const missing = await call(`/api/workspaces/${crypto.randomUUID()}/join`, { token: stranger.token, body: { joinSecret } });
+    const owner = await newAccount();
+    const workspace = await newWorkspace(owner.token, (await joinSecretPair()).joinVerifier);
+    const wrong = await call(`/api/workspaces/${workspace.id}/join`, { token: stranger.token, body: { joinSecret } });
+    expect(missing.status).toBe(wrong.status);
+    expect(await missing.json()).toEqual(await wrong.json());
+  });
+
+  it('gives a non-member the same answer as for a workspace that does not exist', async () => {
+    const owner = await newAccount();
+    const stranger = await newAccount();
+    const workspace = await newWorkspace(owner.token);
+    const member = await call(`/sync/${workspace.id}/changes?since=0`, { token: stranger.token });
+    const missing = await call(`/sync/${crypto.randomUUID()}/changes?since=0`, { token: stranger.token });
+    expect(member.status).toBe(404);
+    expect(await member.json()).toEqual(await missing.json());
+  });
+});
