@@ -1,0 +1,104 @@
+/**
+ * Which events can have an occurrence in a range of instants, without expanding or even converting every
+ * event: each event gets a span in local milliseconds widened by the largest zone offset, so building the index
+ * needs no Intl call. Short spans (one-off events, the bulk of a calendar) sit in an array sorted by start and
+ * are found by binary search; long ones (recurring series, multi-week events) are few and checked one by one.
+ */
+import ICAL from 'ical.js';
+import { parseLocal } from './wall-clock-time.ts';
+import { MAX_ZONE_OFFSET_MS } from './occurrences.ts';
+import type { CalendarEvent } from './records.ts';
+
+/** Spans up to this long go into the sorted array; a query looks back this far for events reaching into its range. */
+const SHORT_SPAN_MS = 8 * 86_400_000;
+/** Exact durations of timed events differ from wall-clock ones by up to a daylight-saving shift. */
+const SLACK_MS = MAX_ZONE_OFFSET_MS + 3_600_000;
+
+interface Span {
+  id: string;
+  start: number;
+  end: number;
+}
+
+/** The event's span, or undefined for a record too malformed to place (a peer may write anything). */
+function spanOf(event: CalendarEvent): Span | undefined {
+  const localStart = parseLocal(event.start, event.allDay);
+  const localEnd = parseLocal(event.end, event.allDay);
+  if (localStart === undefined || localEnd === undefined) return undefined;
+  let start = localStart;
+  let end = localEnd;
+  const recurrence = event.recurrence;
+  if (recurrence) {
+    const until = ICAL.Recur.fromString(recurrence.rrule).until;
+    end = until ? Date.UTC(until.year, until.month - 1, until.day, 23, 59, 59) + (localEnd - localStart) : Infinity;
+    for (const rdate of recurrence.rdates) {
+      const local = parseLocal(rdate, event.allDay)!;
+      start = Math.min(start, local);
+      end = Math.max(end, local + (localEnd - localStart));
+    }
+    for (const override of recurrence.overrides) {
+      const overrideStart = parseLocal(override.start ?? override.recurrenceId, event.allDay)!;
+      const overrideEnd = override.end === undefined ? overrideStart + (localEnd - localStart) : parseLocal(override.end, event.allDay)!;
+      start = Math.min(start, overrideStart);
+      end = Math.max(end, overrideEnd);
+    }
+  }
+  return { id: event.id, start: start - SLACK_MS, end: end + SLACK_MS };
+}
+
+const isShort = (span: Span) => span.end - span.start <= SHORT_SPAN_MS;
+
+export class EventTimeIndex {
+  readonly #spans = new Map<string, Span>();
+  /** Short spans by start, ascending. */
+  #sorted: Span[] = [];
+  readonly #long = new Set<Span>();
+
+  constructor(events: Iterable<CalendarEvent>) {
+    for (const event of events) {
+      const span = spanOf(event);
+      if (!span) continue;
+      this.#spans.set(event.id, span);
+      if (isShort(span)) this.#sorted.push(span);
+      else this.#long.add(span);
+    }
+    this.#sorted.sort((a, b) => a.start - b.start);
+  }
+
+  /** Brings one event up to date; `undefined` when it was removed. */
+  update(id: string, event: CalendarEvent | undefined): void {
+    const old = this.#spans.get(id);
+    if (old) {
+      this.#spans.delete(id);
+      if (!this.#long.delete(old)) this.#sorted.splice(this.#sorted.indexOf(old, this.#firstAtOrAfter(old.start)), 1);
+    }
+    const span = event && spanOf(event);
+    if (!span) return;
+    this.#spans.set(id, span);
+    if (isShort(span)) this.#sorted.splice(this.#firstAtOrAfter(span.start), 0, span);
+    else this.#long.add(span);
+  }
+
+  /** Ids of the events that may have an occurrence in [rangeStart, rangeEnd); the caller expands them exactly. */
+  candidates(rangeStart: number, rangeEnd: number): string[] {
+    const ids: string[] = [];
+    for (let index = this.#firstAtOrAfter(rangeStart - SHORT_SPAN_MS); index < this.#sorted.length; index++) {
+      const span = this.#sorted[index]!;
+      if (span.start >= rangeEnd) break;
+      if (span.end >= rangeStart) ids.push(span.id);
+    }
+    for (const span of this.#long) if (span.start < rangeEnd && span.end >= rangeStart) ids.push(span.id);
+    return ids;
+  }
+
+  #firstAtOrAfter(start: number): number {
+    let low = 0;
+    let high = this.#sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.#sorted[middle]!.start < start) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+}

@@ -1,0 +1,87 @@
+/** Validation of events at the store boundary. */
+import ICAL from 'ical.js';
+import { ValidationError } from './validation-error.ts';
+import { RECORD_LIMITS } from './record-limits.ts';
+import { isValidTimeZone, parseLocal } from './wall-clock-time.ts';
+import { checkBoolean, checkIntegerInRange, checkList, checkObject, checkString, checkStringList } from './field-checks.ts';
+import type { EventFields, OccurrenceOverride, Recurrence } from './records.ts';
+
+function formatName(allDay: boolean): string {
+  return allDay ? 'a date YYYY-MM-DD (the event is all-day)' : 'a date-time YYYY-MM-DDTHH:mm:ss';
+}
+
+function checkLocal(field: string, value: unknown, allDay: boolean): string {
+  const text = checkString(field, value, 19);
+  if (parseLocal(text, allDay) === undefined) throw new ValidationError(field, `must be ${formatName(allDay)}`);
+  return text;
+}
+
+function checkRrule(value: unknown): string {
+  const rrule = checkString('recurrence.rrule', value, RECORD_LIMITS.rrule, { required: true });
+  if (/^RRULE:/i.test(rrule)) throw new ValidationError('recurrence.rrule', 'must be the value only, without "RRULE:"');
+  let recur: ICAL.Recur;
+  try {
+    recur = ICAL.Recur.fromString(rrule);
+  } catch (error) {
+    throw new ValidationError('recurrence.rrule', `does not parse: ${(error as Error).message}`);
+  }
+  if (!recur.freq) throw new ValidationError('recurrence.rrule', 'needs a FREQ');
+  if (recur.interval < 1) throw new ValidationError('recurrence.rrule', 'INTERVAL must be at least 1');
+  return rrule;
+}
+
+function checkOverride(field: string, value: unknown, allDay: boolean): OccurrenceOverride {
+  const object = checkObject(field, value);
+  const override: OccurrenceOverride = { recurrenceId: checkLocal(`${field}.recurrenceId`, object.recurrenceId, allDay) };
+  if (object.title !== undefined) override.title = checkString(`${field}.title`, object.title, RECORD_LIMITS.shortText);
+  if (object.start !== undefined) override.start = checkLocal(`${field}.start`, object.start, allDay);
+  if (object.end !== undefined) override.end = checkLocal(`${field}.end`, object.end, allDay);
+  if (object.location !== undefined) override.location = checkString(`${field}.location`, object.location, RECORD_LIMITS.mediumText);
+  if (object.notes !== undefined) override.notes = checkString(`${field}.notes`, object.notes, RECORD_LIMITS.notes);
+  if (override.start !== undefined && override.end !== undefined && parseLocal(override.end, allDay)! < parseLocal(override.start, allDay)!) {
+    throw new ValidationError(`${field}.end`, 'must not be before the start');
+  }
+  return override;
+}
+
+function checkRecurrence(value: unknown, allDay: boolean): Recurrence {
+  const object = checkObject('recurrence', value);
+  const dates = (key: 'exdates' | 'rdates') =>
+    checkList(`recurrence.${key}`, object[key] ?? [], RECORD_LIMITS.recurrenceItems, (field, item) => checkLocal(field, item, allDay));
+  const overrides = checkList('recurrence.overrides', object.overrides ?? [], RECORD_LIMITS.recurrenceItems, (field, item) => checkOverride(field, item, allDay));
+  const seen = new Set<string>();
+  overrides.forEach((override, index) => {
+    if (seen.has(override.recurrenceId)) throw new ValidationError(`recurrence.overrides.${index}.recurrenceId`, 'overrides the same occurrence twice');
+    seen.add(override.recurrenceId);
+  });
+  return { rrule: checkRrule(object.rrule), exdates: dates('exdates'), rdates: dates('rdates'), overrides };
+}
+
+/** A complete, trusted copy of an event's fields, or a ValidationError for the first bad field. */
+export function validateEventFields(input: unknown): EventFields {
+  const object = checkObject('event', input);
+  const allDay = checkBoolean('allDay', object.allDay ?? false);
+  const timeZone = checkString('timeZone', object.timeZone, 100, { required: true });
+  if (!isValidTimeZone(timeZone)) throw new ValidationError('timeZone', `"${timeZone}" is not a known IANA time zone`);
+  const start = checkLocal('start', object.start, allDay);
+  const end = checkLocal('end', object.end ?? object.start, allDay);
+  const startMs = parseLocal(start, allDay)!;
+  const endMs = parseLocal(end, allDay)!;
+  // All-day ends are exclusive dates, so a one-day event ends the next day; a timed event may last no time.
+  if (allDay ? endMs <= startMs : endMs < startMs) throw new ValidationError('end', allDay ? 'must be after the start date' : 'must not be before the start');
+  const fields: EventFields = {
+    title: checkString('title', object.title ?? '', RECORD_LIMITS.shortText),
+    start,
+    end,
+    allDay,
+    timeZone,
+    location: checkString('location', object.location ?? '', RECORD_LIMITS.mediumText),
+    notes: checkString('notes', object.notes ?? '', RECORD_LIMITS.notes),
+    attendees: checkStringList('attendees', object.attendees ?? [], RECORD_LIMITS.attendees, RECORD_LIMITS.id),
+    reminders: checkList('reminders', object.reminders ?? [], RECORD_LIMITS.reminders, (field, item) =>
+      checkIntegerInRange(field, item, 0, RECORD_LIMITS.reminderMinutes),
+    ),
+  };
+  if (object.recurrence !== undefined) fields.recurrence = checkRecurrence(object.recurrence, allDay);
+  return fields;
+}

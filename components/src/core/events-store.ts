@@ -1,0 +1,84 @@
+/** The events of an org, over its Yjs document, with the occurrences query. */
+import type * as Y from 'yjs';
+import { RecordStore } from './record-store.ts';
+import { validateEventFields } from './event-validation.ts';
+import { readList, readNumber, readString } from './record-map.ts';
+import { EventTimeIndex } from './event-time-index.ts';
+import { expandEvent } from './occurrences.ts';
+import { deviceTimeZone } from './wall-clock-time.ts';
+import type { CalendarEvent, EventFields, Occurrence, OccurrenceOverride } from './records.ts';
+
+/** The recurrence is stored as four entries, so that an edited rule and an added exception merge. */
+const RECURRENCE_ENTRIES = new Set(['rrule', 'exdates', 'rdates', 'overrides']);
+
+export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
+  #timeIndex: EventTimeIndex | undefined;
+
+  constructor(doc: Y.Doc) {
+    super(doc, 'events', 'event');
+  }
+
+  /**
+   * Every occurrence overlapping [rangeStart, rangeEnd) (instants in ms), ordered by start. All-day events are
+   * placed in `viewZone`, the device's zone unless given.
+   */
+  occurrences(rangeStart: number, rangeEnd: number, viewZone: string = deviceTimeZone()): Occurrence[] {
+    this.#timeIndex ??= new EventTimeIndex(this.list());
+    const occurrences: Occurrence[] = [];
+    for (const id of this.#timeIndex.candidates(rangeStart, rangeEnd)) {
+      const event = this.get(id);
+      if (event) occurrences.push(...expandEvent(event, rangeStart, rangeEnd, viewZone));
+    }
+    return occurrences.sort((a, b) => a.start - b.start || a.end - b.end);
+  }
+
+  protected override validate(input: unknown): EventFields {
+    return validateEventFields(input);
+  }
+
+  protected override toEntries(fields: EventFields): Record<string, unknown> {
+    const { recurrence, ...plain } = fields;
+    return { ...plain, rrule: recurrence?.rrule, exdates: recurrence?.exdates, rdates: recurrence?.rdates, overrides: recurrence?.overrides };
+  }
+
+  protected override patchTouches(patch: Partial<EventFields>, entry: string): boolean {
+    return RECURRENCE_ENTRIES.has(entry) ? 'recurrence' in patch : entry in patch;
+  }
+
+  protected override fieldsOf(event: CalendarEvent): EventFields {
+    const { id: _id, createdAt: _createdAt, updatedAt: _updatedAt, ...fields } = event;
+    return fields;
+  }
+
+  protected override materialise(id: string, record: Y.Map<unknown>): CalendarEvent {
+    const event: CalendarEvent = {
+      id,
+      title: readString(record, 'title'),
+      start: readString(record, 'start'),
+      end: readString(record, 'end'),
+      allDay: record.get('allDay') === true,
+      timeZone: readString(record, 'timeZone'),
+      location: readString(record, 'location'),
+      notes: readString(record, 'notes'),
+      attendees: readList<string>(record, 'attendees'),
+      reminders: readList<number>(record, 'reminders'),
+      createdAt: readNumber(record, 'createdAt'),
+      updatedAt: readNumber(record, 'updatedAt'),
+    };
+    const rrule = readString(record, 'rrule');
+    if (rrule) {
+      event.recurrence = {
+        rrule,
+        exdates: readList<string>(record, 'exdates'),
+        rdates: readList<string>(record, 'rdates'),
+        overrides: readList<OccurrenceOverride>(record, 'overrides'),
+      };
+    }
+    return event;
+  }
+
+  protected override reindex(ids: readonly string[]): void {
+    if (!this.#timeIndex) return;
+    for (const id of ids) this.#timeIndex.update(id, this.get(id));
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The layout of an org's Yjs document and its schema version.
+ *
+ * Layout (version 1): map `meta` holds `schemaVersion`; maps `contacts` and `events` hold one nested Y.Map per
+ * record, keyed by id, with one entry per field so that concurrent edits of different fields both survive.
+ * Fields equal to their default (empty text, empty list, false) are left out: a busy org holds tens of
+ * thousands of records, and every entry costs memory and load time on every member's devices.
+ *
+ * Version 0 is a document from before versioning, whose records were plain JSON objects; merging two edits of
+ * one such record kept only one of them. Opening it migrates each record to a nested map.
+ */
+import * as Y from 'yjs';
+
+export const CURRENT_SCHEMA_VERSION = 1;
+
+export type RecordKind = 'contacts' | 'events';
+
+export const metaMap = (doc: Y.Doc) => doc.getMap<unknown>('meta');
+export const recordsMap = (doc: Y.Doc, kind: RecordKind) => doc.getMap<Y.Map<unknown>>(kind);
+
+/** The version the document's data is in; 0 when unversioned. */
+export function schemaVersionOf(doc: Y.Doc): number {
+  const version = metaMap(doc).get('schemaVersion');
+  return typeof version === 'number' ? version : 0;
+}
+
+/** Writes refused because the document was written by a newer version of p2p-clinic. */
+export class ReadOnlyDocumentError extends Error {
+  readonly code = 'DOCUMENT_FROM_NEWER_VERSION';
+  constructor(readonly documentVersion: number) {
+    super(readOnlyMessage(documentVersion));
+    this.name = 'ReadOnlyDocumentError';
+  }
+}
+
+export function readOnlyMessage(documentVersion: number): string {
+  return (
+    `This org was saved by a newer version of p2p-clinic (data version ${documentVersion}; this app knows up to ` +
+    `${CURRENT_SCHEMA_VERSION}). It is shown read-only so that nothing is lost; update the app to edit it.`
+  );
+}
+
+/** Refuses writes to a document of a newer schema; checked on every write, as a sync may bring a newer version. */
+export function assertWritable(doc: Y.Doc): void {
+  const version = schemaVersionOf(doc);
+  if (version > CURRENT_SCHEMA_VERSION) throw new ReadOnlyDocumentError(version);
+}
+
+function migrateFrom0(doc: Y.Doc): void {
+  for (const kind of ['contacts', 'events'] as const) {
+    const records = recordsMap(doc, kind) as Y.Map<unknown>;
+    for (const [id, value] of [...records.entries()]) {
+      if (value instanceof Y.Map || typeof value !== 'object' || value === null) continue;
+      const record = new Y.Map<unknown>();
+      for (const [field, fieldValue] of Object.entries(value)) {
+        if (field === 'recurrence' && fieldValue && typeof fieldValue === 'object') {
+          for (const [part, partValue] of Object.entries(fieldValue)) record.set(part, partValue);
+        } else if (field !== 'id' && fieldValue !== undefined) {
+          record.set(field, fieldValue);
+        }
+      }
+      records.set(id, record);
+    }
+  }
+}
+
+/** Migrations by the version they upgrade from; each takes a document one version up. */
+const MIGRATIONS: Record<number, (doc: Y.Doc) => void> = { 0: migrateFrom0 };
+
+export interface SchemaCheck {
+  readOnly: boolean;
+  /** Why the document is read-only, for the UI to show; absent when writable. */
+  readOnlyReason?: string;
+}
+
+/** Brings an older document up to the current version (in one transaction), or reports a newer one as read-only. */
+export function prepareDocument(doc: Y.Doc): SchemaCheck {
+  const version = schemaVersionOf(doc);
+  if (version > CURRENT_SCHEMA_VERSION) return { readOnly: true, readOnlyReason: readOnlyMessage(version) };
+  if (version < CURRENT_SCHEMA_VERSION) {
+    doc.transact(() => {
+      for (let from = version; from < CURRENT_SCHEMA_VERSION; from++) MIGRATIONS[from]!(doc);
+      metaMap(doc).set('schemaVersion', CURRENT_SCHEMA_VERSION);
+    });
+  }
+  return { readOnly: false };
+}

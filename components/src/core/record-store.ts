@@ -1,0 +1,137 @@
+/**
+ * What the contacts and events stores share: records as nested Y.Maps in one top-level map of the org's
+ * document, validated writes in one transaction each, a cache of materialised records that changes invalidate
+ * record by record, and change notifications for local and remote edits alike.
+ */
+import * as Y from 'yjs';
+import { assertWritable, recordsMap, type RecordKind } from './org-document.ts';
+import { writeFields } from './record-map.ts';
+import { RecordNotFoundError } from './record-not-found-error.ts';
+import { ChangeListeners, type StoreChange, type StoreListener, type Unsubscribe } from './change-listeners.ts';
+
+interface StoredRecord {
+  id: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export abstract class RecordStore<Fields extends object, Stored extends Fields & StoredRecord> {
+  protected readonly records: Y.Map<Y.Map<unknown>>;
+  readonly #cache = new Map<string, Stored>();
+  #list: Stored[] | undefined;
+  readonly #listeners = new ChangeListeners();
+  readonly #observer: (events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction) => void;
+
+  constructor(
+    protected readonly doc: Y.Doc,
+    kind: RecordKind,
+    private readonly singular: 'contact' | 'event',
+  ) {
+    this.records = recordsMap(doc, kind);
+    this.#observer = (events, transaction) => this.#onChange(events, transaction);
+    this.records.observeDeep(this.#observer);
+  }
+
+  /** Checks and copies input; throws a ValidationError naming the bad field. */
+  protected abstract validate(input: unknown): Fields;
+  /** The fields as they are stored: one entry per field (see record-map.ts). */
+  protected abstract toEntries(fields: Fields): Record<string, unknown>;
+  protected abstract materialise(id: string, record: Y.Map<unknown>): Stored;
+  /** Called with the ids of changed records before listeners hear of them, for indexes to catch up. */
+  protected abstract reindex(ids: readonly string[]): void;
+  protected abstract fieldsOf(record: Stored): Fields;
+
+  create(input: Fields): Stored {
+    assertWritable(this.doc);
+    const fields = this.validate(input);
+    const id = crypto.randomUUID();
+    const now = Date.now();
+    this.doc.transact(() => {
+      const record = new Y.Map<unknown>();
+      this.records.set(id, record);
+      writeFields(record, { ...this.toEntries(fields), createdAt: now, updatedAt: now });
+    });
+    return this.get(id)!;
+  }
+
+  /** Changes the given fields only; the others keep whatever they hold, including concurrent edits. */
+  update(id: string, patch: Partial<Fields>): Stored {
+    assertWritable(this.doc);
+    const current = this.get(id);
+    const record = this.records.get(id);
+    if (!current || !record) throw new RecordNotFoundError(this.singular, id);
+    const fields = this.validate({ ...this.fieldsOf(current), ...patch });
+    const entries = this.toEntries(fields);
+    const changed = Object.fromEntries(Object.entries(entries).filter(([key]) => this.patchTouches(patch, key)));
+    this.doc.transact(() => writeFields(record, { ...changed, updatedAt: Date.now() }));
+    return this.get(id)!;
+  }
+
+  /** Whether a patch addresses a stored entry; stores whose entries differ from their fields refine this. */
+  protected patchTouches(patch: Partial<Fields>, entry: string): boolean {
+    return entry in patch;
+  }
+
+  /** Removes a record; false if there was none (perhaps already removed on another device). */
+  remove(id: string): boolean {
+    assertWritable(this.doc);
+    if (!this.records.has(id)) return false;
+    this.doc.transact(() => this.records.delete(id));
+    return true;
+  }
+
+  get(id: string): Stored | undefined {
+    let stored = this.#cache.get(id);
+    if (!stored) {
+      const record = this.records.get(id);
+      if (!(record instanceof Y.Map)) return undefined;
+      stored = Object.freeze(this.materialise(id, record));
+      this.#cache.set(id, stored);
+    }
+    return stored;
+  }
+
+  /** Every record, in the store's order; the same array until something changes. */
+  list(): Stored[] {
+    if (!this.#list) {
+      const all: Stored[] = [];
+      for (const id of this.records.keys()) {
+        const stored = this.get(id);
+        if (stored) all.push(stored);
+      }
+      this.#list = this.sort(all);
+    }
+    return this.#list;
+  }
+
+  protected sort(records: Stored[]): Stored[] {
+    return records;
+  }
+
+  ids(): IterableIterator<string> {
+    return this.records.keys();
+  }
+
+  subscribe(listener: StoreListener): Unsubscribe {
+    return this.#listeners.add(listener);
+  }
+
+  /** Stops following the document; the store must not be used afterwards. */
+  destroy(): void {
+    this.records.unobserveDeep(this.#observer);
+  }
+
+  #onChange(events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction): void {
+    const ids = new Set<string>();
+    for (const event of events) {
+      if (event.target === this.records) for (const key of (event as Y.YMapEvent<unknown>).keysChanged) ids.add(key);
+      else if (typeof event.path[0] === 'string') ids.add(event.path[0]);
+    }
+    if (ids.size === 0) return;
+    for (const id of ids) this.#cache.delete(id);
+    this.#list = undefined;
+    const change: StoreChange = { ids: [...ids], local: transaction.local };
+    this.reindex(change.ids);
+    this.#listeners.notify(change);
+  }
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { RecordNotFoundError } from '../src/core/record-not-found-error.ts';
+import { contactFields, eventFields, memoryStores, syncDocs, weekly } from './core-fixtures.ts';
+
+describe('contacts store', () => {
+  it('creates a contact and reads it back with an id and timestamps', async () => {
+    const { contacts } = await memoryStores();
+    const created = contacts.create(contactFields({ emails: [{ label: 'work', value: 'ada@example.org' }], tags: ['patient'] }));
+    expect(contacts.get(created.id)).toMatchObject({ givenName: 'Ada', emails: [{ label: 'work', value: 'ada@example.org' }], tags: ['patient'] });
+    expect(created.createdAt).toBeGreaterThan(0);
+  });
+
+  it('derives the display name from the names when none is given', async () => {
+    const { contacts } = await memoryStores();
+    expect(contacts.create(contactFields()).displayName).toBe('Ada Lovelace');
+  });
+
+  it('updates only the patched fields', async () => {
+    const { contacts } = await memoryStores();
+    const { id } = contacts.create(contactFields({ notes: 'allergic to penicillin' }));
+    contacts.update(id, { familyName: 'King' });
+    expect(contacts.get(id)).toMatchObject({ familyName: 'King', notes: 'allergic to penicillin', displayName: 'Ada King' });
+  });
+
+  it('removes a contact', async () => {
+    const { contacts } = await memoryStores();
+    const { id } = contacts.create(contactFields());
+    expect(contacts.remove(id)).toBe(true);
+    expect(contacts.get(id)).toBeUndefined();
+    expect(contacts.list()).toEqual([]);
+  });
+
+  it('refuses to update a contact that does not exist', async () => {
+    const { contacts } = await memoryStores();
+    expect(() => contacts.update('missing', { notes: 'x' })).toThrow(RecordNotFoundError);
+  });
+
+  it('lists contacts by display name', async () => {
+    const { contacts } = await memoryStores();
+    contacts.create(contactFields({ givenName: 'Zoë', familyName: 'Adams' }));
+    contacts.create(contactFields({ givenName: 'Émile', familyName: 'Brun' }));
+    expect(contacts.list().map((contact) => contact.givenName)).toEqual(['Émile', 'Zoë']);
+  });
+
+  it('returns records that cannot be mutated behind the store’s back', async () => {
+    const { contacts } = await memoryStores();
+    const created = contacts.create(contactFields({ tags: ['a'] }));
+    expect(() => (created.tags as string[]).push('b')).toThrow();
+  });
+});
+
+describe('events store', () => {
+  it('creates an event with its recurrence and reads it back', async () => {
+    const { events } = await memoryStores();
+    const created = events.create(eventFields({ recurrence: weekly('FREQ=WEEKLY;COUNT=3', { exdates: ['2024-05-13T09:00:00'] }), reminders: [10] }));
+    expect(events.get(created.id)).toMatchObject({ title: 'Check-up', reminders: [10], recurrence: { rrule: 'FREQ=WEEKLY;COUNT=3', exdates: ['2024-05-13T09:00:00'] } });
+  });
+
+  it('removes the recurrence when a patch sets it to undefined', async () => {
+    const { events } = await memoryStores();
+    const { id } = events.create(eventFields({ recurrence: weekly('FREQ=DAILY') }));
+    events.update(id, { recurrence: undefined });
+    expect(events.get(id)!.recurrence).toBeUndefined();
+  });
+
+  it('writes one update per create, so a create is one transaction', async () => {
+    const { doc, events } = await memoryStores();
+    let updates = 0;
+    doc.on('update', () => updates++);
+    events.create(eventFields());
+    expect(updates).toBe(1);
+  });
+});
+
+describe('observing stores', () => {
+  it('tells subscribers about local changes', async () => {
+    const { contacts } = await memoryStores();
+    const changes: { ids: readonly string[]; local: boolean }[] = [];
+    contacts.subscribe((change) => changes.push(change));
+    const { id } = contacts.create(contactFields());
+    expect(changes).toEqual([{ ids: [id], local: true }]);
+  });
+
+  it('tells subscribers about changes that arrive from another device', async () => {
+    const here = await memoryStores();
+    const there = await memoryStores();
+    const changes: { ids: readonly string[]; local: boolean }[] = [];
+    here.events.subscribe((change) => changes.push(change));
+    const { id } = there.events.create(eventFields());
+    syncDocs(there.doc, here.doc);
+    expect(changes.at(-1)).toEqual({ ids: [id], local: false });
+    expect(here.events.get(id)?.title).toBe('Check-up');
+  });
+
+  it('stops telling a subscriber who unsubscribed', async () => {
+    const { contacts } = await memoryStores();
+    let calls = 0;
+    const unsubscribe = contacts.subscribe(() => calls++);
+    unsubscribe();
+    contacts.create(contactFields());
+    expect(calls).toBe(0);
+  });
+});
+
+describe('concurrent edits of one record', () => {
+  it('keeps both edits when two devices change different fields', async () => {
+    const first = await memoryStores();
+    const second = await memoryStores(new Y.Doc());
+    const { id } = first.contacts.create(contactFields());
+    syncDocs(first.doc, second.doc);
+    first.contacts.update(id, { notes: 'prefers mornings' });
+    second.contacts.update(id, { phones: [{ label: 'mobile', value: '+49 170 555' }] });
+    syncDocs(first.doc, second.doc);
+    syncDocs(second.doc, first.doc);
+    for (const side of [first, second]) {
+      expect(side.contacts.get(id)).toMatchObject({ notes: 'prefers mornings', phones: [{ label: 'mobile', value: '+49 170 555' }] });
+    }
+  });
+
+  it('keeps both an added exception and an edited title of one event', async () => {
+    const first = await memoryStores();
+    const second = await memoryStores();
+    const { id } = first.events.create(eventFields({ recurrence: weekly('FREQ=WEEKLY') }));
+    syncDocs(first.doc, second.doc);
+    first.events.update(id, { title: 'Physio' });
+    second.events.update(id, { recurrence: weekly('FREQ=WEEKLY', { exdates: ['2024-05-13T09:00:00'] }) });
+    syncDocs(first.doc, second.doc);
+    syncDocs(second.doc, first.doc);
+    expect(first.events.get(id)).toMatchObject({ title: 'Physio', recurrence: { exdates: ['2024-05-13T09:00:00'] } });
+  });
+});
