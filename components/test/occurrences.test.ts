@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { eventFields, memoryStores, utc, weekly } from './core-fixtures.ts';
+
+const startsOf = (occurrences: { start: number }[]) => occurrences.map((occurrence) => new Date(occurrence.start).toISOString());
+
+describe('one-off events', () => {
+  it('places a timed event at its wall-clock time in its own zone', async () => {
+    const { events } = await memoryStores();
+    events.create(eventFields({ start: '2024-07-01T09:00:00', end: '2024-07-01T10:00:00', timeZone: 'America/New_York' }));
+    const [occurrence] = events.occurrences(utc('2024-07-01T00:00:00Z'), utc('2024-07-02T00:00:00Z'));
+    expect(occurrence).toMatchObject({ start: utc('2024-07-01T13:00:00Z'), end: utc('2024-07-01T14:00:00Z') });
+  });
+
+  it('leaves out events outside the range', async () => {
+    const { events } = await memoryStores();
+    events.create(eventFields({ start: '2024-07-01T09:00:00', end: '2024-07-01T10:00:00' }));
+    expect(events.occurrences(utc('2024-07-02T00:00:00Z'), utc('2024-07-03T00:00:00Z'))).toEqual([]);
+  });
+
+  it('includes an event that started before the range and ends inside it', async () => {
+    const { events } = await memoryStores();
+    events.create(eventFields({ start: '2024-07-01T22:00:00', end: '2024-07-02T02:00:00', timeZone: 'UTC' }));
+    expect(events.occurrences(utc('2024-07-02T00:00:00Z'), utc('2024-07-03T00:00:00Z'))).toHaveLength(1);
+  });
+
+  it('moves a time skipped by spring-forward to after the gap', async () => {
+    const { events } = await memoryStores();
+    events.create(eventFields({ start: '2024-03-31T02:30:00', end: '2024-03-31T03:30:00', timeZone: 'Europe/Berlin' }));
+    const [occurrence] = events.occurrences(utc('2024-03-30T00:00:00Z'), utc('2024-04-01T00:00:00Z'));
+    expect(occurrence!.start).toBe(utc('2024-03-31T01:30:00Z'));
+  });
+
+  it('takes the first of a wall-clock time repeated by fall-back', async () => {
+    const { events } = await memoryStores();
+    events.create(eventFields({ start: '2024-11-03T01:30:00', end: '2024-11-03T02:30:00', timeZone: 'America/New_York' }));
+    const [occurrence] = events.occurrences(utc('2024-11-02T00:00:00Z'), utc('2024-11-04T00:00:00Z'));
+    expect(occurrence!.start).toBe(utc('2024-11-03T05:30:00Z'));
+  });
+});
+
+describe('recurring events across daylight-saving changes', () => {
+  it('keeps a weekly Berlin appointment at 09:00 local time over the spring change', async () => {
+    const { events } = await memoryStores();
+    events.create(eventFields({ start: '2024-03-25T09:00:00', end: '2024-03-25T09:30:00', recurrence: weekly('FREQ=WEEKLY;COUNT=2') }));
+    const occurrences = events.occurrences(utc('2024-03-20T00:00:00Z'), utc('2024-04-10T00:00:00Z'));
+    expect(startsOf(occurrences)).toEqual(['2024-03-25T08:00:00.000Z', '2024-04-01T07:00:00.000Z']);
+  });
+
+  it('keeps a daily New York appointment at 08:00 local time over the autumn change', async () => {
+    const { events } = await memoryStores();
+    events.create(eventFields({ start: '2024-11-02T08:00:00', end: '2024-11-02T08:45:00', timeZone: 'America/New_York', recurrence: weekly('FREQ=DAILY;COUNT=3') }));
+    const occurrences = events.occurrences(utc('2024-11-01T00:00:00Z'), utc('2024-11-06T00:00:00Z'));
+    expect(startsOf(occurrences)).toEqual(['2024-11-02T12:00:00.000Z', '2024-11-03T13:00:00.000Z', '2024-11-04T13:00:00.000Z']);
+  });
+
+  it('gives each occurrence the exact duration of the first, even across a change', async () => {
+    const { events } = await memoryStores();
+    events.create(eventFields({ start: '2024-03-30T23:00:00', end: '2024-03-31T01:00:00', recurrence: weekly('FREQ=DAILY;COUNT=2') }));
+    const occurrences = events.occurrences(utc('2024-03-29T00:00:00Z'), utc('2024-04-02T00:00:00Z'));
+    expect(occurrences.map((occurrence) => occurrence.end - occurrence.start)).toEqual([2 * 3_600_000, 2 * 3_600_000]);
+  });
+
+  it('finds the occurrences of a long-running series in a late month', async () => {
+    const { events } = await memoryStores();
+    events.create(eventFields({ start: '2020-01-06T09:00:00', end: '2020-01-06T10:00:00', recurrence: weekly('FREQ=WEEKLY;BYDAY=MO') }));
+    const occurrences = events.occurrences(utc('2024-07-01T00:00:00Z'), utc('2024-08-01T00:00:00Z'));
+    expect(occurrences.map((occurrence) => occurrence.recurrenceId)).toEqual(['2024-07-01T09:00:00', '2024-07-08T09:00:00', '2024-07-15T09:00:00', '2024-07-22T09:00:00', '2024-07-29T09:00:00']);
+  });
+
+  it('stops a series at its UNTIL', async () => {
+    const { events } = await memoryStores();
+    events.create(eventFields({ start: '2024-05-06T09:00:00', end: '2024-05-06T10:00:00', recurrence: weekly('FREQ=WEEKLY;UNTIL=20240520T235959') }));
+    expect(events.occurrences(utc('2024-05-01T00:00:00Z'), utc('2024-07-01T00:00:00Z'))).toHaveLength(3);
+  });
+});
+
+describe('exceptions', () => {
+  it('leaves out excluded dates', async () => {
+    const { events } = await memoryStores();
+    events.create(eventFields({ recurrence: weekly('FREQ=WEEKLY;COUNT=3', { exdates: ['2024-05-13T09:00:00'] }) }));
+    const occurrences = events.occurrences(utc('2024-05-01T00:00:00Z'), utc('2024-06-01T00:00:00Z'));
+    expect(occurrences.map((occurrence) => occurrence.recurrenceId)).toEqual(['2024-05-06T09:00:00', '2024-05-20T09:00:00']);
+  });
+
+  it('adds extra dates', async () => {
+    const { events } = await memoryStores();
+    events.create(eventFields({ recurrence: weekly('FREQ=WEEKLY;COUNT=2', { rdates: ['2024-05-08T15:00:00'] }) }));
+    const occurrences = events.occurrences(utc('2024-05-01T00:00:00Z'), utc('2024-06-01T00:00:00Z'));
+    expect(occurrences.map((occurrence) => occurrence.recurrenceId)).toEqual(['2024-05-06T09:00:00', '2024-05-08T15:00:00', '2024-05-13T09:00:00']);
+  });
+
+  it('replaces an overridden occurrence with its moved time and new title', async () => {
+    const { events } = await memoryStores();
+    events.create(
+      eventFields({
+        recurrence: weekly('FREQ=WEEKLY;COUNT=2', { overrides: [{ recurrenceId: '2024-05-13T09:00:00', start: '2024-05-14T11:00:00', end: '2024-05-14T12:00:00', title: 'Moved' }] }),
+      }),
+    );
+    const occurrences = events.occurrences(utc('2024-05-01T00:00:00Z'), utc('2024-06-01T00:00:00Z'));
+    expect(occurrences.map(({ recurrenceId, title, start }) => ({ recurrenceId, title, start }))).toEqual([
+      { recurrenceId: '2024-05-06T09:00:00', title: 'Check-up', start: utc('2024-05-06T07:00:00Z') },
+      { recurrenceId: '2024-05-13T09:00:00', title: 'Moved', start: utc('2024-05-14T09:00:00Z') },
+    ]);
+  });
+
+  it('finds an occurrence moved into the range from outside it', async () => {
+    const { events } = await memoryStores();
+    events.create(eventFields({ recurrence: weekly('FREQ=WEEKLY;COUNT=2', { overrides: [{ recurrenceId: '2024-05-06T09:00:00', start: '2024-06-20T09:00:00', end: '2024-06-20T09:30:00' }] }) }));
+    expect(events.occurrences(utc('2024-06-15T00:00:00Z'), utc('2024-06-25T00:00:00Z')).map((occurrence) => occurrence.recurrenceId)).toEqual(['2024-05-06T09:00:00']);
+  });
+});
+
+describe('all-day events', () => {
+  it('spans whole days in the viewer’s zone', async () => {
+    const { events } = await memoryStores();
+    events.create(eventFields({ allDay: true, start: '2024-05-06', end: '2024-05-08', timeZone: 'Europe/Berlin' }));
+    const [occurrence] = events.occurrences(utc('2024-05-01T00:00:00Z'), utc('2024-06-01T00:00:00Z'), 'America/New_York');
+    expect(occurrence).toMatchObject({ allDay: true, start: utc('2024-05-06T04:00:00Z'), end: utc('2024-05-08T04:00:00Z') });
+  });
+
+  it('repeats yearly on the same date, with exceptions by date', async () => {
+    const { events } = await memoryStores();
+    events.create(eventFields({ allDay: true, start: '2021-12-24', end: '2021-12-25', recurrence: weekly('FREQ=YEARLY', { exdates: ['2023-12-24'] }) }));
+    const occurrences = events.occurrences(utc('2021-01-01T00:00:00Z'), utc('2025-01-01T00:00:00Z'), 'UTC');
+    expect(occurrences.map((occurrence) => occurrence.recurrenceId)).toEqual(['2021-12-24', '2022-12-24', '2024-12-24']);
+  });
+
+  it('lasts 23 hours on the day clocks spring forward', async () => {
+    const { events } = await memoryStores();
+    events.create(eventFields({ allDay: true, start: '2024-03-31', end: '2024-04-01' }));
+    const [occurrence] = events.occurrences(utc('2024-03-30T00:00:00Z'), utc('2024-04-02T00:00:00Z'), 'Europe/Berlin');
+    expect(occurrence!.end - occurrence!.start).toBe(23 * 3_600_000);
+  });
+});
+
+describe('the query after changes', () => {
+  it('sees an event moved after the first query', async () => {
+    const { events } = await memoryStores();
+    const { id } = events.create(eventFields());
+    events.occurrences(utc('2024-05-01T00:00:00Z'), utc('2024-06-01T00:00:00Z'));
+    events.update(id, { start: '2024-08-06T09:00:00', end: '2024-08-06T09:30:00' });
+    expect(events.occurrences(utc('2024-05-01T00:00:00Z'), utc('2024-06-01T00:00:00Z'))).toEqual([]);
+    expect(events.occurrences(utc('2024-08-01T00:00:00Z'), utc('2024-09-01T00:00:00Z'))).toHaveLength(1);
+  });
+
+  it('forgets a removed event', async () => {
+    const { events } = await memoryStores();
+    const { id } = events.create(eventFields());
+    events.occurrences(utc('2024-05-01T00:00:00Z'), utc('2024-06-01T00:00:00Z'));
+    events.remove(id);
+    expect(events.occurrences(utc('2024-05-01T00:00:00Z'), utc('2024-06-01T00:00:00Z'))).toEqual([]);
+  });
+});
