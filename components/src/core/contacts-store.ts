@@ -62,7 +62,7 @@ export class ContactsStore extends RecordStore<ContactFields, Contact> {
 
   protected override sort(contacts: Contact[]): Contact[] {
     const collator = new Intl.Collator(undefined, { sensitivity: 'base' });
-    return contacts.sort((a, b) => collator.compare(a.displayName, b.displayName));
+    return contacts.sort((a, b) => collator.compare(a.displayName, b.displayName) || (a.id < b.id ? -1 : 1));
   }
 
   protected override reindex(ids: readonly string[]): void {
