@@ -21,6 +21,9 @@ export function normaliseForSearch(text: string): string {
 
 const digitsOf = (text: string) => text.replace(/\D/g, '');
 
+/** What search looks at; read straight from the document, without materialising the contact. */
+export type SearchableContact = Pick<Contact, 'id' | 'displayName' | 'givenName' | 'familyName' | 'organisation' | 'emails' | 'phones' | 'tags'>;
+
 interface IndexEntry {
   id: string;
   text: string;
@@ -28,7 +31,7 @@ interface IndexEntry {
   sortKey: string;
 }
 
-function entryOf(contact: Contact): IndexEntry {
+function entryOf(contact: SearchableContact): IndexEntry {
   const text = [contact.displayName, contact.givenName, contact.familyName, contact.organisation, ...contact.emails.map((email) => email.value), ...contact.phones.map((phone) => phone.value), ...contact.tags]
     .map(normaliseForSearch)
     .join('\n');
@@ -39,12 +42,12 @@ export class ContactSearchIndex {
   readonly #entries = new Map<string, IndexEntry>();
   #sorted: IndexEntry[] | undefined;
 
-  constructor(contacts: Iterable<Contact>) {
+  constructor(contacts: Iterable<SearchableContact>) {
     for (const contact of contacts) this.#entries.set(contact.id, entryOf(contact));
   }
 
   /** Brings one contact up to date; `undefined` when it was removed. */
-  update(id: string, contact: Contact | undefined): void {
+  update(id: string, contact: SearchableContact | undefined): void {
     if (contact) this.#entries.set(id, entryOf(contact));
     else this.#entries.delete(id);
     this.#sorted = undefined;

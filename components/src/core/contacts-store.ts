@@ -3,7 +3,7 @@ import type * as Y from 'yjs';
 import { RecordStore } from './record-store.ts';
 import { validateContactFields } from './contact-validation.ts';
 import { readList, readNumber, readString } from './record-map.ts';
-import { ContactSearchIndex } from './contact-search.ts';
+import { ContactSearchIndex, type SearchableContact } from './contact-search.ts';
 import type { Contact, ContactFields, LabeledValue, PostalAddress } from './records.ts';
 
 /** What a list shows when a contact has no display name of its own. */
@@ -21,7 +21,7 @@ export class ContactsStore extends RecordStore<ContactFields, Contact> {
 
   /** Contacts matching what has been typed so far, by display name; see contact-search.ts for what matches. */
   search(query: string): Contact[] {
-    this.#search ??= new ContactSearchIndex(this.list());
+    this.#search ??= new ContactSearchIndex(this.#searchables());
     return this.#search.search(query).map((id) => this.get(id)!);
   }
 
@@ -63,6 +63,21 @@ export class ContactsStore extends RecordStore<ContactFields, Contact> {
   protected override sort(contacts: Contact[]): Contact[] {
     const collator = new Intl.Collator(undefined, { sensitivity: 'base' });
     return contacts.sort((a, b) => collator.compare(a.displayName, b.displayName) || (a.id < b.id ? -1 : 1));
+  }
+
+  *#searchables(): Generator<SearchableContact> {
+    for (const [id, record] of this.records.entries()) {
+      yield {
+        id,
+        displayName: readString(record, 'displayName') || derivedDisplayName(record),
+        givenName: readString(record, 'givenName'),
+        familyName: readString(record, 'familyName'),
+        organisation: readString(record, 'organisation'),
+        emails: readList<LabeledValue>(record, 'emails'),
+        phones: readList<LabeledValue>(record, 'phones'),
+        tags: readList<string>(record, 'tags'),
+      };
+    }
   }
 
   protected override reindex(ids: readonly string[]): void {

@@ -14,6 +14,9 @@ const SHORT_SPAN_MS = 8 * 86_400_000;
 /** Exact durations of timed events differ from wall-clock ones by up to a daylight-saving shift. */
 const SLACK_MS = MAX_ZONE_OFFSET_MS + 3_600_000;
 
+/** What placing an event in time needs; read straight from the document, without materialising the event. */
+export type EventTiming = Pick<CalendarEvent, 'id' | 'start' | 'end' | 'allDay' | 'recurrence'>;
+
 interface Span {
   id: string;
   start: number;
@@ -21,7 +24,7 @@ interface Span {
 }
 
 /** The event's span, or undefined for a record too malformed to place (a peer may write anything). */
-function spanOf(event: CalendarEvent): Span | undefined {
+function spanOf(event: EventTiming): Span | undefined {
   const localStart = parseLocal(event.start, event.allDay);
   const localEnd = parseLocal(event.end, event.allDay);
   if (localStart === undefined || localEnd === undefined) return undefined;
@@ -54,7 +57,7 @@ export class EventTimeIndex {
   #sorted: Span[] = [];
   readonly #long = new Set<Span>();
 
-  constructor(events: Iterable<CalendarEvent>) {
+  constructor(events: Iterable<EventTiming>) {
     for (const event of events) {
       const span = spanOf(event);
       if (!span) continue;
@@ -66,7 +69,7 @@ export class EventTimeIndex {
   }
 
   /** Brings one event up to date; `undefined` when it was removed. */
-  update(id: string, event: CalendarEvent | undefined): void {
+  update(id: string, event: EventTiming | undefined): void {
     const old = this.#spans.get(id);
     if (old) {
       this.#spans.delete(id);

@@ -3,7 +3,7 @@ import type * as Y from 'yjs';
 import { RecordStore } from './record-store.ts';
 import { validateEventFields } from './event-validation.ts';
 import { readList, readNumber, readString } from './record-map.ts';
-import { EventTimeIndex } from './event-time-index.ts';
+import { EventTimeIndex, type EventTiming } from './event-time-index.ts';
 import { expandEvent } from './occurrences.ts';
 import { deviceTimeZone } from './wall-clock-time.ts';
 import type { CalendarEvent, EventFields, Occurrence, OccurrenceOverride } from './records.ts';
@@ -23,7 +23,7 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
    * placed in `viewZone`, the device's zone unless given.
    */
   occurrences(rangeStart: number, rangeEnd: number, viewZone: string = deviceTimeZone()): Occurrence[] {
-    this.#timeIndex ??= new EventTimeIndex(this.list());
+    this.#timeIndex ??= new EventTimeIndex(this.#timings());
     const occurrences: Occurrence[] = [];
     for (const id of this.#timeIndex.candidates(rangeStart, rangeEnd)) {
       const event = this.get(id);
@@ -75,6 +75,15 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
       };
     }
     return event;
+  }
+
+  *#timings(): Generator<EventTiming> {
+    for (const [id, record] of this.records.entries()) {
+      const rrule = readString(record, 'rrule');
+      const timing: EventTiming = { id, start: readString(record, 'start'), end: readString(record, 'end'), allDay: record.get('allDay') === true };
+      if (rrule) timing.recurrence = { rrule, exdates: [], rdates: readList<string>(record, 'rdates'), overrides: readList<OccurrenceOverride>(record, 'overrides') };
+      yield timing;
+    }
   }
 
   protected override reindex(ids: readonly string[]): void {

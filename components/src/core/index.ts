@@ -1,3 +1,15 @@
 /** The public entry point of p2p-clinic's client core: elements, the app and other people's code import from here. */
 export type * from './records.ts';
 export { ValidationError } from './validation-error.ts';
+export { RecordNotFoundError } from './record-not-found-error.ts';
+export { ReadOnlyDocumentError, CURRENT_SCHEMA_VERSION } from './org-document.ts';
+export { OrgRegistry, OrgRegistryError, DEFAULT_ORG_NAME, DEFAULT_ORG_COLOR, type OrgRegistryErrorCode } from './org-registry.ts';
+export { openOrg, attachStores, orgDatabaseName, type OrgSession, type OrgStores } from './org-session.ts';
+export { ContactsStore } from './contacts-store.ts';
+export { EventsStore } from './events-store.ts';
+export { RemindersStore, type ReminderRef, type UpcomingReminder } from './reminders.ts';
+export { memoryReminderStorage, type ReminderStateStorage } from './reminder-state-storage.ts';
+export { normaliseForSearch } from './contact-search.ts';
+export { isValidTimeZone, wallClockToInstant, instantToWallClock, deviceTimeZone } from './wall-clock-time.ts';
+export { RECORD_LIMITS } from './record-limits.ts';
+export type { StoreChange, StoreListener, Unsubscribe } from './change-listeners.ts';

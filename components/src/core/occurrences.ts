@@ -74,13 +74,21 @@ interface OccurrenceTimes {
 
 /** Turns an occurrence's local start (and local end, if overridden) into instants. */
 function timesOf(event: CalendarEvent, zone: string, localStart: number, localEnd: number | undefined): OccurrenceTimes {
-  const masterStart = parseLocal(event.start, event.allDay)!;
-  const masterEnd = parseLocal(event.end, event.allDay)!;
   const start = wallClockToInstant(localStart, zone);
   if (localEnd !== undefined) return { start, end: wallClockToInstant(localEnd, zone) };
+  const master = masterTimesOf(event);
   // All-day occurrences last as many calendar days as the event; timed ones last the same exact time (RFC 5545 3.8.5.3).
-  if (event.allDay) return { start, end: wallClockToInstant(localStart + (masterEnd - masterStart), zone) };
-  return { start, end: start + (wallClockToInstant(masterEnd, zone) - wallClockToInstant(masterStart, zone)) };
+  if (event.allDay) return { start, end: wallClockToInstant(localStart + (master.end - master.start), zone) };
+  return { start, end: start + (wallClockToInstant(master.end, zone) - wallClockToInstant(master.start, zone)) };
+}
+
+const masterTimes = new WeakMap<CalendarEvent, OccurrenceTimes>();
+
+/** The event's own start and end in local milliseconds, parsed once per (immutable) event. */
+function masterTimesOf(event: CalendarEvent): OccurrenceTimes {
+  let times = masterTimes.get(event);
+  if (!times) masterTimes.set(event, (times = { start: parseLocal(event.start, event.allDay)!, end: parseLocal(event.end, event.allDay)! }));
+  return times;
 }
 
 const overlaps = (times: OccurrenceTimes, rangeStart: number, rangeEnd: number) =>
@@ -108,10 +116,10 @@ export function expandEvent(event: CalendarEvent, rangeStart: number, rangeEnd: 
   const format = (localMs: number) => (event.allDay ? formatLocalDate(localMs) : formatLocalDateTime(localMs));
   const recurrence = event.recurrence;
   if (!recurrence) {
-    const times = timesOf(event, zone, parseLocal(event.start, event.allDay)!, undefined);
+    const times = timesOf(event, zone, masterTimesOf(event).start, undefined);
     return overlaps(times, rangeStart, rangeEnd) ? [occurrenceOf(event, event.start, times)] : [];
   }
-  const duration = parseLocal(event.end, event.allDay)! - parseLocal(event.start, event.allDay)!;
+  const duration = masterTimesOf(event).end - masterTimesOf(event).start;
   // Widen the range to wall-clock times: an occurrence starting this early could still reach into the range.
   const fromLocal = rangeStart - MAX_ZONE_OFFSET_MS - duration - HOUR_MS;
   const toLocal = rangeEnd + MAX_ZONE_OFFSET_MS + HOUR_MS;

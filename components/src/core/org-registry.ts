@@ -1,0 +1,171 @@
+/**
+ * The orgs this device belongs to, kept in IndexedDB on the device: create, rename, recolour, list, switch,
+ * leave. A device always has at least its default, local-only "Personal" org, made the first time the registry
+ * opens.
+ */
+import * as idb from 'lib0/indexeddb';
+import { generateOrgKey } from './crypto/org-key.ts';
+import { deleteOrgKey, saveOrgKey } from './crypto/key-store.ts';
+import { checkString } from './field-checks.ts';
+import { RECORD_LIMITS } from './record-limits.ts';
+import { ValidationError } from './validation-error.ts';
+import { ChangeListeners, type Unsubscribe } from './change-listeners.ts';
+import { orgDatabaseName } from './org-session.ts';
+import type { Org } from './records.ts';
+
+const REGISTRY_DATABASE = 'p2p-clinic-orgs';
+const ORGS = 'orgs';
+const SETTINGS = 'settings';
+const CURRENT_ORG_KEY = 'currentOrgId';
+
+export const DEFAULT_ORG_NAME = 'Personal';
+export const DEFAULT_ORG_COLOR = '#3b82f6';
+
+export type OrgRegistryErrorCode = 'ORG_NOT_FOUND' | 'DEFAULT_ORG_CANNOT_BE_LEFT';
+
+export class OrgRegistryError extends Error {
+  constructor(
+    readonly code: OrgRegistryErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OrgRegistryError';
+  }
+}
+
+function checkName(name: unknown): string {
+  return checkString('name', name, RECORD_LIMITS.shortText, { required: true }).trim();
+}
+
+function checkColor(color: unknown): string {
+  const value = checkString('color', color, 7);
+  if (!/^#[0-9a-f]{6}$/i.test(value)) throw new ValidationError('color', 'must be a colour #rrggbb');
+  return value.toLowerCase();
+}
+
+const byDefaultThenAge = (a: Org, b: Org) => Number(b.isDefault ?? false) - Number(a.isDefault ?? false) || a.createdAt - b.createdAt;
+
+async function createOrgRecord(fields: Pick<Org, 'name' | 'color'> & { isDefault?: boolean }): Promise<Org> {
+  const org: Org = { id: crypto.randomUUID(), name: fields.name, color: fields.color, createdAt: Date.now() };
+  if (fields.isDefault) org.isDefault = true;
+  // The key first: an org listed without its key could never sync.
+  await saveOrgKey(org.id, await generateOrgKey());
+  return org;
+}
+
+export class OrgRegistry {
+  readonly #orgs = new Map<string, Org>();
+  #currentId: string;
+  readonly #listeners = new ChangeListeners();
+
+  private constructor(
+    private readonly db: IDBDatabase,
+    orgs: Org[],
+    currentId: string | undefined,
+  ) {
+    for (const org of orgs) this.#orgs.set(org.id, org);
+    this.#currentId = currentId && this.#orgs.has(currentId) ? currentId : this.list()[0]!.id;
+  }
+
+  /** Opens the device's registry, creating the default "Personal" org on first use. */
+  static async open(): Promise<OrgRegistry> {
+    const db = await idb.openDB(REGISTRY_DATABASE, (database) => idb.createStores(database, [[ORGS, { keyPath: 'id' }], [SETTINGS]]));
+    let [orgs, settings] = idb.transact(db, [ORGS, SETTINGS], 'readonly');
+    let all = (await idb.getAll(orgs!)) as Org[];
+    if (all.length === 0) {
+      const personal = await createOrgRecord({ name: DEFAULT_ORG_NAME, color: DEFAULT_ORG_COLOR, isDefault: true });
+      [orgs, settings] = idb.transact(db, [ORGS, SETTINGS]);
+      // Two tabs opening at once both get here; the transaction lets only the first one's org in.
+      if ((await idb.count(orgs!)) === 0) await idb.put(orgs!, personal as never);
+      else await deleteOrgKey(personal.id);
+      all = (await idb.getAll(orgs!)) as Org[];
+    }
+    const currentId = (await idb.get(settings!, CURRENT_ORG_KEY)) as string | undefined;
+    return new OrgRegistry(db, all, currentId);
+  }
+
+  /** The default org first, then the others by age. */
+  list(): Org[] {
+    return [...this.#orgs.values()].sort(byDefaultThenAge);
+  }
+
+  get(id: string): Org | undefined {
+    return this.#orgs.get(id);
+  }
+
+  /** The org the app is showing. */
+  current(): Org {
+    return this.#orgs.get(this.#currentId)!;
+  }
+
+  /** Creates an org with a fresh org key; it is local-only until the sync layer gives it a room. */
+  async create(fields: { name: string; color: string }): Promise<Org> {
+    const name = checkName(fields.name);
+    const color = checkColor(fields.color);
+    const org = await createOrgRecord({ name, color });
+    await this.#put(org);
+    return org;
+  }
+
+  async rename(id: string, name: string): Promise<Org> {
+    return this.#put({ ...this.#require(id), name: checkName(name) });
+  }
+
+  async recolour(id: string, color: string): Promise<Org> {
+    return this.#put({ ...this.#require(id), color: checkColor(color) });
+  }
+
+  /** Records a synced org's signalling room (set by the sync layer when the org is shared or joined). */
+  async setRoom(id: string, roomId: string): Promise<Org> {
+    return this.#put({ ...this.#require(id), roomId: checkString('roomId', roomId, RECORD_LIMITS.id, { required: true }) });
+  }
+
+  async switchTo(id: string): Promise<Org> {
+    const org = this.#require(id);
+    const [settings] = idb.transact(this.db, [SETTINGS]);
+    await idb.put(settings!, id, CURRENT_ORG_KEY);
+    this.#currentId = id;
+    this.#listeners.notify({ ids: [id], local: true });
+    return org;
+  }
+
+  /**
+   * Leaves an org on this device: deletes its document database, its keys and its registry entry, nothing
+   * else. Close the org (`OrgSession.close()`) first, or deleting its database waits until it is closed.
+   * The data goes first, so that an interrupted leave can be retried rather than leave data behind unlisted.
+   */
+  async leave(id: string): Promise<void> {
+    const org = this.#require(id);
+    if (org.isDefault) throw new OrgRegistryError('DEFAULT_ORG_CANNOT_BE_LEFT', 'The Personal org belongs to this device and cannot be left.');
+    await idb.deleteDB(orgDatabaseName(id));
+    await deleteOrgKey(id);
+    const [orgs] = idb.transact(this.db, [ORGS]);
+    await idb.del(orgs!, id);
+    this.#orgs.delete(id);
+    if (this.#currentId === id) await this.switchTo(this.list()[0]!.id);
+    this.#listeners.notify({ ids: [id], local: true });
+  }
+
+  /** Listens for changes to the list or the current org. */
+  subscribe(listener: () => void): Unsubscribe {
+    return this.#listeners.add(listener);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  #require(id: string): Org {
+    const org = this.#orgs.get(id);
+    if (!org) throw new OrgRegistryError('ORG_NOT_FOUND', `This device has no org ${id}.`);
+    return org;
+  }
+
+  async #put(org: Org): Promise<Org> {
+    const [orgs] = idb.transact(this.db, [ORGS]);
+    await idb.put(orgs!, org as never);
+    this.#orgs.set(org.id, org);
+    this.#listeners.notify({ ids: [org.id], local: true });
+    return org;
+  }
+}

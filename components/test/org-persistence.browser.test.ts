@@ -1,0 +1,72 @@
+/** In real Chromium: an org written to, then the page reloaded, still holds everything. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/chromium.ts';
+import { loadCorePage, startCorePageServer, type Core, type CorePageServer } from '../../scripts/core-page.ts';
+
+let browser: Browser;
+let server: CorePageServer;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startCorePageServer();
+  browser = await launchChromium();
+  page = await (await browser.newContext()).newPage();
+  await loadCorePage(page, server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('an org in the browser', () => {
+  it('finds its contact and event after the page reloads', async () => {
+    const written = await page.evaluate(async () => {
+      const { OrgRegistry, openOrg } = (window as unknown as { core: Core }).core;
+      const registry = await OrgRegistry.open();
+      const org = await registry.create({ name: 'Nordklinik', color: '#0e7490' });
+      await registry.switchTo(org.id);
+      const session = await openOrg(org.id);
+      const contact = session.contacts.create({
+        givenName: 'Jürgen', familyName: 'Müller', displayName: '', organisation: '', emails: [], phones: [], addresses: [], notes: 'first visit', tags: [],
+      });
+      const event = session.events.create({
+        title: 'Check-up', start: '2024-05-06T09:00:00', end: '2024-05-06T09:30:00', allDay: false, timeZone: 'Europe/Berlin',
+        location: 'Room 2', notes: '', attendees: [contact.id], reminders: [15],
+      });
+      await session.close();
+      registry.close();
+      return { orgId: org.id, contactId: contact.id, eventId: event.id };
+    });
+
+    await loadCorePage(page, server.url);
+
+    const found = await page.evaluate(async ({ orgId, contactId }) => {
+      const { OrgRegistry, openOrg } = (window as unknown as { core: Core }).core;
+      const registry = await OrgRegistry.open();
+      const session = await openOrg(orgId);
+      const result = {
+        orgs: registry.list().map((org) => org.name),
+        current: registry.current().name,
+        contact: session.contacts.get(contactId)?.notes,
+        search: session.contacts.search('muller').map((contact) => contact.id),
+        occurrences: session.events.occurrences(Date.parse('2024-05-06T00:00:00Z'), Date.parse('2024-05-07T00:00:00Z')).map((occurrence) => ({
+          title: occurrence.title,
+          start: occurrence.start,
+          attendees: occurrence.event.attendees,
+        })),
+      };
+      await session.close();
+      return result;
+    }, written);
+
+    expect(found).toEqual({
+      orgs: ['Personal', 'Nordklinik'],
+      current: 'Nordklinik',
+      contact: 'first visit',
+      search: [written.contactId],
+      occurrences: [{ title: 'Check-up', start: Date.parse('2024-05-06T07:00:00Z'), attendees: [written.contactId] }],
+    });
+  });
+});
