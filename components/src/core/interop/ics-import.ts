@@ -1,0 +1,342 @@
+/**
+ * iCalendar (RFC 5545) files → event fields. ical.js parses each item; this maps it onto `EventFields`:
+ *
+ * - Times: a UTC time (`…Z`) keeps zone `UTC`; a TZID resolves to an IANA zone (see ics-time-zones.ts) or, when
+ *   only a VTIMEZONE defines it and no known zone matches, is converted to UTC. A floating time (no zone) is
+ *   read in `floatingTimeZone`, the importing device's zone unless given, because a floating time means "in
+ *   whatever zone the reader is". All-day events take that zone too (they float in the store as well).
+ *   DTEND, EXDATE, RDATE and RECURRENCE-ID in another zone are converted to the start's zone.
+ * - Recurrence: RRULE, EXDATE and RDATE (a PERIOD keeps its start); VEVENTs with a RECURRENCE-ID become the
+ *   master's overrides, holding only what differs from the occurrence they replace; a cancelled occurrence
+ *   becomes an EXDATE. RDATEs without an RRULE become `FREQ=DAILY;COUNT=1` plus the RDATEs, because the store
+ *   keeps extra dates only on a rule. RANGE=THISANDFUTURE is applied to the one occurrence it names. Edited
+ *   occurrences whose master is not in the file (an invitation to one instance) import as one-off events.
+ * - VALARM: relative triggers (to the start or, with RELATED=END, the end) and absolute ones become minutes
+ *   before the start; alarms after the start, and Apple's ACTION:NONE placeholders, are dropped.
+ * - ATTENDEE `mailto:` addresses become contact ids through `resolveAttendee`; without it, or for addresses it
+ *   does not know, attendees are dropped. ORGANIZER, CATEGORIES, URL, ATTACH and X- properties are dropped.
+ * - UIDs are not kept: the store assigns ids, so importing the same file twice makes two copies.
+ */
+import ICAL from 'ical.js';
+import { deviceTimeZone, formatLocalDate, formatLocalDateTime, instantToWallClock, parseLocal, parseLocalDate, parseLocalDateTime, wallClockToInstant } from '../wall-clock-time.ts';
+import { rawPropertyValue, splitComponentBlocks, type ComponentBlock } from './component-blocks.ts';
+import { instantInDefinition, resolveTzid, type ResolvedZone } from './ics-time-zones.ts';
+import { defaultOccurrenceEnd } from './occurrence-end.ts';
+import { ItemIssue, identify, issueFor, writeParsedItems, type ImportIssue, type ImportReport, type ParsedFile, type ParsedItem, type RecordWriter } from './import-report.ts';
+import type { EventFields, OccurrenceOverride } from '../records.ts';
+
+export interface IcsImportOptions {
+  /** The IANA zone in which floating times and all-day events are read; the device's zone by default. */
+  floatingTimeZone?: string;
+  /** The contact id for an attendee's email address, or undefined to leave that attendee out. */
+  resolveAttendee?: (email: string, name: string | undefined) => string | undefined;
+}
+
+/** A date of an all-day value, or a wall-clock time in an IANA zone (`UTC` for UTC and VTIMEZONE-only zones). */
+type TimeValue = { date: string } | { wall: string; zone: string };
+
+const DAY_MS = 86_400_000;
+/** A lone RDATE list needs a rule to hang on; this one yields only the event's own start. */
+const SINGLE_OCCURRENCE_RULE = 'FREQ=DAILY;COUNT=1';
+const DATE_TIME_VALUE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(Z?)$/;
+const DURATION_VALUE = /^[+-]?P(?:\d+W)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$/;
+
+/** What reading one file needs: its time zone definitions and the caller's choices. */
+class IcsReader {
+  readonly floatingZone: string;
+  readonly #definitions: Map<string, ICAL.Component>;
+  readonly #zones = new Map<string, ResolvedZone | undefined>();
+
+  constructor(
+    definitions: Map<string, ICAL.Component>,
+    readonly options: IcsImportOptions,
+  ) {
+    this.#definitions = definitions;
+    this.floatingZone = options.floatingTimeZone ?? deviceTimeZone();
+  }
+
+  #zone(tzid: string, year: number): ResolvedZone | undefined {
+    if (!this.#zones.has(tzid)) this.#zones.set(tzid, resolveTzid(tzid, this.#definitions, year));
+    return this.#zones.get(tzid);
+  }
+
+  /** Every value of a date or date-time property (EXDATE and RDATE may hold several). */
+  times(property: ICAL.Property): TimeValue[] {
+    const [, params, type, ...values] = property.jCal as [string, Record<string, unknown>, string, ...unknown[]];
+    const label = property.name.toUpperCase();
+    return values.map((value) => {
+      // A PERIOD is [start, end or duration]; the store keeps occurrence starts only.
+      if (type === 'period') return this.#time(String((value as unknown[])[0]), 'date-time', params.tzid, label);
+      return this.#time(String(value), type, params.tzid, label);
+    });
+  }
+
+  time(component: ICAL.Component, name: string): TimeValue | undefined {
+    const property = component.getFirstProperty(name);
+    return property ? this.times(property)[0] : undefined;
+  }
+
+  #time(text: string, type: string, tzid: unknown, label: string): TimeValue {
+    if (type === 'date') {
+      if (parseLocalDate(text) === undefined) throw new ItemIssue('UNREADABLE', `${label} is not a valid date`);
+      return { date: text };
+    }
+    const match = type === 'date-time' ? DATE_TIME_VALUE.exec(text) : null;
+    if (!match || parseLocalDateTime(match[1]!) === undefined) throw new ItemIssue('UNREADABLE', `${label} is not a valid date or date-time`);
+    const wall = match[1]!;
+    if (match[2]) return { wall, zone: 'UTC' };
+    if (typeof tzid !== 'string') return { wall, zone: this.floatingZone };
+    const zone = this.#zone(tzid, Number(wall.slice(0, 4)));
+    if (!zone) throw new ItemIssue('UNREADABLE', `${label} is in time zone "${tzid}", which is neither an IANA nor a Windows zone name, and the file has no VTIMEZONE for it`);
+    if ('iana' in zone) return { wall, zone: zone.iana };
+    return { wall: formatLocalDateTime(instantInDefinition(wall, zone.definition)), zone: 'UTC' };
+  }
+}
+
+/** How one event's values are written: all-day dates, or wall-clock times in the start's zone. */
+interface EventFrame {
+  allDay: boolean;
+  zone: string;
+  /** `HH:mm:ss` of the start, for an EXDATE or RDATE given as a date on a timed event. */
+  startTime: string;
+}
+
+function formatted(value: TimeValue, frame: EventFrame, label: string): string {
+  if (frame.allDay) return 'date' in value ? value.date : value.wall.slice(0, 10);
+  if ('date' in value) {
+    if (label === 'EXDATE' || label === 'RDATE') return `${value.date}T${frame.startTime}`;
+    throw new ItemIssue('UNSUPPORTED', `${label} is a date but the event has a time of day`);
+  }
+  if (value.zone === frame.zone) return value.wall;
+  const instant = wallClockToInstant(parseLocalDateTime(value.wall)!, value.zone);
+  return formatLocalDateTime(instantToWallClock(instant, frame.zone));
+}
+
+/** RFC 5545 3.3.6: days and weeks are nominal (calendar days), hours, minutes and seconds exact. */
+function addDuration(start: string, duration: string, frame: EventFrame): string {
+  if (!DURATION_VALUE.test(duration) || /^[+-]?PT?$/.test(duration)) throw new ItemIssue('UNREADABLE', 'DURATION is not a valid duration');
+  const parsed = ICAL.Duration.fromString(duration);
+  if (parsed.isNegative) throw new ItemIssue('UNREADABLE', 'DURATION is negative');
+  const days = parsed.weeks * 7 + parsed.days;
+  const exactMs = ((parsed.hours * 60 + parsed.minutes) * 60 + parsed.seconds) * 1000;
+  const local = parseLocal(start, frame.allDay)! + days * DAY_MS;
+  if (frame.allDay) return formatLocalDate(local + Math.ceil(exactMs / DAY_MS) * DAY_MS);
+  return formatLocalDateTime(instantToWallClock(wallClockToInstant(local, frame.zone) + exactMs, frame.zone));
+}
+
+/** DTEND, or DTSTART plus DURATION, or RFC 5545's default: one day for a date, no time for a date-time. */
+function endOf(component: ICAL.Component, start: string, frame: EventFrame, reader: IcsReader): string {
+  const dtend = reader.time(component, 'dtend');
+  if (dtend) {
+    if (frame.allDay !== 'date' in dtend) throw new ItemIssue('UNSUPPORTED', 'DTSTART and DTEND must both be dates or both be date-times');
+    return formatted(dtend, frame, 'DTEND');
+  }
+  const duration = component.getFirstProperty('duration');
+  if (duration) return addDuration(start, String(duration.jCal[3]), frame);
+  return frame.allDay ? formatLocalDate(parseLocalDate(start)! + DAY_MS) : start;
+}
+
+const text = (component: ICAL.Component, name: string) => {
+  const value = component.getFirstPropertyValue(name);
+  return typeof value === 'string' ? value : '';
+};
+
+const isCancelled = (component: ICAL.Component) => text(component, 'status').toUpperCase() === 'CANCELLED';
+
+function overrideOf(component: ICAL.Component, master: EventFields, frame: EventFrame, reader: IcsReader): OccurrenceOverride {
+  const recurrenceId = formatted(reader.time(component, 'recurrence-id')!, frame, 'RECURRENCE-ID');
+  const override: OccurrenceOverride = { recurrenceId };
+  const dtstart = reader.time(component, 'dtstart');
+  if (dtstart && frame.allDay !== 'date' in dtstart) throw new ItemIssue('UNSUPPORTED', `the occurrence of ${recurrenceId} changes between all-day and timed, which an edited occurrence cannot`);
+  const start = dtstart ? formatted(dtstart, frame, 'DTSTART') : recurrenceId;
+  const end = endOf(component, start, frame, reader);
+  if (start !== recurrenceId) override.start = start;
+  if (end !== defaultOccurrenceEnd(master, start)) override.end = end;
+  const changed = (name: string, current: string) => (text(component, name) !== current ? text(component, name) : undefined);
+  const title = changed('summary', master.title);
+  const location = changed('location', master.location);
+  const notes = changed('description', master.notes);
+  if (title !== undefined) override.title = title;
+  if (location !== undefined) override.location = location;
+  if (notes !== undefined) override.notes = notes;
+  return override;
+}
+
+/** Minutes before the start of each alarm that fires at or before the start, without repeats. */
+function remindersOf(component: ICAL.Component, event: EventFields, floatingZone: string): number[] {
+  const zone = event.allDay ? floatingZone : event.timeZone;
+  const startInstant = wallClockToInstant(parseLocal(event.start, event.allDay)!, zone);
+  const endInstant = wallClockToInstant(parseLocal(event.end, event.allDay)!, zone);
+  const reminders: number[] = [];
+  for (const alarm of component.getAllSubcomponents('valarm')) {
+    if (text(alarm, 'action').toUpperCase() === 'NONE') continue;
+    const trigger = alarm.getFirstProperty('trigger');
+    if (!trigger) throw new ItemIssue('UNREADABLE', 'a VALARM has no TRIGGER');
+    const value = String(trigger.jCal[3]);
+    let firesAt: number;
+    if (trigger.type === 'duration') {
+      if (!DURATION_VALUE.test(value)) throw new ItemIssue('UNREADABLE', 'a VALARM TRIGGER is not a valid duration');
+      const anchor = String(trigger.getParameter('related') ?? 'START').toUpperCase() === 'END' ? endInstant : startInstant;
+      firesAt = anchor + ICAL.Duration.fromString(value).toSeconds() * 1000;
+    } else {
+      const match = DATE_TIME_VALUE.exec(value);
+      if (!match || parseLocalDateTime(match[1]!) === undefined) throw new ItemIssue('UNREADABLE', 'a VALARM TRIGGER is not a valid date-time');
+      firesAt = match[2] ? parseLocalDateTime(match[1]!)! : wallClockToInstant(parseLocalDateTime(match[1]!)!, zone);
+    }
+    const minutes = Math.round((startInstant - firesAt) / 60_000);
+    if (minutes >= 0 && !reminders.includes(minutes)) reminders.push(minutes);
+  }
+  return reminders;
+}
+
+function attendeesOf(component: ICAL.Component, reader: IcsReader): string[] {
+  const resolve = reader.options.resolveAttendee;
+  if (!resolve) return [];
+  const ids: string[] = [];
+  for (const attendee of component.getAllProperties('attendee')) {
+    const address = String(attendee.getFirstValue() ?? '');
+    if (!/^mailto:/i.test(address)) continue;
+    const name = attendee.getParameter('cn');
+    const id = resolve(address.slice('mailto:'.length), typeof name === 'string' ? name : undefined);
+    if (id !== undefined && !ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+/** One event from its master VEVENT and the VEVENTs that edit its occurrences. */
+function eventOf(master: ICAL.Component, edits: ICAL.Component[], reader: IcsReader): EventFields {
+  if (isCancelled(master)) throw new ItemIssue('CANCELLED', 'the event is cancelled (STATUS:CANCELLED)');
+  const dtstart = reader.time(master, 'dtstart');
+  if (!dtstart) throw new ItemIssue('UNREADABLE', 'the event has no DTSTART');
+  const allDay = 'date' in dtstart;
+  const frame: EventFrame = { allDay, zone: 'date' in dtstart ? reader.floatingZone : dtstart.zone, startTime: 'wall' in dtstart ? dtstart.wall.slice(11) : '' };
+  const start = 'date' in dtstart ? dtstart.date : dtstart.wall;
+  const fields: EventFields = {
+    title: text(master, 'summary'),
+    start,
+    end: endOf(master, start, frame, reader),
+    allDay,
+    timeZone: frame.zone,
+    location: text(master, 'location'),
+    notes: text(master, 'description'),
+    attendees: attendeesOf(master, reader),
+    reminders: [],
+  };
+  fields.reminders = remindersOf(master, fields, reader.floatingZone);
+
+  const rules = master.getAllProperties('rrule');
+  if (rules.length > 1) throw new ItemIssue('UNSUPPORTED', 'the event has more than one RRULE (deprecated since RFC 5545)');
+  const dates = (name: string) => master.getAllProperties(name).flatMap((property) => reader.times(property)).map((value) => formatted(value, frame, name.toUpperCase()));
+  const rdates = dates('rdate');
+  // Edits of a one-off event have no occurrence to attach to; the master alone is the event.
+  if (rules.length === 0 && rdates.length === 0) return fields;
+
+  const exdates = dates('exdate');
+  const overrides = new Map<string, OccurrenceOverride>();
+  for (const edit of edits) {
+    const override = overrideOf(edit, fields, frame, reader);
+    if (isCancelled(edit)) {
+      if (!exdates.includes(override.recurrenceId)) exdates.push(override.recurrenceId);
+    } else {
+      overrides.set(override.recurrenceId, override);
+    }
+  }
+  fields.recurrence = {
+    rrule: rules.length ? String(rules[0]!.getFirstValue()) : SINGLE_OCCURRENCE_RULE,
+    exdates,
+    rdates,
+    overrides: [...overrides.values()],
+  };
+  return fields;
+}
+
+/** The VEVENTs sharing one UID: the master and the edits of its occurrences. */
+interface EventGroup {
+  index: number;
+  uid?: string;
+  summary?: string;
+  masters: { index: number; component: ICAL.Component }[];
+  edits: { index: number; component: ICAL.Component }[];
+  unreadable?: string;
+}
+
+function parseBlock(block: ComponentBlock): ICAL.Component {
+  if (!block.complete) throw new Error(`the ${block.name} has no END:${block.name} line`);
+  return new ICAL.Component(ICAL.parse(block.lines.join('\r\n')) as unknown[]);
+}
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Reads every event of an iCalendar file without writing anything. */
+export function parseIcs(input: string, options: IcsImportOptions = {}): ParsedFile<EventFields> {
+  const blocks = splitComponentBlocks(input, 'VCALENDAR');
+  if (!blocks) return { items: [], errors: [{ code: 'NOT_ICALENDAR', reason: 'the file is not an iCalendar (.ics) file: it has no BEGIN:VCALENDAR' }] };
+
+  const definitions = new Map<string, ICAL.Component>();
+  for (const block of blocks.filter((candidate) => candidate.name === 'VTIMEZONE')) {
+    try {
+      const component = parseBlock(block);
+      const tzid = component.getFirstPropertyValue('tzid');
+      if (typeof tzid === 'string') definitions.set(tzid, component);
+    } catch {
+      // An event that needs this zone reports the zone as unknown; events in other zones are unaffected.
+    }
+  }
+
+  const errors: ImportIssue[] = [];
+  const groups = new Map<string, EventGroup>();
+  blocks
+    .filter((block) => block.name !== 'VTIMEZONE')
+    .forEach((block, index) => {
+      const uid = rawPropertyValue(block, 'UID');
+      const summary = rawPropertyValue(block, 'SUMMARY');
+      if (block.name !== 'VEVENT') {
+        errors.push(issueFor('UNSUPPORTED', `a ${block.name} is not an event; only VEVENTs are imported`, { index, uid, summary }));
+        return;
+      }
+      const key = uid ?? `#${index}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { index, masters: [], edits: [], ...(uid ? { uid } : {}) }));
+      try {
+        const component = parseBlock(block);
+        const isEdit = component.hasProperty('recurrence-id');
+        (isEdit ? group.edits : group.masters).push({ index, component });
+        if (!isEdit || !group.summary) group.summary = text(component, 'summary') || group.summary;
+      } catch (error) {
+        // One unreadable part rejects the whole event, so that no occurrence edit is silently lost.
+        group.unreadable ??= reasonOf(error);
+        group.summary ??= summary;
+      }
+    });
+
+  const reader = new IcsReader(definitions, options);
+  const items: ParsedItem<EventFields>[] = [];
+  for (const group of groups.values()) {
+    if (group.unreadable) {
+      errors.push(issueFor('UNREADABLE', group.unreadable, group));
+      continue;
+    }
+    // Without a master (an invitation to one occurrence), each edited occurrence stands alone.
+    const events = group.masters.length ? [{ ...group.masters[0]!, edits: group.edits }] : group.edits.map((edit) => ({ ...edit, edits: [] }));
+    for (const duplicate of group.masters.slice(1)) {
+      errors.push(issueFor('UNREADABLE', 'another event in the file has the same UID', { ...group, index: duplicate.index }));
+    }
+    for (const event of events) {
+      const named = { ...group, index: event.index, summary: text(event.component, 'summary') || group.summary };
+      try {
+        items.push({ ...identify(named), fields: eventOf(event.component, event.edits.map((edit) => edit.component), reader) });
+      } catch (error) {
+        errors.push(issueFor(error instanceof ItemIssue ? error.code : 'UNREADABLE', reasonOf(error), named));
+      }
+    }
+  }
+  return { items, errors };
+}
+
+/**
+ * Imports every readable event of an iCalendar file through `target.create` (an `EventsStore`), one item at
+ * a time: each bad item is reported with its reason and the others still import.
+ */
+export function importIcs(target: RecordWriter<EventFields>, input: string, options: IcsImportOptions = {}): ImportReport {
+  return writeParsedItems(target, parseIcs(input, options));
+}
