@@ -13,3 +13,4 @@ export { normaliseForSearch } from './contact-search.ts';
 export { isValidTimeZone, wallClockToInstant, instantToWallClock, deviceTimeZone } from './wall-clock-time.ts';
 export { RECORD_LIMITS } from './record-limits.ts';
 export type { StoreChange, StoreListener, Unsubscribe } from './change-listeners.ts';
+export * from './interop/index.ts';

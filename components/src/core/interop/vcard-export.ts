@@ -1,0 +1,87 @@
+/**
+ * Contacts → a vCard file, 4.0 (RFC 6350) by default or 3.0 (RFC 2426) for older address books. A birthday
+ * without a year is `--MMDD` in 4.0; 3.0 cannot say it, so it is written as Apple does (year 1604 marked by
+ * X-APPLE-OMIT-YEAR), which Apple and this importer read back as yearless.
+ */
+import ICAL from 'ical.js';
+import { typesForLabel } from './vcard-labels.ts';
+import type { Contact, LabeledValue } from '../records.ts';
+
+export type VcardVersion = '4.0' | '3.0';
+
+export interface VcardExportOptions {
+  version?: VcardVersion;
+  productId?: string;
+}
+
+export const DEFAULT_VCARD_PRODUCT_ID = '-//p2p-clinic//p2p-clinic 0.1//EN';
+/** Apple's placeholder year for a birthday whose year is unknown. */
+const APPLE_OMITTED_YEAR = '1604';
+
+type JCardProperty = [string, Record<string, string | string[]>, string, ...unknown[]];
+
+/** Builds a card's properties, numbering the groups that carry custom labels. */
+class CardWriter {
+  readonly properties: JCardProperty[] = [];
+  #groups = 0;
+
+  constructor(readonly version: VcardVersion) {}
+
+  add(name: string, type: string, value: unknown, params: Record<string, string | string[]> = {}): void {
+    this.properties.push([name, params, type, value]);
+  }
+
+  /** A labelled property: TYPE for standard labels, `itemN.` + X-ABLabel for any other. */
+  addLabeled(name: string, type: string, value: unknown, label: string, extraTypes: string[] = []): void {
+    const types = typesForLabel(label);
+    const cased = (list: string[]) => (this.version === '3.0' ? list.map((entry) => entry.toUpperCase()) : list);
+    const params: Record<string, string | string[]> = {};
+    const allTypes = cased([...extraTypes, ...(types ?? [])]);
+    if (allTypes.length) params.type = allTypes;
+    if (types === undefined) {
+      const group = `item${++this.#groups}`;
+      this.add(name, type, value, { ...params, group });
+      this.add('x-ablabel', 'unknown', label, { group });
+    } else {
+      this.add(name, type, value, params);
+    }
+  }
+}
+
+function derivedDisplayName(contact: Contact): string {
+  return `${contact.givenName} ${contact.familyName}`.trim() || contact.organisation || contact.emails[0]?.value || contact.phones[0]?.value || '';
+}
+
+function birthdayProperty(writer: CardWriter, birthday: string): void {
+  const yearless = /^--(\d{2})-(\d{2})$/.exec(birthday);
+  if (writer.version === '4.0') writer.add('bday', 'date-and-or-time', birthday);
+  else if (yearless) writer.add('bday', 'date', `${APPLE_OMITTED_YEAR}-${yearless[1]}-${yearless[2]}`, { 'x-apple-omit-year': APPLE_OMITTED_YEAR });
+  else writer.add('bday', 'date', birthday);
+}
+
+function cardOf(contact: Contact, options: VcardExportOptions): ICAL.Component {
+  const writer = new CardWriter(options.version ?? '4.0');
+  // RFC 6350 requires VERSION first; ical.js reads a card whose first property is not VERSION:4.0 as 3.0.
+  writer.add('version', 'text', writer.version);
+  // ical.js knows PRODID as text in 3.0 only; 4.0's RFC 6350 defines it too, but ical.js would add VALUE=TEXT.
+  writer.add('prodid', writer.version === '3.0' ? 'text' : 'unknown', options.productId ?? DEFAULT_VCARD_PRODUCT_ID);
+  writer.add('uid', 'text', contact.id);
+  writer.add('fn', 'text', contact.displayName || derivedDisplayName(contact));
+  writer.add('n', 'text', [contact.familyName, contact.givenName, '', '', '']);
+  if (contact.organisation) writer.add('org', 'text', [contact.organisation]);
+  const emailTypes = writer.version === '3.0' ? ['internet'] : [];
+  contact.emails.forEach((email: LabeledValue) => writer.addLabeled('email', 'text', email.value, email.label, emailTypes));
+  contact.phones.forEach((phone: LabeledValue) => writer.addLabeled('tel', writer.version === '4.0' ? 'text' : 'phone-number', phone.value, phone.label));
+  for (const address of contact.addresses) {
+    writer.addLabeled('adr', 'text', ['', '', address.street, address.locality, address.region, address.postalCode, address.country], address.label);
+  }
+  if (contact.birthday) birthdayProperty(writer, contact.birthday);
+  if (contact.notes) writer.add('note', 'text', contact.notes);
+  if (contact.tags.length) writer.properties.push(['categories', {}, 'text', ...contact.tags]);
+  return new ICAL.Component(['vcard', writer.properties, []]);
+}
+
+/** A vCard file holding the contacts, with CRLF line endings and lines folded at 75 octets. */
+export function exportVcard(contacts: readonly Contact[], options: VcardExportOptions = {}): string {
+  return contacts.map((contact) => `${cardOf(contact, options).toString()}\r\n`).join('');
+}
