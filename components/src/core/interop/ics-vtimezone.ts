@@ -3,7 +3,7 @@
  * them to place TZID times at all; other clients know IANA names but the standard asks for the definition.
  *
  * A zone's rules are read from its transitions in one year (the first the calendar uses it) and written as
- * yearly rules (`BYMONTH=3;BYDAY=-1SU`), which holds for zones whose rules have not changed since that year.
+ * yearly rules (`BYMONTH=3;BYDAY=-1SU`): right for that year and after while the zone's rules stay as they are.
  */
 import ICAL from 'ical.js';
 import { formatLocalDateTime, zoneOffset } from '../wall-clock-time.ts';
@@ -45,13 +45,32 @@ function utcOffset(offsetMs: number): string {
   return `${offsetMs < 0 ? '-' : '+'}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
-/** The RRULE that repeats a transition every year: the same weekday of the same week (or the last) of its month. */
-function yearlyRule(onsetLocal: number): string {
+/** When a yearly transition happens: the same weekday of the same week (or the last) of its month. */
+interface YearlyRule {
+  month: number;
+  weekday: number;
+  /** 1–4, or -1 for the last. */
+  week: number;
+}
+
+function yearlyRuleOf(onsetLocal: number): YearlyRule {
   const date = new Date(onsetLocal);
   const daysInMonth = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
-  const week = date.getUTCDate() + 7 > daysInMonth ? -1 : Math.ceil(date.getUTCDate() / 7);
-  return `FREQ=YEARLY;BYMONTH=${date.getUTCMonth() + 1};BYDAY=${week}${WEEKDAYS[date.getUTCDay()]}`;
+  return { month: date.getUTCMonth() + 1, weekday: date.getUTCDay(), week: date.getUTCDate() + 7 > daysInMonth ? -1 : Math.ceil(date.getUTCDate() / 7) };
 }
+
+/** The day of `year` on which the rule falls, as local milliseconds of its midnight. */
+function dayOfRule(rule: YearlyRule, year: number): number {
+  if (rule.week === -1) {
+    const last = Date.UTC(year, rule.month, 0);
+    return last - ((new Date(last).getUTCDay() - rule.weekday + 7) % 7) * DAY_MS;
+  }
+  const first = Date.UTC(year, rule.month - 1, 1);
+  return first + ((rule.weekday - new Date(first).getUTCDay() + 7) % 7) * DAY_MS + (rule.week - 1) * 7 * DAY_MS;
+}
+
+/** Observances start in 1970, as Google's and Thunderbird's do, so that the rules cover every date a reader may ask about. */
+const RULES_SINCE_YEAR = 1970;
 
 /** A VTIMEZONE for an IANA zone with the rules it has in `year`. */
 export function vtimezoneFor(timeZone: string, year: number): ICAL.Component {
@@ -59,13 +78,17 @@ export function vtimezoneFor(timeZone: string, year: number): ICAL.Component {
   const observances = transitions.map(({ instant, from, to }) => {
     // RFC 5545 3.6.5: an observance's DTSTART is the local time of the onset, read with the offset in force before it.
     const onsetLocal = instant + from;
+    const rule = transitions.length === 2 ? yearlyRuleOf(onsetLocal) : undefined;
+    // Two transitions a year is daylight saving, which repeats; any other pattern is written as it happened.
+    const dtstart = rule ? dayOfRule(rule, RULES_SINCE_YEAR) + (onsetLocal % DAY_MS) : onsetLocal;
     const properties: unknown[] = [
-      ['dtstart', {}, 'date-time', formatLocalDateTime(onsetLocal)],
+      ['dtstart', {}, 'date-time', formatLocalDateTime(dtstart)],
       ['tzoffsetfrom', {}, 'utc-offset', utcOffset(from)],
       ['tzoffsetto', {}, 'utc-offset', utcOffset(to)],
     ];
-    // Two transitions a year is daylight saving, which repeats; any other pattern is written as it happened.
-    if (transitions.length === 2) properties.push(['rrule', {}, 'recur', ICAL.Recur.fromString(yearlyRule(onsetLocal)).toJSON()]);
+    if (rule) {
+      properties.push(['rrule', {}, 'recur', ICAL.Recur.fromString(`FREQ=YEARLY;BYMONTH=${rule.month};BYDAY=${rule.week}${WEEKDAYS[rule.weekday]}`).toJSON()]);
+    }
     return [to > from ? 'daylight' : 'standard', properties, []];
   });
   if (observances.length === 0) {
@@ -73,7 +96,7 @@ export function vtimezoneFor(timeZone: string, year: number): ICAL.Component {
     observances.push([
       'standard',
       [
-        ['dtstart', {}, 'date-time', `${year}-01-01T00:00:00`],
+        ['dtstart', {}, 'date-time', `${RULES_SINCE_YEAR}-01-01T00:00:00`],
         ['tzoffsetfrom', {}, 'utc-offset', offset],
         ['tzoffsetto', {}, 'utc-offset', offset],
       ],
