@@ -32,7 +32,7 @@ const JWT_SECRET_BINDING = 'JWT_SECRET';
 /** The Worker's plain binding listing the browser origins it answers. */
 const ALLOWED_ORIGINS_BINDING = 'ALLOWED_ORIGINS';
 
-export function workerUrlFor(scriptName: string, route: WorkerRoute): string {
+function workerUrlFor(scriptName: string, route: WorkerRoute): string {
   return route.kind === 'custom-domain'
     ? `https://${route.hostname}`
     : `https://${scriptName}.${route.accountSubdomain}.workers.dev`;

@@ -72,7 +72,7 @@ export const JWT_SECRET_MIN_LENGTH = 32;
 const DNS_LABEL_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const HOSTNAME_MAX_LENGTH = 253;
 
-export function accountIdProblem(value: string | undefined): ConfigProblem | undefined {
+function accountIdProblem(value: string | undefined): ConfigProblem | undefined {
   const key = `${CONFIG_NAMESPACE}:accountId`;
   if (value === undefined || value.trim() === '') {
     return {
@@ -87,14 +87,14 @@ export function accountIdProblem(value: string | undefined): ConfigProblem | und
   return undefined;
 }
 
-export function isHostname(value: string): boolean {
+function isHostname(value: string): boolean {
   if (value.length > HOSTNAME_MAX_LENGTH) return false;
   const labels = value.split('.');
   const topLevel = labels[labels.length - 1] ?? '';
   return labels.length >= 2 && labels.every((label) => DNS_LABEL_PATTERN.test(label)) && !/^[0-9]+$/.test(topLevel);
 }
 
-export function domainProblem(value: string): ConfigProblem | undefined {
+function domainProblem(value: string): ConfigProblem | undefined {
   if (isHostname(value)) return undefined;
   return {
     code: 'DOMAIN_MALFORMED',
@@ -103,7 +103,7 @@ export function domainProblem(value: string): ConfigProblem | undefined {
   };
 }
 
-export function workersDevSubdomainProblem(value: string | undefined): ConfigProblem | undefined {
+function workersDevSubdomainProblem(value: string | undefined): ConfigProblem | undefined {
   const key = `${CONFIG_NAMESPACE}:workersDevSubdomain`;
   if (value === undefined || value === '') {
     return {
@@ -125,7 +125,7 @@ export function workersDevSubdomainProblem(value: string | undefined): ConfigPro
 }
 
 /** The origin a URL string stands for, or why it is not an origin. */
-export function parseOrigin(value: string): { origin: string } | { problem: string } {
+function parseOrigin(value: string): { origin: string } | { problem: string } {
   let url: URL;
   try {
     url = new URL(value);
@@ -142,7 +142,7 @@ export function parseOrigin(value: string): { origin: string } | { problem: stri
 }
 
 /** Accepts a JSON list (what `pulumi config set --path` stores) or a comma-separated list. */
-export function splitOriginList(value: string): string[] | undefined {
+function splitOriginList(value: string): string[] | undefined {
   const trimmed = value.trim();
   if (trimmed === '') return [];
   if (trimmed.startsWith('[')) {
@@ -159,7 +159,7 @@ export function splitOriginList(value: string): string[] | undefined {
     .filter((origin) => origin !== '');
 }
 
-export function originsProblems(value: string | undefined): { origins: string[]; problems: ConfigProblem[] } {
+function originsProblems(value: string | undefined): { origins: string[]; problems: ConfigProblem[] } {
   const key = `${CONFIG_NAMESPACE}:allowedOrigins`;
   const listed = splitOriginList(value ?? '');
   if (listed === undefined) {
@@ -185,7 +185,7 @@ export function originsProblems(value: string | undefined): { origins: string[];
 }
 
 /** The zone holding a custom domain when none is configured: its last two labels (set `zone` for e.g. .co.uk). */
-export function defaultZoneName(hostname: string): string {
+function defaultZoneName(hostname: string): string {
   return hostname.split('.').slice(-2).join('.');
 }
 

@@ -4,11 +4,11 @@
  * labels allow only lowercase letters, digits and hyphens; 40 characters keep `p2p-clinic-<team>` within the Pages
  * limit of 58.
  */
-export const TEAM_NAME_MAX_LENGTH = 40;
+const TEAM_NAME_MAX_LENGTH = 40;
 
 const TEAM_NAME_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 
-export const RESOURCE_NAME_PREFIX = 'p2p-clinic';
+const RESOURCE_NAME_PREFIX = 'p2p-clinic';
 
 export function teamNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'a team name is required';

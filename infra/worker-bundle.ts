@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -6,7 +5,6 @@ import { join, relative } from 'node:path';
 export interface WorkerBundle {
   readonly mainModule: string;
   readonly content: string;
-  readonly sha256: string;
 }
 
 export const WORKER_MAIN_MODULE = 'index.js';
@@ -20,9 +18,8 @@ export class WorkerBundleMissingError extends Error {
   }
 }
 
-export function readWorkerBundle(repositoryRoot: string, distDir = join(repositoryRoot, 'worker', 'dist')): WorkerBundle {
+export function readWorkerBundle(repositoryRoot: string, distDir: string): WorkerBundle {
   const path = join(distDir, WORKER_MAIN_MODULE);
   if (!existsSync(path)) throw new WorkerBundleMissingError(relative(repositoryRoot, path));
-  const content = readFileSync(path, 'utf8');
-  return { mainModule: WORKER_MAIN_MODULE, content, sha256: createHash('sha256').update(content).digest('hex') };
+  return { mainModule: WORKER_MAIN_MODULE, content: readFileSync(path, 'utf8') };
 }

@@ -25,7 +25,7 @@ function deploymentArgs(overrides: Partial<P2pClinicDeploymentArgs> = {}): P2pCl
     team: TEAM,
     config: stackConfig(),
     manifest: workerManifest,
-    workerBundle: { mainModule: 'index.js', content: 'export default { fetch() {} };', sha256: 'bundle-digest' },
+    workerBundle: { mainModule: 'index.js', content: 'export default { fetch() {} };' },
     appSourceHash: 'app-digest',
     repositoryRoot: '/srv/p2p-clinic',
     ...overrides,
