@@ -5,6 +5,7 @@
  */
 import ICAL from 'ical.js';
 import { typesForLabel } from './vcard-labels.ts';
+import { derivedDisplayName } from './derived-display-name.ts';
 import type { Contact, LabeledValue } from '../records.ts';
 
 export type VcardVersion = '4.0' | '3.0';
@@ -46,10 +47,6 @@ class CardWriter {
       this.add(name, type, value, params);
     }
   }
-}
-
-function derivedDisplayName(contact: Contact): string {
-  return `${contact.givenName} ${contact.familyName}`.trim() || contact.organisation || contact.emails[0]?.value || contact.phones[0]?.value || '';
 }
 
 function birthdayProperty(writer: CardWriter, birthday: string): void {

@@ -11,6 +11,7 @@ import ICAL from 'ical.js';
 import { parseLocalDate } from '../wall-clock-time.ts';
 import { rawPropertyValue, splitComponentBlocks } from './component-blocks.ts';
 import { labelFromVcard } from './vcard-labels.ts';
+import { derivedDisplayName } from './derived-display-name.ts';
 import { ItemIssue, identify, issueFor, writeParsedItems, type ImportIssue, type ImportReport, type ParsedFile, type ParsedItem, type RecordWriter } from './import-report.ts';
 import type { ContactFields, LabeledValue, PostalAddress } from '../records.ts';
 
@@ -61,11 +62,6 @@ function birthdayOf(property: ICAL.Property): string | undefined {
   return birthday;
 }
 
-/** What the store shows when a contact has no display name of its own (see contacts-store.ts). */
-function derivedDisplayName(fields: ContactFields): string {
-  return `${fields.givenName} ${fields.familyName}`.trim() || fields.organisation || fields.emails[0]?.value || fields.phones[0]?.value || '';
-}
-
 function isGroup(card: ICAL.Component): boolean {
   const kind = String(card.getFirstPropertyValue('kind') ?? card.getFirstPropertyValue('x-addressbookserver-kind') ?? '');
   return kind.toLowerCase() === 'group';
@@ -107,7 +103,6 @@ function contactOf(card: ICAL.Component): ContactFields {
   const birthday = bday ? birthdayOf(bday) : undefined;
   if (birthday) fields.birthday = birthday;
   const formatted = String(card.getFirstPropertyValue('fn') ?? '').trim();
-  // Keep FN only when it says more than the names do, so that the store goes on deriving it from them.
   if (formatted !== derivedDisplayName(fields)) fields.displayName = formatted;
   return fields;
 }
