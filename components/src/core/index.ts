@@ -14,3 +14,4 @@ export { isValidTimeZone, wallClockToInstant, instantToWallClock, deviceTimeZone
 export { RECORD_LIMITS } from './record-limits.ts';
 export type { StoreChange, StoreListener, Unsubscribe } from './change-listeners.ts';
 export * from './interop/index.ts';
+export * from './crypto/index.ts';

@@ -1,12 +1,39 @@
 /**
- * The org key: 256 random bits made on the device that creates an org. Every other org secret (signalling,
- * peer authentication, relay encryption, the relay join secret) is derived from it, so it is the one secret an
- * invite has to carry.
+ * The org key: 256 random bits made on the device that creates an org. Every other org secret is derived from it
+ * with HKDF-SHA256 (RFC 5869), salted with the org id and separated by purpose, so an invite carries one secret and
+ * a key leaking from one use (say, y-webrtc's signalling password) says nothing about the others.
+ *
+ * Why random rather than derived from the org password: everything an outsider can observe (the room id, signalling
+ * traffic, the relay's ciphertexts and join verifier) is then bound to a 256-bit secret, so none of it lets anyone
+ * test password guesses offline. The password only guards invites, where every guess needs a live inviter.
  */
+import { encodeBase64url } from '#protocol';
 import { CryptoError } from './crypto-error.ts';
 
 /** AES-256 and HMAC-SHA256 both want 32 bytes; HKDF's input keying material should carry at least that much entropy. */
 export const ORG_KEY_BYTES = 32;
+
+/** HKDF `info` per purpose. Changing one changes that key for every org: these are part of the protocol. */
+export const ORG_SUBKEY_INFO = {
+  signallingPassword: 'p2p-clinic/v1/signalling-password',
+  peerAuthKey: 'p2p-clinic/v1/peer-auth',
+  relayKey: 'p2p-clinic/v1/relay-encryption',
+  joinSecret: 'p2p-clinic/v1/relay-join-secret',
+} as const;
+
+export interface OrgSubkeys {
+  /** y-webrtc's `password`: encrypts and authenticates signalling messages, so only members can meet in the room. */
+  signallingPassword: string;
+  /** HMAC-SHA256 for the peers' mutual challenge-response before any document data flows. */
+  peerAuthKey: CryptoKey;
+  /** AES-256-GCM for everything the org stores on the relay (changes, snapshots, the workspace name). */
+  relayKey: CryptoKey;
+  /** base64url of 32 bytes: proves membership to the relay, which keeps only its SHA-256 (see join-verifier.ts). */
+  joinSecret: string;
+}
+
+const SUBKEY_BITS = 256;
+const utf8 = new TextEncoder();
 
 export async function generateOrgKey(): Promise<Uint8Array> {
   return crypto.getRandomValues(new Uint8Array(ORG_KEY_BYTES));
@@ -16,4 +43,21 @@ export function assertOrgKey(orgKey: Uint8Array): void {
   if (!(orgKey instanceof Uint8Array) || orgKey.byteLength !== ORG_KEY_BYTES) {
     throw new CryptoError('INVALID_KEY', `an org key is ${ORG_KEY_BYTES} bytes`);
   }
+}
+
+export async function deriveOrgSubkeys(orgKey: Uint8Array, orgId: string): Promise<OrgSubkeys> {
+  assertOrgKey(orgKey);
+  const ikm = await crypto.subtle.importKey('raw', orgKey.slice(), 'HKDF', false, ['deriveBits', 'deriveKey']);
+  const hkdf = (info: string): HkdfParams => ({ name: 'HKDF', hash: 'SHA-256', salt: utf8.encode(orgId), info: utf8.encode(info) });
+  const bits = async (info: string) => new Uint8Array(await crypto.subtle.deriveBits(hkdf(info), ikm, SUBKEY_BITS));
+  const [signalling, peerAuthKey, relayKey, joinSecret] = await Promise.all([
+    bits(ORG_SUBKEY_INFO.signallingPassword),
+    crypto.subtle.deriveKey(hkdf(ORG_SUBKEY_INFO.peerAuthKey), ikm, { name: 'HMAC', hash: 'SHA-256', length: SUBKEY_BITS }, false, [
+      'sign',
+      'verify',
+    ]),
+    crypto.subtle.deriveKey(hkdf(ORG_SUBKEY_INFO.relayKey), ikm, { name: 'AES-GCM', length: SUBKEY_BITS }, false, ['encrypt', 'decrypt']),
+    bits(ORG_SUBKEY_INFO.joinSecret),
+  ]);
+  return { signallingPassword: encodeBase64url(signalling), peerAuthKey, relayKey, joinSecret: encodeBase64url(joinSecret) };
 }

@@ -1,0 +1,24 @@
+/** The client's cryptography (Web Crypto only): the org key and its subkeys, invite keys, sealing, challenge-response. */
+export { CryptoError, type CryptoErrorCode } from './crypto-error.ts';
+export { generateOrgKey, deriveOrgSubkeys, ORG_KEY_BYTES, ORG_SUBKEY_INFO, type OrgSubkeys } from './org-key.ts';
+export {
+  deriveInviteKeys,
+  assessOrgPassword,
+  ORG_PASSWORD_ITERATIONS,
+  ORG_PASSWORD_MIN_LENGTH,
+  type InviteKeys,
+  type OrgPasswordAssessment,
+  type OrgPasswordProblem,
+} from './org-password.ts';
+export { seal, open, bindCipher, SEALED_FORMAT_VERSION, type EncryptionContext, type EncryptionPurpose, type BoundCipher } from './aead.ts';
+export {
+  createChallenge,
+  respondToChallenge,
+  verifyChallengeResponse,
+  challengeProofs,
+  CHALLENGE_BYTES,
+  type ChallengePurpose,
+  type HandshakeChallenges,
+} from './challenge-response.ts';
+export { joinVerifierFor } from './join-verifier.ts';
+export { saveOrgKey, loadOrgKey, deleteOrgKey, KEY_STORE_DATABASE } from './key-store.ts';
