@@ -1,6 +1,7 @@
 /** Small factories for the crypto tests, and node:crypto as an independent second implementation to check against. */
 import { createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
-import { IV_BYTES, TAG_BYTES, type EncryptionContext } from '../src/core/crypto/aead.ts';
+import { IV_BYTES, SEALED_FORMAT_VERSION, TAG_BYTES, type EncryptionContext } from '../src/core/crypto/aead.ts';
+import { encodeTranscript } from '../src/core/crypto/transcript.ts';
 import { ORG_SUBKEY_INFO } from '../src/core/crypto/org-key.ts';
 
 export function hex(text: string): Uint8Array<ArrayBuffer> {
@@ -52,4 +53,9 @@ export function nodeOpen(rawKey: Uint8Array, sealed: Uint8Array, associatedData:
   decipher.setAAD(associatedData);
   decipher.setAuthTag(sealed.subarray(sealed.byteLength - TAG_BYTES));
   return Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES, sealed.byteLength - TAG_BYTES)), decipher.final()]);
+}
+
+/** The associated data of a sealed message, as aead.ts documents it: label, version, org id, purpose, scope. */
+export function sealedAssociatedData(context: EncryptionContext): Uint8Array {
+  return encodeTranscript('p2p-clinic/v1/aead', [Uint8Array.of(SEALED_FORMAT_VERSION), context.orgId, context.purpose, context.scope]);
 }

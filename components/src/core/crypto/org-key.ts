@@ -48,7 +48,7 @@ export function assertOrgKey(orgKey: Uint8Array): void {
 export async function deriveOrgSubkeys(orgKey: Uint8Array, orgId: string): Promise<OrgSubkeys> {
   assertOrgKey(orgKey);
   const ikm = await crypto.subtle.importKey('raw', orgKey.slice(), 'HKDF', false, ['deriveBits', 'deriveKey']);
-  const hkdf = (info: string): HkdfParams => ({ name: 'HKDF', hash: 'SHA-256', salt: utf8.encode(orgId), info: utf8.encode(info) });
+  const hkdf = (info: string) => ({ name: 'HKDF', hash: 'SHA-256', salt: utf8.encode(orgId), info: utf8.encode(info) });
   const bits = async (info: string) => new Uint8Array(await crypto.subtle.deriveBits(hkdf(info), ikm, SUBKEY_BITS));
   const [signalling, peerAuthKey, relayKey, joinSecret] = await Promise.all([
     bits(ORG_SUBKEY_INFO.signallingPassword),

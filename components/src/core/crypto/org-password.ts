@@ -44,7 +44,7 @@ function normalisePassword(password: string): string {
 export async function deriveInviteKeys(password: string, orgId: string): Promise<InviteKeys> {
   if (password.length === 0) throw new CryptoError('INVALID_KEY', 'the org password is empty');
   const material = await crypto.subtle.importKey('raw', utf8.encode(normalisePassword(password)), 'PBKDF2', false, ['deriveKey']);
-  const pbkdf2 = (salt: string): Pbkdf2Params => ({ name: 'PBKDF2', hash: 'SHA-256', salt: utf8.encode(salt), iterations: ORG_PASSWORD_ITERATIONS });
+  const pbkdf2 = (salt: string) => ({ name: 'PBKDF2', hash: 'SHA-256', salt: utf8.encode(salt), iterations: ORG_PASSWORD_ITERATIONS });
   const [authKey, encryptionKey] = await Promise.all([
     crypto.subtle.deriveKey(pbkdf2(`${orgId}:auth`), material, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign', 'verify']),
     crypto.subtle.deriveKey(pbkdf2(`${orgId}:encrypt`), material, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']),

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { deriveOrgSubkeys, generateOrgKey, ORG_SUBKEY_INFO } from '../src/core/crypto/org-key.ts';
+import { open, seal } from '../src/core/crypto/aead.ts';
+import { createChallenge, respondToChallenge, verifyChallengeResponse } from '../src/core/crypto/challenge-response.ts';
+import { ascii, nodeHmac, nodeOpen, nodeSubkey, relayContext, sealedAssociatedData, toHex } from './crypto-fixtures.ts';
+
+const ORG_ID = 'b6f0c1de-2d4e-4c55-9a61-3f5f0e7c9d10';
+const purposes = Object.keys(ORG_SUBKEY_INFO) as (keyof typeof ORG_SUBKEY_INFO)[];
+
+describe('deriveOrgSubkeys (HKDF-SHA256, salt = org id, info per purpose)', () => {
+  it('derives the signalling password as base64url of HKDF(org key, org id, its info)', async () => {
+    const orgKey = await generateOrgKey();
+    const { signallingPassword } = await deriveOrgSubkeys(orgKey, ORG_ID);
+    expect(signallingPassword).toBe(nodeSubkey(orgKey, ORG_ID, 'signallingPassword').toString('base64url'));
+  });
+
+  it('derives the join secret as base64url of HKDF(org key, org id, its info)', async () => {
+    const orgKey = await generateOrgKey();
+    const { joinSecret } = await deriveOrgSubkeys(orgKey, ORG_ID);
+    expect(joinSecret).toBe(nodeSubkey(orgKey, ORG_ID, 'joinSecret').toString('base64url'));
+  });
+
+  it('derives the peer-auth key as the HMAC-SHA256 key HKDF(org key, org id, its info)', async () => {
+    const orgKey = await generateOrgKey();
+    const { peerAuthKey } = await deriveOrgSubkeys(orgKey, ORG_ID);
+    const data = ascii('any message');
+    expect(toHex(await crypto.subtle.sign('HMAC', peerAuthKey, data))).toBe(nodeHmac(nodeSubkey(orgKey, ORG_ID, 'peerAuthKey'), data));
+  });
+
+  it('derives the relay key as the AES-256-GCM key HKDF(org key, org id, its info)', async () => {
+    const orgKey = await generateOrgKey();
+    const { relayKey } = await deriveOrgSubkeys(orgKey, ORG_ID);
+    const context = relayContext({ orgId: ORG_ID });
+    const sealed = await seal(relayKey, ascii('relay blob'), context);
+    expect(nodeOpen(nodeSubkey(orgKey, ORG_ID, 'relayKey'), sealed, sealedAssociatedData(context)).toString()).toBe('relay blob');
+  });
+
+  it('derives a different secret for every purpose', async () => {
+    const orgKey = await generateOrgKey();
+    const secrets = purposes.map((purpose) => nodeSubkey(orgKey, ORG_ID, purpose).toString('hex'));
+    expect(new Set(secrets).size).toBe(purposes.length);
+  });
+
+  it('gives every device the same subkeys for the same org key and org', async () => {
+    const orgKey = await generateOrgKey();
+    const [first, second] = [await deriveOrgSubkeys(orgKey, ORG_ID), await deriveOrgSubkeys(orgKey.slice(), ORG_ID)];
+    expect(second.signallingPassword).toBe(first.signallingPassword);
+    expect(second.joinSecret).toBe(first.joinSecret);
+    const context = relayContext();
+    expect(await open(second.relayKey, await seal(first.relayKey, ascii('x'), context), context)).toEqual(ascii('x'));
+  });
+
+  it('derives different subkeys for another org id under the same org key', async () => {
+    const orgKey = await generateOrgKey();
+    const [mine, other] = [await deriveOrgSubkeys(orgKey, ORG_ID), await deriveOrgSubkeys(orgKey, 'another-org')];
+    expect(other.signallingPassword).not.toBe(mine.signallingPassword);
+    expect(other.joinSecret).not.toBe(mine.joinSecret);
+  });
+
+  it("refuses another org's relay blobs even in an identical context", async () => {
+    const [mine, other] = [await deriveOrgSubkeys(await generateOrgKey(), ORG_ID), await deriveOrgSubkeys(await generateOrgKey(), ORG_ID)];
+    const context = relayContext({ orgId: ORG_ID });
+    const sealed = await seal(other.relayKey, ascii('not yours'), context);
+    await expect(open(mine.relayKey, sealed, context)).rejects.toMatchObject({ name: 'CryptoError', code: 'DECRYPT_FAILED' });
+  });
+
+  it("refuses another org's peer proof", async () => {
+    const [mine, other] = [await deriveOrgSubkeys(await generateOrgKey(), ORG_ID), await deriveOrgSubkeys(await generateOrgKey(), ORG_ID)];
+    const [a, b] = [createChallenge(), createChallenge()];
+    const proof = await respondToChallenge(other.peerAuthKey, { purpose: 'peer-auth', ours: a, theirs: b });
+    expect(await verifyChallengeResponse(mine.peerAuthKey, { purpose: 'peer-auth', ours: b, theirs: a }, proof)).toBe(false);
+  });
+
+  it('makes the CryptoKey subkeys non-extractable', async () => {
+    const { peerAuthKey, relayKey } = await deriveOrgSubkeys(await generateOrgKey(), ORG_ID);
+    expect([peerAuthKey.extractable, relayKey.extractable]).toEqual([false, false]);
+    await expect(crypto.subtle.exportKey('raw', relayKey)).rejects.toThrow();
+  });
+
+  it('refuses an org key that is not 32 bytes', async () => {
+    await expect(deriveOrgSubkeys(new Uint8Array(31), ORG_ID)).rejects.toMatchObject({ name: 'CryptoError', code: 'INVALID_KEY' });
+  });
+});
