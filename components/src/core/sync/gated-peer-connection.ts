@@ -1,0 +1,300 @@
+/**
+ * Mutual authentication for y-webrtc's peer connections, without changing y-webrtc.
+ *
+ * y-webrtc (through simple-peer) sends its first Yjs sync message the moment its data channel opens. To make
+ * sure nothing flows before both peers have proven that they hold the org key, we hand simple-peer, through
+ * y-webrtc's `peerOpts.wrtc`, an RTCPeerConnection whose data channels are *gated*: each connection also opens a
+ * negotiated side channel on which the peers exchange 32-byte challenges and HMAC proofs, and simple-peer's
+ * channel reports itself open only once both proofs have been checked. A peer that fails is disconnected having
+ * received nothing but our challenge and our proof of its challenge. Why this design rather than a provider of
+ * our own: y-webrtc's signalling, awareness, room and reconnection logic stay exactly as upstream, and the gate
+ * sits at the one place every byte must pass.
+ *
+ * The gate also frames messages so that no data-channel message exceeds 16 KiB (y-webrtc issue #20: browsers
+ * disagree on the maximum message size) and reassembles them on the other side.
+ */
+
+export interface PeerHandshake {
+  /** Our proof that we hold the key, answering `theirs` and bound to `ours`. */
+  prove(ours: Uint8Array, theirs: Uint8Array): Promise<Uint8Array>;
+  /** Whether `proof` is the peer's valid answer to `ours`, bound to `theirs`. */
+  verify(ours: Uint8Array, theirs: Uint8Array, proof: Uint8Array): Promise<boolean>;
+  /**
+   * Who proves first. `together` suits a high-entropy key (org members). With a password, the side that
+   * already belongs (the inviter) must `verify-first`: otherwise anyone could collect its proof and guess
+   * the password offline. The other side then proves first (`prove-first`).
+   */
+  order: 'together' | 'prove-first' | 'verify-first';
+}
+
+/** Why a handshake failed; `REJECTED_BY_PEER` is what a wrong password looks like from the prover's side. */
+export type HandshakeFailure = 'REJECTED_BY_PEER' | 'PEER_NOT_AUTHENTIC' | 'PROTOCOL_ERROR' | 'TIMEOUT' | 'CLOSED';
+
+export class HandshakeError extends Error {
+  constructor(
+    readonly code: HandshakeFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HandshakeError';
+  }
+}
+
+export interface GateObserver {
+  onAuthenticated?(): void;
+  onRejected?(error: HandshakeError): void;
+  /** Bytes of application data (Yjs sync and awareness) that crossed a gate, either way. */
+  onData?(direction: 'sent' | 'received', bytes: number): void;
+}
+
+export const AUTH_CHANNEL_ID = 0;
+const AUTH_CHANNEL_LABEL = 'p2p-clinic-auth';
+export const CHALLENGE_BYTES = 32;
+/** Every data-channel message is at most this big, header included. */
+export const MAX_FRAME_BYTES = 16 * 1024;
+const HANDSHAKE_TIMEOUT_MS = 15_000;
+
+const enum AuthMessage {
+  Challenge = 1,
+  Proof = 2,
+  /** Sent by a verifier to a peer whose proof failed, just before closing. */
+  Rejected = 3,
+}
+const enum Frame {
+  More = 0,
+  Last = 1,
+}
+
+/** The `wrtc` option for simple-peer (y-webrtc's `peerOpts.wrtc`). */
+export function gatedWrtc(handshake: PeerHandshake, observer: GateObserver = {}) {
+  class GatedPeerConnection extends RTCPeerConnection {
+    private readonly gates = new Set<GatedChannel>();
+    private authenticated = false;
+
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      // Created before any other channel on both sides, so the negotiated id is reserved on both.
+      const auth = super.createDataChannel(AUTH_CHANNEL_LABEL, { negotiated: true, id: AUTH_CHANNEL_ID });
+      runHandshake(auth, handshake).then(
+        () => {
+          this.authenticated = true;
+          observer.onAuthenticated?.();
+          for (const gate of this.gates) gate.release();
+        },
+        (err: HandshakeError) => {
+          observer.onRejected?.(err);
+          this.close();
+        },
+      );
+    }
+
+    override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
+      return this.gate(super.createDataChannel(label, init));
+    }
+
+    override set ondatachannel(handler: ((event: RTCDataChannelEvent) => void) | null) {
+      super.ondatachannel = handler && ((event) => handler({ channel: this.gate(event.channel) } as RTCDataChannelEvent));
+    }
+
+    override get ondatachannel() {
+      return super.ondatachannel;
+    }
+
+    private gate(channel: RTCDataChannel): RTCDataChannel {
+      const gate = new GatedChannel(channel, observer);
+      this.gates.add(gate);
+      if (this.authenticated) gate.release();
+      return gate as unknown as RTCDataChannel;
+    }
+  }
+
+  return {
+    RTCPeerConnection: GatedPeerConnection,
+    RTCSessionDescription: globalThis.RTCSessionDescription,
+    RTCIceCandidate: globalThis.RTCIceCandidate,
+  };
+}
+
+/**
+ * Sends our challenge, then proves and verifies in the handshake's order. Rejects with a HandshakeError on any
+ * failure or timeout, after which nothing more is sent.
+ */
+function runHandshake(channel: RTCDataChannel, handshake: PeerHandshake): Promise<void> {
+  channel.binaryType = 'arraybuffer';
+  const ours = crypto.getRandomValues(new Uint8Array(CHALLENGE_BYTES));
+  let theirs: Uint8Array | null = null;
+  let proofSent = false;
+  let verified = false;
+  let settled = false;
+  return new Promise<void>((resolve, reject) => {
+    const fail = (code: HandshakeFailure, reason: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      channel.close();
+      reject(new HandshakeError(code, reason));
+    };
+    const timer = setTimeout(() => fail('TIMEOUT', 'the peer did not authenticate in time'), HANDSHAKE_TIMEOUT_MS);
+    const sendProof = async () => {
+      channel.send(withType(AuthMessage.Proof, await handshake.prove(ours, theirs!)));
+      proofSent = true;
+    };
+    const maybeDone = () => {
+      if (!settled && proofSent && verified) {
+        settled = true;
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    channel.onopen = () => channel.send(withType(AuthMessage.Challenge, ours));
+    channel.onclose = () => fail('CLOSED', 'the authentication channel closed');
+    channel.onmessage = async (event: MessageEvent<ArrayBuffer>) => {
+      const message = new Uint8Array(event.data);
+      const body = message.subarray(1);
+      try {
+        if (message[0] === AuthMessage.Challenge && theirs === null) {
+          if (body.byteLength !== CHALLENGE_BYTES) return fail('PROTOCOL_ERROR', 'malformed challenge');
+          // A peer echoing our own challenge is trying to make us answer for it.
+          if (equalBytes(body, ours)) return fail('PROTOCOL_ERROR', 'reflected challenge');
+          theirs = body.slice();
+          if (handshake.order !== 'verify-first') await sendProof();
+        } else if (message[0] === AuthMessage.Proof && theirs !== null && !verified) {
+          if (handshake.order === 'prove-first' && !proofSent) return fail('PROTOCOL_ERROR', 'proof before ours');
+          if (!(await handshake.verify(ours, theirs, body))) {
+            channel.send(Uint8Array.of(AuthMessage.Rejected));
+            return fail('PEER_NOT_AUTHENTIC', 'the peer could not prove it holds the key');
+          }
+          verified = true;
+          if (!proofSent) await sendProof();
+        } else if (message[0] === AuthMessage.Rejected) {
+          return fail('REJECTED_BY_PEER', 'the peer refused our proof');
+        } else {
+          return fail('PROTOCOL_ERROR', 'unexpected authentication message');
+        }
+        maybeDone();
+      } catch (err) {
+        fail('PROTOCOL_ERROR', (err as Error).message);
+      }
+    };
+  });
+}
+
+/**
+ * Stands in for simple-peer's RTCDataChannel: reports `connecting` until released, refuses to send before, and
+ * frames what it carries into messages of at most MAX_FRAME_BYTES.
+ */
+class GatedChannel {
+  onopen: ((event: Event) => void) | null = null;
+  onmessage: ((event: { data: ArrayBuffer }) => void) | null = null;
+  private released = false;
+  private underlyingOpen = false;
+  private announced = false;
+  private incoming: Uint8Array[] = [];
+
+  constructor(
+    private readonly channel: RTCDataChannel,
+    private readonly observer: GateObserver,
+  ) {
+    channel.binaryType = 'arraybuffer';
+    this.underlyingOpen = channel.readyState === 'open';
+    channel.addEventListener('open', () => {
+      this.underlyingOpen = true;
+      this.announce();
+    });
+    channel.addEventListener('message', (event: MessageEvent<ArrayBuffer>) => this.receive(new Uint8Array(event.data)));
+  }
+
+  get label() {
+    return this.channel.label;
+  }
+  get readyState(): RTCDataChannelState {
+    return this.channel.readyState === 'open' && !this.announced ? 'connecting' : this.channel.readyState;
+  }
+  get bufferedAmount() {
+    return this.channel.bufferedAmount;
+  }
+  get bufferedAmountLowThreshold() {
+    return this.channel.bufferedAmountLowThreshold;
+  }
+  set bufferedAmountLowThreshold(value: number) {
+    this.channel.bufferedAmountLowThreshold = value;
+  }
+  get binaryType() {
+    return 'arraybuffer' as const;
+  }
+  set binaryType(_value: BinaryType) {
+    // Frames are always binary; reassembled messages are handed on as ArrayBuffers.
+  }
+  set onclose(handler: ((event: Event) => void) | null) {
+    this.channel.onclose = handler;
+  }
+  set onerror(handler: ((event: Event) => void) | null) {
+    this.channel.onerror = handler;
+  }
+  set onbufferedamountlow(handler: ((event: Event) => void) | null) {
+    this.channel.onbufferedamountlow = handler;
+  }
+
+  release(): void {
+    this.released = true;
+    this.announce();
+  }
+
+  send(data: ArrayBuffer | ArrayBufferView | string): void {
+    if (!this.announced) throw new Error('the peer is not authenticated');
+    const bytes =
+      typeof data === 'string'
+        ? new TextEncoder().encode(data)
+        : data instanceof ArrayBuffer
+          ? new Uint8Array(data)
+          : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    this.observer.onData?.('sent', bytes.byteLength);
+    const room = MAX_FRAME_BYTES - 1;
+    for (let offset = 0; offset < bytes.byteLength || offset === 0; offset += room) {
+      const chunk = bytes.subarray(offset, offset + room);
+      const last = offset + room >= bytes.byteLength;
+      const frame = new Uint8Array(chunk.byteLength + 1);
+      frame[0] = last ? Frame.Last : Frame.More;
+      frame.set(chunk, 1);
+      this.channel.send(frame);
+    }
+  }
+
+  close(): void {
+    this.channel.close();
+  }
+
+  private announce(): void {
+    if (this.announced || !this.released || !this.underlyingOpen) return;
+    this.announced = true;
+    this.onopen?.(new Event('open'));
+  }
+
+  private receive(frame: Uint8Array): void {
+    // Nothing is accepted from a peer before it is authenticated.
+    if (!this.announced) return this.channel.close();
+    this.incoming.push(frame.subarray(1));
+    if (frame[0] !== Frame.Last) return;
+    const size = this.incoming.reduce((sum, part) => sum + part.byteLength, 0);
+    const message = new Uint8Array(size);
+    let offset = 0;
+    for (const part of this.incoming) {
+      message.set(part, offset);
+      offset += part.byteLength;
+    }
+    this.incoming = [];
+    this.observer.onData?.('received', size);
+    this.onmessage?.({ data: message.buffer });
+  }
+}
+
+function withType(type: AuthMessage, body: Uint8Array): Uint8Array<ArrayBuffer> {
+  const message = new Uint8Array(body.byteLength + 1);
+  message[0] = type;
+  message.set(body, 1);
+  return message;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && a.every((byte, index) => byte === b[index]);
+}

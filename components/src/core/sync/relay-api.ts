@@ -1,0 +1,94 @@
+import {
+  isErrorBody,
+  type ChangesPage,
+  type CompactRequest,
+  type CompactResult,
+  type CreateAccountResponse,
+  type EncryptedChange,
+  type ErrorCode,
+  type ListWorkspacesResponse,
+  type LoginResponse,
+  type PushResult,
+  type Workspace,
+} from '#protocol';
+
+/** A refusal from the Worker, with the protocol's error code for the caller to act on. */
+export class RelayApiError extends Error {
+  constructor(
+    readonly code: ErrorCode | 'NETWORK',
+    message: string,
+    readonly status: number,
+    /** Seconds to wait, from `Retry-After`. */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+    this.name = 'RelayApiError';
+  }
+}
+
+/** The Worker's HTTP API as the client core calls it. Types come from the shared protocol module. */
+export class RelayApi {
+  constructor(
+    readonly workerUrl: string,
+    private readonly fetchImpl: typeof fetch = (input, init) => fetch(input, init),
+  ) {}
+
+  createAccount(email: string, password: string): Promise<CreateAccountResponse> {
+    return this.request('POST', '/api/accounts', { body: { email, password } });
+  }
+
+  login(email: string, password: string): Promise<LoginResponse> {
+    return this.request('POST', '/api/login', { body: { email, password } });
+  }
+
+  listWorkspaces(token: string): Promise<ListWorkspacesResponse> {
+    return this.request('GET', '/api/workspaces', { token });
+  }
+
+  createWorkspace(token: string, name: string, joinVerifier: string): Promise<Workspace> {
+    return this.request('POST', '/api/workspaces', { token, body: { name, joinVerifier } });
+  }
+
+  joinWorkspace(token: string, workspaceId: string, joinSecret: string): Promise<Workspace> {
+    return this.request('POST', `/api/workspaces/${workspaceId}/join`, { token, body: { joinSecret } });
+  }
+
+  pushChanges(token: string, workspaceId: string, changes: EncryptedChange[]): Promise<PushResult> {
+    return this.request('POST', `/sync/${workspaceId}/changes`, { token, body: changes });
+  }
+
+  pullChanges(token: string, workspaceId: string, since: number, limit?: number): Promise<ChangesPage> {
+    const query = `since=${since}${limit === undefined ? '' : `&limit=${limit}`}`;
+    return this.request('GET', `/sync/${workspaceId}/changes?${query}`, { token });
+  }
+
+  compact(token: string, workspaceId: string, request: CompactRequest): Promise<CompactResult> {
+    return this.request('POST', `/sync/${workspaceId}/snapshot`, { token, body: request });
+  }
+
+  /** The WebSocket URL of a workspace's sync room. */
+  syncSocketUrl(workspaceId: string): string {
+    return `${this.workerUrl.replace(/^http/, 'ws')}/sync/${workspaceId}`;
+  }
+
+  private async request<T>(method: string, path: string, options: { token?: string; body?: unknown }): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.workerUrl}${path}`, {
+        method,
+        headers,
+        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      });
+    } catch (err) {
+      throw new RelayApiError('NETWORK', `cannot reach ${this.workerUrl}: ${(err as Error).message}`, 0);
+    }
+    const body: unknown = await response.json().catch(() => null);
+    if (response.ok) return body as T;
+    const retryAfter = Number(response.headers.get('retry-after') ?? '') || undefined;
+    if (isErrorBody(body)) throw new RelayApiError(body.error.code, body.error.message, response.status, retryAfter);
+    throw new RelayApiError('INTERNAL', `the Worker answered ${response.status}`, response.status, retryAfter);
+  }
+}
