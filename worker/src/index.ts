@@ -4,10 +4,15 @@ import { createAccount, login } from './accounts.ts';
 import { corsFor } from './cors.ts';
 import type { Env } from './env.ts';
 import { errorResponse } from './error-response.ts';
+import { announcePeer, listPeers } from './presence.ts';
+import { createShareCode, redeemShareCode } from './share-codes.ts';
+import { openSignalSocket } from './signal-room.ts';
 import { compactWorkspace, openSyncSocket, pullChanges, pushChanges } from './sync.ts';
 import { createWorkspace, joinWorkspace, listWorkspaces } from './workspaces.ts';
 
 export { RateLimiter } from './rate-limiter.ts';
+export { ShareCodeShard } from './share-codes.ts';
+export { SignalRoom } from './signal-room.ts';
 export { SyncRoom } from './sync-room.ts';
 
 const methodNotAllowed = (request: IRequest) => {
@@ -34,12 +39,22 @@ router
   .get('/sync/:workspaceId/changes', pullChanges)
   .post('/sync/:workspaceId/changes', pushChanges)
   .post('/sync/:workspaceId/snapshot', compactWorkspace)
+  .post('/api/share-codes', createShareCode)
+  .post('/api/share-codes/:code/redeem', redeemShareCode)
+  .get('/signal/:roomId', openSignalSocket)
+  .post('/room/:roomId/announce', announcePeer)
+  .get('/room/:roomId/peers', listPeers)
   .all('/api/accounts', methodNotAllowed)
   .all('/api/login', methodNotAllowed)
   .all('/api/workspaces', methodNotAllowed)
   .all('/api/workspaces/:id/join', methodNotAllowed)
   .all('/sync/:workspaceId/changes', methodNotAllowed)
   .all('/sync/:workspaceId/snapshot', methodNotAllowed)
+  .all('/api/share-codes', methodNotAllowed)
+  .all('/api/share-codes/:code/redeem', methodNotAllowed)
+  .all('/signal/:roomId', methodNotAllowed)
+  .all('/room/:roomId/announce', methodNotAllowed)
+  .all('/room/:roomId/peers', methodNotAllowed)
   .all('*', notFound);
 
 export default {

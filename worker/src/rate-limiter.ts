@@ -18,6 +18,14 @@ export const RATE_LIMIT_RULES = {
   loginFailuresPerIp: { capacity: 30, refillSeconds: 20 },
   /** Accounts created from one client IP. */
   accountCreationPerIp: { capacity: 10, refillSeconds: 360 },
+  /** Share codes issued to one client IP: an inviter needs a handful, not a stream. */
+  shareCodeCreationPerIp: { capacity: 20, refillSeconds: 30 },
+  /** Redeems from one client IP, successful or not. */
+  shareCodeRedeemsPerIp: { capacity: 30, refillSeconds: 10 },
+  /** Failed redeems from one client IP: guessing live codes gets slow long before it gets likely. */
+  shareCodeRedeemFailuresPerIp: { capacity: 10, refillSeconds: 60 },
+  /** Presence announcements from one client IP: a whole office behind one address re-announcing every minute. */
+  presenceAnnouncesPerIp: { capacity: 120, refillSeconds: 1 },
 } satisfies Record<string, RateLimitRule>;
 
 export type RateLimitName = keyof typeof RATE_LIMIT_RULES;

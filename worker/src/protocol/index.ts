@@ -6,3 +6,4 @@ export * from './accounts.ts';
 export * from './workspaces.ts';
 export * from './sync.ts';
 export * from './base64url.ts';
+export * from './signalling.ts';

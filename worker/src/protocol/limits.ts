@@ -24,3 +24,22 @@ export const MAX_EMAIL_LENGTH = 254;
 export const MAX_WORKSPACE_NAME_BYTES = 1 * KiB;
 /** Change ids are the client's; long enough for a UUID or a hash, short enough to index. */
 export const MAX_CHANGE_ID_LENGTH = 128;
+
+/** Share codes: 8 symbols of SHARE_CODE_ALPHABET, redeemable once within five minutes. */
+export const SHARE_CODE_LENGTH = 8;
+export const SHARE_CODE_TTL_MS = 5 * 60 * 1000;
+/** Codes are spread over this many Durable Objects so that no single object serves every invite. */
+export const SHARE_CODE_SHARDS = 16;
+
+/** y-webrtc's offers and answers are a few KiB; 64 KiB leaves room for many ICE candidates, not for data. */
+export const MAX_SIGNAL_MESSAGE_BYTES = 64 * KiB;
+/** y-webrtc subscribes a socket to one topic per room it syncs over that connection. */
+export const MAX_SIGNAL_TOPICS_PER_SOCKET = 16;
+export const MAX_SIGNAL_TOPIC_LENGTH = 256;
+/** An org's devices, with room to spare; a full room refuses newcomers rather than slowing everyone. */
+export const MAX_SOCKETS_PER_SIGNAL_ROOM = 64;
+
+/** A presence announcement lasts two minutes; peers re-announce to stay listed. */
+export const PRESENCE_TTL_MS = 2 * 60 * 1000;
+export const MAX_PRESENCE_DATA_BYTES = 4 * KiB;
+export const MAX_PRESENCE_PEERS = 128;

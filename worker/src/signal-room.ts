@@ -1,0 +1,197 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { IRequest } from 'itty-router';
+import {
+  MAX_PRESENCE_PEERS,
+  MAX_SIGNAL_MESSAGE_BYTES,
+  MAX_SIGNAL_TOPICS_PER_SOCKET,
+  MAX_SOCKETS_PER_SIGNAL_ROOM,
+  PRESENCE_TTL_MS,
+  ProtocolError,
+  SYNC_PING,
+  SYNC_PONG,
+  isRoomId,
+  parseSignalClientMessage,
+  utf8Length,
+  type AnnounceRequest,
+  type PresencePeer,
+  type SignalClientMessage,
+  type SignalServerMessage,
+} from './protocol/index.ts';
+import type { Env } from './env.ts';
+import { asRoomResult, type RoomResult } from './room-result.ts';
+
+/** A socket's subscriptions, kept as its attachment so they survive hibernation. */
+interface SignalSocketState {
+  topics: string[];
+}
+
+const CLOSE_POLICY_VIOLATION = 1008;
+const CLOSE_MESSAGE_TOO_BIG = 1009;
+const CLOSE_TRY_AGAIN_LATER = 1013;
+
+/**
+ * One signalling room: y-webrtc's signalling protocol (subscribe, unsubscribe, publish, ping) for the sockets
+ * of `/signal/:roomId`, and the room's presence board. Published messages are forwarded and forgotten; only
+ * presence announcements are stored, for PRESENCE_TTL_MS.
+ */
+export class SignalRoom extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    // y-webrtc's keep-alive, answered by the runtime without waking a hibernating room.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(SYNC_PING, SYNC_PONG));
+    this.sql.exec('CREATE TABLE IF NOT EXISTS presence (peer_id TEXT PRIMARY KEY, data TEXT NOT NULL, expires_at INTEGER NOT NULL)');
+  }
+
+  override async fetch(): Promise<Response> {
+    const pair = new WebSocketPair();
+    const full = this.ctx.getWebSockets().length >= MAX_SOCKETS_PER_SIGNAL_ROOM;
+    this.ctx.acceptWebSocket(pair[1]);
+    pair[1].serializeAttachment({ topics: [] } satisfies SignalSocketState);
+    if (full) {
+      // Accepted only to say why: a refused upgrade would reach y-webrtc as a bare connection error.
+      sendError(pair[1], new ProtocolError('ROOM_FULL', `a room holds at most ${MAX_SOCKETS_PER_SIGNAL_ROOM} sockets`));
+      pair[1].close(CLOSE_TRY_AGAIN_LATER, 'ROOM_FULL');
+    }
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    if (messageBytes(message) > MAX_SIGNAL_MESSAGE_BYTES) {
+      sendError(ws, new ProtocolError('PAYLOAD_TOO_LARGE', `message exceeds ${MAX_SIGNAL_MESSAGE_BYTES} bytes`));
+      ws.close(CLOSE_MESSAGE_TOO_BIG, 'PAYLOAD_TOO_LARGE');
+      return;
+    }
+    try {
+      if (typeof message !== 'string') throw new ProtocolError('INVALID_INPUT', 'messages must be JSON text');
+      this.dispatch(ws, parseSignalClientMessage(message));
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      sendError(ws, err);
+      ws.close(CLOSE_POLICY_VIOLATION, err.code);
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    // 1005/1006 are reserved and may not be sent back.
+    ws.close(code === 1005 || code === 1006 ? 1000 : code, 'closing');
+  }
+
+  /** Records (or refreshes) `peerId` on the board for PRESENCE_TTL_MS. */
+  async announce({ peerId, data }: AnnounceRequest): Promise<RoomResult<PresencePeer>> {
+    const now = Date.now();
+    const result = await asRoomResult(() => {
+      this.sql.exec('DELETE FROM presence WHERE expires_at <= ?', now);
+      const listed = this.sql.exec('SELECT 1 FROM presence WHERE peer_id = ?', peerId).toArray().length > 0;
+      const count = this.sql.exec<{ count: number }>('SELECT COUNT(*) AS count FROM presence').one().count;
+      if (!listed && count >= MAX_PRESENCE_PEERS) {
+        throw new ProtocolError('ROOM_FULL', `a presence board lists at most ${MAX_PRESENCE_PEERS} peers`);
+      }
+      const expiresAt = now + PRESENCE_TTL_MS;
+      this.sql.exec('INSERT OR REPLACE INTO presence VALUES (?, ?, ?)', peerId, data, expiresAt);
+      return { peerId, data, expiresAt };
+    });
+    if (result.ok) await this.scheduleCleanup();
+    return result;
+  }
+
+  /** The peers whose announcement has not expired, oldest announcement first. */
+  async peers(): Promise<PresencePeer[]> {
+    return this.sql
+      .exec<{ peer_id: string; data: string; expires_at: number }>(
+        'SELECT peer_id, data, expires_at FROM presence WHERE expires_at > ? ORDER BY expires_at',
+        Date.now(),
+      )
+      .toArray()
+      .map((row) => ({ peerId: row.peer_id, data: row.data, expiresAt: row.expires_at }));
+  }
+
+  override async alarm(): Promise<void> {
+    this.sql.exec('DELETE FROM presence WHERE expires_at <= ?', Date.now());
+    await this.scheduleCleanup();
+  }
+
+  private dispatch(ws: WebSocket, message: SignalClientMessage): void {
+    const state = ws.deserializeAttachment() as SignalSocketState;
+    switch (message.type) {
+      case 'subscribe': {
+        const topics = [...new Set([...state.topics, ...message.topics])];
+        if (topics.length > MAX_SIGNAL_TOPICS_PER_SOCKET) {
+          throw new ProtocolError('PAYLOAD_TOO_LARGE', `a socket subscribes to at most ${MAX_SIGNAL_TOPICS_PER_SOCKET} topics`);
+        }
+        ws.serializeAttachment({ topics } satisfies SignalSocketState);
+        return;
+      }
+      case 'unsubscribe':
+        ws.serializeAttachment({ topics: state.topics.filter((topic) => !message.topics.includes(topic)) } satisfies SignalSocketState);
+        return;
+      case 'publish':
+        this.publish(ws, message.topic, message.data);
+        return;
+      case 'ping':
+        send(ws, { type: 'pong' });
+        return;
+    }
+  }
+
+  /** Forwards to every other socket subscribed to `topic`; nothing is kept. */
+  private publish(sender: WebSocket, topic: string, data: unknown): void {
+    const text = JSON.stringify({ type: 'publish', topic, data } satisfies SignalServerMessage);
+    for (const socket of this.ctx.getWebSockets()) {
+      if (socket === sender) continue;
+      const state = socket.deserializeAttachment() as SignalSocketState | null;
+      if (state?.topics.includes(topic)) safeSend(socket, text);
+    }
+  }
+
+  private async scheduleCleanup(): Promise<void> {
+    const next = this.sql.exec<{ next: number | null }>('SELECT MIN(expires_at) AS next FROM presence').one().next;
+    if (next === null) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > next) await this.ctx.storage.setAlarm(next);
+  }
+}
+
+export function signalRoom(env: Env, roomId: string) {
+  return env.SIGNAL_ROOM.get(env.SIGNAL_ROOM.idFromName(roomId));
+}
+
+/** Validates a room id from a path before any object is touched. */
+export function roomIdParam(raw: string | undefined): string {
+  if (!raw || !isRoomId(raw)) throw new ProtocolError('NOT_FOUND', 'room ids are 8 to 128 URL-safe characters');
+  return raw;
+}
+
+/** `GET /signal/:roomId` with `Upgrade: websocket`. */
+export async function openSignalSocket(request: IRequest, env: Env): Promise<Response> {
+  const roomId = roomIdParam(request.params.roomId);
+  if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
+    throw new ProtocolError('UPGRADE_REQUIRED', 'this route only speaks WebSocket');
+  }
+  return signalRoom(env, roomId).fetch(request);
+}
+
+function messageBytes(message: string | ArrayBuffer): number {
+  if (typeof message !== 'string') return message.byteLength;
+  // A UTF-16 length is a lower bound of the UTF-8 length and three times it an upper bound: count only when it matters.
+  return message.length * 3 <= MAX_SIGNAL_MESSAGE_BYTES ? message.length : utf8Length(message);
+}
+
+function send(ws: WebSocket, message: SignalServerMessage): void {
+  safeSend(ws, JSON.stringify(message));
+}
+
+function sendError(ws: WebSocket, error: ProtocolError): void {
+  send(ws, { type: 'error', code: error.code, message: error.message });
+}
+
+/** A peer may vanish between our check and our send; its close handler cleans up. */
+function safeSend(ws: WebSocket, text: string): void {
+  try {
+    ws.send(text);
+  } catch {
+    // Nothing to undo: forwarding is best effort, as in y-webrtc's own server.
+  }
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_SIGNAL_MESSAGE_BYTES, MAX_SIGNAL_TOPICS_PER_SOCKET, MAX_SOCKETS_PER_SIGNAL_ROOM } from '../src/protocol/index.ts';
+import { call, expectError, openSocket, type TestSocket } from './api-client.ts';
+
+const newRoomId = () => `room-${crypto.randomUUID()}`;
+
+/** A socket in `roomId` subscribed to `topics`; a ping round trip proves the subscription was handled. */
+async function subscribed(roomId: string, topics: string[]): Promise<TestSocket> {
+  const socket = await openSocket(`/signal/${roomId}`);
+  socket.send({ type: 'subscribe', topics });
+  await roundTrip(socket);
+  return socket;
+}
+
+/** Messages on one socket are handled in order: once the pong is back, everything before it was. */
+async function roundTrip(socket: TestSocket): Promise<void> {
+  socket.send({ type: 'ping', nonce: 1 });
+  expect(await socket.next()).toEqual({ type: 'pong' });
+}
+
+describe('signalling rooms', () => {
+  it('forward a publish to the topic’s other subscribers, not back to the sender', async () => {
+    const roomId = newRoomId();
+    const alice = await subscribed(roomId, ['org-topic']);
+    const bob = await subscribed(roomId, ['org-topic']);
+    alice.send({ type: 'publish', topic: 'org-topic', data: 'c2VhbGVkIG9mZmVy' });
+    expect(await bob.next()).toEqual({ type: 'publish', topic: 'org-topic', data: 'c2VhbGVkIG9mZmVy' });
+    bob.send({ type: 'publish', topic: 'org-topic', data: { type: 'announce', from: 'bob' } });
+    expect(await alice.next()).toEqual({ type: 'publish', topic: 'org-topic', data: { type: 'announce', from: 'bob' } });
+    // Alice's own publish never came back to her: the next thing she sees is her pong.
+    await roundTrip(alice);
+  });
+
+  it('do not forward to sockets of other topics or other rooms', async () => {
+    const roomId = newRoomId();
+    const alice = await subscribed(roomId, ['a']);
+    const otherTopic = await subscribed(roomId, ['b']);
+    const otherRoom = await subscribed(newRoomId(), ['a']);
+    const bob = await subscribed(roomId, ['a']);
+    alice.send({ type: 'publish', topic: 'a', data: 'x' });
+    expect(await bob.next()).toMatchObject({ data: 'x' });
+    await roundTrip(otherTopic);
+    await roundTrip(otherRoom);
+  });
+
+  it('stop forwarding after unsubscribe', async () => {
+    const roomId = newRoomId();
+    const alice = await subscribed(roomId, ['a']);
+    const bob = await subscribed(roomId, ['a', 'b']);
+    bob.send({ type: 'unsubscribe', topics: ['a'] });
+    await roundTrip(bob);
+    alice.send({ type: 'publish', topic: 'a', data: 'not for bob' });
+    alice.send({ type: 'subscribe', topics: ['b'] });
+    alice.send({ type: 'publish', topic: 'b', data: 'for bob' });
+    expect(await bob.next()).toMatchObject({ topic: 'b', data: 'for bob' });
+  });
+
+  it('answer y-webrtc’s keep-alive ping with pong', async () => {
+    const socket = await openSocket(`/signal/${newRoomId()}`);
+    socket.send('{"type":"ping"}');
+    expect(await socket.next()).toEqual({ type: 'pong' });
+  });
+
+  it('refuse a message over 64 KiB with an error and close the socket', async () => {
+    const roomId = newRoomId();
+    const alice = await subscribed(roomId, ['a']);
+    const bob = await subscribed(roomId, ['a']);
+    alice.send({ type: 'publish', topic: 'a', data: 'x'.repeat(MAX_SIGNAL_MESSAGE_BYTES) });
+    expect(await alice.next()).toMatchObject({ type: 'error', code: 'PAYLOAD_TOO_LARGE' });
+    expect((await alice.closed).code).toBe(1009);
+    // Nothing reached Bob.
+    await roundTrip(bob);
+  });
+
+  it('count the limit in UTF-8 bytes', async () => {
+    const socket = await subscribed(newRoomId(), ['a']);
+    socket.send({ type: 'publish', topic: 'a', data: 'é'.repeat(MAX_SIGNAL_MESSAGE_BYTES / 2) });
+    expect(await socket.next()).toMatchObject({ type: 'error', code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('refuse more topics per socket than the limit', async () => {
+    const socket = await subscribed(newRoomId(), ['t0']);
+    socket.send({ type: 'subscribe', topics: Array.from({ length: MAX_SIGNAL_TOPICS_PER_SOCKET }, (_, i) => `t${i + 1}`) });
+    expect(await socket.next()).toMatchObject({ type: 'error', code: 'PAYLOAD_TOO_LARGE' });
+    expect((await socket.closed).code).toBe(1008);
+  });
+
+  it('refuse sockets beyond the room’s limit with ROOM_FULL', async () => {
+    const roomId = newRoomId();
+    const sockets = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_SIGNAL_ROOM }, () => openSocket(`/signal/${roomId}`)));
+    await roundTrip(sockets.at(-1)!);
+    const extra = await openSocket(`/signal/${roomId}`);
+    expect(await extra.next()).toMatchObject({ type: 'error', code: 'ROOM_FULL' });
+    expect((await extra.closed).code).toBe(1013);
+    sockets[0]!.ws.close(1000);
+    await sockets[0]!.closed;
+  });
+
+  it.each([
+    ['malformed JSON', '{"type":', 'INVALID_JSON'],
+    ['an unknown type', '{"type":"shout"}', 'INVALID_INPUT'],
+    ['topics that are not an array', '{"type":"subscribe","topics":"a"}', 'INVALID_INPUT'],
+    ['a topic that is not a string', '{"type":"subscribe","topics":[7]}', 'INVALID_INPUT'],
+    ['a publish without data', '{"type":"publish","topic":"a"}', 'INVALID_INPUT'],
+    ['a publish without a topic', '{"type":"publish","data":"x"}', 'INVALID_INPUT'],
+    ['an array', '[]', 'INVALID_INPUT'],
+  ])('answer %s with an error and close', async (_name, message, code) => {
+    const socket = await openSocket(`/signal/${newRoomId()}`);
+    socket.send(message);
+    expect(await socket.next()).toMatchObject({ type: 'error', code });
+    expect((await socket.closed).code).toBe(1008);
+  });
+
+  it('refuse binary messages', async () => {
+    const socket = await openSocket(`/signal/${newRoomId()}`);
+    socket.ws.send(new Uint8Array([1, 2, 3]));
+    expect(await socket.next()).toMatchObject({ type: 'error', code: 'INVALID_INPUT' });
+  });
+
+  it('need a WebSocket upgrade', async () => {
+    await expectError(await call(`/signal/${newRoomId()}`), 426, 'UPGRADE_REQUIRED');
+  });
+
+  it.each(['short', 'a'.repeat(129), 'room%20with%20spaces', 'room!id!with!bangs'])(
+    'refuse the room id %s before touching any object',
+    async (roomId) => {
+      await expectError(await call(`/signal/${roomId}`, { headers: { upgrade: 'websocket' } }), 404, 'NOT_FOUND');
+    },
+  );
+});
