@@ -36,6 +36,8 @@ const CLOSE_TRY_AGAIN_LATER = 1013;
  */
 export class SignalRoom extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** Each socket's topics while the room is awake; refilled from the attachments after hibernation. */
+  private readonly subscriptions = new Map<WebSocket, Set<string>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -75,6 +77,7 @@ export class SignalRoom extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    this.subscriptions.delete(ws);
     // 1005/1006 are reserved and may not be sent back.
     ws.close(code === 1005 || code === 1006 ? 1000 : code, 'closing');
   }
@@ -113,20 +116,26 @@ export class SignalRoom extends DurableObject<Env> {
     await this.scheduleCleanup();
   }
 
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.subscriptions.delete(ws);
+  }
+
   private dispatch(ws: WebSocket, message: SignalClientMessage): void {
-    const state = ws.deserializeAttachment() as SignalSocketState;
     switch (message.type) {
       case 'subscribe': {
-        const topics = [...new Set([...state.topics, ...message.topics])];
-        if (topics.length > MAX_SIGNAL_TOPICS_PER_SOCKET) {
+        const topics = new Set([...this.topicsOf(ws), ...message.topics]);
+        if (topics.size > MAX_SIGNAL_TOPICS_PER_SOCKET) {
           throw new ProtocolError('PAYLOAD_TOO_LARGE', `a socket subscribes to at most ${MAX_SIGNAL_TOPICS_PER_SOCKET} topics`);
         }
-        ws.serializeAttachment({ topics } satisfies SignalSocketState);
+        this.setTopics(ws, topics);
         return;
       }
-      case 'unsubscribe':
-        ws.serializeAttachment({ topics: state.topics.filter((topic) => !message.topics.includes(topic)) } satisfies SignalSocketState);
+      case 'unsubscribe': {
+        const topics = new Set(this.topicsOf(ws));
+        for (const topic of message.topics) topics.delete(topic);
+        this.setTopics(ws, topics);
         return;
+      }
       case 'publish':
         this.publish(ws, message.topic, message.data);
         return;
@@ -140,10 +149,22 @@ export class SignalRoom extends DurableObject<Env> {
   private publish(sender: WebSocket, topic: string, data: unknown): void {
     const text = JSON.stringify({ type: 'publish', topic, data } satisfies SignalServerMessage);
     for (const socket of this.ctx.getWebSockets()) {
-      if (socket === sender) continue;
-      const state = socket.deserializeAttachment() as SignalSocketState | null;
-      if (state?.topics.includes(topic)) safeSend(socket, text);
+      if (socket !== sender && this.topicsOf(socket).has(topic)) safeSend(socket, text);
     }
+  }
+
+  private topicsOf(ws: WebSocket): Set<string> {
+    let topics = this.subscriptions.get(ws);
+    if (!topics) {
+      topics = new Set((ws.deserializeAttachment() as SignalSocketState | null)?.topics ?? []);
+      this.subscriptions.set(ws, topics);
+    }
+    return topics;
+  }
+
+  private setTopics(ws: WebSocket, topics: Set<string>): void {
+    this.subscriptions.set(ws, topics);
+    ws.serializeAttachment({ topics: [...topics] } satisfies SignalSocketState);
   }
 
   private async scheduleCleanup(): Promise<void> {
