@@ -15,3 +15,12 @@ export { RECORD_LIMITS } from './record-limits.ts';
 export type { StoreChange, StoreListener, Unsubscribe } from './change-listeners.ts';
 export * from './interop/index.ts';
 export * from './crypto/index.ts';
+export { PeerSync, signallingUrl, type PeerSyncOptions, type PeerSyncStatus, type PeerSyncEvents } from './sync/peer-sync.ts';
+export {
+  gatedWrtc,
+  HandshakeError,
+  MAX_FRAME_BYTES,
+  type PeerHandshake,
+  type HandshakeFailure,
+  type GateObserver,
+} from './sync/gated-peer-connection.ts';

@@ -1,0 +1,89 @@
+import type * as Y from 'yjs';
+import { ObservableV2 } from 'lib0/observable';
+import { WebrtcProvider } from 'y-webrtc';
+import { gatedWrtc, type GateObserver, type HandshakeError, type PeerHandshake } from './gated-peer-connection.ts';
+
+export interface PeerSyncOptions {
+  /** The Worker's base URL (`https://…`); signalling goes to its `/signal/<roomId>`. */
+  workerUrl: string;
+  roomId: string;
+  doc: Y.Doc;
+  /** y-webrtc's `password`: seals signalling so that only key holders can meet in the room. */
+  signallingPassword: string;
+  /** Run on every new peer connection before a single Yjs message flows. */
+  handshake: PeerHandshake;
+  /** ICE servers for peers on other networks; none are needed on one LAN. */
+  iceServers?: RTCIceServer[];
+}
+
+export interface PeerSyncStatus {
+  /** Authenticated peers with an open connection. */
+  peers: number;
+  /** Bytes of Yjs data sent and received over authenticated connections since start. */
+  bytesSent: number;
+  bytesReceived: number;
+  lastError: string | null;
+}
+
+export interface PeerSyncEvents {
+  status: (status: PeerSyncStatus) => void;
+  /** A peer failed the mutual authentication and was disconnected. */
+  'peer-rejected': (error: HandshakeError) => void;
+}
+
+/** The signalling URL of a room on this deployment's Worker. */
+export function signallingUrl(workerUrl: string, roomId: string): string {
+  const url = new URL(`signal/${encodeURIComponent(roomId)}`, workerUrl.endsWith('/') ? workerUrl : `${workerUrl}/`);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.href;
+}
+
+/**
+ * One org document synced directly with the org's other devices: y-webrtc's own provider, signalling through
+ * the Worker, with every connection gated by the mutual challenge-response (see gated-peer-connection.ts).
+ */
+export class PeerSync extends ObservableV2<PeerSyncEvents> {
+  readonly status: PeerSyncStatus = { peers: 0, bytesSent: 0, bytesReceived: 0, lastError: null };
+  private readonly provider: WebrtcProvider;
+
+  constructor(options: PeerSyncOptions) {
+    super();
+    const observer: GateObserver = {
+      onAuthenticated: () => this.update({ lastError: null }),
+      onRejected: (error) => {
+        this.update({ lastError: error.message });
+        this.emit('peer-rejected', [error]);
+      },
+      onData: (direction, bytes) => {
+        if (direction === 'sent') this.status.bytesSent += bytes;
+        else this.status.bytesReceived += bytes;
+      },
+    };
+    this.provider = new WebrtcProvider(options.roomId, options.doc, {
+      signaling: [signallingUrl(options.workerUrl, options.roomId)],
+      password: options.signallingPassword,
+      peerOpts: { wrtc: gatedWrtc(options.handshake, observer), config: { iceServers: options.iceServers ?? [] } },
+    });
+    // y-webrtc emits `peers` when a peer appears or a connection closes, and `synced` once a new connection has
+    // exchanged its first sync messages.
+    const recount = () => this.update({ peers: this.connectedPeers() });
+    this.provider.on('peers', recount);
+    this.provider.on('synced', recount);
+  }
+
+  override destroy(): void {
+    this.provider.destroy();
+    this.update({ peers: 0 });
+    super.destroy();
+  }
+
+  private connectedPeers(): number {
+    const room = this.provider.room;
+    return room ? [...room.webrtcConns.values()].filter((conn) => conn.connected).length : 0;
+  }
+
+  private update(change: Partial<PeerSyncStatus>): void {
+    Object.assign(this.status, change);
+    this.emit('status', [{ ...this.status }]);
+  }
+}
