@@ -14,7 +14,7 @@ export interface CorePageServer {
 }
 
 export async function startCorePageServer(): Promise<CorePageServer> {
-  const server = await createServer({ root: ROOT, configFile: false, logLevel: 'error', server: { host: '127.0.0.1', port: 0 } });
+  const server = await createServer({ root: ROOT, configFile: false, logLevel: 'error', server: { host: '127.0.0.1', port: 0, hmr: false, watch: null } });
   await server.listen();
   const address = server.httpServer!.address();
   if (!address || typeof address === 'string') throw new Error('Vite did not report its port');

@@ -15,10 +15,16 @@ export interface ScratchWorker {
   dispose(): Promise<void>;
 }
 
-export async function startScratchWorker(): Promise<ScratchWorker> {
+export interface ScratchWorkerOptions {
+  /** Origins allowed by CORS besides the configured ones, e.g. a test page's (ALLOWED_ORIGINS in .dev.vars wins over vars). */
+  allowedOrigins?: string[];
+}
+
+export async function startScratchWorker(options: ScratchWorkerOptions = {}): Promise<ScratchWorker> {
   const dir = mkdtempSync(join(tmpdir(), 'p2p-clinic-worker-'));
   const envFile = join(dir, '.dev.vars');
-  writeFileSync(envFile, `JWT_SECRET=${randomBytes(48).toString('base64url')}\n`);
+  const origins = options.allowedOrigins ? `ALLOWED_ORIGINS=${options.allowedOrigins.join(',')}\n` : '';
+  writeFileSync(envFile, `JWT_SECRET=${randomBytes(48).toString('base64url')}\n${origins}`);
   const persistTo = join(dir, 'state');
   const scratch: ScratchWorker = {
     worker: await startLocalWorker({ persistTo, envFile }),

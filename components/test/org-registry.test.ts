@@ -79,6 +79,33 @@ describe('the org registry', () => {
   });
 });
 
+describe('adopting an org joined by invite', () => {
+  const invited = { id: '0b7f3c55-1d1e-4c2e-9f55-6f1c3f0d2a11', name: 'Praxis am Park', color: '#0E7490', roomId: 'b1c2d3e4-room' };
+
+  it('lists it with its room and stores the key it came with', async () => {
+    const registry = await OrgRegistry.open();
+    const orgKey = crypto.getRandomValues(new Uint8Array(32));
+    const org = await registry.adopt(invited, orgKey);
+    expect(org).toMatchObject({ id: invited.id, name: 'Praxis am Park', color: '#0e7490', roomId: 'b1c2d3e4-room' });
+    expect(registry.list().map((listed) => listed.id)).toContain(invited.id);
+    expect(await loadOrgKey(invited.id)).toEqual(orgKey);
+  });
+
+  it('refuses a malformed org and stores nothing for it', async () => {
+    const registry = await OrgRegistry.open();
+    await expect(registry.adopt({ ...invited, color: 'teal' }, crypto.getRandomValues(new Uint8Array(32)))).rejects.toThrow(ValidationError);
+    expect(registry.get(invited.id)).toBeUndefined();
+    expect(await loadOrgKey(invited.id)).toBeUndefined();
+  });
+
+  it('refuses to replace the Personal org', async () => {
+    const registry = await OrgRegistry.open();
+    const personal = registry.current();
+    const attempt = registry.adopt({ ...invited, id: personal.id }, crypto.getRandomValues(new Uint8Array(32)));
+    await expect(attempt).rejects.toMatchObject({ code: 'DEFAULT_ORG_CANNOT_BE_REPLACED' });
+  });
+});
+
 describe('leaving an org', () => {
   it('deletes its document database, its key and its entry, and nothing else', async () => {
     const registry = await OrgRegistry.open();

@@ -24,3 +24,14 @@ export {
   type HandshakeFailure,
   type GateObserver,
 } from './sync/gated-peer-connection.ts';
+export {
+  Invitation,
+  InviteRedemption,
+  InviteError,
+  MAX_PASSWORD_TRIES,
+  type InviteErrorCode,
+  type InvitedOrg,
+  type InvitationState,
+  type InvitationEvents,
+} from './sync/invite.ts';
+export { RelayApi, RelayApiError } from './sync/relay-api.ts';

@@ -21,7 +21,7 @@ const CURRENT_ORG_KEY = 'currentOrgId';
 export const DEFAULT_ORG_NAME = 'Personal';
 export const DEFAULT_ORG_COLOR = '#3b82f6';
 
-export type OrgRegistryErrorCode = 'ORG_NOT_FOUND' | 'DEFAULT_ORG_CANNOT_BE_LEFT';
+export type OrgRegistryErrorCode = 'ORG_NOT_FOUND' | 'DEFAULT_ORG_CANNOT_BE_LEFT' | 'DEFAULT_ORG_CANNOT_BE_REPLACED';
 
 export class OrgRegistryError extends Error {
   constructor(
@@ -105,6 +105,24 @@ export class OrgRegistry {
     const org = await createOrgRecord({ name, color });
     await this.#put(org);
     return org;
+  }
+
+  /**
+   * Adds an org this device joined by invite, with the org key the inviter sent. The key is stored first, as
+   * for a created org; joining an org already listed only refreshes its key and room.
+   */
+  async adopt(fields: Pick<Org, 'id' | 'name' | 'color' | 'roomId'>, orgKey: Uint8Array): Promise<Org> {
+    const existing = this.#orgs.get(fields.id);
+    const org: Org = {
+      id: checkString('id', fields.id, RECORD_LIMITS.id, { required: true }),
+      name: checkName(fields.name),
+      color: checkColor(fields.color),
+      roomId: checkString('roomId', fields.roomId, RECORD_LIMITS.id, { required: true }),
+      createdAt: existing?.createdAt ?? Date.now(),
+    };
+    if (existing?.isDefault) throw new OrgRegistryError('DEFAULT_ORG_CANNOT_BE_REPLACED', 'The Personal org belongs to this device and cannot be replaced.');
+    await saveOrgKey(org.id, orgKey);
+    return this.#put(org);
   }
 
   async rename(id: string, name: string): Promise<Org> {

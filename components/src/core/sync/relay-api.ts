@@ -9,6 +9,8 @@ import {
   type ListWorkspacesResponse,
   type LoginResponse,
   type PushResult,
+  type RedeemShareCodeResponse,
+  type ShareCodeResponse,
   type Workspace,
 } from '#protocol';
 
@@ -64,6 +66,15 @@ export class RelayApi {
 
   compact(token: string, workspaceId: string, request: CompactRequest): Promise<CompactResult> {
     return this.request('POST', `/sync/${workspaceId}/snapshot`, { token, body: request });
+  }
+
+  /** A one-time code for an invite room (the invitee redeems it once, within five minutes). */
+  createShareCode(roomId: string): Promise<ShareCodeResponse> {
+    return this.request('POST', '/api/share-codes', { body: { roomId } });
+  }
+
+  redeemShareCode(code: string): Promise<RedeemShareCodeResponse> {
+    return this.request('POST', `/api/share-codes/${encodeURIComponent(code.trim())}/redeem`, {});
   }
 
   /** The WebSocket URL of a workspace's sync room. */
