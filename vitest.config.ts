@@ -28,7 +28,21 @@ export default defineConfig({
             'infra/**/*.test.ts',
             'scripts/**/*.test.ts',
           ],
+          exclude: ['**/node_modules/**', '**/*.browser.test.ts'],
           testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          // Real Chromium with real WebRTC against a local Worker: one file at a time, so that timings and ICE on a
+          // two-core machine are not at the mercy of the other files.
+          name: 'chromium',
+          environment: 'node',
+          include: ['worker/test/e2e/**/*.browser.test.ts', 'components/**/*.browser.test.ts', 'app/**/*.browser.test.ts'],
+          exclude: ['**/node_modules/**'],
+          fileParallelism: false,
+          testTimeout: 90_000,
           hookTimeout: 120_000,
         },
       },
