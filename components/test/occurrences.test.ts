@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventFields, memoryStores, utc, weekly } from './core-fixtures.ts';
+import { eventFields, memoryStores, syncDocs, utc, weekly } from './core-fixtures.ts';
 
 const startsOf = (occurrences: { start: number }[]) => occurrences.map((occurrence) => new Date(occurrence.start).toISOString());
 
@@ -151,3 +151,53 @@ describe('the query after changes', () => {
     expect(events.occurrences(utc('2024-05-01T00:00:00Z'), utc('2024-06-01T00:00:00Z'))).toEqual([]);
   });
 });
+
+describe('series repeating every n days or weeks', () => {
+  // A BYHOUR equal to the start's own hour changes nothing, but makes ical.js expand the rule step by step.
+  it.each([
+    ['FREQ=WEEKLY;INTERVAL=2;COUNT=6', 'FREQ=WEEKLY;INTERVAL=2;COUNT=6;BYHOUR=9'],
+    ['FREQ=WEEKLY;BYDAY=MO', 'FREQ=WEEKLY;BYDAY=MO;BYHOUR=9'],
+    ['FREQ=DAILY;INTERVAL=3;COUNT=40', 'FREQ=DAILY;INTERVAL=3;COUNT=40;BYHOUR=9'],
+  ])('places %s exactly where ical.js expands it', async (fixedStep, expanded) => {
+    const { events } = await memoryStores();
+    events.create(eventFields({ title: 'fixed', start: '2024-03-04T09:00:00', end: '2024-03-04T09:45:00', recurrence: weekly(fixedStep, { exdates: ['2024-03-18T09:00:00'] }) }));
+    events.create(eventFields({ title: 'expanded', start: '2024-03-04T09:00:00', end: '2024-03-04T09:45:00', recurrence: weekly(expanded, { exdates: ['2024-03-18T09:00:00'] }) }));
+    const found = events.occurrences(utc('2024-03-20T00:00:00Z'), utc('2024-06-01T00:00:00Z'), 'Europe/Berlin');
+    const startsOfTitle = (title: string) => startsOf(found.filter((occurrence) => occurrence.title === title));
+    expect(startsOfTitle('fixed').length).toBeGreaterThan(0);
+    expect(startsOfTitle('fixed')).toEqual(startsOfTitle('expanded'));
+  });
+});
+
+describe('the time index built in idle time', () => {
+  it('finds events added, moved and removed on another device before and after it was built', async () => {
+    const remote = await memoryStores();
+    const local = await memoryStores();
+    const moved = remote.events.create(eventFields({ title: 'moved' }));
+    const removed = remote.events.create(eventFields({ title: 'removed' }));
+    for (let day = 10; day < 28; day++) remote.events.create(eventFields({ start: `2024-05-${day}T09:00:00`, end: `2024-05-${day}T09:30:00` }));
+    syncDocs(remote.doc, local.doc);
+
+    const built = local.events.indexWhenIdle();
+    remote.events.update(moved.id, { start: '2024-05-20T15:00:00', end: '2024-05-20T16:00:00' });
+    syncDocs(remote.doc, local.doc);
+    await built;
+    remote.events.remove(removed.id);
+    remote.events.create(eventFields({ title: 'weekly', recurrence: weekly('FREQ=WEEKLY;COUNT=4') }));
+    syncDocs(remote.doc, local.doc);
+
+    const fresh = await memoryStores();
+    syncDocs(local.doc, fresh.doc);
+    const may = [utc('2024-05-01T00:00:00Z'), utc('2024-06-01T00:00:00Z')] as const;
+    const summary = (occurrences: { title: string; start: number }[]) => occurrences.map(({ title, start }) => ({ title, start }));
+    expect(summary(local.events.occurrences(...may, 'Europe/Berlin'))).toEqual(summary(fresh.events.occurrences(...may, 'Europe/Berlin')));
+    expect(summary(local.events.occurrences(...may, 'Europe/Berlin')).filter(({ title }) => title !== 'Check-up')).toEqual([
+      { title: 'weekly', start: utc('2024-05-06T07:00:00Z') },
+      { title: 'weekly', start: utc('2024-05-13T07:00:00Z') },
+      { title: 'moved', start: utc('2024-05-20T13:00:00Z') },
+      { title: 'weekly', start: utc('2024-05-20T07:00:00Z') },
+      { title: 'weekly', start: utc('2024-05-27T07:00:00Z') },
+    ].sort((a, b) => a.start - b.start));
+  });
+});
+

@@ -3,7 +3,8 @@ import type * as Y from 'yjs';
 import { RecordStore } from './record-store.ts';
 import { validateContactFields } from './contact-validation.ts';
 import { readList, readNumber, readString } from './record-map.ts';
-import { ContactSearchIndex, type SearchableContact } from './contact-search.ts';
+import { ContactSearchIndex } from './contact-search.ts';
+import { IdleBuiltIndex, inSteps } from './idle-built-index.ts';
 import type { Contact, ContactFields, LabeledValue, PostalAddress } from './records.ts';
 
 /** What a list shows when a contact has no display name of its own. */
@@ -13,7 +14,10 @@ function derivedDisplayName(record: Y.Map<unknown>): string {
 }
 
 export class ContactsStore extends RecordStore<ContactFields, Contact> {
-  #search: ContactSearchIndex | undefined;
+  readonly #search = new IdleBuiltIndex(
+    () => this.#buildSearchIndex(),
+    (index, id) => index.update(id, this.get(id)),
+  );
 
   constructor(doc: Y.Doc) {
     super(doc, 'contacts', 'contact');
@@ -21,8 +25,17 @@ export class ContactsStore extends RecordStore<ContactFields, Contact> {
 
   /** Contacts matching what has been typed so far, by display name; see contact-search.ts for what matches. */
   search(query: string): Contact[] {
-    this.#search ??= new ContactSearchIndex(this.#searchables());
-    return this.#search.search(query).map((id) => this.get(id)!);
+    return this.#search.get().search(query).map((id) => this.get(id)!);
+  }
+
+  /** Builds the search index in idle slices, so that the first keystroke finds it ready; resolves once built. */
+  indexWhenIdle(): Promise<void> {
+    return this.#search.buildWhenIdle();
+  }
+
+  override destroy(): void {
+    this.#search.destroy();
+    super.destroy();
   }
 
   protected override validate(input: unknown): ContactFields {
@@ -65,23 +78,22 @@ export class ContactsStore extends RecordStore<ContactFields, Contact> {
     return contacts.sort((a, b) => collator.compare(a.displayName, b.displayName) || (a.id < b.id ? -1 : 1));
   }
 
-  *#searchables(): Generator<SearchableContact> {
-    for (const [id, record] of this.records.entries()) {
-      yield {
-        id,
-        displayName: readString(record, 'displayName') || derivedDisplayName(record),
-        givenName: readString(record, 'givenName'),
-        familyName: readString(record, 'familyName'),
-        organisation: readString(record, 'organisation'),
-        emails: readList<LabeledValue>(record, 'emails'),
-        phones: readList<LabeledValue>(record, 'phones'),
-        tags: readList<string>(record, 'tags'),
-      };
-    }
+  /**
+   * Indexes every contact through the cache of materialised contacts: a search returns contacts, not ids, so
+   * the first keystroke, which matches most of them, would otherwise materialise them all.
+   */
+  *#buildSearchIndex(): Generator<void, ContactSearchIndex> {
+    const index = new ContactSearchIndex();
+    // Contacts added meanwhile reach the index as changes.
+    yield* inSteps([...this.records.keys()], (id) => {
+      const contact = this.get(id);
+      if (contact) index.add(contact);
+    });
+    index.sort();
+    return index;
   }
 
   protected override reindex(ids: readonly string[]): void {
-    if (!this.#search) return;
-    for (const id of ids) this.#search.update(id, this.get(id));
+    this.#search.recordsChanged(ids);
   }
 }

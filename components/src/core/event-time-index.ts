@@ -55,21 +55,30 @@ export class EventTimeIndex {
   readonly #spans = new Map<string, Span>();
   /** Short spans by start, ascending. */
   #sorted: Span[] = [];
+  #needsSort = false;
   readonly #long = new Set<Span>();
 
-  constructor(events: Iterable<EventTiming>) {
-    for (const event of events) {
-      const span = spanOf(event);
-      if (!span) continue;
-      this.#spans.set(event.id, span);
-      if (isShort(span)) this.#sorted.push(span);
-      else this.#long.add(span);
+  constructor(events: Iterable<EventTiming> = []) {
+    for (const event of events) this.add(event);
+  }
+
+  /** Adds an event while building; cheaper than `update`, as the order is restored once, by `sort` or the next query. */
+  add(event: EventTiming): void {
+    if (this.#spans.has(event.id)) return this.update(event.id, event);
+    const span = spanOf(event);
+    if (!span) return;
+    this.#spans.set(event.id, span);
+    if (isShort(span)) {
+      this.#sorted.push(span);
+      this.#needsSort = true;
+    } else {
+      this.#long.add(span);
     }
-    this.#sorted.sort((a, b) => a.start - b.start);
   }
 
   /** Brings one event up to date; `undefined` when it was removed. */
   update(id: string, event: EventTiming | undefined): void {
+    this.#sortIfNeeded();
     const old = this.#spans.get(id);
     if (old) {
       this.#spans.delete(id);
@@ -82,8 +91,14 @@ export class EventTimeIndex {
     else this.#long.add(span);
   }
 
+  /** Restores the order after `add`s, so that the next query need not. */
+  sort(): void {
+    this.#sortIfNeeded();
+  }
+
   /** Ids of the events that may have an occurrence in [rangeStart, rangeEnd); the caller expands them exactly. */
   candidates(rangeStart: number, rangeEnd: number): string[] {
+    this.#sortIfNeeded();
     const ids: string[] = [];
     for (let index = this.#firstAtOrAfter(rangeStart - SHORT_SPAN_MS); index < this.#sorted.length; index++) {
       const span = this.#sorted[index]!;
@@ -92,6 +107,12 @@ export class EventTimeIndex {
     }
     for (const span of this.#long) if (span.start < rangeEnd && span.end >= rangeStart) ids.push(span.id);
     return ids;
+  }
+
+  #sortIfNeeded(): void {
+    if (!this.#needsSort) return;
+    this.#sorted.sort((a, b) => a.start - b.start);
+    this.#needsSort = false;
   }
 
   #firstAtOrAfter(start: number): number {

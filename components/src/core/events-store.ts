@@ -3,8 +3,9 @@ import type * as Y from 'yjs';
 import { RecordStore } from './record-store.ts';
 import { validateEventFields } from './event-validation.ts';
 import { readList, readNumber, readString } from './record-map.ts';
-import { EventTimeIndex, type EventTiming } from './event-time-index.ts';
-import { expandEvent } from './occurrences.ts';
+import { EventTimeIndex } from './event-time-index.ts';
+import { IdleBuiltIndex, inSteps } from './idle-built-index.ts';
+import { expandEvent, placeAhead } from './occurrences.ts';
 import { deviceTimeZone } from './wall-clock-time.ts';
 import type { CalendarEvent, EventFields, Occurrence, OccurrenceOverride } from './records.ts';
 
@@ -12,7 +13,10 @@ import type { CalendarEvent, EventFields, Occurrence, OccurrenceOverride } from 
 const RECURRENCE_ENTRIES = new Set(['rrule', 'exdates', 'rdates', 'overrides']);
 
 export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
-  #timeIndex: EventTimeIndex | undefined;
+  readonly #timeIndex = new IdleBuiltIndex(
+    () => this.#buildTimeIndex(),
+    (index, id) => index.update(id, this.get(id)),
+  );
 
   constructor(doc: Y.Doc) {
     super(doc, 'events', 'event');
@@ -23,13 +27,22 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
    * placed in `viewZone`, the device's zone unless given.
    */
   occurrences(rangeStart: number, rangeEnd: number, viewZone: string = deviceTimeZone()): Occurrence[] {
-    this.#timeIndex ??= new EventTimeIndex(this.#timings());
     const occurrences: Occurrence[] = [];
-    for (const id of this.#timeIndex.candidates(rangeStart, rangeEnd)) {
+    for (const id of this.#timeIndex.get().candidates(rangeStart, rangeEnd)) {
       const event = this.get(id);
       if (event) occurrences.push(...expandEvent(event, rangeStart, rangeEnd, viewZone));
     }
     return occurrences.sort((a, b) => a.start - b.start || a.end - b.end);
+  }
+
+  /** Builds the time index in idle slices, so that the first view of a month finds it ready; resolves once built. */
+  indexWhenIdle(): Promise<void> {
+    return this.#timeIndex.buildWhenIdle();
+  }
+
+  override destroy(): void {
+    this.#timeIndex.destroy();
+    super.destroy();
   }
 
   protected override validate(input: unknown): EventFields {
@@ -77,17 +90,26 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
     return event;
   }
 
-  *#timings(): Generator<EventTiming> {
-    for (const [id, record] of this.records.entries()) {
-      const rrule = readString(record, 'rrule');
-      const timing: EventTiming = { id, start: readString(record, 'start'), end: readString(record, 'end'), allDay: record.get('allDay') === true };
-      if (rrule) timing.recurrence = { rrule, exdates: [], rdates: readList<string>(record, 'rdates'), overrides: readList<OccurrenceOverride>(record, 'overrides') };
-      yield timing;
-    }
+  /**
+   * Places every event through the cache of materialised events, which the queries that follow return, and
+   * works out one-off events' instants (in this device's zone, for all-day ones) so that months browsed later
+   * find them placed.
+   */
+  *#buildTimeIndex(): Generator<void, EventTimeIndex> {
+    const index = new EventTimeIndex();
+    const viewZone = deviceTimeZone();
+    // Events added meanwhile reach the index as changes.
+    yield* inSteps([...this.records.keys()], (id) => {
+      const event = this.get(id);
+      if (!event) return;
+      index.add(event);
+      placeAhead(event, viewZone);
+    });
+    index.sort();
+    return index;
   }
 
   protected override reindex(ids: readonly string[]): void {
-    if (!this.#timeIndex) return;
-    for (const id of ids) this.#timeIndex.update(id, this.get(id));
+    this.#timeIndex.recordsChanged(ids);
   }
 }

@@ -5,6 +5,8 @@
  *
  * Expanding a rule from its first occurrence each time a view asks would cost most of a query, so the starts a
  * rule generates are kept per event (a WeakMap on the immutable materialised event: an edit makes a new one).
+ * The commonest series, every n days or weeks on the start's own weekday, need no expansion at all: their starts
+ * in a range are computed directly, as wall-clock days all last 24 hours.
  */
 import ICAL from 'ical.js';
 import { formatLocalDate, formatLocalDateTime, parseLocal, wallClockToInstant } from './wall-clock-time.ts';
@@ -24,6 +26,54 @@ interface RuleExpansion {
 }
 
 const expansions = new WeakMap<CalendarEvent, RuleExpansion>();
+
+const DAY_MS = 24 * HOUR_MS;
+const WEEKDAYS = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
+
+/** A rule whose starts lie a fixed wall-clock step apart from the event's start, `count` of them at most. */
+interface FixedStepRule {
+  stepMs: number;
+  count: number;
+}
+
+const fixedStepRules = new WeakMap<CalendarEvent, FixedStepRule | null>();
+
+/**
+ * The rule as a fixed step when it is FREQ=DAILY or WEEKLY with no parts but INTERVAL and COUNT, or, weekly, a
+ * BYDAY naming only the start's own weekday (as Google and Apple write weekly series); null for any other rule.
+ */
+function fixedStepRuleOf(event: CalendarEvent): FixedStepRule | null {
+  let rule = fixedStepRules.get(event);
+  if (rule === undefined) {
+    const recur = ICAL.Recur.fromString(event.recurrence!.rrule);
+    const parts = Object.keys(recur.parts);
+    const weekday = WEEKDAYS[new Date(masterTimesOf(event).start).getUTCDay()];
+    const ownWeekdayOnly = parts.length === 0 || (parts.length === 1 && recur.parts.BYDAY?.length === 1 && recur.parts.BYDAY[0] === weekday);
+    const days = recur.freq === 'DAILY' && parts.length === 0 ? 1 : recur.freq === 'WEEKLY' && ownWeekdayOnly ? 7 : 0;
+    rule = days > 0 && !recur.until ? { stepMs: days * recur.interval * DAY_MS, count: Math.min(recur.count ?? Infinity, MAX_GENERATED_STARTS) } : null;
+    fixedStepRules.set(event, rule);
+  }
+  return rule;
+}
+
+/** The rule's starts in [fromLocal, toLocal), ascending. */
+function startsInRange(event: CalendarEvent, fromLocal: number, toLocal: number): number[] {
+  const rule = fixedStepRuleOf(event);
+  if (!rule) {
+    const starts = generatedStarts(event, toLocal);
+    const inRange: number[] = [];
+    for (let index = firstIndexAtOrAfter(starts, fromLocal); index < starts.length && starts[index]! < toLocal; index++) inRange.push(starts[index]!);
+    return inRange;
+  }
+  const first = masterTimesOf(event).start;
+  const starts: number[] = [];
+  for (let index = Math.max(0, Math.ceil((fromLocal - first) / rule.stepMs)); index < rule.count; index++) {
+    const start = first + index * rule.stepMs;
+    if (start >= toLocal) break;
+    starts.push(start);
+  }
+  return starts;
+}
 
 function icalTimeOf(localMs: number, allDay: boolean): ICAL.Time {
   const date = new Date(localMs);
@@ -110,14 +160,34 @@ function occurrenceOf(event: CalendarEvent, recurrenceId: string, times: Occurre
 /** The zone an event's wall-clock times are read in: its own, or the viewer's for floating all-day events. */
 export const zoneOf = (event: CalendarEvent, viewZone: string) => (event.allDay ? viewZone : event.timeZone);
 
+/**
+ * A one-off event's occurrence, kept per (immutable) event so that browsing months does not place the bulk of a
+ * calendar again and again; with the zone it was placed in, as all-day events float in the viewer's zone.
+ */
+const oneOffOccurrences = new WeakMap<CalendarEvent, { zone: string; occurrence: Occurrence }>();
+
+function oneOffOccurrenceOf(event: CalendarEvent, zone: string): Occurrence {
+  let placed = oneOffOccurrences.get(event);
+  if (placed?.zone !== zone) {
+    const occurrence = Object.freeze(occurrenceOf(event, event.start, timesOf(event, zone, masterTimesOf(event).start, undefined)));
+    oneOffOccurrences.set(event, (placed = { zone, occurrence }));
+  }
+  return placed.occurrence;
+}
+
+/** Places a one-off event ahead of the queries that will ask for it; index builds call this in idle time. */
+export function placeAhead(event: CalendarEvent, viewZone: string): void {
+  if (!event.recurrence && parseLocal(event.start, event.allDay) !== undefined) oneOffOccurrenceOf(event, zoneOf(event, viewZone));
+}
+
 /** Occurrences of one event overlapping [rangeStart, rangeEnd), in no particular order. */
 export function expandEvent(event: CalendarEvent, rangeStart: number, rangeEnd: number, viewZone: string): Occurrence[] {
   const zone = zoneOf(event, viewZone);
   const format = (localMs: number) => (event.allDay ? formatLocalDate(localMs) : formatLocalDateTime(localMs));
   const recurrence = event.recurrence;
   if (!recurrence) {
-    const times = timesOf(event, zone, masterTimesOf(event).start, undefined);
-    return overlaps(times, rangeStart, rangeEnd) ? [occurrenceOf(event, event.start, times)] : [];
+    const occurrence = oneOffOccurrenceOf(event, zone);
+    return overlaps(occurrence, rangeStart, rangeEnd) ? [occurrence] : [];
   }
   const duration = masterTimesOf(event).end - masterTimesOf(event).start;
   // Widen the range to wall-clock times: an occurrence starting this early could still reach into the range.
@@ -132,12 +202,9 @@ export function expandEvent(event: CalendarEvent, rangeStart: number, rangeEnd: 
     const times = timesOf(event, zone, localStart, undefined);
     if (overlaps(times, rangeStart, rangeEnd)) occurrences.push(occurrenceOf(event, recurrenceId, times));
   };
-  const starts = generatedStarts(event, toLocal);
-  const seen = new Set<number>();
-  for (let index = firstIndexAtOrAfter(starts, fromLocal); index < starts.length && starts[index]! < toLocal; index++) {
-    seen.add(starts[index]!);
-    consider(starts[index]!);
-  }
+  const starts = startsInRange(event, fromLocal, toLocal);
+  for (const start of starts) consider(start);
+  const seen = new Set(starts);
   for (const rdate of recurrence.rdates) {
     const localStart = parseLocal(rdate, event.allDay)!;
     if (localStart >= fromLocal && localStart < toLocal && !seen.has(localStart)) consider(localStart);

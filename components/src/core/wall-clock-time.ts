@@ -92,22 +92,24 @@ function exactOffset(timeZone: string, instant: number): number {
   return local - seconds;
 }
 
-/** Per zone, per UTC day: the offset if it is the same all day, or null if the day holds a transition. */
-const dailyOffsets = new Map<string, Map<number, number | null>>();
+/** Per zone, per UTC day: the offset at the day's first instant. */
+const midnightOffsets = new Map<string, Map<number, number>>();
+
+function offsetAtStartOf(timeZone: string, day: number): number {
+  let days = midnightOffsets.get(timeZone);
+  if (!days) midnightOffsets.set(timeZone, (days = new Map()));
+  let offset = days.get(day);
+  if (offset === undefined) days.set(day, (offset = exactOffset(timeZone, day * DAY_MS)));
+  return offset;
+}
 
 /** The zone's offset at an instant. */
 export function zoneOffset(timeZone: string, instant: number): number {
-  let days = dailyOffsets.get(timeZone);
-  if (!days) dailyOffsets.set(timeZone, (days = new Map()));
   const day = Math.floor(instant / DAY_MS);
-  let offset = days.get(day);
-  if (offset === undefined) {
-    const atStart = exactOffset(timeZone, day * DAY_MS);
-    // Zones change offset at most once a day, so equal offsets at both ends mean none in between.
-    offset = atStart === exactOffset(timeZone, (day + 1) * DAY_MS - 1000) ? atStart : null;
-    days.set(day, offset);
-  }
-  return offset ?? exactOffset(timeZone, instant);
+  const atStart = offsetAtStartOf(timeZone, day);
+  // Zones change offset at most once a day, so equal offsets at this midnight and the next mean none in between;
+  // each midnight's offset serves the day before and the day after.
+  return atStart === offsetAtStartOf(timeZone, day + 1) ? atStart : exactOffset(timeZone, instant);
 }
 
 /**
