@@ -69,4 +69,33 @@ describe('an org in the browser', () => {
       occurrences: [{ title: 'Check-up', start: Date.parse('2024-05-06T07:00:00Z'), attendees: [written.contactId] }],
     });
   });
+
+  it('keeps writes still being stored when the page reloads right after closing', async () => {
+    const orgId = await page.evaluate(async () => {
+      const { OrgRegistry, openOrg } = (window as unknown as { core: Core }).core;
+      const registry = await OrgRegistry.open();
+      const org = await registry.create({ name: 'Busy', color: '#0e7490' });
+      const session = await openOrg(org.id);
+      for (let batch = 0; batch < 20; batch++) {
+        session.doc.transact(() => {
+          for (let index = 0; index < 250; index++) {
+            session.contacts.create({ givenName: `Patient ${batch}-${index}`, familyName: '', displayName: '', organisation: '', emails: [], phones: [], addresses: [], notes: '', tags: [] });
+          }
+        });
+      }
+      await session.close();
+      registry.close();
+      return org.id;
+    });
+
+    await loadCorePage(page, server.url);
+
+    const stored = await page.evaluate(async (id) => {
+      const session = await (window as unknown as { core: Core }).core.openOrg(id);
+      const count = [...session.contacts.ids()].length;
+      await session.close();
+      return count;
+    }, orgId);
+    expect(stored).toBe(5_000);
+  });
 });

@@ -3,8 +3,8 @@
  * The sync layer attaches its providers to `doc`; the stores pick up whatever they bring.
  */
 import * as Y from 'yjs';
-import { IndexeddbPersistence } from 'y-indexeddb';
 import { prepareDocument } from './org-document.ts';
+import { OrgPersistence } from './org-persistence.ts';
 import { ContactsStore } from './contacts-store.ts';
 import { EventsStore } from './events-store.ts';
 import { RemindersStore } from './reminders.ts';
@@ -26,6 +26,11 @@ export interface OrgStores {
 
 export interface OrgSession extends OrgStores {
   orgId: string;
+  /**
+   * Resolves once contact search and the events' time index have been built, in idle slices after opening.
+   * Queries work before: one that comes first finishes the index it needs on the spot.
+   */
+  indexesReady: Promise<void>;
   /** Flushes and closes the document's database and stops the stores. */
   close(): Promise<void>;
 }
@@ -42,17 +47,19 @@ export async function attachStores(doc: Y.Doc, reminderStorage: ReminderStateSto
 /** Opens an org of this device's registry from IndexedDB. */
 export async function openOrg(orgId: string): Promise<OrgSession> {
   const doc = new Y.Doc();
-  const persistence = new IndexeddbPersistence(orgDatabaseName(orgId), doc);
-  await persistence.whenSynced;
+  const persistence = await OrgPersistence.open(orgDatabaseName(orgId), doc);
   const stores = await attachStores(doc, indexedDbReminderStorage(persistence));
+  // The calendar is what most people look at first.
+  const indexesReady = stores.events.indexWhenIdle().then(() => stores.contacts.indexWhenIdle());
   return {
     ...stores,
     orgId,
+    indexesReady,
     async close() {
       stores.reminders.destroy();
       stores.contacts.destroy();
       stores.events.destroy();
-      await persistence.destroy();
+      await persistence.close();
       doc.destroy();
     },
   };

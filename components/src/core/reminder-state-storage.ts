@@ -1,9 +1,9 @@
 /**
  * Where this device keeps its dismissed and snoozed reminders. Reminder state is per device (dismissing on the
  * phone must not silence the desk), so it stays out of the shared document: it lives in the `custom` store of
- * the org's own y-indexeddb database, which leaving the org deletes with everything else of the org.
+ * the org's own database (org-persistence.ts), which leaving the org deletes with everything else of the org.
  */
-import type { IndexeddbPersistence } from 'y-indexeddb';
+import type { OrgPersistence } from './org-persistence.ts';
 import type { ReminderState } from './records.ts';
 
 export interface ReminderStateStorage {
@@ -15,21 +15,14 @@ const KEY_PREFIX = 'reminder:';
 
 export const reminderKey = (state: Pick<ReminderState, 'eventId' | 'recurrenceId' | 'offset'>) => `${state.eventId}|${state.recurrenceId}|${state.offset}`;
 
-export function indexedDbReminderStorage(persistence: IndexeddbPersistence): ReminderStateStorage {
+export function indexedDbReminderStorage(persistence: OrgPersistence): ReminderStateStorage {
   return {
     async load() {
-      await persistence.whenSynced;
-      const db = persistence.db;
-      if (!db) return [];
-      const request = db.transaction('custom').objectStore('custom').getAll(IDBKeyRange.bound(KEY_PREFIX, `${KEY_PREFIX}\uffff`));
-      const values = await new Promise<unknown[]>((resolve, reject) => {
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
+      const values = await persistence.customValues(KEY_PREFIX);
       return values.filter((value): value is string => typeof value === 'string').map((value) => JSON.parse(value) as ReminderState);
     },
     async save(state) {
-      await persistence.set(KEY_PREFIX + reminderKey(state), JSON.stringify(state));
+      await persistence.setCustom(KEY_PREFIX + reminderKey(state), JSON.stringify(state));
     },
   };
 }
