@@ -2,7 +2,8 @@
  * Contact search as you type: every query word must appear in a contact's names, organisation, emails, phones
  * or tags, ignoring case and diacritics ("muller" finds "Müller"); phone numbers also match on digits alone.
  * Each contact's searchable text is normalised once and kept up to date as contacts change, so a keystroke
- * costs one substring scan, not a pass over the document.
+ * costs one substring scan, not a pass over the document; a keystroke that can only narrow the previous query
+ * scans just the previous matches.
  */
 import type { Contact } from './records.ts';
 
