@@ -35,3 +35,14 @@ export {
   type InvitationEvents,
 } from './sync/invite.ts';
 export { RelayApi, RelayApiError } from './sync/relay-api.ts';
+export { RelayClient, type RelayClientOptions, type RelayStatus, type RelayEvents } from './sync/relay-client.ts';
+export { RelayOutbox } from './sync/relay-outbox.ts';
+export {
+  openRelayWorkspace,
+  relayWorkspaceIdOf,
+  recordRelayWorkspaceId,
+  relayUpdateCipher,
+  type RelayAccount,
+  type RelayOrg,
+  type RelayWorkspace,
+} from './sync/relay-workspace.ts';

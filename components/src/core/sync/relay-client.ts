@@ -2,25 +2,22 @@ import * as Y from 'yjs';
 import { ObservableV2 } from 'lib0/observable';
 import {
   MAX_CHANGE_BYTES,
+  MAX_CHANGES_PER_PUSH,
+  MAX_PULL_LIMIT,
   MAX_SYNC_MESSAGE_BYTES,
   SYNC_PING,
   decodeBase64url,
   encodeBase64url,
-  type ChangesPage,
   type EncryptedChange,
   type StoredChange,
+  type SyncClientMessage,
   type SyncServerMessage,
 } from '#protocol';
-import { backoffDelay } from './backoff.ts';
+import type { BoundCipher } from '../crypto/aead.ts';
+import { RECONNECT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.ts';
 import { RelayApiError, type RelayApi } from './relay-api.ts';
 import { joinParts, splitIntoParts } from './relay-parts.ts';
-import type { OutboxEntry, RelayOutbox } from './relay-outbox.ts';
-
-/** Encrypts and decrypts relay blobs; bound to one org and one workspace by the caller. */
-export interface RelayCipher {
-  seal(plaintext: Uint8Array): Promise<Uint8Array>;
-  open(sealed: Uint8Array): Promise<Uint8Array>;
-}
+import type { PushBatch, RelayOutbox } from './relay-outbox.ts';
 
 export interface RelayStatus {
   /** `websocket` when live, `polling` while the socket cannot connect, `offline` when neither works. */
@@ -35,21 +32,24 @@ export interface RelayStatus {
 export interface RelayClientOptions {
   api: RelayApi;
   workspaceId: string;
-  /** A valid token for the signed-in account; called again after the relay refuses an expired one. */
+  /** A valid token for the signed-in account; asked for before every request and every connection. */
   getToken(): Promise<string>;
-  cipher: RelayCipher;
+  /** `bindCipher(relayKey, { orgId, purpose: 'relay-update', scope: workspaceId })`, as `openRelayWorkspace` returns it. */
+  cipher: BoundCipher;
   outbox: RelayOutbox;
   /** Which document updates to send. Default: updates made by this device's own code (no provider origin). */
   shouldRelay?(origin: unknown): boolean;
+  /** Defaults to the global WebSocket (browsers); Node passes `ws`'s. */
   WebSocket?: typeof WebSocket;
   pollIntervalMs?: number;
+  reconnectBackoff?: BackoffPolicy;
   /** Compact the workspace after this many changes read or written since the last compaction. */
   compactAfter?: number;
 }
 
 export interface RelayEvents {
   status: (status: RelayStatus) => void;
-  /** A blob that failed to decrypt or verify: skipped, never applied. */
+  /** A blob that failed to decrypt, verify or apply: skipped, never applied. */
   'undecryptable-change': (change: { id: string; version: number; reason: string }) => void;
 }
 
@@ -57,43 +57,80 @@ export interface RelayEvents {
 const PUSH_BUDGET_BYTES = MAX_SYNC_MESSAGE_BYTES - 64 * 1024;
 /** Outbox entries merged into one change before encryption (Y.mergeUpdates keeps it one valid update). */
 const MERGE_BUDGET_BYTES = 128 * 1024;
+/** Bounds how many outbox entries one batch reads; the byte budget usually stops it first. */
+const MAX_ENTRIES_PER_BATCH = 1000;
 /** After this many failed socket attempts in a row, poll over REST while the socket keeps retrying. */
 const SOCKET_FAILURES_BEFORE_POLLING = 2;
+/** Below Cloudflare's idle timeout for WebSockets (100 s); two silent intervals mean the connection is dead. */
 const KEEPALIVE_MS = 25_000;
-const LAST_VERSION = 'lastVersion';
+
+const READ_VERSION = 'lastVersion';
 const DEVICE_ID = 'deviceId';
 const CHANGES_SINCE_COMPACTION = 'changesSinceCompaction';
+const LOWEST_UNREADABLE = 'lowestUnreadableVersion';
+/** The document's Yjs snapshot (state vector and delete set) when the client last stopped or started. */
+const DOCUMENT_STATE = 'documentState';
+
+/** One WebSocket connection and how far it got. */
+interface Connection {
+  socket: WebSocket;
+  joined: boolean;
+  /**
+   * True once everything stored before the join has been pulled. From then on the relay sends this socket every
+   * other device's change in version order, so each broadcast may move the read position forward.
+   */
+  caughtUp: boolean;
+  lastHeardAt: number;
+  keepalive: ReturnType<typeof setInterval> | null;
+}
+
+interface PendingAck {
+  ids: Set<string>;
+  resolve(): void;
+  reject(err: Error): void;
+}
 
 /**
  * Keeps one org document in step with its relay workspace. Local updates go to an IndexedDB outbox first, then
  * are encrypted and pushed (WebSocket, or REST when the socket cannot connect) until acknowledged; remote changes
- * are pulled from the last version read, decrypted and applied. Re-pushes are idempotent: a change's id is derived
- * from the outbox entries it carries.
+ * are pulled from the last version read, decrypted and applied. A batch is recorded before it is sent, so a retry,
+ * even after a reload, sends the same ids and bytes and the relay stores it once.
+ *
+ * Start it once the document has loaded from IndexedDB: whatever the document holds that the relay may lack
+ * (edits made while the client was stopped, or everything, the first time) is queued on start.
  */
 export class RelayClient extends ObservableV2<RelayEvents> {
-  readonly status: RelayStatus = { transport: 'offline', pending: 0, lastSyncedAt: null, lastError: null };
-  private readonly options: Required<Omit<RelayClientOptions, 'WebSocket'>> & { WebSocket: typeof WebSocket };
-  private socket: WebSocket | null = null;
-  private joined = false;
+  private readonly current: RelayStatus = { transport: 'stopped', pending: 0, lastSyncedAt: null, lastError: null };
+  private readonly options: Required<RelayClientOptions>;
+  private connection: Connection | null = null;
   private stopped = true;
   private socketFailures = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
-  private keepaliveTimer: ReturnType<typeof setInterval> | null = null;
-  private lastVersion = 0;
+  /** Every version up to this one has been applied (or was this device's own). */
+  private readVersion = 0;
+  /** `readVersion`, held back below changes whose parts are still incomplete: where a reload resumes. */
+  private safeVersion = 0;
   private deviceId = '';
   private changesSinceCompaction = 0;
+  private lowestUnreadable = Number.POSITIVE_INFINITY;
   /** Serialises everything that touches the outbox, the document and the read position. */
   private queue: Promise<unknown> = Promise.resolve();
   /** Parts of a change whose other parts have not arrived yet. */
   private readonly partial = new Map<string, StoredChange[]>();
-  private pendingAck: { ids: Set<string>; resolve: () => void; reject: (err: Error) => void } | null = null;
+  private pendingAck: PendingAck | null = null;
+
   private readonly onUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === this || !this.options.shouldRelay(origin)) return;
     void this.serially(async () => {
       await this.options.outbox.add(update);
       await this.refreshPending();
-    }).then(() => this.scheduleFlush());
+      // Without a transport the outbox waits: joining or the next poll pushes it.
+      if (this.connection?.joined || this.pollTimer) {
+        await this.pushOutbox();
+        await this.maybeCompact();
+      }
+    }).catch((err: Error) => this.setStatus({ lastError: err.message }));
   };
 
   constructor(
@@ -105,33 +142,48 @@ export class RelayClient extends ObservableV2<RelayEvents> {
       shouldRelay: (origin) => origin === null || origin === undefined || typeof origin === 'string',
       WebSocket: globalThis.WebSocket,
       pollIntervalMs: 5_000,
+      reconnectBackoff: RECONNECT_BACKOFF,
       compactAfter: 500,
       ...options,
     };
   }
 
+  get status(): RelayStatus {
+    return { ...this.current };
+  }
+
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
-    const { outbox } = this.options;
-    this.lastVersion = (await outbox.getState<number>(LAST_VERSION)) ?? 0;
-    this.changesSinceCompaction = (await outbox.getState<number>(CHANGES_SINCE_COMPACTION)) ?? 0;
-    this.deviceId = (await outbox.getState<string>(DEVICE_ID)) ?? encodeBase64url(crypto.getRandomValues(new Uint8Array(9)));
-    await outbox.setState(DEVICE_ID, this.deviceId);
-    await this.refreshPending();
-    this.doc.on('update', this.onUpdate);
+    this.socketFailures = 0;
+    await this.serially(async () => {
+      const { outbox } = this.options;
+      this.readVersion = this.safeVersion = (await outbox.getState<number>(READ_VERSION)) ?? 0;
+      this.changesSinceCompaction = (await outbox.getState<number>(CHANGES_SINCE_COMPACTION)) ?? 0;
+      this.lowestUnreadable = (await outbox.getState<number>(LOWEST_UNREADABLE)) ?? Number.POSITIVE_INFINITY;
+      this.deviceId = (await outbox.getState<string>(DEVICE_ID)) ?? encodeBase64url(crypto.getRandomValues(new Uint8Array(9)));
+      await outbox.setState(DEVICE_ID, this.deviceId);
+      await this.queueEditsMadeWhileStopped();
+      await this.refreshPending();
+    });
+    this.setStatus({ transport: 'offline' });
     this.connect();
   }
 
   async stop(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
     this.doc.off('update', this.onUpdate);
     this.clearTimers();
-    this.socket?.close(1000, 'stopped');
-    this.socket = null;
-    this.joined = false;
+    const connection = this.connection;
+    this.connection = null;
+    if (connection) {
+      if (connection.keepalive) clearInterval(connection.keepalive);
+      connection.socket.close(1000, 'stopped');
+    }
     this.pendingAck?.reject(new Error('stopped'));
-    await this.queue.catch(() => undefined);
+    await this.queue;
+    await this.options.outbox.setState(DOCUMENT_STATE, Y.encodeSnapshot(Y.snapshot(this.doc)));
     this.setStatus({ transport: 'stopped' });
   }
 
@@ -145,90 +197,154 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     return this.serially(() => this.pullOverRest());
   }
 
-  private connect(): void {
-    if (this.stopped) return;
-    const socket = new this.options.WebSocket(this.options.api.syncSocketUrl(this.options.workspaceId));
-    this.socket = socket;
-    let opened = false;
-    socket.onopen = async () => {
-      opened = true;
-      try {
-        const token = await this.options.getToken();
-        socket.send(JSON.stringify({ type: 'auth', token }));
-        socket.send(JSON.stringify({ type: 'join', workspaceId: this.options.workspaceId }));
-      } catch (err) {
-        this.setStatus({ lastError: `cannot sign in to the relay: ${(err as Error).message}` });
-        socket.close();
-      }
-    };
-    socket.onmessage = (event) => {
-      const message = JSON.parse(String(event.data)) as SyncServerMessage | { type: 'pong' };
-      // Acks and errors settle a push that is waiting inside the queue, so they must not wait behind it.
-      if (message.type === 'ack' || message.type === 'error') return this.onSocketReply(message);
-      void this.serially(() => this.onSocketMessage(message)).catch((err: Error) => this.setStatus({ lastError: err.message }));
-    };
-    socket.onclose = () => {
-      if (this.socket !== socket) return;
-      this.socket = null;
-      this.joined = false;
-      this.pendingAck?.reject(new Error('connection closed before the relay acknowledged'));
-      if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
-      if (this.stopped) return;
-      this.socketFailures = opened ? 1 : this.socketFailures + 1;
-      if (this.socketFailures >= SOCKET_FAILURES_BEFORE_POLLING) this.startPolling();
-      else this.setStatus({ transport: 'offline' });
-      this.reconnectTimer = setTimeout(() => this.connect(), backoffDelay(this.socketFailures - 1));
-    };
+  /**
+   * Compares the document with its state when the client last stopped (or with nothing, the first time) and
+   * queues the difference. Listens for updates in the same synchronous step, so nothing slips between the two.
+   */
+  private async queueEditsMadeWhileStopped(): Promise<void> {
+    const { outbox } = this.options;
+    const stored = await outbox.getState<Uint8Array>(DOCUMENT_STATE);
+    const before = stored ? Y.decodeSnapshot(stored) : Y.emptySnapshot;
+    const now = Y.snapshot(this.doc);
+    const missing = Y.equalSnapshots(before, now) ? null : Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(before.sv));
+    this.doc.on('update', this.onUpdate);
+    if (missing) await outbox.add(missing);
+    // A crash skips stop(); the next start then re-sends this session's edits, which Yjs applies idempotently.
+    await outbox.setState(DOCUMENT_STATE, Y.encodeSnapshot(now));
   }
 
-  private async onSocketMessage(message: SyncServerMessage | { type: 'pong' }): Promise<void> {
+  private connect(): void {
+    this.reconnectTimer = null;
+    if (this.stopped) return;
+    let socket: WebSocket;
+    try {
+      socket = new this.options.WebSocket(this.options.api.syncSocketUrl(this.options.workspaceId));
+    } catch (err) {
+      this.onConnectionLost(null, `cannot open a WebSocket: ${(err as Error).message}`);
+      return;
+    }
+    const connection: Connection = { socket, joined: false, caughtUp: false, lastHeardAt: Date.now(), keepalive: null };
+    this.connection = connection;
+    socket.onopen = () => void this.authenticate(connection);
+    socket.onmessage = (event: MessageEvent) => this.onSocketMessage(connection, event.data);
+    // A close event always follows an error event, and carries nothing less.
+    socket.onerror = () => undefined;
+    socket.onclose = () => this.onConnectionLost(connection);
+  }
+
+  private async authenticate(connection: Connection): Promise<void> {
+    let token: string;
+    try {
+      token = await this.options.getToken();
+    } catch (err) {
+      this.dropConnection(connection, `cannot sign in to the relay: ${(err as Error).message}`);
+      return;
+    }
+    if (this.connection !== connection) return;
+    send(connection.socket, { type: 'auth', token });
+    send(connection.socket, { type: 'join', workspaceId: this.options.workspaceId });
+  }
+
+  private onSocketMessage(connection: Connection, data: unknown): void {
+    if (this.connection !== connection) return;
+    connection.lastHeardAt = Date.now();
+    let message: SyncServerMessage | { type: 'pong' };
+    try {
+      message = JSON.parse(String(data)) as SyncServerMessage | { type: 'pong' };
+    } catch {
+      this.dropConnection(connection, 'the relay sent a message that is not JSON');
+      return;
+    }
     switch (message.type) {
+      // Acks and errors settle a push that is waiting inside the queue, so they must not wait behind it.
+      case 'ack':
+        if (this.pendingAck && message.ids.every((id) => this.pendingAck!.ids.has(id))) this.pendingAck.resolve();
+        return;
+      case 'error':
+        return this.onRelayError(connection, `${message.code}: ${message.message}`);
       case 'joined':
-        this.joined = true;
+        connection.joined = true;
         this.socketFailures = 0;
-        this.stopPolling();
-        this.setStatus({ transport: 'websocket', lastError: null });
-        this.keepaliveTimer = setInterval(() => this.socket?.send(SYNC_PING), KEEPALIVE_MS);
-        this.socket?.send(JSON.stringify({ type: 'pull', sinceVersion: this.lastVersion }));
+        connection.keepalive = setInterval(() => this.keepAlive(connection), KEEPALIVE_MS);
+        void this.serially(() => this.catchUp(connection)).catch((err: Error) => this.setStatus({ lastError: err.message }));
         return;
-      case 'changes':
-        await this.applyChanges(message);
-        if (message.more) {
-          this.socket?.send(JSON.stringify({ type: 'pull', sinceVersion: this.lastVersion }));
-        } else {
-          this.setStatus({ lastSyncedAt: Date.now() });
-          this.scheduleFlush();
-          this.scheduleCompaction();
-        }
+      case 'changes': {
+        const { changes } = message;
+        void this.serially(async () => {
+          // Read at run time: a broadcast queued behind the catch-up counts once the catch-up has finished.
+          await this.applyChanges(changes, connection.caughtUp);
+          if (connection.caughtUp) this.setStatus({ lastSyncedAt: Date.now() });
+          await this.maybeCompact();
+        }).catch((err: Error) => this.setStatus({ lastError: err.message }));
         return;
+      }
       default:
         return;
     }
   }
 
-  private onSocketReply(message: Extract<SyncServerMessage, { type: 'ack' | 'error' }>): void {
-    if (message.type === 'ack') {
-      if (this.pendingAck && message.ids.every((id) => this.pendingAck!.ids.has(id))) this.pendingAck.resolve();
+  /**
+   * Pulls over REST everything stored before the join, then pushes the outbox. A pull page and a broadcast look
+   * alike on the socket; pulling over REST keeps the socket's stream made only of broadcasts, which arrive in
+   * version order once the join has happened.
+   */
+  private async catchUp(connection: Connection): Promise<void> {
+    if (this.connection !== connection) return;
+    try {
+      await this.pullOverRest();
+    } catch (err) {
+      this.dropConnection(connection, `cannot catch up with the relay: ${(err as Error).message}`);
       return;
     }
-    const description = `${message.code}: ${message.message}`;
-    this.setStatus({ lastError: description });
-    this.pendingAck?.reject(new Error(description));
-    if (!this.joined) this.socket?.close();
+    connection.caughtUp = true;
+    this.stopPolling();
+    this.setStatus({ transport: 'websocket', lastError: null });
+    await this.pushOutbox();
+    await this.maybeCompact();
   }
 
-  private scheduleFlush(): void {
-    void this.serially(() => this.pushOutbox()).catch((err: Error) => this.setStatus({ lastError: err.message }));
+  private onRelayError(connection: Connection, description: string): void {
+    this.setStatus({ lastError: description });
+    // The relay closes a socket that has not joined after its first error.
+    if (!connection.joined) this.dropConnection(connection, description);
+    else this.pendingAck?.reject(new Error(description));
+  }
+
+  private keepAlive(connection: Connection): void {
+    if (Date.now() - connection.lastHeardAt > 2 * KEEPALIVE_MS) this.dropConnection(connection, 'the relay stopped answering');
+    else connection.socket.send(SYNC_PING);
+  }
+
+  /** Gives up on a connection now, without waiting for a closing handshake that may never come. */
+  private dropConnection(connection: Connection, reason: string): void {
+    if (this.connection !== connection) return;
+    connection.socket.close();
+    this.onConnectionLost(connection, reason);
+  }
+
+  private onConnectionLost(connection: Connection | null, reason?: string): void {
+    if (connection) {
+      if (this.connection !== connection) return;
+      this.connection = null;
+      if (connection.keepalive) clearInterval(connection.keepalive);
+      this.pendingAck?.reject(new Error('the connection closed before the relay acknowledged'));
+    }
+    if (this.stopped) return;
+    if (reason) this.setStatus({ lastError: reason });
+    this.socketFailures = connection?.joined ? 1 : this.socketFailures + 1;
+    if (this.socketFailures >= SOCKET_FAILURES_BEFORE_POLLING) this.startPolling();
+    else if (!this.pollTimer) this.setStatus({ transport: 'offline' });
+    const delay = backoffDelay(this.socketFailures - 1, this.options.reconnectBackoff);
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 
   /** Sends the outbox in batches that respect the relay's limits; each batch is removed once acknowledged. */
   private async pushOutbox(): Promise<void> {
-    for (;;) {
-      const entries = await this.options.outbox.list();
-      if (entries.length === 0) break;
-      const batch = await this.nextBatch(entries);
-      if (this.joined && this.socket) await this.pushOverSocket(batch.changes);
-      else await this.pushOverRest(batch.changes);
+    for (let batch = await this.nextBatch(); batch; batch = await this.nextBatch()) {
+      for (const group of groupForPush(batch.changes)) {
+        if (this.connection?.joined) await this.pushOverSocket(this.connection, group);
+        else await this.pushOverRest(group);
+      }
       await this.options.outbox.acknowledge(batch.lastSeq);
       await this.countTowardsCompaction(batch.changes.length);
       await this.refreshPending();
@@ -236,12 +352,20 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     this.setStatus({ lastSyncedAt: Date.now() });
   }
 
-  /** Merges leading outbox entries into one update, encrypts it, and splits the ciphertext if it is large. */
-  private async nextBatch(entries: OutboxEntry[]): Promise<{ changes: EncryptedChange[]; lastSeq: number }> {
-    const taken: OutboxEntry[] = [];
-    let size = 0;
-    for (const entry of entries) {
-      if (taken.length > 0 && size + entry.update.byteLength > MERGE_BUDGET_BYTES) break;
+  /**
+   * The batch already sent and not acknowledged, or else the leading outbox entries merged into one update,
+   * encrypted, split if large, and recorded as in flight before anything is sent.
+   */
+  private async nextBatch(): Promise<PushBatch | null> {
+    const { outbox } = this.options;
+    const inFlight = await outbox.inFlight();
+    if (inFlight) return inFlight;
+    const entries = await outbox.oldest(MAX_ENTRIES_PER_BATCH);
+    if (entries.length === 0) return null;
+    const taken = [entries[0]!];
+    let size = taken[0]!.update.byteLength;
+    for (const entry of entries.slice(1)) {
+      if (size + entry.update.byteLength > MERGE_BUDGET_BYTES) break;
       taken.push(entry);
       size += entry.update.byteLength;
     }
@@ -249,60 +373,65 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     const last = taken.at(-1)!;
     const update = taken.length === 1 ? first.update : Y.mergeUpdates(taken.map((entry) => entry.update));
     const sealed = encodeBase64url(await this.options.cipher.seal(update));
-    const id = `${this.deviceId}-${first.seq}-${last.seq}`;
-    const changes = splitIntoParts(id, sealed, MAX_CHANGE_BYTES);
-    return { changes, lastSeq: last.seq };
+    const batch: PushBatch = { lastSeq: last.seq, changes: splitIntoParts(`${this.deviceId}-${first.seq}-${last.seq}`, sealed, MAX_CHANGE_BYTES) };
+    await outbox.setInFlight(batch);
+    return batch;
   }
 
-  private async pushOverSocket(changes: EncryptedChange[]): Promise<void> {
-    for (const group of groupByBytes(changes, PUSH_BUDGET_BYTES)) {
-      const acknowledged = new Promise<void>((resolve, reject) => {
-        this.pendingAck = { ids: new Set(group.map((change) => change.id)), resolve, reject };
-      });
-      this.socket!.send(JSON.stringify({ type: 'push', changes: group }));
-      await acknowledged.finally(() => (this.pendingAck = null));
+  private async pushOverSocket(connection: Connection, changes: EncryptedChange[]): Promise<void> {
+    const acknowledged = new Promise<void>((resolve, reject) => {
+      this.pendingAck = { ids: new Set(changes.map((change) => change.id)), resolve, reject };
+    });
+    try {
+      send(connection.socket, { type: 'push', changes });
+      await acknowledged;
+    } finally {
+      this.pendingAck = null;
     }
   }
 
   private async pushOverRest(changes: EncryptedChange[]): Promise<void> {
-    const token = await this.options.getToken();
-    for (const group of groupByBytes(changes, PUSH_BUDGET_BYTES)) {
-      await this.options.api.pushChanges(token, this.options.workspaceId, group);
-    }
+    await this.options.api.pushChanges(await this.options.getToken(), this.options.workspaceId, changes);
   }
 
   private async pullOverRest(): Promise<void> {
     const token = await this.options.getToken();
     for (;;) {
-      const page = await this.options.api.pullChanges(token, this.options.workspaceId, this.lastVersion);
-      await this.applyChanges(page);
+      const page = await this.options.api.pullChanges(token, this.options.workspaceId, this.readVersion, MAX_PULL_LIMIT);
+      await this.applyChanges(page.changes, true);
       if (!page.more) break;
     }
     this.setStatus({ lastSyncedAt: Date.now() });
   }
 
-  /** Applies a page in order; a change that cannot be decrypted is reported and skipped. */
-  private async applyChanges(page: ChangesPage): Promise<void> {
-    let readUpTo = this.lastVersion;
-    for (const change of page.changes) {
-      readUpTo = Math.max(readUpTo, change.version);
+  /** Applies changes in order; one that cannot be opened is reported and skipped, never applied. */
+  private async applyChanges(changes: StoredChange[], advance: boolean): Promise<void> {
+    for (const change of changes) {
       const whole = joinParts(change, this.partial);
-      if (!whole) continue;
-      try {
-        const sealed = decodeBase64url(whole.encryptedData);
-        if (!sealed) throw new Error('not base64url');
-        Y.applyUpdate(this.doc, await this.options.cipher.open(sealed), this);
-      } catch (err) {
-        this.emit('undecryptable-change', [{ id: whole.id, version: whole.version, reason: (err as Error).message }]);
-        this.setStatus({ lastError: `skipped change ${whole.id}: ${(err as Error).message}` });
-      }
-      if (change.snapshot) this.changesSinceCompaction = 0;
+      if (whole) await this.applyChange(whole);
+      if (advance) this.readVersion = Math.max(this.readVersion, change.version);
     }
-    // Never read past a change whose parts are still incomplete: after a reload it must be fetched again.
+    // Never resume past a change whose parts are incomplete: after a reload it must be fetched again.
     const waiting = [...this.partial.values()].flat().map((part) => part.version);
-    this.lastVersion = waiting.length > 0 ? Math.min(readUpTo, Math.min(...waiting) - 1) : readUpTo;
-    await this.options.outbox.setState(LAST_VERSION, this.lastVersion);
-    await this.countTowardsCompaction(page.changes.length);
+    this.safeVersion = Math.min(this.readVersion, ...waiting.map((version) => version - 1));
+    await this.options.outbox.setState(READ_VERSION, this.safeVersion);
+    await this.countTowardsCompaction(changes.length);
+  }
+
+  private async applyChange(change: StoredChange): Promise<void> {
+    try {
+      const sealed = decodeBase64url(change.encryptedData);
+      if (!sealed) throw new Error('the change is not base64url');
+      Y.applyUpdate(this.doc, await this.options.cipher.open(sealed), this);
+    } catch (err) {
+      const reason = (err as Error).message;
+      if (change.version < this.lowestUnreadable) {
+        this.lowestUnreadable = change.version;
+        await this.options.outbox.setState(LOWEST_UNREADABLE, change.version);
+      }
+      this.emit('undecryptable-change', [{ id: change.id, version: change.version, reason }]);
+      this.setStatus({ lastError: `skipped change ${change.id}: ${reason}` });
+    }
   }
 
   private async countTowardsCompaction(changes: number): Promise<void> {
@@ -312,38 +441,41 @@ export class RelayClient extends ObservableV2<RelayEvents> {
 
   /**
    * Replaces the workspace's history with an encrypted snapshot of the document once it has grown. Any member may
-   * do it; a member that loses the race gets CONFLICT, which is harmless.
+   * do it; a member that loses the race gets CONFLICT, which is harmless. A member compacts only history it could
+   * read in full: a change it could not open (say, from a newer version of the app) is never compacted away by it.
    */
-  private scheduleCompaction(): void {
-    if (this.changesSinceCompaction < this.options.compactAfter) return;
-    void this.serially(async () => {
-      if ((await this.options.outbox.count()) > 0 || this.lastVersion === 0) return;
-      const sealed = encodeBase64url(await this.options.cipher.seal(Y.encodeStateAsUpdate(this.doc)));
-      // Snapshots are single changes; a document too large for one is left uncompacted (docs/security.md).
-      if (sealed.length > MAX_CHANGE_BYTES) return;
-      const snapshot = { id: `${this.deviceId}-snapshot-${this.lastVersion}`, encryptedData: sealed };
-      try {
-        await this.options.api.compact(await this.options.getToken(), this.options.workspaceId, { snapshot, upToVersion: this.lastVersion });
-      } catch (err) {
-        if (!(err instanceof RelayApiError && err.code === 'CONFLICT')) throw err;
+  private async maybeCompact(): Promise<void> {
+    if (this.stopped || this.changesSinceCompaction < this.options.compactAfter) return;
+    const upToVersion = Math.min(this.safeVersion, this.lowestUnreadable - 1);
+    if (upToVersion <= 0 || (await this.options.outbox.count()) > 0) return;
+    const sealed = encodeBase64url(await this.options.cipher.seal(Y.encodeStateAsUpdate(this.doc)));
+    // Snapshots are single changes; a document too large for one is left uncompacted (docs/security.md).
+    if (sealed.length > MAX_CHANGE_BYTES) return;
+    const snapshot = { id: `${this.deviceId}-snapshot-${upToVersion}`, encryptedData: sealed };
+    try {
+      await this.options.api.compact(await this.options.getToken(), this.options.workspaceId, { snapshot, upToVersion });
+    } catch (err) {
+      if (!(err instanceof RelayApiError && err.code === 'CONFLICT')) {
+        this.setStatus({ lastError: `compaction failed: ${(err as Error).message}` });
+        return;
       }
-      this.changesSinceCompaction = 0;
-      await this.options.outbox.setState(CHANGES_SINCE_COMPACTION, 0);
-    }).catch((err: Error) => this.setStatus({ lastError: `compaction failed: ${err.message}` }));
+    }
+    this.changesSinceCompaction = 0;
+    await this.options.outbox.setState(CHANGES_SINCE_COMPACTION, 0);
   }
 
   private startPolling(): void {
-    this.setStatus({ transport: 'polling' });
     if (this.pollTimer) return;
+    this.setStatus({ transport: 'polling' });
     const poll = () =>
-      this.serially(async () => {
+      void this.serially(async () => {
+        if (this.stopped || this.connection?.caughtUp) return;
         await this.pullOverRest();
         await this.pushOutbox();
-      }).then(
-        () => this.setStatus({ transport: this.joined ? 'websocket' : 'polling', lastError: null }),
-        (err: Error) => this.setStatus({ transport: 'offline', lastError: err.message }),
-      );
-    void poll();
+        await this.maybeCompact();
+        if (!this.connection?.caughtUp) this.setStatus({ transport: 'polling', lastError: null });
+      }).catch((err: Error) => this.setStatus({ transport: 'offline', lastError: err.message }));
+    poll();
     this.pollTimer = setInterval(poll, this.options.pollIntervalMs);
   }
 
@@ -355,9 +487,7 @@ export class RelayClient extends ObservableV2<RelayEvents> {
   private clearTimers(): void {
     this.stopPolling();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
     this.reconnectTimer = null;
-    this.keepaliveTimer = null;
   }
 
   private async refreshPending(): Promise<void> {
@@ -365,8 +495,8 @@ export class RelayClient extends ObservableV2<RelayEvents> {
   }
 
   private setStatus(patch: Partial<RelayStatus>): void {
-    Object.assign(this.status, patch);
-    this.emit('status', [{ ...this.status }]);
+    Object.assign(this.current, patch);
+    this.emit('status', [this.status]);
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
@@ -376,13 +506,18 @@ export class RelayClient extends ObservableV2<RelayEvents> {
   }
 }
 
-function groupByBytes(changes: EncryptedChange[], budget: number): EncryptedChange[][] {
+function send(socket: WebSocket, message: SyncClientMessage): void {
+  socket.send(JSON.stringify(message));
+}
+
+/** Splits changes into pushes that fit the relay's message size and count limits. */
+function groupForPush(changes: EncryptedChange[]): EncryptedChange[][] {
   const groups: EncryptedChange[][] = [];
   let current: EncryptedChange[] = [];
   let size = 0;
   for (const change of changes) {
     const bytes = change.encryptedData.length + change.id.length + 32;
-    if (current.length > 0 && size + bytes > budget) {
+    if (current.length > 0 && (size + bytes > PUSH_BUDGET_BYTES || current.length === MAX_CHANGES_PER_PUSH)) {
       groups.push(current);
       current = [];
       size = 0;
