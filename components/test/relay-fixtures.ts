@@ -1,0 +1,240 @@
+/**
+ * Devices syncing through the real Worker (wrangler dev → workerd, one scratch state per test file): each with its
+ * own IndexedDB (fake-indexeddb), its own network that a test can cut, and ws as its WebSocket.
+ */
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { randomUUID } from 'node:crypto';
+import { WebSocket as NodeWebSocket } from 'ws';
+import * as Y from 'yjs';
+import { deriveOrgSubkeys, generateOrgKey } from '../src/core/crypto/org-key.ts';
+import { RelayApi } from '../src/core/sync/relay-api.ts';
+import { RelayClient, type RelayClientOptions } from '../src/core/sync/relay-client.ts';
+import { RelayOutbox } from '../src/core/sync/relay-outbox.ts';
+import { openRelayWorkspace, type RelayAccount, type RelayOrg, type RelayWorkspace } from '../src/core/sync/relay-workspace.ts';
+
+/** Polls `condition` until it holds; fails with `what` after a generous timeout (no test asserts a duration). */
+export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 45_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export async function newOrg(orgId: string = randomUUID()): Promise<RelayOrg> {
+  return { orgId, subkeys: await deriveOrgSubkeys(await generateOrgKey(), orgId) };
+}
+
+/** An account's credentials; each device signs in with them over its own network. */
+export interface TestAccount {
+  token: string;
+}
+
+export async function newAccount(workerUrl: string): Promise<TestAccount> {
+  const { token } = await new RelayApi(workerUrl).createAccount(`relay-${randomUUID()}@clinic.example`, 'correct horse battery staple');
+  return { token };
+}
+
+/** What a device is connected through: a test can cut it all, or only its WebSockets (a proxy that drops them). */
+export class TestNetwork {
+  online = true;
+  socketsAllowed = true;
+  private readonly sockets = new Set<NodeWebSocket>();
+  private readonly lostResponses: ((method: string, url: string) => boolean)[] = [];
+
+  readonly fetch: typeof fetch = async (input, init) => {
+    if (!this.online) throw new TypeError('fetch failed: the network is down');
+    const response = await fetch(input, init);
+    const index = this.lostResponses.findIndex((matches) => matches(init?.method ?? 'GET', String(input)));
+    if (index >= 0) {
+      this.lostResponses.splice(index, 1);
+      this.goOffline();
+      throw new TypeError('fetch failed: the network went down before the answer arrived');
+    }
+    return response;
+  };
+
+  /** ws's WebSocket, refused while the network is down or WebSockets are blocked. */
+  readonly WebSocket: typeof WebSocket = this.switchedWebSocket();
+
+  private switchedWebSocket(): typeof WebSocket {
+    const reachable = () => this.online && this.socketsAllowed;
+    const sockets = this.sockets;
+    class SwitchedWebSocket extends NodeWebSocket {
+      constructor(url: string) {
+        // Nothing listens on port 1: a refused connection, as a blocked or offline socket sees it.
+        super(reachable() ? url : 'ws://127.0.0.1:1');
+        sockets.add(this);
+        this.on('close', () => sockets.delete(this));
+      }
+    }
+    return SwitchedWebSocket as unknown as typeof WebSocket;
+  }
+
+  /** Cuts the network: open sockets die without a closing handshake, requests fail. */
+  goOffline(): void {
+    this.online = false;
+    this.dropSockets();
+  }
+
+  goOnline(): void {
+    this.online = true;
+  }
+
+  /** Requests still pass, WebSockets do not: a proxy that refuses upgrades. */
+  blockWebSockets(): void {
+    this.socketsAllowed = false;
+    this.dropSockets();
+  }
+
+  allowWebSockets(): void {
+    this.socketsAllowed = true;
+  }
+
+  /**
+   * The next matching request reaches the Worker, which acts on it, and then the network goes down: the answer
+   * never arrives, and the device stays offline until `goOnline()`.
+   */
+  loseResponse(matches: (method: string, url: string) => boolean): void {
+    this.lostResponses.push(matches);
+  }
+
+  private dropSockets(): void {
+    for (const socket of this.sockets) socket.terminate();
+  }
+}
+
+export interface DeviceOptions {
+  doc?: Y.Doc;
+  network?: TestNetwork;
+  /** The device's IndexedDB; a reload keeps it. */
+  indexedDB?: IDBFactory;
+  client?: Partial<RelayClientOptions>;
+}
+
+/** One device of an account: its document, its relay client and what it needs to be reloaded. */
+export interface TestDevice {
+  doc: Y.Doc;
+  client: RelayClient;
+  outbox: RelayOutbox;
+  network: TestNetwork;
+  workspace: RelayWorkspace;
+  relay: RelayAccount;
+  /** Every 'undecryptable-change' the client reported. */
+  undecryptable: { id: string; version: number; reason: string }[];
+  /** Stops the client and starts a new one on a copy of the document and the same IndexedDB, as a page reload does. */
+  reload(): Promise<TestDevice>;
+  stop(): Promise<void>;
+}
+
+/** Short waits so tests do not sit through production back-off; the behaviour is the same. */
+const TEST_TIMINGS: Partial<RelayClientOptions> = { pollIntervalMs: 100, reconnectBackoff: { baseMs: 20, maxMs: 400 } };
+
+export async function startDevice(workerUrl: string, account: TestAccount, org: RelayOrg, options: DeviceOptions = {}): Promise<TestDevice> {
+  const network = options.network ?? new TestNetwork();
+  const indexedDB = options.indexedDB ?? new IDBFactory();
+  const doc = options.doc ?? new Y.Doc();
+  const relay: RelayAccount = { api: new RelayApi(workerUrl, network.fetch), getToken: async () => account.token };
+  const workspace = await openRelayWorkspace(relay, org, doc);
+  const outbox = await RelayOutbox.open(org.orgId, workspace.id, indexedDB);
+  const client = new RelayClient(doc, {
+    api: relay.api,
+    workspaceId: workspace.id,
+    getToken: relay.getToken,
+    cipher: workspace.cipher,
+    outbox,
+    WebSocket: network.WebSocket,
+    ...TEST_TIMINGS,
+    ...options.client,
+  });
+  const undecryptable: TestDevice['undecryptable'] = [];
+  client.on('undecryptable-change', (change) => undecryptable.push(change));
+  await client.start();
+  const stop = async () => {
+    await client.stop();
+    outbox.close();
+  };
+  return {
+    doc,
+    client,
+    outbox,
+    network,
+    workspace,
+    relay,
+    undecryptable,
+    stop,
+    async reload() {
+      await stop();
+      const restored = new Y.Doc();
+      Y.applyUpdate(restored, Y.encodeStateAsUpdate(doc));
+      return startDevice(workerUrl, account, org, { ...options, doc: restored, network, indexedDB });
+    },
+  };
+}
+
+/** A new member's document as an invite leaves it: a copy of the inviter's, relay workspace id included. */
+export function invitedDoc(inviter: Y.Doc): Y.Doc {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, Y.encodeStateAsUpdate(inviter));
+  return doc;
+}
+
+/** A document that knows only the org's relay workspace id, as a member's does before its first sync. */
+export function docKnowingWorkspace(workspaceId: string): Y.Doc {
+  const doc = new Y.Doc();
+  doc.getMap('meta').set('relayWorkspaceId', workspaceId);
+  return doc;
+}
+
+/** What the tests edit: a map of records, a list and a text, so that every kind of Yjs type must converge. */
+export function content(doc: Y.Doc): { records: [string, unknown][]; log: unknown[]; notes: string } {
+  // Sorted: a Y.Map's iteration order is the order entries reached this replica, which differs between replicas.
+  const records = [...doc.getMap('records').entries()].sort(([a], [b]) => a.localeCompare(b));
+  return { records, log: doc.getArray('log').toJSON(), notes: doc.getText('notes').toString() };
+}
+
+export function sameContent(docs: Y.Doc[]): boolean {
+  const first = JSON.stringify(content(docs[0]!));
+  return docs.every((doc) => JSON.stringify(content(doc)) === first);
+}
+
+/** A small seeded generator (mulberry32), so that a failing random run can be replayed from its seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One random edit: set or delete a record, insert into or delete from the list, type or erase text. */
+export function randomEdit(doc: Y.Doc, random: () => number, label: string): void {
+  const pick = (n: number) => Math.floor(random() * n);
+  const records = doc.getMap<string>('records');
+  const log = doc.getArray<string>('log');
+  const notes = doc.getText('notes');
+  switch (pick(6)) {
+    case 0:
+    case 1:
+      records.set(`record-${pick(12)}`, `${label}-${pick(1000)}`);
+      return;
+    case 2: {
+      const keys = [...records.keys()];
+      if (keys.length > 0) records.delete(keys[pick(keys.length)]!);
+      return;
+    }
+    case 3:
+      log.insert(pick(log.length + 1), [`${label}-${pick(1000)}`]);
+      return;
+    case 4:
+      if (log.length > 0) log.delete(pick(log.length), 1);
+      return;
+    default:
+      if (notes.length > 0 && random() < 0.3) notes.delete(pick(notes.length), 1);
+      else notes.insert(pick(notes.length + 1), label);
+  }
+}

@@ -1,0 +1,71 @@
+/** What the relay client does with blobs it cannot open: reports them, skips them, never lets them touch the document. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { relayUpdateCipher } from '../src/core/sync/relay-workspace.ts';
+import { startScratchWorker, type ScratchWorker } from '../../scripts/test-worker.ts';
+import { content, docKnowingWorkspace, invitedDoc, newAccount, newOrg, sameContent, startDevice, waitFor, type TestAccount, type TestDevice } from './relay-fixtures.ts';
+
+let scratch: ScratchWorker;
+let alice: TestAccount;
+let bob: TestAccount;
+let eve: TestAccount;
+const running: TestDevice[] = [];
+
+beforeAll(async () => {
+  scratch = await startScratchWorker();
+  [alice, bob, eve] = [await newAccount(scratch.url), await newAccount(scratch.url), await newAccount(scratch.url)];
+});
+afterAll(async () => {
+  await Promise.all(running.map((device) => device.stop()));
+  await scratch?.dispose();
+});
+
+/**
+ * Alice and Bob hold the org key; Eve's account is a member of the workspace (it knows the join secret) but her
+ * device seals and opens with the relay key of another org key: what a device with a wrong or stale key sees.
+ */
+async function orgWithStranger(): Promise<{ members: TestDevice[]; stranger: TestDevice }> {
+  const org = await newOrg();
+  const start = async (account: TestAccount, doc?: Y.Doc, cipher?: TestDevice['workspace']['cipher']) => {
+    const device = await startDevice(scratch.url, account, org, { ...(doc ? { doc } : {}), client: cipher ? { cipher } : {} });
+    running.push(device);
+    return device;
+  };
+  const first = await start(alice);
+  const second = await start(bob, invitedDoc(first.doc));
+  const otherKey = await newOrg(org.orgId);
+  const stranger = await start(eve, docKnowingWorkspace(first.workspace.id), relayUpdateCipher(otherKey, first.workspace.id));
+  return { members: [first, second], stranger };
+}
+
+const emptyContent = content(new Y.Doc());
+
+describe('blobs sealed under another key', () => {
+  it("leave a device without the org key with an empty document, reporting each one as 'undecryptable-change'", async () => {
+    const { members, stranger } = await orgWithStranger();
+    const [alicesDevice] = members;
+    alicesDevice!.doc.getMap('records').set('patient', 'confidential');
+    alicesDevice!.doc.getText('notes').insert(0, 'only for members');
+    await waitFor('the stranger has been offered the changes', () => stranger.undecryptable.length >= 2);
+
+    expect(content(stranger.doc)).toEqual(emptyContent);
+    expect(stranger.doc.getMap('meta').toJSON()).toEqual({ relayWorkspaceId: alicesDevice!.workspace.id });
+    expect(stranger.undecryptable[0]).toMatchObject({ reason: expect.stringContaining('another key or context') });
+    expect(stranger.client.status.lastError).toMatch(/^skipped change/);
+  });
+
+  it("are skipped by members, who keep converging and never apply the stranger's edits", async () => {
+    const { members, stranger } = await orgWithStranger();
+    await waitFor('the stranger is live', () => stranger.client.status.transport === 'websocket');
+    stranger.doc.getMap('records').set('forged', 'by a device without the key');
+    members[0]!.doc.getMap('records').set('genuine', 'by a member');
+    members[1]!.doc.getArray('log').push(['also genuine']);
+
+    await waitFor('both members reported the stranger’s changes', () => members.every((member) => member.undecryptable.length >= 2));
+    await waitFor('the members converge', () => sameContent(members.map((member) => member.doc)));
+    for (const member of members) {
+      expect(member.doc.getMap('records').toJSON()).toEqual({ genuine: 'by a member' });
+      expect(member.doc.getArray('log').toJSON()).toEqual(['also genuine']);
+    }
+  });
+});

@@ -1,0 +1,84 @@
+/** Finding, creating and joining an org's relay workspace, against the real Worker. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { decodeBase64url } from '#protocol';
+import { bindCipher } from '../src/core/crypto/aead.ts';
+import { RelayApi, RelayApiError } from '../src/core/sync/relay-api.ts';
+import { openRelayWorkspace, relayWorkspaceIdOf, type RelayAccount, type RelayOrg } from '../src/core/sync/relay-workspace.ts';
+import { startScratchWorker, type ScratchWorker } from '../../scripts/test-worker.ts';
+import { invitedDoc, newAccount, newOrg } from './relay-fixtures.ts';
+
+let scratch: ScratchWorker;
+beforeAll(async () => {
+  scratch = await startScratchWorker();
+});
+afterAll(async () => {
+  await scratch?.dispose();
+});
+
+async function signedIn(): Promise<RelayAccount> {
+  const { token } = await newAccount(scratch.url);
+  return { api: new RelayApi(scratch.url), getToken: async () => token };
+}
+
+async function nameOpensTo(org: RelayOrg, name: string): Promise<string> {
+  const cipher = bindCipher(org.subkeys.relayKey, { orgId: org.orgId, purpose: 'workspace-name', scope: '' });
+  return new TextDecoder().decode(await cipher.open(decodeBase64url(name)!));
+}
+
+describe("an org's relay workspace", () => {
+  it('is created on first use, named by the org id sealed under the relay key, and recorded in the org document', async () => {
+    const account = await signedIn();
+    const org = await newOrg();
+    const doc = new Y.Doc();
+    const workspace = await openRelayWorkspace(account, org, doc);
+
+    expect(relayWorkspaceIdOf(doc)).toBe(workspace.id);
+    const { workspaces } = await account.api.listWorkspaces(await account.getToken());
+    expect(workspaces.map((listed) => listed.id)).toEqual([workspace.id]);
+    const [listed] = workspaces;
+    expect(listed!.name).not.toContain(org.orgId);
+    expect(await nameOpensTo(org, listed!.name)).toBe(org.orgId);
+  });
+
+  it('is found again by another device of the same account whose document does not know it yet', async () => {
+    const account = await signedIn();
+    const org = await newOrg();
+    const first = await openRelayWorkspace(account, org, new Y.Doc());
+    await openRelayWorkspace(account, await newOrg(), new Y.Doc());
+
+    const otherDevice = new Y.Doc();
+    const found = await openRelayWorkspace(account, org, otherDevice);
+    expect(found.id).toBe(first.id);
+    expect(relayWorkspaceIdOf(otherDevice)).toBe(first.id);
+    expect((await account.api.listWorkspaces(await account.getToken())).workspaces).toHaveLength(2);
+  });
+
+  it('admits another member with the join secret and the id the org document carries', async () => {
+    const [creator, member] = [await signedIn(), await signedIn()];
+    const org = await newOrg();
+    const creatorDoc = new Y.Doc();
+    const created = await openRelayWorkspace(creator, org, creatorDoc);
+
+    const joined = await openRelayWorkspace(member, org, invitedDoc(creatorDoc));
+    expect(joined.id).toBe(created.id);
+    const page = await member.api.pullChanges(await member.getToken(), joined.id, 0);
+    expect(page.changes).toEqual([]);
+  });
+
+  it('refuses a wrong join secret with 403 JOIN_REFUSED, and the account does not become a member', async () => {
+    const [creator, stranger] = [await signedIn(), await signedIn()];
+    const org = await newOrg();
+    const creatorDoc = new Y.Doc();
+    const { id } = await openRelayWorkspace(creator, org, creatorDoc);
+    const otherKeySameOrg = await newOrg(org.orgId);
+
+    const refusal = await openRelayWorkspace(stranger, otherKeySameOrg, invitedDoc(creatorDoc)).catch((err: unknown) => err);
+    expect(refusal).toBeInstanceOf(RelayApiError);
+    expect(refusal).toMatchObject({ code: 'JOIN_REFUSED', status: 403 });
+
+    const token = await stranger.getToken();
+    expect((await stranger.api.listWorkspaces(token)).workspaces).toEqual([]);
+    await expect(stranger.api.pullChanges(token, id, 0)).rejects.toMatchObject({ code: 'NOT_FOUND', status: 404 });
+  });
+});
