@@ -49,6 +49,14 @@ export interface GateObserver {
 
 export const AUTH_CHANNEL_ID = 0;
 const AUTH_CHANNEL_LABEL = 'p2p-clinic-auth';
+/**
+ * simple-peer's `channelConfig` for gated connections: y-webrtc's channel negotiated on a fixed id, like the auth
+ * channel, rather than announced in-band by the initiator. When two peers connect to each other at once (as they do
+ * right after a rejected handshake closed both ends), y-webrtc lets one side's initiator answer the other's offer;
+ * with in-band channels each side would then send on the channel it made and never listen to the other's, and the
+ * two would stay "connected" without syncing. A negotiated channel is the same channel on both sides.
+ */
+export const PEER_CHANNEL_CONFIG: RTCDataChannelInit = { negotiated: true, id: AUTH_CHANNEL_ID + 1 };
 export const CHALLENGE_BYTES = 32;
 /** Every data-channel message is at most this big, header included. */
 export const MAX_FRAME_BYTES = 16 * 1024;
@@ -84,6 +92,10 @@ export function gatedWrtc(handshake: PeerHandshake, observer: GateObserver = {})
         (err: HandshakeError) => {
           observer.onRejected?.(err);
           this.close();
+          // close() fires no event, and simple-peer learns that its connection ended only from one (a channel's
+          // `close` does not come if the handshake timed out before the channels opened). Without this, y-webrtc
+          // would keep the dead connection in its room and never connect to that peer again.
+          this.dispatchEvent(new Event('iceconnectionstatechange'));
         },
       );
     }

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import { ObservableV2 } from 'lib0/observable';
 import { WebrtcProvider } from 'y-webrtc';
-import { gatedWrtc, type GateObserver, type HandshakeError, type PeerHandshake } from './gated-peer-connection.ts';
+import { gatedWrtc, PEER_CHANNEL_CONFIG, type GateObserver, type HandshakeError, type PeerHandshake } from './gated-peer-connection.ts';
 
 export interface PeerSyncOptions {
   /** The Worker's base URL (`https://…`); signalling goes to its `/signal/<roomId>`. */
@@ -62,13 +62,21 @@ export class PeerSync extends ObservableV2<PeerSyncEvents> {
     this.provider = new WebrtcProvider(options.roomId, options.doc, {
       signaling: [signallingUrl(options.workerUrl, options.roomId)],
       password: options.signallingPassword,
-      peerOpts: { wrtc: gatedWrtc(options.handshake, observer), config: { iceServers: options.iceServers ?? [] } },
+      peerOpts: {
+        wrtc: gatedWrtc(options.handshake, observer),
+        config: { iceServers: options.iceServers ?? [] },
+        channelConfig: PEER_CHANNEL_CONFIG,
+      },
     });
-    // y-webrtc emits `peers` when a peer appears or a connection closes, and `synced` once a new connection has
-    // exchanged its first sync messages.
+    // y-webrtc emits `peers` when a peer appears (not yet connected) or a connection closes. Its `synced` fires only
+    // when the whole room turns synced or unsynced, so a connection that opens in a room already synced (say, after
+    // a rejected peer's connection closed) would go uncounted: count on each new connection's own `connect`, which
+    // simple-peer emits after y-webrtc's handler has marked it connected.
     const recount = () => this.update({ peers: this.connectedPeers() });
-    this.provider.on('peers', recount);
-    this.provider.on('synced', recount);
+    this.provider.on('peers', ({ added }) => {
+      for (const peerId of added) this.provider.room?.webrtcConns.get(peerId)?.peer.once('connect', recount);
+      recount();
+    });
   }
 
   override destroy(): void {
