@@ -46,3 +46,4 @@ export {
   type RelayOrg,
   type RelayWorkspace,
 } from './sync/relay-workspace.ts';
+export { OrgSync, leaveOrg, type OrgSyncOptions, type OrgSyncStatus, type OrgSyncEvents } from './sync/org-sync.ts';
