@@ -15,6 +15,8 @@ export default defineConfig({
         test: {
           name: 'workerd',
           include: ['worker/test/*.test.ts'],
+          // Generous: the whole suite shares two cores with Chromium and wrangler; no test asserts on time.
+          testTimeout: 30_000,
         },
       },
       {

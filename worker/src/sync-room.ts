@@ -43,8 +43,12 @@ const CLOSE_MESSAGE_TOO_BIG = 1009;
  */
 export class SyncRoom extends DurableObject<Env> {
   private readonly sql: SqlStorage;
-  /** Per-socket tail of the message chain, so a socket's messages are handled in the order sent. */
-  private readonly socketQueues = new Map<WebSocket, Promise<void>>();
+  /**
+   * Messages are handled one at a time in arrival order, so a socket's messages are handled in the order sent
+   * even while one awaits (token verification is not storage, so input gates do not hold the next message).
+   * One chain for the room rather than one per socket: a hibernated room's sockets come back as new objects.
+   */
+  private messageChain: Promise<void> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -123,21 +127,14 @@ export class SyncRoom extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const previous = this.socketQueues.get(ws) ?? Promise.resolve();
-    const next = previous.then(() => this.handleSocketMessage(ws, message));
-    this.socketQueues.set(ws, next);
-    await next;
-    if (this.socketQueues.get(ws) === next) this.socketQueues.delete(ws);
+    const handled = this.messageChain.then(() => this.handleSocketMessage(ws, message));
+    this.messageChain = handled.catch(() => undefined);
+    await handled;
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    this.socketQueues.delete(ws);
     // 1005/1006 are reserved and may not be sent back.
     ws.close(code === 1005 || code === 1006 ? 1000 : code, 'closing');
-  }
-
-  override async webSocketError(ws: WebSocket): Promise<void> {
-    this.socketQueues.delete(ws);
   }
 
   private async handleSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
