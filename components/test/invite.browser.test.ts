@@ -2,30 +2,26 @@
  * Invites in real Chromium: an inviter and an invitee in two browser contexts, a share code from the local
  * Worker, the password proven over a real WebRTC connection, and the org with its key handed over.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../../scripts/chromium.ts';
-import { loadCorePage, startCorePageServer, type Core, type CorePageServer } from '../../scripts/core-page.ts';
-import { startScratchWorker, type ScratchWorker } from '../../scripts/test-worker.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { Core } from '../../scripts/core-page.ts';
+import { startDeviceLab, type DeviceLab } from '../../scripts/device-lab.ts';
 import type { Invitation, InviteError, InviteRedemption } from '../src/core/index.ts';
 
 const PASSWORD = 'blue heron at dawn';
 
-let scratch: ScratchWorker;
-let server: CorePageServer;
-let browser: Browser;
+let lab: DeviceLab;
 
 beforeAll(async () => {
-  server = await startCorePageServer();
-  scratch = await startScratchWorker({ allowedOrigins: [new URL(server.url).origin] });
-  // Chromium hides local addresses behind mDNS names, which nothing resolves in a container.
-  browser = await launchChromium({ args: ['--disable-features=WebRtcHideLocalIpsWithMdns'] });
+  lab = await startDeviceLab();
+});
+
+afterEach(async () => {
+  await lab.closeDevices();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await scratch?.dispose();
+  await lab?.dispose();
 });
 
 interface InviteWindow {
@@ -33,13 +29,6 @@ interface InviteWindow {
   invitation: Invitation;
   redemption: InviteRedemption;
   wrongPasswordEvents: number[];
-}
-
-async function device(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await loadCorePage(page, server.url);
-  return { context, page };
 }
 
 /** The inviter creates a synced org and opens an invite for it; returns the code and the org as created. */
@@ -58,7 +47,7 @@ async function openInvite(page: Page) {
       const keyText = btoa(String.fromCharCode(...orgKey));
       return { code: w.invitation.code, expiresAt: w.invitation.expiresAt, org, keyText };
     },
-    { workerUrl: scratch.url, password: PASSWORD },
+    { workerUrl: lab.workerUrl, password: PASSWORD },
   );
 }
 
@@ -73,7 +62,7 @@ const redeem = (page: Page, code: string) =>
         return { ok: false as const, code: (err as InviteError).code };
       }
     },
-    { workerUrl: scratch.url, code },
+    { workerUrl: lab.workerUrl, code },
   );
 
 /** One password try; on success the invitee's device adopts the org, as the app does. */
@@ -99,64 +88,57 @@ const listedOrgs = (page: Page) =>
 
 describe('an invite', () => {
   it('hands the org and its key to an invitee with the right password', async () => {
-    const inviter = await device();
-    const invitee = await device();
-    const offer = await openInvite(inviter.page);
+    const inviter = await lab.newDevice();
+    const invitee = await lab.newDevice();
+    const offer = await openInvite(inviter);
     expect(offer.code).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
     expect(offer.expiresAt).toBeGreaterThan(Date.now());
 
-    expect(await redeem(invitee.page, offer.code.toLowerCase())).toMatchObject({ ok: true });
-    const joined = await tryPassword(invitee.page, PASSWORD);
+    expect(await redeem(invitee, offer.code.toLowerCase())).toMatchObject({ ok: true });
+    const joined = await tryPassword(invitee, PASSWORD);
     expect(joined).toMatchObject({
       ok: true,
       org: { id: offer.org.id, name: 'Praxis am Park', color: '#0e7490', roomId: offer.org.roomId },
       keyText: offer.keyText,
     });
-    await inviter.page.waitForFunction(() => (window as unknown as InviteWindow).invitation.state === 'completed');
-    await inviter.context.close();
-    await invitee.context.close();
+    await inviter.waitForFunction(() => (window as unknown as InviteWindow).invitation.state === 'completed');
   });
 
   it('gives a wrong password nothing but WRONG_PASSWORD, and closes after three tries', async () => {
-    const inviter = await device();
-    const invitee = await device();
-    const offer = await openInvite(inviter.page);
-    await redeem(invitee.page, offer.code);
+    const inviter = await lab.newDevice();
+    const invitee = await lab.newDevice();
+    const offer = await openInvite(inviter);
+    await redeem(invitee, offer.code);
 
-    expect(await tryPassword(invitee.page, 'not the password 1')).toMatchObject({ ok: false, code: 'WRONG_PASSWORD', triesLeft: 2 });
-    expect(await tryPassword(invitee.page, 'not the password 2')).toMatchObject({ ok: false, code: 'WRONG_PASSWORD', triesLeft: 1 });
-    expect(await tryPassword(invitee.page, 'not the password 3')).toMatchObject({ ok: false, code: 'TOO_MANY_TRIES', triesLeft: 0 });
+    expect(await tryPassword(invitee, 'not the password 1')).toMatchObject({ ok: false, code: 'WRONG_PASSWORD', triesLeft: 2 });
+    expect(await tryPassword(invitee, 'not the password 2')).toMatchObject({ ok: false, code: 'WRONG_PASSWORD', triesLeft: 1 });
+    expect(await tryPassword(invitee, 'not the password 3')).toMatchObject({ ok: false, code: 'TOO_MANY_TRIES', triesLeft: 0 });
     // A fourth try, even with the right password, is refused without contacting anyone.
-    expect(await tryPassword(invitee.page, PASSWORD)).toMatchObject({ ok: false, code: 'TOO_MANY_TRIES' });
+    expect(await tryPassword(invitee, PASSWORD)).toMatchObject({ ok: false, code: 'TOO_MANY_TRIES' });
 
-    await inviter.page.waitForFunction(() => (window as unknown as InviteWindow).invitation.state === 'locked');
-    expect(await inviter.page.evaluate(() => (window as unknown as InviteWindow).wrongPasswordEvents)).toEqual([2, 1, 0]);
+    await inviter.waitForFunction(() => (window as unknown as InviteWindow).invitation.state === 'locked');
+    expect(await inviter.evaluate(() => (window as unknown as InviteWindow).wrongPasswordEvents)).toEqual([2, 1, 0]);
     // The invitee's device lists only its own Personal org: nothing of the invite reached it.
-    expect(await listedOrgs(invitee.page)).toEqual(['Personal']);
-    await inviter.context.close();
-    await invitee.context.close();
+    expect(await listedOrgs(invitee)).toEqual(['Personal']);
   });
 
   it('lets a second try succeed after one wrong password', async () => {
-    const inviter = await device();
-    const invitee = await device();
-    const offer = await openInvite(inviter.page);
-    await redeem(invitee.page, offer.code);
-    expect(await tryPassword(invitee.page, 'a typo in the password')).toMatchObject({ ok: false, code: 'WRONG_PASSWORD', triesLeft: 2 });
-    expect(await tryPassword(invitee.page, PASSWORD)).toMatchObject({ ok: true, keyText: offer.keyText });
-    expect(await invitationState(inviter.page)).not.toBe('locked');
-    await inviter.context.close();
-    await invitee.context.close();
+    const inviter = await lab.newDevice();
+    const invitee = await lab.newDevice();
+    const offer = await openInvite(inviter);
+    await redeem(invitee, offer.code);
+    expect(await tryPassword(invitee, 'a typo in the password')).toMatchObject({ ok: false, code: 'WRONG_PASSWORD', triesLeft: 2 });
+    expect(await tryPassword(invitee, PASSWORD)).toMatchObject({ ok: true, keyText: offer.keyText });
+    expect(await invitationState(inviter)).not.toBe('locked');
   });
 
   it('refuses a spent code and one that was never issued with CODE_INVALID', async () => {
-    const inviter = await device();
-    const invitee = await device();
-    const stranger = await device();
-    const offer = await openInvite(inviter.page);
-    expect(await redeem(invitee.page, offer.code)).toMatchObject({ ok: true });
-    expect(await redeem(stranger.page, offer.code)).toEqual({ ok: false, code: 'CODE_INVALID' });
-    expect(await redeem(stranger.page, 'ZZZZ-ZZZZ')).toEqual({ ok: false, code: 'CODE_INVALID' });
-    for (const { context } of [inviter, invitee, stranger]) await context.close();
+    const inviter = await lab.newDevice();
+    const invitee = await lab.newDevice();
+    const stranger = await lab.newDevice();
+    const offer = await openInvite(inviter);
+    expect(await redeem(invitee, offer.code)).toMatchObject({ ok: true });
+    expect(await redeem(stranger, offer.code)).toEqual({ ok: false, code: 'CODE_INVALID' });
+    expect(await redeem(stranger, 'ZZZZ-ZZZZ')).toEqual({ ok: false, code: 'CODE_INVALID' });
   });
 });

@@ -5,11 +5,10 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type * as YModule from 'yjs';
-import { launchChromium } from '../../scripts/chromium.ts';
-import { loadCorePage, startCorePageServer, type Core, type CorePageServer } from '../../scripts/core-page.ts';
-import { startScratchWorker, type ScratchWorker } from '../../scripts/test-worker.ts';
+import type { Core } from '../../scripts/core-page.ts';
+import { startDeviceLab, type DeviceLab } from '../../scripts/device-lab.ts';
 import type { HandshakeFailure, PeerHandshake, PeerSync } from '../src/core/index.ts';
 import { CHALLENGE_BYTES, MAX_FRAME_BYTES } from '../src/core/sync/gated-peer-connection.ts';
 
@@ -18,25 +17,18 @@ const AUTH_LABEL = 'p2p-clinic-auth';
 const CHALLENGE_OR_PROOF_BYTES = 1 + CHALLENGE_BYTES;
 const REJECTION_BYTES = 1;
 
-let scratch: ScratchWorker;
-let server: CorePageServer;
-let browser: Browser;
-const openContexts: BrowserContext[] = [];
+let lab: DeviceLab;
 
 beforeAll(async () => {
-  [scratch, server] = await Promise.all([startScratchWorker(), startCorePageServer()]);
-  // Chromium hides local addresses behind mDNS names, which nothing resolves in a container.
-  browser = await launchChromium({ args: ['--disable-features=WebRtcHideLocalIpsWithMdns'] });
+  lab = await startDeviceLab();
 });
 
 afterEach(async () => {
-  await Promise.all(openContexts.splice(0).map((context) => context.close()));
+  await lab.closeDevices();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await scratch?.dispose();
+  await lab?.dispose();
 });
 
 interface DataChannelSend {
@@ -88,11 +80,7 @@ const newOrg = (): Org => ({ id: randomUUID(), key: [...randomBytes(32)], roomId
 
 /** A fresh browser context (no shared BroadcastChannel) whose page joins the org's room with a PeerSync. */
 async function joinRoom(org: Org, handshake: HandshakeKind): Promise<Page> {
-  const context = await browser.newContext();
-  openContexts.push(context);
-  const page = await context.newPage();
-  await page.addInitScript(recordDataChannelSends);
-  await loadCorePage(page, server.url);
+  const page = await lab.newDevice({ initScript: recordDataChannelSends });
   await page.evaluate(
     async ({ org, handshake, otherKey, workerUrl }) => {
       const w = window as unknown as PeerWindow;
@@ -142,7 +130,7 @@ async function joinRoom(org: Org, handshake: HandshakeKind): Promise<Page> {
       });
       w.sync.on('peer-rejected', (error) => w.rejections.push(error.code));
     },
-    { org, handshake, otherKey: [...randomBytes(32)], workerUrl: scratch.url },
+    { org, handshake, otherKey: [...randomBytes(32)], workerUrl: lab.workerUrl },
   );
   return page;
 }

@@ -5,29 +5,21 @@
  * Prints each propagation time (the budget, under one second on this machine, is checked by reading, not asserted).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../scripts/chromium.ts';
-import { loadCorePage, startCorePageServer, type Core, type CorePageServer } from '../../scripts/core-page.ts';
-import { startScratchWorker, type ScratchWorker } from '../../scripts/test-worker.ts';
+import type { Page } from 'playwright-core';
+import type { Core } from '../../scripts/core-page.ts';
+import { startDeviceLab, type DeviceLab } from '../../scripts/device-lab.ts';
 import type { InvitedOrg, Invitation, OrgSession, OrgSync, RelayApi } from '../src/core/index.ts';
 
 const PASSWORD = 'kingfisher over the weir';
 
-let scratch: ScratchWorker;
-let server: CorePageServer;
-let browser: Browser;
+let lab: DeviceLab;
 
 beforeAll(async () => {
-  server = await startCorePageServer();
-  scratch = await startScratchWorker({ allowedOrigins: [new URL(server.url).origin] });
-  // Chromium hides local addresses behind mDNS names, which nothing resolves in a container.
-  browser = await launchChromium({ args: ['--disable-features=WebRtcHideLocalIpsWithMdns'] });
+  lab = await startDeviceLab();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await scratch?.dispose();
+  await lab?.dispose();
 });
 
 interface DeviceWindow {
@@ -45,8 +37,7 @@ interface DeviceWindow {
 }
 
 async function device(name: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await loadCorePage(page, server.url);
+  const page = await lab.newDevice();
   await page.evaluate(
     async ({ workerUrl, email }) => {
       const w = window as unknown as DeviceWindow;
@@ -54,7 +45,7 @@ async function device(name: string): Promise<Page> {
       w.token = (await w.api.createAccount(email, 'a long account password')).token;
       w.sync = null;
     },
-    { workerUrl: scratch.url, email: `${name}-${Date.now()}@clinic.example` },
+    { workerUrl: lab.workerUrl, email: `${name}-${Date.now()}@clinic.example` },
   );
   return page;
 }
@@ -177,9 +168,7 @@ describe('two browsers of one org', () => {
       page.evaluate(() => (window as unknown as DeviceWindow).session.contacts.list().map((contact) => contact.givenName).sort());
     expect(await names(front)).toEqual(['Relayback', 'Relayforth', 'Webrtcback', 'Webrtcforth']);
     expect(await names(doctor)).toEqual(await names(front));
-    for (const page of [front, doctor]) {
-      await page.evaluate(() => (window as unknown as DeviceWindow).sync?.stop());
-      await page.context().close();
-    }
+    for (const page of [front, doctor]) await page.evaluate(() => (window as unknown as DeviceWindow).sync?.stop());
+    await lab.closeDevices();
   });
 });

@@ -3,13 +3,11 @@
  * `/signal/:roomId`: the two documents find each other and sync over a real WebRTC data channel.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type * as YWebrtcModule from 'y-webrtc';
 import type * as YModule from 'yjs';
-import { launchChromium } from '../../../scripts/chromium.ts';
-import { startCorePageServer, type CorePageServer } from '../../../scripts/core-page.ts';
-import { startScratchWorker, type ScratchWorker } from '../../../scripts/test-worker.ts';
+import { startDeviceLab, type DeviceLab } from '../../../scripts/device-lab.ts';
 
 interface YWebrtcWindow {
   Y: typeof YModule;
@@ -18,27 +16,24 @@ interface YWebrtcWindow {
   provider: YWebrtcModule.WebrtcProvider;
 }
 
-let scratch: ScratchWorker;
-let server: CorePageServer;
-let browser: Browser;
+let lab: DeviceLab;
 
 beforeAll(async () => {
-  [scratch, server] = await Promise.all([startScratchWorker(), startCorePageServer()]);
-  // Chromium hides local addresses behind mDNS names, which nothing resolves in a container.
-  browser = await launchChromium({ args: ['--disable-features=WebRtcHideLocalIpsWithMdns'] });
+  lab = await startDeviceLab();
+});
+
+afterEach(async () => {
+  await lab.closeDevices();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await scratch?.dispose();
+  await lab?.dispose();
 });
 
 /** A fresh browser context (no shared BroadcastChannel) with a document and a provider in `roomName`. */
 async function peer(roomName: string, signalingUrl: string, password: string | null): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
-  await page.goto(new URL('y-webrtc-page.html', server.url).href);
+  const page = await lab.newBlankDevice();
+  await page.goto(new URL('y-webrtc-page.html', lab.pageUrl).href);
   await page.waitForFunction(() => document.title === 'y-webrtc ready');
   await page.evaluate(
     ({ roomName, signalingUrl, password }) => {
@@ -77,7 +72,7 @@ describe("y-webrtc's WebrtcProvider against the Worker's signalling", () => {
     ['with a password (encrypted signalling)', 'a shared room password'],
   ])('connects two browsers and syncs their documents %s', async (_name, password) => {
     const roomId = `interop-${randomUUID()}`;
-    const signalingUrl = `${scratch.url.replace(/^http/, 'ws')}/signal/${roomId}`;
+    const signalingUrl = `${lab.workerUrl.replace(/^http/, 'ws')}/signal/${roomId}`;
     const alice = await peer(roomId, signalingUrl, password);
     const bob = await peer(roomId, signalingUrl, password);
 
@@ -88,13 +83,11 @@ describe("y-webrtc's WebrtcProvider against the Worker's signalling", () => {
 
     expect(await connectedPeers(alice)).toBe(1);
     expect(await connectedPeers(bob)).toBe(1);
-    await alice.context().close();
-    await bob.context().close();
   });
 
   it('keeps rooms apart: a peer signalling through another room id never connects', async () => {
     const roomName = `interop-${randomUUID()}`;
-    const base = `${scratch.url.replace(/^http/, 'ws')}/signal/`;
+    const base = `${lab.workerUrl.replace(/^http/, 'ws')}/signal/`;
     const alice = await peer(roomName, `${base}${roomName}`, null);
     const stranger = await peer(roomName, `${base}elsewhere-${randomUUID()}`, null);
     const bob = await peer(roomName, `${base}${roomName}`, null);
@@ -104,6 +97,5 @@ describe("y-webrtc's WebrtcProvider against the Worker's signalling", () => {
     // Bob received Alice's note through the room, so signalling had every chance to reach the stranger too.
     expect(await connectedPeers(stranger)).toBe(0);
     expect(await stranger.evaluate(() => (window as unknown as YWebrtcWindow).doc.getMap('shared').size)).toBe(0);
-    for (const page of [alice, stranger, bob]) await page.context().close();
   });
 });
