@@ -18,7 +18,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { ROOT, freePort } from '../local-worker.ts';
 import { startScratchWorker } from '../test-worker.ts';
-import { ms, perSecond, ratio, sleep, summarize, type LatencySummary } from './stats.ts';
+import { collectDeliveries, ms, perSecond, ratio, sleep, type DeliveryResult } from './stats.ts';
 
 const CLIENTS = Number(process.env.CLIENTS ?? 10);
 const RATE = Number(process.env.RATE ?? 20);
@@ -37,14 +37,7 @@ interface Harness {
   stop(): Promise<void>;
 }
 
-interface PhaseResult {
-  delivered: number;
-  expected: number;
-  seconds: number;
-  latency: LatencySummary;
-}
-
-async function runPhase(clients: Client[], receivedBy: Map<string, number>[], plan: 'paced' | 'burst', sentAt: Map<string, number>): Promise<PhaseResult> {
+async function runPhase(clients: Client[], receivedBy: Map<string, number>[], plan: 'paced' | 'burst', sentAt: Map<string, number>): Promise<DeliveryResult> {
   const perClient = plan === 'paced' ? RATE * PACED_SECONDS : BURST;
   const expected = perClient * clients.length * (clients.length - 1);
   const start = performance.now();
@@ -61,22 +54,10 @@ async function runPhase(clients: Client[], receivedBy: Map<string, number>[], pl
   } else {
     for (let seq = 0; seq < perClient; seq++) clients.forEach((_, index) => sendOne(index, seq));
   }
-  const deadline = performance.now() + 60_000;
-  const countDelivered = () => receivedBy.reduce((sum, map) => sum + [...map.keys()].filter((id) => id.startsWith(plan)).length, 0);
-  while (countDelivered() < expected && performance.now() < deadline) await sleep(20);
-  const latencies: number[] = [];
-  let last = start;
-  for (const map of receivedBy) {
-    for (const [id, at] of map) {
-      if (!id.startsWith(plan)) continue;
-      latencies.push(at - sentAt.get(id)!);
-      last = Math.max(last, at);
-    }
-  }
-  return { delivered: latencies.length, expected, seconds: (last - start) / 1000, latency: summarize(latencies) };
+  return collectDeliveries(receivedBy, sentAt, plan, expected, start);
 }
 
-async function measure(harness: Harness): Promise<{ paced: PhaseResult; burst: PhaseResult }> {
+async function measure(harness: Harness): Promise<{ paced: DeliveryResult; burst: DeliveryResult }> {
   const receivedBy: Map<string, number>[] = [];
   const clients: Client[] = [];
   for (let i = 0; i < CLIENTS; i++) {
@@ -169,7 +150,7 @@ async function yWebsocketHarness(): Promise<Harness> {
   };
 }
 
-function print(name: string, result: { paced: PhaseResult; burst: PhaseResult }) {
+function print(name: string, result: { paced: DeliveryResult; burst: DeliveryResult }) {
   const { paced, burst } = result;
   console.log(`\n${name}`);
   console.log(`  paced  ${RATE}/s per client for ${PACED_SECONDS} s: delivered ${paced.delivered}/${paced.expected}, latency p50 ${ms(paced.latency.p50)}, p99 ${ms(paced.latency.p99)}`);

@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { ROOT, freePort } from '../local-worker.ts';
 import { startScratchWorker } from '../test-worker.ts';
-import { ms, perSecond, ratio, sleep, summarize, type LatencySummary } from './stats.ts';
+import { collectDeliveries, ms, perSecond, ratio, sleep, type DeliveryResult } from './stats.ts';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 20);
 const RATE = Number(process.env.RATE ?? 50);
@@ -28,13 +28,6 @@ interface Target {
   name: string;
   url: string;
   stop(): Promise<void>;
-}
-
-interface PhaseResult {
-  delivered: number;
-  expected: number;
-  seconds: number;
-  latency: LatencySummary;
 }
 
 async function open(url: string): Promise<WebSocket> {
@@ -57,7 +50,7 @@ async function subscribe(ws: WebSocket): Promise<void> {
   await ponged;
 }
 
-async function measure(target: Target): Promise<{ paced: PhaseResult; burst: PhaseResult }> {
+async function measure(target: Target): Promise<{ paced: DeliveryResult; burst: DeliveryResult }> {
   const publisher = await open(target.url);
   const received: Map<string, number>[] = [];
   const subscribers: WebSocket[] = [];
@@ -79,27 +72,14 @@ async function measure(target: Target): Promise<{ paced: PhaseResult; burst: Pha
     publisher.send(JSON.stringify({ type: 'publish', topic: TOPIC, data: { id, padding } }));
   };
 
-  const phase = async (plan: 'paced' | 'burst'): Promise<PhaseResult> => {
+  const phase = async (plan: 'paced' | 'burst'): Promise<DeliveryResult> => {
     const count = plan === 'paced' ? RATE * PACED_SECONDS : BURST;
     const start = performance.now();
     for (let seq = 0; seq < count; seq++) {
       publish(`${plan}-${seq}`);
       if (plan === 'paced') await sleep(1000 / RATE);
     }
-    const expected = count * SUBSCRIBERS;
-    const delivered = () => received.reduce((sum, map) => sum + [...map.keys()].filter((id) => id.startsWith(plan)).length, 0);
-    const deadline = performance.now() + 60_000;
-    while (delivered() < expected && performance.now() < deadline) await sleep(20);
-    const latencies: number[] = [];
-    let last = start;
-    for (const map of received) {
-      for (const [id, at] of map) {
-        if (!id.startsWith(plan)) continue;
-        latencies.push(at - sentAt.get(id)!);
-        last = Math.max(last, at);
-      }
-    }
-    return { delivered: latencies.length, expected, seconds: (last - start) / 1000, latency: summarize(latencies) };
+    return collectDeliveries(received, sentAt, plan, count * SUBSCRIBERS, start);
   };
 
   const paced = await phase('paced');
@@ -137,7 +117,7 @@ async function yWebrtcTarget(): Promise<Target> {
   };
 }
 
-function print(name: string, result: { paced: PhaseResult; burst: PhaseResult }) {
+function print(name: string, result: { paced: DeliveryResult; burst: DeliveryResult }) {
   const { paced, burst } = result;
   console.log(`\n${name}`);
   console.log(`  paced  ${RATE}/s for ${PACED_SECONDS} s: delivered ${paced.delivered}/${paced.expected}, latency p50 ${ms(paced.latency.p50)}, p99 ${ms(paced.latency.p99)}`);

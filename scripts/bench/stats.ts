@@ -30,3 +30,37 @@ export function ratio(ours: number, anchor: number, higherIsBetter: boolean): st
 export function sleep(msToWait: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, msToWait));
 }
+
+export interface DeliveryResult {
+  delivered: number;
+  expected: number;
+  /** From the first send to the last arrival. */
+  seconds: number;
+  latency: LatencySummary;
+}
+
+/**
+ * Waits (a minute at most) until `expected` messages whose ids start with `phase` have arrived, then measures
+ * send-to-arrival latency. `arrivals` holds, per receiver, each message id with its arrival time.
+ */
+export async function collectDeliveries(
+  arrivals: Map<string, number>[],
+  sentAt: Map<string, number>,
+  phase: string,
+  expected: number,
+  start: number,
+): Promise<DeliveryResult> {
+  const deadline = performance.now() + 60_000;
+  const count = () => arrivals.reduce((sum, map) => sum + [...map.keys()].filter((id) => id.startsWith(phase)).length, 0);
+  while (count() < expected && performance.now() < deadline) await sleep(20);
+  const latencies: number[] = [];
+  let last = start;
+  for (const map of arrivals) {
+    for (const [id, at] of map) {
+      if (!id.startsWith(phase)) continue;
+      latencies.push(at - sentAt.get(id)!);
+      last = Math.max(last, at);
+    }
+  }
+  return { delivered: latencies.length, expected, seconds: (last - start) / 1000, latency: summarize(latencies) };
+}
