@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { IRequest } from 'itty-router';
 import {
+  CLOSE_CODE,
   MAX_PRESENCE_PEERS,
   MAX_SIGNAL_MESSAGE_BYTES,
   MAX_SIGNAL_TOPICS_PER_SOCKET,
@@ -18,6 +19,7 @@ import {
   type SignalServerMessage,
 } from './protocol/index.ts';
 import type { Env } from './env.ts';
+import { safeSend } from './socket-send.ts';
 import { asRoomResult, type RoomResult } from './room-result.ts';
 
 /** A socket's subscriptions, kept as its attachment so they survive hibernation. */
@@ -25,9 +27,6 @@ interface SignalSocketState {
   topics: string[];
 }
 
-const CLOSE_POLICY_VIOLATION = 1008;
-const CLOSE_MESSAGE_TOO_BIG = 1009;
-const CLOSE_TRY_AGAIN_LATER = 1013;
 
 /**
  * One signalling room: y-webrtc's signalling protocol (subscribe, unsubscribe, publish, ping) for the sockets
@@ -55,7 +54,7 @@ export class SignalRoom extends DurableObject<Env> {
     if (full) {
       // Accepted only to say why: a refused upgrade would reach y-webrtc as a bare connection error.
       sendError(pair[1], new ProtocolError('ROOM_FULL', `a room holds at most ${MAX_SOCKETS_PER_SIGNAL_ROOM} sockets`));
-      pair[1].close(CLOSE_TRY_AGAIN_LATER, 'ROOM_FULL');
+      pair[1].close(CLOSE_CODE.tryAgainLater, 'ROOM_FULL');
     }
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
@@ -63,7 +62,7 @@ export class SignalRoom extends DurableObject<Env> {
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     if (messageBytes(message) > MAX_SIGNAL_MESSAGE_BYTES) {
       sendError(ws, new ProtocolError('PAYLOAD_TOO_LARGE', `message exceeds ${MAX_SIGNAL_MESSAGE_BYTES} bytes`));
-      ws.close(CLOSE_MESSAGE_TOO_BIG, 'PAYLOAD_TOO_LARGE');
+      ws.close(CLOSE_CODE.messageTooBig, 'PAYLOAD_TOO_LARGE');
       return;
     }
     try {
@@ -72,7 +71,7 @@ export class SignalRoom extends DurableObject<Env> {
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
       sendError(ws, err);
-      ws.close(CLOSE_POLICY_VIOLATION, err.code);
+      ws.close(CLOSE_CODE.policyViolation, err.code);
     }
   }
 
@@ -206,13 +205,4 @@ function send(ws: WebSocket, message: SignalServerMessage): void {
 
 function sendError(ws: WebSocket, error: ProtocolError): void {
   send(ws, { type: 'error', code: error.code, message: error.message });
-}
-
-/** A peer may vanish between our check and our send; its close handler cleans up. */
-function safeSend(ws: WebSocket, text: string): void {
-  try {
-    ws.send(text);
-  } catch {
-    // Nothing to undo: forwarding is best effort, as in y-webrtc's own server.
-  }
 }

@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
+  CLOSE_CODE,
   MAX_SYNC_MESSAGE_BYTES,
   ProtocolError,
   SYNC_PING,
@@ -17,6 +18,7 @@ import {
   type Workspace,
 } from './protocol/index.ts';
 import type { Env } from './env.ts';
+import { safeSend } from './socket-send.ts';
 import { asRoomResult, type RoomResult } from './room-result.ts';
 import { verifyToken } from './tokens.ts';
 
@@ -34,8 +36,6 @@ interface SocketState {
 
 // Room left in a page for the JSON around the changes.
 const PAGE_BYTE_BUDGET = MAX_SYNC_MESSAGE_BYTES - 4096;
-const CLOSE_POLICY_VIOLATION = 1008;
-const CLOSE_MESSAGE_TOO_BIG = 1009;
 
 /**
  * One workspace's relay: stores encrypted changes in order, hands out versions, fans changes out to joined
@@ -142,7 +142,7 @@ export class SyncRoom extends DurableObject<Env> {
     const size = typeof message === 'string' ? message.length : message.byteLength;
     if (size > MAX_SYNC_MESSAGE_BYTES) {
       this.sendError(ws, new ProtocolError('PAYLOAD_TOO_LARGE', `message exceeds ${MAX_SYNC_MESSAGE_BYTES} bytes`));
-      ws.close(CLOSE_MESSAGE_TOO_BIG, 'message too big');
+      ws.close(CLOSE_CODE.messageTooBig, 'message too big');
       return;
     }
     try {
@@ -152,7 +152,7 @@ export class SyncRoom extends DurableObject<Env> {
       if (!(err instanceof ProtocolError)) throw err;
       this.sendError(ws, err);
       // A socket that has not joined is told why and dropped before it can see anything.
-      if (!state.joined) ws.close(CLOSE_POLICY_VIOLATION, err.code);
+      if (!state.joined) ws.close(CLOSE_CODE.policyViolation, err.code);
     }
   }
 
@@ -307,13 +307,4 @@ export class SyncRoom extends DurableObject<Env> {
 
 function send(ws: WebSocket, message: SyncServerMessage): void {
   safeSend(ws, JSON.stringify(message));
-}
-
-/** A peer may vanish between our check and our send; that is not this room's error. */
-function safeSend(ws: WebSocket, text: string): void {
-  try {
-    ws.send(text);
-  } catch {
-    // The close handler cleans up.
-  }
 }

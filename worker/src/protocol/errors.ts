@@ -52,3 +52,12 @@ export function isErrorBody(value: unknown): value is ErrorBody {
   const error = (value as { error?: unknown }).error;
   return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string';
 }
+
+/** WebSocket close codes the Worker uses (RFC 6455 §7.4.1). */
+export const CLOSE_CODE = {
+  /** A message broke the protocol: malformed, unauthorised, or not a member. */
+  policyViolation: 1008,
+  messageTooBig: 1009,
+  /** The room is full; a client may come back later. */
+  tryAgainLater: 1013,
+} as const;

@@ -5,7 +5,7 @@ import {
   MAX_SIGNAL_TOPICS_PER_SOCKET,
   SHARE_CODE_LENGTH,
 } from './limits.ts';
-import { expectArray, expectObject, expectString, type JsonObject } from './validation.ts';
+import { expectArray, expectObject, expectString, parseJsonMessage, type JsonObject } from './validation.ts';
 
 /**
  * Signalling: one-time share codes, y-webrtc's signalling protocol over `/signal/:roomId`, and the presence board.
@@ -93,13 +93,7 @@ export function parseAnnounce(body: unknown): AnnounceRequest {
 
 /** Parses one signalling message; y-webrtc's own messages always pass, anything else is INVALID_INPUT. */
 export function parseSignalClientMessage(text: string): SignalClientMessage {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new ProtocolError('INVALID_JSON', 'message is not valid JSON');
-  }
-  const obj = expectObject(value, 'message');
+  const obj = parseJsonMessage(text);
   switch (obj.type) {
     case 'subscribe':
     case 'unsubscribe':

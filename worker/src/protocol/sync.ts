@@ -1,6 +1,6 @@
 import { ProtocolError } from './errors.ts';
 import { MAX_CHANGE_BYTES, MAX_CHANGE_ID_LENGTH, MAX_CHANGES_PER_PUSH } from './limits.ts';
-import { BASE64URL_PATTERN, expectArray, expectInteger, expectObject, expectString, type JsonObject } from './validation.ts';
+import { BASE64URL_PATTERN, expectArray, expectInteger, expectObject, expectString, parseJsonMessage, type JsonObject } from './validation.ts';
 import { WORKSPACE_ID_PATTERN } from './workspaces.ts';
 
 /** What a client sends: its own id (for idempotent retries) and an opaque ciphertext. */
@@ -95,13 +95,7 @@ export function parseCompact(obj: JsonObject): CompactRequest {
 
 /** Parses one WebSocket frame from a sync client. */
 export function parseSyncClientMessage(raw: string): SyncClientMessage {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new ProtocolError('INVALID_JSON', 'message is not valid JSON');
-  }
-  const obj = expectObject(parsed, 'message');
+  const obj = parseJsonMessage(raw);
   switch (obj.type) {
     case 'auth':
       return { type: 'auth', token: expectString(obj, 'token', { minLength: 1, maxLength: 4096 }) };

@@ -11,6 +11,17 @@ export function expectObject(value: unknown, what = 'body'): JsonObject {
   return value as JsonObject;
 }
 
+/** One WebSocket text frame as a JSON object. */
+export function parseJsonMessage(text: string): JsonObject {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ProtocolError('INVALID_JSON', 'message is not valid JSON');
+  }
+  return expectObject(parsed, 'message');
+}
+
 export interface StringRule {
   minLength?: number;
   maxLength?: number;
