@@ -51,4 +51,40 @@ describe('an org document in IndexedDB', () => {
     const again = await reopened();
     expect(again.getMap('events').size).toBe(COMPACT_AFTER_UPDATES + 1);
   });
+
+  it('hands over the snapshot saved with the last stored update', async () => {
+    const doc = new Y.Doc();
+    const persistence = await OrgPersistence.open(NAME, doc);
+    doc.getMap('contacts').set('c1', 'Anna');
+    await persistence.saveSnapshot('snapshot of Anna');
+    await persistence.close();
+    const again = await OrgPersistence.read(NAME);
+    expect(again.takeSnapshot()).toBe('snapshot of Anna');
+    await again.close();
+  });
+
+  it('holds a snapshot stale once an update is stored after it', async () => {
+    const doc = new Y.Doc();
+    const persistence = await OrgPersistence.open(NAME, doc);
+    doc.getMap('contacts').set('c1', 'Anna');
+    await persistence.saveSnapshot('snapshot of Anna');
+    doc.getMap('contacts').set('c2', 'Jürgen');
+    await persistence.close();
+    const again = await OrgPersistence.read(NAME);
+    expect(again.takeSnapshot()).toBeUndefined();
+    await again.close();
+  });
+
+  it('keeps a fresh snapshot fresh when it merges the updates it was saved with', async () => {
+    const doc = new Y.Doc();
+    const persistence = await OrgPersistence.open(NAME, doc);
+    for (let index = 0; index < 3; index++) doc.getMap('events').set(`e${index}`, index);
+    await persistence.saveSnapshot('snapshot of three events');
+    await persistence.compact();
+    await persistence.close();
+    const again = await OrgPersistence.read(NAME);
+    expect(again.storedUpdates).toBe(1);
+    expect(again.takeSnapshot()).toBe('snapshot of three events');
+    await again.close();
+  });
 });
