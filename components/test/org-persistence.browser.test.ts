@@ -98,4 +98,33 @@ describe('an org in the browser', () => {
     }, orgId);
     expect(stored).toBe(5_000);
   });
+
+  it('keeps a write made the moment it reopens, before its document has loaded', async () => {
+    const written = await page.evaluate(async () => {
+      const { OrgRegistry, openOrg } = (window as unknown as { core: Core }).core;
+      const registry = await OrgRegistry.open();
+      const org = await registry.create({ name: 'Reopened', color: '#0e7490' });
+      const session = await openOrg(org.id);
+      const contact = session.contacts.create({ givenName: 'Anna', familyName: 'Weber', displayName: '', organisation: '', emails: [], phones: [], addresses: [], notes: '', tags: [] });
+      await session.close();
+      registry.close();
+      return { orgId: org.id, contactId: contact.id };
+    });
+
+    await loadCorePage(page, server.url);
+    await page.evaluate(async ({ orgId, contactId }) => {
+      const session = await (window as unknown as { core: Core }).core.openOrg(orgId);
+      session.contacts.update(contactId, { notes: 'written at once' });
+      await session.close();
+    }, written);
+
+    await loadCorePage(page, server.url);
+    const notes = await page.evaluate(async ({ orgId, contactId }) => {
+      const session = await (window as unknown as { core: Core }).core.openOrg(orgId);
+      const found = session.contacts.get(contactId)?.notes;
+      await session.close();
+      return found;
+    }, written);
+    expect(notes).toBe('written at once');
+  });
 });

@@ -1,14 +1,14 @@
 /** The contacts of an org, over its Yjs document, with search as you type. */
 import type * as Y from 'yjs';
-import { RecordStore } from './record-store.ts';
+import { RecordStore, type SnapshotServing } from './record-store.ts';
 import { validateContactFields } from './contact-validation.ts';
-import { readList, readNumber, readString } from './record-map.ts';
+import { readList, readNumber, readString, type RecordEntries } from './record-map.ts';
 import { ContactSearchIndex } from './contact-search.ts';
 import { IdleBuiltIndex, inSteps } from './idle-built-index.ts';
 import type { Contact, ContactFields, LabeledValue, PostalAddress } from './records.ts';
 
 /** What a list shows when a contact has no display name of its own. */
-function derivedDisplayName(record: Y.Map<unknown>): string {
+function derivedDisplayName(record: RecordEntries): string {
   const names = `${readString(record, 'givenName')} ${readString(record, 'familyName')}`.trim();
   return names || readString(record, 'organisation') || readList<LabeledValue>(record, 'emails')[0]?.value || readList<LabeledValue>(record, 'phones')[0]?.value || '';
 }
@@ -19,8 +19,8 @@ export class ContactsStore extends RecordStore<ContactFields, Contact> {
     (index, id) => index.update(id, this.get(id)),
   );
 
-  constructor(doc: Y.Doc) {
-    super(doc, 'contacts', 'contact');
+  constructor(doc: Y.Doc, snapshot?: SnapshotServing) {
+    super(doc, 'contacts', 'contact', snapshot);
   }
 
   /** Contacts matching what has been typed so far, by display name; see contact-search.ts for what matches. */
@@ -49,11 +49,11 @@ export class ContactsStore extends RecordStore<ContactFields, Contact> {
   protected override fieldsOf(contact: Contact): ContactFields {
     const { id: _id, createdAt: _createdAt, updatedAt: _updatedAt, ...fields } = contact;
     // The stored name, not the derived one shown in lists, so that an update keeps deriving it.
-    const record = this.records.get(contact.id);
+    const record = this.entriesOf(contact.id);
     return { ...fields, displayName: record ? readString(record, 'displayName') : '' };
   }
 
-  protected override materialise(id: string, record: Y.Map<unknown>): Contact {
+  protected override materialise(id: string, record: RecordEntries): Contact {
     const contact: Contact = {
       id,
       givenName: readString(record, 'givenName'),
@@ -85,7 +85,7 @@ export class ContactsStore extends RecordStore<ContactFields, Contact> {
   *#buildSearchIndex(): Generator<void, ContactSearchIndex> {
     const index = new ContactSearchIndex();
     // Contacts added meanwhile reach the index as changes.
-    yield* inSteps([...this.records.keys()], (id) => {
+    yield* inSteps([...this.ids()], (id) => {
       const contact = this.get(id);
       if (contact) index.add(contact);
     });

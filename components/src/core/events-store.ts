@@ -1,8 +1,8 @@
 /** The events of an org, over its Yjs document, with the occurrences query. */
 import type * as Y from 'yjs';
-import { RecordStore } from './record-store.ts';
+import { RecordStore, type SnapshotServing } from './record-store.ts';
 import { validateEventFields } from './event-validation.ts';
-import { readList, readNumber, readString } from './record-map.ts';
+import { readList, readNumber, readString, type RecordEntries } from './record-map.ts';
 import { EventTimeIndex } from './event-time-index.ts';
 import { IdleBuiltIndex, inSteps } from './idle-built-index.ts';
 import { expandEvent, placeAhead } from './occurrences.ts';
@@ -18,8 +18,8 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
     (index, id) => index.update(id, this.get(id)),
   );
 
-  constructor(doc: Y.Doc) {
-    super(doc, 'events', 'event');
+  constructor(doc: Y.Doc, snapshot?: SnapshotServing) {
+    super(doc, 'events', 'event', snapshot);
   }
 
   /**
@@ -63,7 +63,7 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
     return fields;
   }
 
-  protected override materialise(id: string, record: Y.Map<unknown>): CalendarEvent {
+  protected override materialise(id: string, record: RecordEntries): CalendarEvent {
     const event: CalendarEvent = {
       id,
       title: readString(record, 'title'),
@@ -99,7 +99,7 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
     const index = new EventTimeIndex();
     const viewZone = deviceTimeZone();
     // Events added meanwhile reach the index as changes.
-    yield* inSteps([...this.records.keys()], (id) => {
+    yield* inSteps([...this.ids()], (id) => {
       const event = this.get(id);
       if (!event) return;
       index.add(event);

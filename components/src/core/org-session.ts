@@ -8,6 +8,8 @@ import { OrgPersistence } from './org-persistence.ts';
 import { ContactsStore } from './contacts-store.ts';
 import { EventsStore } from './events-store.ts';
 import { RemindersStore } from './reminders.ts';
+import { RecordsSnapshotSaver, isSnapshotOf, usableRecordsSnapshot } from './records-snapshot.ts';
+import { whenIdle, type IdleTask } from './idle-work.ts';
 import { indexedDbReminderStorage, memoryReminderStorage, type ReminderStateStorage } from './reminder-state-storage.ts';
 
 /** The IndexedDB database holding an org's document (and this device's reminder state for it). */
@@ -44,21 +46,75 @@ export async function attachStores(doc: Y.Doc, reminderStorage: ReminderStateSto
   return { doc, contacts, events, reminders, ...schema };
 }
 
-/** Opens an org of this device's registry from IndexedDB. */
+/**
+ * Opens an org of this device's registry from IndexedDB. When the org's records snapshot is up to date, the
+ * stores serve reads from it and the document loads in idle time after; anything that needs the document
+ * first (a write, `doc`) loads it on the spot. Otherwise the document loads before this resolves.
+ */
 export async function openOrg(orgId: string): Promise<OrgSession> {
+  const persistence = await OrgPersistence.read(orgDatabaseName(orgId));
+  const reminderStorage = indexedDbReminderStorage(persistence);
+  const snapshot = usableRecordsSnapshot(persistence.takeSnapshot());
   const doc = new Y.Doc();
-  const persistence = await OrgPersistence.open(orgDatabaseName(orgId), doc);
-  const stores = await attachStores(doc, indexedDbReminderStorage(persistence));
+  const snapshotSaver = new RecordsSnapshotSaver(persistence, doc);
+  let stores: OrgStores;
+  let loadWhenIdle: IdleTask | undefined;
+  let closed = false;
+  if (snapshot) {
+    let loaded = false;
+    const loadDocument = () => {
+      if (loaded) return;
+      loaded = true;
+      loadWhenIdle?.cancel();
+      persistence.load(doc);
+      // Closed before it loaded: the document is wanted as it was stored, with nothing following it.
+      if (closed) return;
+      prepareDocument(doc);
+      const sameAsSnapshot = isSnapshotOf(snapshot, doc);
+      contacts.followDocument(sameAsSnapshot);
+      events.followDocument(sameAsSnapshot);
+      snapshotSaver.follow(sameAsSnapshot);
+    };
+    const contacts = new ContactsStore(doc, { records: snapshot.contacts, loadDocument });
+    const events = new EventsStore(doc, { records: snapshot.events, loadDocument });
+    const reminders = await RemindersStore.open(events, reminderStorage);
+    // Only snapshots of the current schema are used, so the document is writable.
+    stores = {
+      get doc() {
+        loadDocument();
+        return doc;
+      },
+      contacts,
+      events,
+      reminders,
+      readOnly: false,
+    };
+    loadWhenIdle = whenIdle(loadDocument);
+  } else {
+    persistence.load(doc);
+    stores = await attachStores(doc, reminderStorage);
+    snapshotSaver.follow(false);
+  }
   // The calendar is what most people look at first.
   const indexesReady = stores.events.indexWhenIdle().then(() => stores.contacts.indexWhenIdle());
   return {
-    ...stores,
+    get doc() {
+      return stores.doc;
+    },
+    contacts: stores.contacts,
+    events: stores.events,
+    reminders: stores.reminders,
+    readOnly: stores.readOnly,
+    ...(stores.readOnlyReason === undefined ? {} : { readOnlyReason: stores.readOnlyReason }),
     orgId,
     indexesReady,
     async close() {
+      closed = true;
+      loadWhenIdle?.cancel();
       stores.reminders.destroy();
       stores.contacts.destroy();
       stores.events.destroy();
+      await snapshotSaver.close();
       await persistence.close();
       doc.destroy();
     },

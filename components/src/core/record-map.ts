@@ -4,6 +4,11 @@
  */
 import type * as Y from 'yjs';
 
+/** A record's entries as the stores read them: a nested Y.Map, or the same entries in a records snapshot. */
+export interface RecordEntries {
+  get(key: string): unknown;
+}
+
 function isDefault(value: unknown): boolean {
   return value === undefined || value === '' || value === false || (Array.isArray(value) && value.length === 0);
 }
@@ -32,17 +37,17 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-export const readString = (record: Y.Map<unknown>, key: string): string => {
+export const readString = (record: RecordEntries, key: string): string => {
   const value = record.get(key);
   return typeof value === 'string' ? value : '';
 };
 
-export const readNumber = (record: Y.Map<unknown>, key: string): number => {
+export const readNumber = (record: RecordEntries, key: string): number => {
   const value = record.get(key);
   return typeof value === 'number' ? value : 0;
 };
 
-export const readList = <T>(record: Y.Map<unknown>, key: string): T[] => {
+export const readList = <T>(record: RecordEntries, key: string): T[] => {
   const value = record.get(key);
   return Array.isArray(value) ? deepFreeze(value as T[]) : [];
 };

@@ -2,10 +2,15 @@
  * What the contacts and events stores share: records as nested Y.Maps in one top-level map of the org's
  * document, validated writes in one transaction each, a cache of materialised records that changes invalidate
  * record by record, and change notifications for local and remote edits alike.
+ *
+ * A store opened onto a records snapshot (records-snapshot.ts) serves reads from it until the document has
+ * loaded, then follows the document. A write that comes first loads the document on the spot, so that every
+ * write is validated against, and made in, the document itself.
  */
 import * as Y from 'yjs';
 import { assertWritable, recordsMap, type RecordKind } from './org-document.ts';
-import { writeFields } from './record-map.ts';
+import { writeFields, type RecordEntries } from './record-map.ts';
+import { recordsDiffering, snapshotEntries, type SnapshotRecords } from './records-snapshot.ts';
 import { RecordNotFoundError } from './record-not-found-error.ts';
 import { ChangeListeners, type StoreChange, type StoreListener, type Unsubscribe } from './change-listeners.ts';
 
@@ -15,34 +20,46 @@ interface StoredRecord {
   updatedAt: number;
 }
 
+/** Where a store opened onto a snapshot reads until the document has loaded. */
+export interface SnapshotServing {
+  records: SnapshotRecords;
+  /** Loads the document now; the session then calls `followDocument` on every store. */
+  loadDocument(): void;
+}
+
 export abstract class RecordStore<Fields extends object, Stored extends Fields & StoredRecord> {
   protected readonly records: Y.Map<Y.Map<unknown>>;
   readonly #cache = new Map<string, Stored>();
   #list: Stored[] | undefined;
   readonly #listeners = new ChangeListeners();
   readonly #observer: (events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction) => void;
+  /** Set while reads are served from a snapshot, before the document has loaded. */
+  #snapshot: SnapshotServing | undefined;
 
   constructor(
     protected readonly doc: Y.Doc,
     kind: RecordKind,
     private readonly singular: 'contact' | 'event',
+    snapshot?: SnapshotServing,
   ) {
     this.records = recordsMap(doc, kind);
     this.#observer = (events, transaction) => this.#onChange(events, transaction);
-    this.records.observeDeep(this.#observer);
+    this.#snapshot = snapshot;
+    // Loading the document would otherwise report every record as changed.
+    if (!snapshot) this.records.observeDeep(this.#observer);
   }
 
   /** Checks and copies input; throws a ValidationError naming the bad field. */
   protected abstract validate(input: unknown): Fields;
   /** The fields as they are stored: one entry per field (see record-map.ts). */
   protected abstract toEntries(fields: Fields): Record<string, unknown>;
-  protected abstract materialise(id: string, record: Y.Map<unknown>): Stored;
+  protected abstract materialise(id: string, record: RecordEntries): Stored;
   /** Called with the ids of changed records before listeners hear of them, for indexes to catch up. */
   protected abstract reindex(ids: readonly string[]): void;
   protected abstract fieldsOf(record: Stored): Fields;
 
   create(input: Fields): Stored {
-    assertWritable(this.doc);
+    this.#assertWritable();
     const fields = this.validate(input);
     const id = crypto.randomUUID();
     const now = Date.now();
@@ -56,7 +73,7 @@ export abstract class RecordStore<Fields extends object, Stored extends Fields &
 
   /** Changes the given fields only; the others keep whatever they hold, including concurrent edits. */
   update(id: string, patch: Partial<Fields>): Stored {
-    assertWritable(this.doc);
+    this.#assertWritable();
     const current = this.get(id);
     const record = this.records.get(id);
     if (!current || !record) throw new RecordNotFoundError(this.singular, id);
@@ -74,7 +91,7 @@ export abstract class RecordStore<Fields extends object, Stored extends Fields &
 
   /** Removes a record; false if there was none (perhaps already removed on another device). */
   remove(id: string): boolean {
-    assertWritable(this.doc);
+    this.#assertWritable();
     if (!this.records.has(id)) return false;
     this.doc.transact(() => this.records.delete(id));
     return true;
@@ -83,8 +100,8 @@ export abstract class RecordStore<Fields extends object, Stored extends Fields &
   get(id: string): Stored | undefined {
     let stored = this.#cache.get(id);
     if (!stored) {
-      const record = this.records.get(id);
-      if (!(record instanceof Y.Map)) return undefined;
+      const record = this.entriesOf(id);
+      if (!record) return undefined;
       stored = Object.freeze(this.materialise(id, record));
       this.#cache.set(id, stored);
     }
@@ -95,7 +112,7 @@ export abstract class RecordStore<Fields extends object, Stored extends Fields &
   list(): Stored[] {
     if (!this.#list) {
       const all: Stored[] = [];
-      for (const id of this.records.keys()) {
+      for (const id of this.ids()) {
         const stored = this.get(id);
         if (stored) all.push(stored);
       }
@@ -109,7 +126,31 @@ export abstract class RecordStore<Fields extends object, Stored extends Fields &
   }
 
   ids(): IterableIterator<string> {
-    return this.records.keys();
+    return this.#snapshot ? this.#snapshot.records.keys() : this.records.keys();
+  }
+
+  /** A record's stored entries, from the snapshot until the document has loaded. */
+  protected entriesOf(id: string): RecordEntries | undefined {
+    if (this.#snapshot) {
+      const entries = this.#snapshot.records.get(id);
+      return entries && snapshotEntries(entries);
+    }
+    const record = this.records.get(id);
+    return record instanceof Y.Map ? record : undefined;
+  }
+
+  /**
+   * Called by the session once the document has loaded: reads come from it from now on. Unless the document
+   * is exactly the one the snapshot was taken from, listeners hear of every record that differs.
+   */
+  followDocument(sameAsSnapshot: boolean): void {
+    const snapshot = this.#snapshot;
+    if (!snapshot) return;
+    this.#snapshot = undefined;
+    this.records.observeDeep(this.#observer);
+    if (sameAsSnapshot) return;
+    const ids = recordsDiffering(snapshot.records, this.records);
+    if (ids.length > 0) this.#changed({ ids, local: false });
   }
 
   subscribe(listener: StoreListener): Unsubscribe {
@@ -118,7 +159,13 @@ export abstract class RecordStore<Fields extends object, Stored extends Fields &
 
   /** Stops following the document; the store must not be used afterwards. */
   destroy(): void {
-    this.records.unobserveDeep(this.#observer);
+    if (!this.#snapshot) this.records.unobserveDeep(this.#observer);
+  }
+
+  /** Loads the document if reads still come from the snapshot; then refuses writes to a newer schema. */
+  #assertWritable(): void {
+    this.#snapshot?.loadDocument();
+    assertWritable(this.doc);
   }
 
   #onChange(events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction): void {
@@ -127,10 +174,12 @@ export abstract class RecordStore<Fields extends object, Stored extends Fields &
       if (event.target === this.records) for (const key of (event as Y.YMapEvent<unknown>).keysChanged) ids.add(key);
       else if (typeof event.path[0] === 'string') ids.add(event.path[0]);
     }
-    if (ids.size === 0) return;
-    for (const id of ids) this.#cache.delete(id);
+    if (ids.size > 0) this.#changed({ ids: [...ids], local: transaction.local });
+  }
+
+  #changed(change: StoreChange): void {
+    for (const id of change.ids) this.#cache.delete(id);
     this.#list = undefined;
-    const change: StoreChange = { ids: [...ids], local: transaction.local };
     this.reindex(change.ids);
     this.#listeners.notify(change);
   }

@@ -1,0 +1,158 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { IDBFactory } from 'fake-indexeddb';
+import * as Y from 'yjs';
+import { openOrg, orgDatabaseName } from '../src/core/org-session.ts';
+import { OrgPersistence } from '../src/core/org-persistence.ts';
+import { recordsMap } from '../src/core/org-document.ts';
+import { ValidationError } from '../src/core/validation-error.ts';
+import type { StoreChange } from '../src/core/change-listeners.ts';
+import { contactFields, eventFields } from './core-fixtures.ts';
+
+/** A fresh device: nothing in IndexedDB. */
+afterEach(() => {
+  globalThis.indexedDB = new IDBFactory();
+});
+
+const ORG = 'org-with-snapshot';
+
+/** An org holding one contact and one event, closed, so that its snapshot is saved. */
+async function savedOrg() {
+  const session = await openOrg(ORG);
+  const contact = session.contacts.create(contactFields({ notes: 'as stored' }));
+  const event = session.events.create(eventFields({ attendees: [contact.id] }));
+  await session.close();
+  return { contactId: contact.id, eventId: event.id };
+}
+
+interface StoredSnapshot {
+  document: Uint8Array;
+  records: string;
+}
+
+/** Rewrites the stored snapshot as if it had been taken of other records; it stays fresh. */
+async function alterSnapshot(change: (snapshot: StoredSnapshot) => void): Promise<void> {
+  const persistence = await OrgPersistence.read(orgDatabaseName(ORG));
+  const snapshot = persistence.takeSnapshot() as StoredSnapshot;
+  change(snapshot);
+  await persistence.saveSnapshot(snapshot);
+  await persistence.close();
+}
+
+/** Gives the snapshot's copy of the contact other notes, so that reads show where they come from. */
+function contactNotesInSnapshot(contactId: string, notes: string) {
+  return (snapshot: StoredSnapshot) => {
+    const records = JSON.parse(snapshot.records) as { contacts: [string, Record<string, unknown>][] };
+    for (const [id, entries] of records.contacts) if (id === contactId) entries.notes = notes;
+    snapshot.records = JSON.stringify(records);
+  };
+}
+
+/** Stores one more update, as another tab or an older version of the app would. */
+async function storeUpdateBehindTheSnapshot(contactId: string, notes: string): Promise<void> {
+  const doc = new Y.Doc();
+  const persistence = await OrgPersistence.open(orgDatabaseName(ORG), doc);
+  recordsMap(doc, 'contacts').get(contactId)!.set('notes', notes);
+  await persistence.close();
+}
+
+describe('opening an org onto its records snapshot', () => {
+  it('serves reads from a fresh snapshot before the document has loaded', async () => {
+    const { contactId, eventId } = await savedOrg();
+    await alterSnapshot(contactNotesInSnapshot(contactId, 'from the snapshot'));
+
+    const session = await openOrg(ORG);
+    expect(session.contacts.get(contactId)?.notes).toBe('from the snapshot');
+    expect(session.contacts.search('ada').map((contact) => contact.id)).toEqual([contactId]);
+    expect(session.events.list().map((event) => event.id)).toEqual([eventId]);
+    expect(session.events.occurrences(Date.parse('2024-05-06T00:00:00Z'), Date.parse('2024-05-07T00:00:00Z'))).toHaveLength(1);
+    await session.close();
+  });
+
+  it('ignores a snapshot that updates stored since have made stale', async () => {
+    const { contactId } = await savedOrg();
+    await alterSnapshot(contactNotesInSnapshot(contactId, 'from the snapshot'));
+    await storeUpdateBehindTheSnapshot(contactId, 'stored later');
+
+    const session = await openOrg(ORG);
+    expect(session.contacts.get(contactId)?.notes).toBe('stored later');
+    await session.close();
+  });
+
+  it('keeps the records unchanged when the document turns out to be the one the snapshot was taken of', async () => {
+    const { contactId } = await savedOrg();
+    const session = await openOrg(ORG);
+    const before = session.contacts.get(contactId);
+    const changes: StoreChange[] = [];
+    session.contacts.subscribe((change) => changes.push(change));
+    void session.doc;
+    expect(session.contacts.get(contactId)).toBe(before);
+    expect(changes).toEqual([]);
+    await session.close();
+  });
+
+  it('switches to the document once it has loaded and tells listeners of records that differ', async () => {
+    const { contactId } = await savedOrg();
+    await alterSnapshot((snapshot) => {
+      contactNotesInSnapshot(contactId, 'from the snapshot')(snapshot);
+      snapshot.document = Y.encodeSnapshot(Y.emptySnapshot);
+    });
+
+    const session = await openOrg(ORG);
+    const changes: StoreChange[] = [];
+    session.contacts.subscribe((change) => changes.push(change));
+    expect(session.contacts.get(contactId)?.notes).toBe('from the snapshot');
+    void session.doc;
+    expect(changes).toEqual([{ ids: [contactId], local: false }]);
+    expect(session.contacts.get(contactId)?.notes).toBe('as stored');
+    expect(session.contacts.search('ada')[0]?.notes).toBe('as stored');
+    await session.close();
+  });
+
+  it('loads the document in idle time after opening', async () => {
+    const { contactId } = await savedOrg();
+    await alterSnapshot((snapshot) => {
+      contactNotesInSnapshot(contactId, 'from the snapshot')(snapshot);
+      snapshot.document = Y.encodeSnapshot(Y.emptySnapshot);
+    });
+
+    const session = await openOrg(ORG);
+    const switched = new Promise<StoreChange>((resolve) => session.contacts.subscribe(resolve));
+    expect(await switched).toEqual({ ids: [contactId], local: false });
+    await session.close();
+  });
+
+  it('keeps writes made before the document has loaded, in order', async () => {
+    const { contactId, eventId } = await savedOrg();
+    const session = await openOrg(ORG);
+    const created = session.contacts.create(contactFields({ givenName: 'Grace', familyName: 'Hopper' }));
+    session.contacts.update(created.id, { notes: 'first' });
+    session.contacts.update(created.id, { notes: 'second' });
+    session.contacts.update(contactId, { organisation: 'Analytical Engines' });
+    session.events.remove(eventId);
+    await session.close();
+
+    const reopened = await openOrg(ORG);
+    expect(reopened.contacts.get(created.id)?.notes).toBe('second');
+    expect(reopened.contacts.get(contactId)).toMatchObject({ notes: 'as stored', organisation: 'Analytical Engines' });
+    expect(reopened.events.get(eventId)).toBeUndefined();
+    await reopened.close();
+  });
+
+  it('validates a write made before the document has loaded', async () => {
+    const { contactId } = await savedOrg();
+    const session = await openOrg(ORG);
+    expect(() => session.contacts.update(contactId, { emails: [{ label: 'home', value: 'not an address' }] })).toThrow(ValidationError);
+    await session.close();
+  });
+
+  it('tells listeners of a write made before the document has loaded', async () => {
+    await savedOrg();
+    const session = await openOrg(ORG);
+    const changes: StoreChange[] = [];
+    session.contacts.subscribe((change) => changes.push(change));
+    const created = session.contacts.create(contactFields({ givenName: 'Grace' }));
+    expect(changes).toEqual([{ ids: [created.id], local: true }]);
+    await session.close();
+  });
+});
