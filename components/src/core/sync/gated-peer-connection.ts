@@ -127,6 +127,11 @@ export function gatedWrtc(handshake: PeerHandshake, observer: GateObserver = {})
   };
 }
 
+/** simple-peer's options (y-webrtc's `peerOpts`) for a gated connection: the gate, the ICE servers, the negotiated channel. */
+export function gatedPeerOpts(handshake: PeerHandshake, observer: GateObserver, iceServers: RTCIceServer[] = []) {
+  return { wrtc: gatedWrtc(handshake, observer), config: { iceServers }, channelConfig: PEER_CHANNEL_CONFIG };
+}
+
 /**
  * Sends our challenge, then proves and verifies in the handshake's order. Rejects with a HandshakeError on any
  * failure or timeout, after which nothing more is sent.

@@ -17,7 +17,7 @@ import { challengeProofs } from '../crypto/challenge-response.ts';
 import { ORG_KEY_BYTES } from '../crypto/org-key.ts';
 import { deriveInviteKeys } from '../crypto/org-password.ts';
 import type { Org } from '../records.ts';
-import { gatedWrtc, type GateObserver, type PeerHandshake } from './gated-peer-connection.ts';
+import { gatedPeerOpts, type GateObserver, type PeerHandshake } from './gated-peer-connection.ts';
 import { signallingUrl } from './peer-sync.ts';
 import { RelayApiError, type RelayApi } from './relay-api.ts';
 
@@ -141,7 +141,7 @@ export class Invitation extends ObservableV2<InvitationEvents> {
     };
     this.provider = new WebrtcProvider(this.roomId, this.doc, {
       signaling: [signallingUrl(workerUrl, this.roomId)],
-      peerOpts: { wrtc: gatedWrtc(handshake, observer), config: { iceServers } },
+      peerOpts: gatedPeerOpts(handshake, observer, iceServers),
     });
   }
 
@@ -227,16 +227,17 @@ export class InviteRedemption {
       });
       provider = new WebrtcProvider(this.roomId, doc, {
         signaling: [signallingUrl(this.api.workerUrl, this.roomId)],
-        peerOpts: {
-          wrtc: gatedWrtc(handshake, {
+        peerOpts: gatedPeerOpts(
+          handshake,
+          {
             onRejected: (error) => {
               if (error.code !== 'REJECTED_BY_PEER' && error.code !== 'PEER_NOT_AUTHENTIC') return;
               this.tries += 1;
               settle(() => reject(this.wrongPassword()));
             },
-          }),
-          config: { iceServers: this.iceServers },
-        },
+          },
+          this.iceServers,
+        ),
       });
     });
     try {

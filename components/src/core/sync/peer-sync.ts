@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import { ObservableV2 } from 'lib0/observable';
 import { WebrtcProvider } from 'y-webrtc';
-import { gatedWrtc, PEER_CHANNEL_CONFIG, type GateObserver, type HandshakeError, type PeerHandshake } from './gated-peer-connection.ts';
+import { gatedPeerOpts, type GateObserver, type HandshakeError, type PeerHandshake } from './gated-peer-connection.ts';
 
 export interface PeerSyncOptions {
   /** The Worker's base URL (`https://…`); signalling goes to its `/signal/<roomId>`. */
@@ -62,11 +62,7 @@ export class PeerSync extends ObservableV2<PeerSyncEvents> {
     this.provider = new WebrtcProvider(options.roomId, options.doc, {
       signaling: [signallingUrl(options.workerUrl, options.roomId)],
       password: options.signallingPassword,
-      peerOpts: {
-        wrtc: gatedWrtc(options.handshake, observer),
-        config: { iceServers: options.iceServers ?? [] },
-        channelConfig: PEER_CHANNEL_CONFIG,
-      },
+      peerOpts: gatedPeerOpts(options.handshake, observer, options.iceServers),
     });
     // y-webrtc emits `peers` when a peer appears (not yet connected) or a connection closes. Its `synced` fires only
     // when the whole room turns synced or unsynced, so a connection that opens in a room already synced (say, after
