@@ -20,7 +20,7 @@ import {
 import type { Env } from './env.ts';
 import { safeSend } from './socket-send.ts';
 import { asRoomResult, type RoomResult } from './room-result.ts';
-import { verifyToken } from './tokens.ts';
+import { verifyTokenClaims } from './tokens.ts';
 
 export interface WorkspaceInit extends Workspace {
   ownerId: string;
@@ -31,6 +31,8 @@ export interface WorkspaceInit extends Workspace {
 /** What a socket has proven so far; kept as its attachment so it survives hibernation. */
 interface SocketState {
   accountId: string | null;
+  /** When the token that authenticated the socket expires (ms since the epoch); a fresh `auth` extends it. */
+  tokenExpiresAt: number;
   joined: boolean;
 }
 
@@ -120,7 +122,7 @@ export class SyncRoom extends DurableObject<Env> {
 
   override async fetch(): Promise<Response> {
     const pair = new WebSocketPair();
-    const state: SocketState = { accountId: null, joined: false };
+    const state: SocketState = { accountId: null, tokenExpiresAt: 0, joined: false };
     this.ctx.acceptWebSocket(pair[1]);
     pair[1].serializeAttachment(state);
     return new Response(null, { status: 101, webSocket: pair[0] });
@@ -159,7 +161,9 @@ export class SyncRoom extends DurableObject<Env> {
   private async dispatch(ws: WebSocket, state: SocketState, message: SyncClientMessage): Promise<void> {
     switch (message.type) {
       case 'auth': {
-        state.accountId = await verifyToken(message.token, this.env.JWT_SECRET);
+        const verified = await verifyTokenClaims(message.token, this.env.JWT_SECRET);
+        state.accountId = verified.accountId;
+        state.tokenExpiresAt = verified.expiresAt;
         ws.serializeAttachment(state);
         send(ws, { type: 'auth-ok', accountId: state.accountId });
         return;
@@ -179,6 +183,7 @@ export class SyncRoom extends DurableObject<Env> {
         break;
     }
     if (!state.joined || !state.accountId) throw new ProtocolError('UNAUTHORIZED', 'send auth and join first');
+    if (Date.now() >= state.tokenExpiresAt) throw this.expire(ws, state);
     // Membership is re-checked on every message: the socket may have joined before a change in membership.
     this.assertMember(state.accountId);
     switch (message.type) {
@@ -222,11 +227,25 @@ export class SyncRoom extends DurableObject<Env> {
   private broadcast(changes: StoredChange[], sender: WebSocket | null): void {
     const message: SyncServerMessage = { type: 'changes', changes, latestVersion: this.latestVersion(), more: false };
     const text = JSON.stringify(message);
+    const now = Date.now();
     for (const socket of this.ctx.getWebSockets()) {
       if (socket === sender) continue;
       const state = socket.deserializeAttachment() as SocketState | null;
-      if (state?.joined) safeSend(socket, text);
+      if (!state?.joined) continue;
+      if (now < state.tokenExpiresAt) safeSend(socket, text);
+      else {
+        this.sendError(socket, this.expire(socket, state));
+        socket.close(CLOSE_CODE.policyViolation, 'UNAUTHORIZED');
+      }
     }
+  }
+
+  /** A socket whose token has expired sees nothing more; the client reconnects with a fresh token. */
+  private expire(ws: WebSocket, state: SocketState): ProtocolError {
+    state.joined = false;
+    state.accountId = null;
+    ws.serializeAttachment(state);
+    return new ProtocolError('UNAUTHORIZED', 'the token has expired: reconnect with a fresh one');
   }
 
   /** Changes after `sinceVersion`, starting with the snapshot when `sinceVersion` predates it. */

@@ -27,8 +27,19 @@ export async function issueToken(accountId: string, secret: string, now = Date.n
   return { token, expiresAt: expiresAtSeconds * 1000 };
 }
 
+export interface VerifiedToken {
+  accountId: string;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+
 /** Returns the account id of a valid token; every failure is the same 401. */
 export async function verifyToken(token: string, secret: string): Promise<string> {
+  return (await verifyTokenClaims(token, secret)).accountId;
+}
+
+/** The account id and expiry of a valid token, for a socket that must stop acting on it once it expires. */
+export async function verifyTokenClaims(token: string, secret: string): Promise<VerifiedToken> {
   try {
     const { payload } = await jwtVerify(token, signingKey(secret), {
       algorithms: [TOKEN_ALGORITHM],
@@ -37,7 +48,7 @@ export async function verifyToken(token: string, secret: string): Promise<string
       requiredClaims: ['sub', 'iat', 'exp'],
     });
     if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('no subject');
-    return payload.sub;
+    return { accountId: payload.sub, expiresAt: payload.exp! * 1000 };
   } catch {
     throw new ProtocolError('UNAUTHORIZED', 'token is missing, invalid or expired');
   }

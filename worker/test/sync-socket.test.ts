@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { MAX_SYNC_MESSAGE_BYTES, type ChangesPage } from '../src/protocol/index.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { MAX_SYNC_MESSAGE_BYTES, type ChangesPage, type LoginResponse } from '../src/protocol/index.ts';
+import { TOKEN_LIFETIME_SECONDS } from '../src/tokens.ts';
 import { call, fakeEncryptedChange, newAccount, newWorkspace, openSocket, type TestAccount } from './api-client.ts';
 
 async function joinedSocket(account: TestAccount, workspaceId: string) {
@@ -147,6 +148,40 @@ describe('sync over WebSocket', () => {
     socket.send(JSON.stringify({ type: 'push', changes: [{ id: 'x', encryptedData: 'A'.repeat(MAX_SYNC_MESSAGE_BYTES) }] }));
     expect(await socket.next()).toMatchObject({ type: 'error', code: 'PAYLOAD_TOO_LARGE' });
     expect((await socket.closed).code).toBe(1009);
+  });
+
+  it('stops acting on a socket once its token expires, and closes it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const owner = await newAccount();
+      const workspace = await newWorkspace(owner.token);
+      const socket = await joinedSocket(owner, workspace.id);
+      vi.setSystemTime(Date.now() + TOKEN_LIFETIME_SECONDS * 1000 + 1);
+      socket.send({ type: 'pull', sinceVersion: 0 });
+      expect(await socket.next()).toMatchObject({ type: 'error', code: 'UNAUTHORIZED' });
+      expect((await socket.closed).code).toBe(1008);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('sends no more changes to a socket whose token has expired', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const owner = await newAccount();
+      const workspace = await newWorkspace(owner.token);
+      const stale = await joinedSocket(owner, workspace.id);
+      vi.setSystemTime(Date.now() + TOKEN_LIFETIME_SECONDS * 1000 + 1);
+      const login = await call('/api/login', { body: { email: owner.email, password: owner.password } });
+      const fresh = ((await login.json()) as LoginResponse).token;
+      const writer = await joinedSocket({ ...owner, token: fresh }, workspace.id);
+      writer.send({ type: 'push', changes: [fakeEncryptedChange()] });
+      expect((await writer.next()).type).toBe('ack');
+      expect(await stale.next()).toMatchObject({ type: 'error', code: 'UNAUTHORIZED' });
+      expect((await stale.closed).code).toBe(1008);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('answers the keep-alive ping with pong', async () => {
