@@ -96,8 +96,8 @@ export function recordsDiffering(snapshot: SnapshotRecords, records: Y.Map<Y.Map
 }
 
 /**
- * After a change the snapshot is saved this much later, in idle time: taking and storing a busy org's snapshot
- * is a task of a few hundred milliseconds (docs/benchmarks.md), worth running at most this often.
+ * After a change the snapshot is saved this much later, in idle time: taking a busy org's snapshot is a task of
+ * 150–200 ms (docs/benchmarks.md), worth running at most this often.
  */
 export const SAVE_SNAPSHOT_AFTER_CHANGE_MS = 10_000;
 
