@@ -20,6 +20,16 @@ describe('deriveOrgSubkeys (HKDF-SHA256, salt = org id, info per purpose)', () =
     expect(joinSecret).toBe(nodeSubkey(orgKey, ORG_ID, 'joinSecret').toString('base64url'));
   });
 
+  it('derives the relay workspace id as a v4 UUID of the first 16 bytes of HKDF(org key, org id, its info)', async () => {
+    const orgKey = await generateOrgKey();
+    const { relayWorkspaceId } = await deriveOrgSubkeys(orgKey, ORG_ID);
+    const bytes = nodeSubkey(orgKey, ORG_ID, 'relayWorkspaceId').subarray(0, 16);
+    bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+    bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+    expect(relayWorkspaceId.replaceAll('-', '')).toBe(bytes.toString('hex'));
+    expect(relayWorkspaceId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
   it('derives the peer-auth key as the HMAC-SHA256 key HKDF(org key, org id, its info)', async () => {
     const orgKey = await generateOrgKey();
     const { peerAuthKey } = await deriveOrgSubkeys(orgKey, ORG_ID);

@@ -41,10 +41,11 @@ describe("an org's relay workspace", () => {
     expect(await nameOpensTo(org, listed!.name)).toBe(org.orgId);
   });
 
-  it('is found again by another device of the same account whose document does not know it yet', async () => {
+  it('is named by the org key, so a device whose document does not know it yet finds the same one', async () => {
     const account = await signedIn();
     const org = await newOrg();
     const first = await openRelayWorkspace(account, org, new Y.Doc());
+    expect(first.id).toBe(org.subkeys.relayWorkspaceId);
     await openRelayWorkspace(account, await newOrg(), new Y.Doc());
 
     const otherDevice = new Y.Doc();
@@ -52,6 +53,17 @@ describe("an org's relay workspace", () => {
     expect(found.id).toBe(first.id);
     expect(relayWorkspaceIdOf(otherDevice)).toBe(first.id);
     expect((await account.api.listWorkspaces(await account.getToken())).workspaces).toHaveLength(2);
+  });
+
+  it('is one workspace when two members start the relay at once, neither knowing of the other', async () => {
+    const [alice, bob] = [await signedIn(), await signedIn()];
+    const org = await newOrg();
+    const [fromAlice, fromBob] = await Promise.all([openRelayWorkspace(alice, org, new Y.Doc()), openRelayWorkspace(bob, org, new Y.Doc())]);
+    expect(fromBob.id).toBe(fromAlice.id);
+    for (const account of [alice, bob]) {
+      const { workspaces } = await account.api.listWorkspaces(await account.getToken());
+      expect(workspaces.map((workspace) => workspace.id)).toEqual([fromAlice.id]);
+    }
   });
 
   it('admits another member with the join secret and the id the org document carries', async () => {

@@ -29,7 +29,6 @@ interface DeviceWindow {
   orgId: string;
   roomId: string;
   orgKey: Uint8Array;
-  relayWorkspaceId: string | null;
   session: OrgSession;
   sync: OrgSync | null;
   invitation: Invitation;
@@ -63,7 +62,6 @@ const startSync = (page: Page, path: 'webrtc' | 'relay') =>
       workerUrl: w.api.workerUrl,
       peerToPeer: path === 'webrtc',
       account: path === 'relay' ? { api: w.api, getToken: async () => w.token } : null,
-      relayWorkspaceId: w.relayWorkspaceId,
     });
   }, path);
 
@@ -108,7 +106,7 @@ describe('two browsers of one org', () => {
     const front = await device('front-desk');
     const doctor = await device('doctor');
 
-    // The front desk creates the org and its relay workspace, then opens an invite.
+    // The front desk creates the org and opens an invite.
     const code = await front.evaluate(async (password) => {
       const w = window as unknown as DeviceWindow;
       const registry = await w.core.OrgRegistry.open();
@@ -118,11 +116,8 @@ describe('two browsers of one org', () => {
       w.roomId = org.roomId!;
       w.orgKey = (await w.core.loadOrgKey(org.id))!;
       w.session = await w.core.openOrg(org.id);
-      const subkeys = await w.core.deriveOrgSubkeys(w.orgKey, org.id);
-      const workspace = await w.core.openRelayWorkspace({ api: w.api, getToken: async () => w.token }, { orgId: org.id, subkeys }, w.session.doc);
-      w.relayWorkspaceId = workspace.id;
       w.invitation = await w.core.Invitation.create({
-        api: w.api, org: { ...org, roomId: org.roomId! }, orgKey: w.orgKey, password, relayWorkspaceId: workspace.id,
+        api: w.api, org: { ...org, roomId: org.roomId! }, orgKey: w.orgKey, password,
       });
       return w.invitation.code;
     }, PASSWORD);
@@ -138,14 +133,12 @@ describe('two browsers of one org', () => {
         w.orgId = org.id;
         w.roomId = org.roomId!;
         w.orgKey = invited.orgKey;
-        w.relayWorkspaceId = invited.relayWorkspaceId;
         w.session = await w.core.openOrg(org.id);
-        return { orgId: org.id, relayWorkspaceId: invited.relayWorkspaceId };
+        return { orgId: org.id };
       },
       { code, password: PASSWORD },
     );
     expect(joined.orgId).toBe(await front.evaluate(() => (window as unknown as DeviceWindow).orgId));
-    expect(joined.relayWorkspaceId).toBe(await front.evaluate(() => (window as unknown as DeviceWindow).relayWorkspaceId));
 
     // WebRTC alone.
     await Promise.all([startSync(front, 'webrtc'), startSync(doctor, 'webrtc')]);

@@ -33,7 +33,7 @@ export function workspaceIdParam(raw: string | undefined): string {
 export async function createWorkspace(request: Request, env: Env): Promise<Response> {
   const accountId = await authenticate(request, env.JWT_SECRET);
   const input = parseCreateWorkspace(await readJsonBody(request, MAX_SMALL_BODY_BYTES));
-  const workspace: Workspace = { id: crypto.randomUUID(), name: input.name, createdAt: Date.now() };
+  const workspace: Workspace = { id: input.id ?? crypto.randomUUID(), name: input.name, createdAt: Date.now() };
   unwrap(await syncRoom(env, workspace.id).initialize({ ...workspace, ownerId: accountId, joinVerifier: input.joinVerifier ?? null }));
   await env.ACCOUNTS.put(membershipKey(accountId, workspace.id), JSON.stringify(workspace));
   return json(workspace, { status: 201 });

@@ -15,6 +15,30 @@ describe('workspaces', () => {
     expect(workspace.createdAt).toBeGreaterThan(0);
   });
 
+  it('creates a workspace under an id the client derived, once: a second creation is a 409 and changes nothing', async () => {
+    const [first, second] = [await newAccount(), await newAccount()];
+    const { joinVerifier } = await joinSecretPair();
+    const id = crypto.randomUUID();
+    const created = await call('/api/workspaces', { token: first.token, body: { id, name: 'Zmlyc3Q', joinVerifier } });
+    expect(created.status).toBe(201);
+    expect(((await created.json()) as Workspace).id).toBe(id);
+
+    await expectError(await call('/api/workspaces', { token: second.token, body: { id, name: 'c2Vjb25k', joinVerifier } }), 409, 'CONFLICT');
+    const listed = (await (await call('/api/workspaces', { token: first.token })).json()) as ListWorkspacesResponse;
+    expect(listed.workspaces.find((workspace) => workspace.id === id)?.name).toBe('Zmlyc3Q');
+    const secondList = (await (await call('/api/workspaces', { token: second.token })).json()) as ListWorkspacesResponse;
+    expect(secondList.workspaces).toEqual([]);
+  });
+
+  it('refuses a client-chosen id that is not a lower-case v4 UUID', async () => {
+    const account = await newAccount();
+    for (const id of ['not-a-uuid', crypto.randomUUID().toUpperCase(), '00000000-0000-1000-8000-000000000000']) {
+      await expectError(await call('/api/workspaces', { token: account.token, body: { id, name: 'bg' } }), 400, 'INVALID_INPUT');
+    }
+    const listed = (await (await call('/api/workspaces', { token: account.token })).json()) as ListWorkspacesResponse;
+    expect(listed.workspaces).toEqual([]);
+  });
+
   it('lists only the caller\'s workspaces', async () => {
     const alice = await newAccount();
     const bob = await newAccount();

@@ -10,6 +10,11 @@ export interface Workspace {
 }
 
 export interface CreateWorkspaceRequest {
+  /**
+   * A v4 UUID the client derived from a secret (an org key), so that every member names the same workspace;
+   * a random one is made when absent. An id that exists already is a 409 CONFLICT: join it instead.
+   */
+  id?: string;
   name: string;
   /** base64url(SHA-256(joinSecret)); without it no other account can join. */
   joinVerifier?: string;
@@ -43,7 +48,8 @@ export function parseCreateWorkspace(body: unknown): CreateWorkspaceRequest {
     pattern: BASE64URL_PATTERN,
     patternHint: 'must be base64url',
   });
-  return joinVerifier === undefined ? { name } : { name, joinVerifier };
+  const id = optionalString(obj, 'id', { pattern: WORKSPACE_ID_PATTERN, patternHint: 'must be a lower-case v4 UUID' });
+  return { name, ...(id === undefined ? {} : { id }), ...(joinVerifier === undefined ? {} : { joinVerifier }) };
 }
 
 export function parseJoinWorkspace(body: unknown): JoinWorkspaceRequest {

@@ -19,6 +19,7 @@ export const ORG_SUBKEY_INFO = {
   peerAuthKey: 'p2p-clinic/v1/peer-auth',
   relayKey: 'p2p-clinic/v1/relay-encryption',
   joinSecret: 'p2p-clinic/v1/relay-join-secret',
+  relayWorkspaceId: 'p2p-clinic/v1/relay-workspace-id',
 } as const;
 
 export interface OrgSubkeys {
@@ -30,6 +31,11 @@ export interface OrgSubkeys {
   relayKey: CryptoKey;
   /** base64url of 32 bytes: proves membership to the relay, which keeps only its SHA-256 (see join-verifier.ts). */
   joinSecret: string;
+  /**
+   * The org's relay workspace id, a v4 UUID (122 bits) from the org key: every member names the same workspace
+   * without asking anyone, so two members who both start the relay create one workspace, not two.
+   */
+  relayWorkspaceId: string;
 }
 
 const SUBKEY_BITS = 256;
@@ -50,7 +56,7 @@ export async function deriveOrgSubkeys(orgKey: Uint8Array, orgId: string): Promi
   const ikm = await crypto.subtle.importKey('raw', orgKey.slice(), 'HKDF', false, ['deriveBits', 'deriveKey']);
   const hkdf = (info: string) => ({ name: 'HKDF', hash: 'SHA-256', salt: utf8.encode(orgId), info: utf8.encode(info) });
   const bits = async (info: string) => new Uint8Array(await crypto.subtle.deriveBits(hkdf(info), ikm, SUBKEY_BITS));
-  const [signalling, peerAuthKey, relayKey, joinSecret] = await Promise.all([
+  const [signalling, peerAuthKey, relayKey, joinSecret, workspaceIdBits] = await Promise.all([
     bits(ORG_SUBKEY_INFO.signallingPassword),
     crypto.subtle.deriveKey(hkdf(ORG_SUBKEY_INFO.peerAuthKey), ikm, { name: 'HMAC', hash: 'SHA-256', length: SUBKEY_BITS }, false, [
       'sign',
@@ -58,6 +64,22 @@ export async function deriveOrgSubkeys(orgKey: Uint8Array, orgId: string): Promi
     ]),
     crypto.subtle.deriveKey(hkdf(ORG_SUBKEY_INFO.relayKey), ikm, { name: 'AES-GCM', length: SUBKEY_BITS }, false, ['encrypt', 'decrypt']),
     bits(ORG_SUBKEY_INFO.joinSecret),
+    bits(ORG_SUBKEY_INFO.relayWorkspaceId),
   ]);
-  return { signallingPassword: encodeBase64url(signalling), peerAuthKey, relayKey, joinSecret: encodeBase64url(joinSecret) };
+  return {
+    signallingPassword: encodeBase64url(signalling),
+    peerAuthKey,
+    relayKey,
+    joinSecret: encodeBase64url(joinSecret),
+    relayWorkspaceId: uuidV4(workspaceIdBits),
+  };
+}
+
+/** RFC 9562 §5.4: the first 16 bytes with the version (4) and variant (10) bits set. */
+function uuidV4(bytes: Uint8Array): string {
+  const uuid = bytes.slice(0, 16);
+  uuid[6] = (uuid[6]! & 0x0f) | 0x40;
+  uuid[8] = (uuid[8]! & 0x3f) | 0x80;
+  const hex = [...uuid].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -11,7 +11,7 @@
 import * as Y from 'yjs';
 import { ObservableV2 } from 'lib0/observable';
 import { WebrtcProvider } from 'y-webrtc';
-import { decodeBase64url, encodeBase64url, isRoomId, isWorkspaceId } from '#protocol';
+import { decodeBase64url, encodeBase64url, isRoomId } from '#protocol';
 import { bindCipher } from '../crypto/aead.ts';
 import { challengeProofs } from '../crypto/challenge-response.ts';
 import { ORG_KEY_BYTES } from '../crypto/org-key.ts';
@@ -57,8 +57,6 @@ export class InviteError extends Error {
 export interface InvitedOrg {
   org: Pick<Org, 'id' | 'name' | 'color'> & { roomId: string };
   orgKey: Uint8Array;
-  /** The org's relay workspace, when the inviter knows one: the new member joins it instead of creating another. */
-  relayWorkspaceId: string | null;
 }
 
 export type InvitationState = 'waiting' | 'completed' | 'locked' | 'expired' | 'cancelled';
@@ -76,8 +74,6 @@ interface InvitationOptions {
   orgKey: Uint8Array;
   /** The org password, as the inviter will tell it to the invitee by call or text. */
   password: string;
-  /** The org's relay workspace, if it has one (`OrgSync.workspaceId`). */
-  relayWorkspaceId?: string | null;
   iceServers?: RTCIceServer[];
 }
 
@@ -109,7 +105,6 @@ export class Invitation extends ObservableV2<InvitationEvents> {
       format: PAYLOAD_FORMAT,
       org: { id: org.id, name: org.name, color: org.color, roomId: org.roomId },
       orgKey: encodeBase64url(orgKey),
-      relayWorkspaceId: options.relayWorkspaceId ?? null,
     };
     const sealed = await bindCipher(keys.encryptionKey, { orgId: org.id, purpose: 'invite-org', scope: roomId }).seal(
       new TextEncoder().encode(JSON.stringify(payload)),
@@ -263,7 +258,6 @@ interface InvitePayload {
   format: number;
   org: InvitedOrg['org'];
   orgKey: string;
-  relayWorkspaceId: string | null;
 }
 
 function parsePayload(plaintext: Uint8Array, orgId: string): InvitedOrg {
@@ -285,16 +279,11 @@ function parsePayload(plaintext: Uint8Array, orgId: string): InvitedOrg {
     typeof org.color !== 'string' ||
     typeof org.roomId !== 'string' ||
     !isRoomId(org.roomId) ||
-    orgKey?.byteLength !== ORG_KEY_BYTES ||
-    (payload.relayWorkspaceId !== null && !(typeof payload.relayWorkspaceId === 'string' && isWorkspaceId(payload.relayWorkspaceId)))
+    orgKey?.byteLength !== ORG_KEY_BYTES
   ) {
     throw invalid();
   }
-  return {
-    org: { id: org.id, name: org.name, color: org.color, roomId: org.roomId },
-    orgKey,
-    relayWorkspaceId: payload.relayWorkspaceId,
-  };
+  return { org: { id: org.id, name: org.name, color: org.color, roomId: org.roomId }, orgKey };
 }
 
 /** Maps the Worker's refusals to what the invite UI says. */

@@ -11,7 +11,7 @@ import type { OrgRegistry } from '../org-registry.ts';
 import { PeerSync } from './peer-sync.ts';
 import { RelayClient } from './relay-client.ts';
 import { RelayOutbox } from './relay-outbox.ts';
-import { openRelayWorkspace, recordRelayWorkspaceId, relayWorkspaceIdOf, type RelayAccount } from './relay-workspace.ts';
+import { openRelayWorkspace, relayWorkspaceIdOf, type RelayAccount } from './relay-workspace.ts';
 
 export interface OrgSyncOptions {
   orgId: string;
@@ -23,8 +23,6 @@ export interface OrgSyncOptions {
   workerUrl: string;
   /** The signed-in account, if any: without one the org syncs peer to peer only. */
   account?: RelayAccount | null;
-  /** The relay workspace an invite named, used when the document does not name one yet. */
-  relayWorkspaceId?: string | null;
   /** Peer-to-peer sync; on unless turned off (e.g. a network that forbids WebRTC). */
   peerToPeer?: boolean;
   iceServers?: RTCIceServer[];
@@ -114,7 +112,6 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
   private async startRelay(account: RelayAccount, subkeys: OrgSubkeys): Promise<void> {
     const { orgId, doc } = this.options;
     this.update({ relay: 'connecting' });
-    if (this.options.relayWorkspaceId) recordRelayWorkspaceId(doc, this.options.relayWorkspaceId);
     try {
       const workspace = await openRelayWorkspace(account, { orgId, subkeys }, doc);
       const outbox = await RelayOutbox.open(orgId, workspace.id);

@@ -47,8 +47,9 @@ export class RelayApi {
     return this.request('GET', '/api/workspaces', { token });
   }
 
-  createWorkspace(token: string, name: string, joinVerifier: string): Promise<Workspace> {
-    return this.request('POST', '/api/workspaces', { token, body: { name, joinVerifier } });
+  /** With `id`, a 409 CONFLICT means the workspace exists already: join it. */
+  createWorkspace(token: string, name: string, joinVerifier: string, id?: string): Promise<Workspace> {
+    return this.request('POST', '/api/workspaces', { token, body: { name, joinVerifier, ...(id === undefined ? {} : { id }) } });
   }
 
   joinWorkspace(token: string, workspaceId: string, joinSecret: string): Promise<Workspace> {

@@ -1,15 +1,14 @@
 /**
- * An org's relay workspace: the Worker's encrypted change log for the org, found or created on first use.
+ * An org's relay workspace: the Worker's encrypted change log for the org.
  *
- * How members find it: the org document's `meta` map holds `relayWorkspaceId` once the workspace exists, so the id
- * reaches every member with the document itself (peer-to-peer, as an invite brings it, or through the relay). A
- * member whose account is not yet in the workspace joins with the id from the document and the org's join secret;
- * the Worker admits it because the secret hashes to the verifier the creator registered. A device whose document
- * has no id yet looks among its account's workspaces for one whose encrypted name opens under the org's relay key
- * (another device of the same person created it), and only then creates one.
+ * Every member names the same workspace without asking anyone: its id is derived from the org key
+ * (`OrgSubkeys.relayWorkspaceId`). The first member to start the relay creates it, registering the join verifier;
+ * any other member's creation gets 409 CONFLICT and joins instead with the org's join secret, which the Worker
+ * admits because the secret hashes to the verifier. The id is also recorded in the org document's `meta` map, so
+ * a device that knows it joins directly.
  */
 import type * as Y from 'yjs';
-import { decodeBase64url, encodeBase64url, isWorkspaceId, type Workspace } from '#protocol';
+import { encodeBase64url, isWorkspaceId } from '#protocol';
 import { bindCipher, type BoundCipher } from '../crypto/aead.ts';
 import { joinVerifierFor } from '../crypto/join-verifier.ts';
 import type { OrgSubkeys } from '../crypto/org-key.ts';
@@ -26,7 +25,7 @@ export interface RelayAccount {
 /** What the relay needs to know about an org: its id and the two subkeys that concern the relay. */
 export interface RelayOrg {
   orgId: string;
-  subkeys: Pick<OrgSubkeys, 'relayKey' | 'joinSecret'>;
+  subkeys: Pick<OrgSubkeys, 'relayKey' | 'joinSecret' | 'relayWorkspaceId'>;
 }
 
 export interface RelayWorkspace {
@@ -58,7 +57,7 @@ export function relayUpdateCipher(org: RelayOrg, workspaceId: string): BoundCiph
 }
 
 /**
- * Finds, joins or creates the org's relay workspace and records its id in the org document.
+ * Joins or creates the org's relay workspace and records its id in the org document.
  * Throws `RelayApiError` `JOIN_REFUSED` when the join secret does not open the workspace the document names.
  */
 export async function openRelayWorkspace(account: RelayAccount, org: RelayOrg, doc: Y.Doc): Promise<RelayWorkspace> {
@@ -72,29 +71,17 @@ export async function openRelayWorkspace(account: RelayAccount, org: RelayOrg, d
     });
     return { id: known, cipher: relayUpdateCipher(org, known) };
   }
-  const workspace = (await findOwnWorkspace(account.api, token, org)) ?? (await createWorkspace(account.api, token, org));
-  recordRelayWorkspaceId(doc, workspace.id);
-  return { id: workspace.id, cipher: relayUpdateCipher(org, workspace.id) };
+  const id = org.subkeys.relayWorkspaceId;
+  const name = encodeBase64url(await workspaceNameCipher(org).seal(utf8.encode(org.orgId)));
+  await account.api.createWorkspace(token, name, await joinVerifierFor(org.subkeys.joinSecret), id).catch(async (err: unknown) => {
+    if (!(err instanceof RelayApiError && err.code === 'CONFLICT')) throw err;
+    await account.api.joinWorkspace(token, id, org.subkeys.joinSecret);
+  });
+  recordRelayWorkspaceId(doc, id);
+  return { id, cipher: relayUpdateCipher(org, id) };
 }
 
 /** The workspace name is the org id sealed under the relay key: only members can tell which org a workspace holds. */
 function workspaceNameCipher(org: RelayOrg): BoundCipher {
   return bindCipher(org.subkeys.relayKey, { orgId: org.orgId, purpose: 'workspace-name', scope: '' });
-}
-
-async function findOwnWorkspace(api: RelayApi, token: string, org: RelayOrg): Promise<Workspace | null> {
-  const cipher = workspaceNameCipher(org);
-  const { workspaces } = await api.listWorkspaces(token);
-  for (const workspace of workspaces) {
-    const sealed = decodeBase64url(workspace.name);
-    if (!sealed) continue;
-    const opened = await cipher.open(sealed).catch(() => null);
-    if (opened && new TextDecoder().decode(opened) === org.orgId) return workspace;
-  }
-  return null;
-}
-
-async function createWorkspace(api: RelayApi, token: string, org: RelayOrg): Promise<Workspace> {
-  const name = encodeBase64url(await workspaceNameCipher(org).seal(utf8.encode(org.orgId)));
-  return api.createWorkspace(token, name, await joinVerifierFor(org.subkeys.joinSecret));
 }
