@@ -1,33 +1,19 @@
 /** What the relay stores of an org's edits, read back from the real Worker: sealed blobs bound to org and workspace. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { decodeBase64url } from '#protocol';
 import { SEALED_FORMAT_VERSION } from '../src/core/crypto/aead.ts';
 import { relayUpdateCipher } from '../src/core/sync/relay-workspace.ts';
-import { startScratchWorker, type ScratchWorker } from '../../scripts/test-worker.ts';
-import { invitedDoc, newAccount, newOrg, startDevice, waitFor, type TestAccount, type TestDevice } from './relay-fixtures.ts';
+import { invitedDoc, newOrg, useRelayWorker, waitFor } from './relay-fixtures.ts';
 
-let scratch: ScratchWorker;
-let alice: TestAccount;
-let bob: TestAccount;
-const running: TestDevice[] = [];
-
-beforeAll(async () => {
-  scratch = await startScratchWorker();
-  [alice, bob] = [await newAccount(scratch.url), await newAccount(scratch.url)];
-});
-afterAll(async () => {
-  await Promise.all(running.map((device) => device.stop()));
-  await scratch?.dispose();
-});
+const relay = useRelayWorker('alice', 'bob');
 
 const SECRET = 'Ada Lovelace, allergic to penicillin';
 
 describe('what the relay stores', () => {
   it('holds only sealed blobs, bound to the org and the workspace, with no plaintext in them', async () => {
     const org = await newOrg();
-    const writer = await startDevice(scratch.url, alice, org);
-    running.push(writer);
+    const writer = await relay.startDevice(relay.accounts.alice, org);
     writer.doc.getMap('records').set('contact-1', SECRET);
     await waitFor('the edit is acknowledged', () => writer.client.status.pending === 0);
 
@@ -51,9 +37,8 @@ describe('what the relay stores', () => {
 
   it('carries a change larger than the per-change limit in parts, which the other device joins and applies whole', async () => {
     const org = await newOrg();
-    const writer = await startDevice(scratch.url, alice, org);
-    const reader = await startDevice(scratch.url, bob, org, { doc: invitedDoc(writer.doc) });
-    running.push(writer, reader);
+    const writer = await relay.startDevice(relay.accounts.alice, org);
+    const reader = await relay.startDevice(relay.accounts.bob, org, { doc: invitedDoc(writer.doc) });
     const large = 'x'.repeat(600 * 1024);
     writer.doc.getText('notes').insert(0, large);
     await waitFor('the reader has the whole text', () => reader.doc.getText('notes').length === large.length);

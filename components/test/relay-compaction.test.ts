@@ -1,34 +1,17 @@
 /** Compaction: a member replaces the workspace's history with an encrypted snapshot; newcomers start from it. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { startScratchWorker, type ScratchWorker } from '../../scripts/test-worker.ts';
-import { content, docKnowingWorkspace, invitedDoc, newAccount, newOrg, randomEdit, sameContent, seededRandom, startDevice, waitFor, type TestAccount, type TestDevice } from './relay-fixtures.ts';
+import { content, docKnowingWorkspace, invitedDoc, newOrg, randomEdit, sameContent, seededRandom, useRelayWorker, waitFor, type TestAccount, type TestDevice } from './relay-fixtures.ts';
 import { relayUpdateCipher, type RelayOrg } from '../src/core/sync/relay-workspace.ts';
 import type { BoundCipher } from '../src/core/crypto/aead.ts';
 
-let scratch: ScratchWorker;
-let alice: TestAccount;
-let bob: TestAccount;
-let carol: TestAccount;
-let eve: TestAccount;
-const running: TestDevice[] = [];
-
-beforeAll(async () => {
-  scratch = await startScratchWorker();
-  [alice, bob, carol, eve] = [await newAccount(scratch.url), await newAccount(scratch.url), await newAccount(scratch.url), await newAccount(scratch.url)];
-});
-afterAll(async () => {
-  await Promise.all(running.map((device) => device.stop()));
-  await scratch?.dispose();
-});
+const relay = useRelayWorker('alice', 'bob', 'carol', 'eve');
 
 const COMPACT_AFTER = 40;
 
 async function device(account: TestAccount, org: RelayOrg, doc?: Y.Doc, cipher?: BoundCipher): Promise<TestDevice> {
   const client = { compactAfter: COMPACT_AFTER, ...(cipher ? { cipher } : {}) };
-  const started = await startDevice(scratch.url, account, org, { ...(doc ? { doc } : {}), client });
-  running.push(started);
-  return started;
+  return relay.startDevice(account, org, { ...(doc ? { doc } : {}), client });
 }
 
 /** Edits on alternate devices, one change each: every edit waits for the previous one's acknowledgement. */
@@ -48,8 +31,8 @@ async function history(member: TestDevice) {
 describe('compaction', () => {
   it('lets a member replace many changes with one encrypted snapshot, from which a new device converges', async () => {
     const org = await newOrg();
-    const first = await device(alice, org);
-    const second = await device(bob, org, invitedDoc(first.doc));
+    const first = await device(relay.accounts.alice, org);
+    const second = await device(relay.accounts.bob, org, invitedDoc(first.doc));
     await editInTurn([first, second], 3 * COMPACT_AFTER);
     await waitFor('both devices agree', () => sameContent([first.doc, second.doc]));
     await waitFor('the relay holds a snapshot', async () => (await history(first)).changes[0]?.snapshot === true);
@@ -57,7 +40,7 @@ describe('compaction', () => {
     const compacted = await history(first);
     expect(compacted.changes.length).toBeLessThan(3 * COMPACT_AFTER);
 
-    const newcomer = await device(carol, org, docKnowingWorkspace(first.workspace.id));
+    const newcomer = await device(relay.accounts.carol, org, docKnowingWorkspace(first.workspace.id));
     await waitFor('the new device converges', () => sameContent([first.doc, newcomer.doc]));
     expect(content(newcomer.doc)).toEqual(content(second.doc));
     expect(newcomer.undecryptable).toEqual([]);
@@ -65,10 +48,10 @@ describe('compaction', () => {
 
   it('is never done over a change a member could not open: that change stays in the history', async () => {
     const org = await newOrg();
-    const first = await device(alice, org);
-    const second = await device(bob, org, invitedDoc(first.doc));
+    const first = await device(relay.accounts.alice, org);
+    const second = await device(relay.accounts.bob, org, invitedDoc(first.doc));
     const otherKey = await newOrg(org.orgId);
-    const stranger = await device(eve, org, docKnowingWorkspace(first.workspace.id), relayUpdateCipher(otherKey, first.workspace.id));
+    const stranger = await device(relay.accounts.eve, org, docKnowingWorkspace(first.workspace.id), relayUpdateCipher(otherKey, first.workspace.id));
     await waitFor('both members skipped the stranger’s change', () => first.undecryptable.length > 0 && second.undecryptable.length > 0);
     const unreadable = first.undecryptable[0]!;
     await stranger.stop();

@@ -2,44 +2,15 @@
  * Encrypted relay sync against the real Worker: devices with concurrent edits, offline periods, restarts and
  * reloads end with identical documents, and nothing is stored twice.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { startScratchWorker, type ScratchWorker } from '../../scripts/test-worker.ts';
-import {
-  content,
-  docKnowingWorkspace,
-  invitedDoc,
-  newAccount,
-  newOrg,
-  randomEdit,
-  sameContent,
-  seededRandom,
-  startDevice,
-  waitFor,
-  type TestAccount,
-  type TestDevice,
-} from './relay-fixtures.ts';
+import { content, docKnowingWorkspace, invitedDoc, newOrg, randomEdit, sameContent, seededRandom, useRelayWorker, waitFor, type TestAccount, type TestDevice } from './relay-fixtures.ts';
 import type { RelayOrg } from '../src/core/sync/relay-workspace.ts';
 
-let scratch: ScratchWorker;
-let alice: TestAccount;
-let bob: TestAccount;
-let carol: TestAccount;
-const running: TestDevice[] = [];
-
-beforeAll(async () => {
-  scratch = await startScratchWorker();
-  [alice, bob, carol] = [await newAccount(scratch.url), await newAccount(scratch.url), await newAccount(scratch.url)];
-});
-afterAll(async () => {
-  await Promise.all(running.map((device) => device.stop()));
-  await scratch?.dispose();
-});
+const relay = useRelayWorker('alice', 'bob', 'carol');
 
 async function device(account: TestAccount, org: RelayOrg, doc?: Y.Doc, network?: TestDevice['network']): Promise<TestDevice> {
-  const started = await startDevice(scratch.url, account, org, { ...(doc ? { doc } : {}), ...(network ? { network } : {}) });
-  running.push(started);
-  return started;
+  return relay.startDevice(account, org, { ...(doc ? { doc } : {}), ...(network ? { network } : {}) });
 }
 
 /** Alice creates the org's workspace; the others join it with the id from her document, as an invite gives it. */
@@ -66,7 +37,7 @@ describe('relay sync between devices', () => {
   it('brings four devices with random concurrent edits, offline periods, restarts and reloads to identical documents, losing no edit', async () => {
     const seed = Date.now();
     const random = seededRandom(seed);
-    const devices = await orgWithDevices(alice, bob, carol, alice);
+    const devices = await orgWithDevices(relay.accounts.alice, relay.accounts.bob, relay.accounts.carol, relay.accounts.alice);
     // Every device's own edits, applied to one document: what the converged documents must hold.
     const everyLocalEdit = invitedDoc(devices[0]!.doc);
     const recordLocalEdits = (member: TestDevice) =>
@@ -86,7 +57,6 @@ describe('relay sync between devices', () => {
           else await member.client.stop();
         } else if (roll < 0.3) {
           const reloaded = await member.reload();
-          running.push(reloaded);
           recordLocalEdits(reloaded);
           devices[index] = reloaded;
         }
@@ -104,7 +74,7 @@ describe('relay sync between devices', () => {
   }, 120_000);
 
   it('pushes edits made while offline once the relay is reachable again', async () => {
-    const [writer, reader] = await orgWithDevices(alice, bob);
+    const [writer, reader] = await orgWithDevices(relay.accounts.alice, relay.accounts.bob);
     writer!.network.goOffline();
     writer!.doc.getMap('records').set('written-offline', 'yes');
     await waitFor('the edit waits in the outbox', () => writer!.client.status.pending > 0);
@@ -116,13 +86,12 @@ describe('relay sync between devices', () => {
   });
 
   it('pushes edits left in the outbox by the previous page after a reload', async () => {
-    const [writer, reader] = await orgWithDevices(alice, bob);
+    const [writer, reader] = await orgWithDevices(relay.accounts.alice, relay.accounts.bob);
     writer!.network.goOffline();
     for (let i = 0; i < 20; i++) writer!.doc.getArray('log').push([`before reload ${i}`]);
     await waitFor('the edits wait in the outbox', () => writer!.client.status.pending === 20);
 
     const reloaded = await writer!.reload();
-    running.push(reloaded);
     expect(reloaded.client.status.pending).toBe(20);
     reloaded.network.goOnline();
     await waitFor('the reader has every edit', () => reader!.doc.getArray('log').length === 20);
@@ -131,7 +100,7 @@ describe('relay sync between devices', () => {
   });
 
   it('pushes edits made while the client was stopped, including deletions, when it starts again', async () => {
-    const [writer, reader] = await orgWithDevices(alice, bob);
+    const [writer, reader] = await orgWithDevices(relay.accounts.alice, relay.accounts.bob);
     writer!.doc.getMap('records').set('kept', 'a');
     writer!.doc.getMap('records').set('deleted-while-stopped', 'b');
     await waitFor('the reader has both records', () => reader!.doc.getMap('records').size === 2);
@@ -149,13 +118,13 @@ describe('relay sync between devices', () => {
     const org = await newOrg();
     const existing = new Y.Doc();
     existing.getMap('records').set('made-before-the-relay', 'local data');
-    const creator = await device(alice, org, existing);
-    const member = await device(bob, org, docKnowingWorkspace(creator.workspace.id));
+    const creator = await device(relay.accounts.alice, org, existing);
+    const member = await device(relay.accounts.bob, org, docKnowingWorkspace(creator.workspace.id));
     await waitFor('the member has the data', () => member.doc.getMap('records').get('made-before-the-relay') === 'local data');
   });
 
   it('re-sends a batch whose acknowledgement was lost, after a reload, and the relay stores it once', async () => {
-    const [writer, reader] = await orgWithDevices(alice, bob);
+    const [writer, reader] = await orgWithDevices(relay.accounts.alice, relay.accounts.bob);
     writer!.network.blockWebSockets();
     await waitFor('the writer polls over REST', () => writer!.client.status.transport === 'polling');
     const before = (await storedChanges(reader!)).latestVersion;
@@ -165,7 +134,6 @@ describe('relay sync between devices', () => {
     expect(writer!.client.status.pending).toBe(1);
 
     const reloaded = await writer!.reload();
-    running.push(reloaded);
     reloaded.network.allowWebSockets();
     reloaded.network.goOnline();
     await waitFor('the outbox is empty', () => reloaded.client.status.pending === 0);

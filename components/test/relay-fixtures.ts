@@ -3,6 +3,7 @@
  * own IndexedDB (fake-indexeddb), its own network that a test can cut, and ws as its WebSocket.
  */
 import 'fake-indexeddb/auto';
+import { afterAll, beforeAll } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import { randomUUID } from 'node:crypto';
 import { WebSocket as NodeWebSocket } from 'ws';
@@ -12,6 +13,7 @@ import { RelayApi } from '../src/core/sync/relay-api.ts';
 import { RelayClient, type RelayClientOptions } from '../src/core/sync/relay-client.ts';
 import { RelayOutbox } from '../src/core/sync/relay-outbox.ts';
 import { openRelayWorkspace, type RelayAccount, type RelayOrg, type RelayWorkspace } from '../src/core/sync/relay-workspace.ts';
+import { startScratchWorker, type ScratchWorker } from '../../scripts/test-worker.ts';
 
 /** Polls `condition` until it holds; fails with `what` after a generous timeout (no test asserts a duration). */
 export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 45_000): Promise<void> {
@@ -237,4 +239,38 @@ export function randomEdit(doc: Y.Doc, random: () => number, label: string): voi
       if (notes.length > 0 && random() < 0.3) notes.delete(pick(notes.length), 1);
       else notes.insert(pick(notes.length + 1), label);
   }
+}
+
+/** A test file's Worker: its URL, the accounts it named, and the devices its tests start (all stopped afterwards). */
+export interface RelayTestWorker<Name extends string> {
+  readonly url: string;
+  /** Signed up before the file's first test. */
+  readonly accounts: Readonly<Record<Name, TestAccount>>;
+  startDevice(account: TestAccount, org: RelayOrg, options?: DeviceOptions): Promise<TestDevice>;
+}
+
+/** Starts a scratch Worker for the calling test file, signs up `names`, and cleans up after the file's tests. */
+export function useRelayWorker<Name extends string>(...names: Name[]): RelayTestWorker<Name> {
+  let scratch: ScratchWorker | undefined;
+  const accounts = {} as Record<Name, TestAccount>;
+  const running: TestDevice[] = [];
+  beforeAll(async () => {
+    scratch = await startScratchWorker();
+    for (const name of names) accounts[name] = await newAccount(scratch.url);
+  });
+  afterAll(async () => {
+    await Promise.all(running.map((device) => device.stop()));
+    await scratch?.dispose();
+  });
+  return {
+    get url() {
+      return scratch!.url;
+    },
+    accounts,
+    async startDevice(account, org, options) {
+      const device = await startDevice(scratch!.url, account, org, options);
+      running.push(device);
+      return device;
+    },
+  };
 }

@@ -1,22 +1,9 @@
 /** Sync over REST polling when the WebSocket cannot connect, against the real Worker. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startScratchWorker, type ScratchWorker } from '../../scripts/test-worker.ts';
-import { invitedDoc, newAccount, newOrg, sameContent, startDevice, TestNetwork, waitFor, type TestAccount, type TestDevice } from './relay-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { invitedDoc, newOrg, sameContent, TestNetwork, useRelayWorker, waitFor, type TestDevice } from './relay-fixtures.ts';
 import type { RelayClientOptions } from '../src/core/sync/relay-client.ts';
 
-let scratch: ScratchWorker;
-let alice: TestAccount;
-let bob: TestAccount;
-const running: TestDevice[] = [];
-
-beforeAll(async () => {
-  scratch = await startScratchWorker();
-  [alice, bob] = [await newAccount(scratch.url), await newAccount(scratch.url)];
-});
-afterAll(async () => {
-  await Promise.all(running.map((device) => device.stop()));
-  await scratch?.dispose();
-});
+const relay = useRelayWorker('alice', 'bob');
 
 /** A WebSocket that cannot even be constructed, as where the API is missing or forbidden. */
 class UnconstructableWebSocket {
@@ -28,9 +15,8 @@ class UnconstructableWebSocket {
 /** Alice's device syncs over the WebSocket; Bob's gets the given network and client options. */
 async function liveAndFallback(network: TestNetwork, client: Partial<RelayClientOptions> = {}): Promise<[TestDevice, TestDevice]> {
   const org = await newOrg();
-  const live = await startDevice(scratch.url, alice, org);
-  const fallback = await startDevice(scratch.url, bob, org, { doc: invitedDoc(live.doc), network, client });
-  running.push(live, fallback);
+  const live = await relay.startDevice(relay.accounts.alice, org);
+  const fallback = await relay.startDevice(relay.accounts.bob, org, { doc: invitedDoc(live.doc), network, client });
   return [live, fallback];
 }
 

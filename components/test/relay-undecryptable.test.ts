@@ -1,24 +1,10 @@
 /** What the relay client does with blobs it cannot open: reports them, skips them, never lets them touch the document. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { relayUpdateCipher } from '../src/core/sync/relay-workspace.ts';
-import { startScratchWorker, type ScratchWorker } from '../../scripts/test-worker.ts';
-import { content, docKnowingWorkspace, invitedDoc, newAccount, newOrg, sameContent, startDevice, waitFor, type TestAccount, type TestDevice } from './relay-fixtures.ts';
+import { content, docKnowingWorkspace, invitedDoc, newOrg, sameContent, useRelayWorker, waitFor, type TestAccount, type TestDevice } from './relay-fixtures.ts';
 
-let scratch: ScratchWorker;
-let alice: TestAccount;
-let bob: TestAccount;
-let eve: TestAccount;
-const running: TestDevice[] = [];
-
-beforeAll(async () => {
-  scratch = await startScratchWorker();
-  [alice, bob, eve] = [await newAccount(scratch.url), await newAccount(scratch.url), await newAccount(scratch.url)];
-});
-afterAll(async () => {
-  await Promise.all(running.map((device) => device.stop()));
-  await scratch?.dispose();
-});
+const relay = useRelayWorker('alice', 'bob', 'eve');
 
 /**
  * Alice and Bob hold the org key; Eve's account is a member of the workspace (it knows the join secret) but her
@@ -27,14 +13,12 @@ afterAll(async () => {
 async function orgWithStranger(): Promise<{ members: TestDevice[]; stranger: TestDevice }> {
   const org = await newOrg();
   const start = async (account: TestAccount, doc?: Y.Doc, cipher?: TestDevice['workspace']['cipher']) => {
-    const device = await startDevice(scratch.url, account, org, { ...(doc ? { doc } : {}), client: cipher ? { cipher } : {} });
-    running.push(device);
-    return device;
+    return relay.startDevice(account, org, { ...(doc ? { doc } : {}), client: cipher ? { cipher } : {} });
   };
-  const first = await start(alice);
-  const second = await start(bob, invitedDoc(first.doc));
+  const first = await start(relay.accounts.alice);
+  const second = await start(relay.accounts.bob, invitedDoc(first.doc));
   const otherKey = await newOrg(org.orgId);
-  const stranger = await start(eve, docKnowingWorkspace(first.workspace.id), relayUpdateCipher(otherKey, first.workspace.id));
+  const stranger = await start(relay.accounts.eve, docKnowingWorkspace(first.workspace.id), relayUpdateCipher(otherKey, first.workspace.id));
   return { members: [first, second], stranger };
 }
 
