@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { eventFields, memoryStores, syncDocs, utc, weekly } from './core-fixtures.ts';
+import { EventTimeIndex } from '../src/core/event-time-index.ts';
+import type { EventsStore } from '../src/core/events-store.ts';
+import { expandEvent } from '../src/core/occurrences.ts';
+import type { EventFields, Occurrence } from '../src/core/records.ts';
 
 const startsOf = (occurrences: { start: number }[]) => occurrences.map((occurrence) => new Date(occurrence.start).toISOString());
 
@@ -201,3 +205,74 @@ describe('the time index built in idle time', () => {
   });
 });
 
+
+describe('series in the time index', () => {
+  /** Every event expanded one by one, as if there were no index. */
+  const fullScan = (events: EventsStore, rangeStart: number, rangeEnd: number) =>
+    events.list().flatMap((event) => expandEvent(event, rangeStart, rangeEnd, 'Europe/Berlin'));
+  const byTime = (occurrences: Occurrence[]) =>
+    occurrences
+      .map(({ eventId, recurrenceId, start, end }) => ({ eventId, recurrenceId, start, end }))
+      .sort((a, b) => a.start - b.start || a.end - b.end || a.eventId.localeCompare(b.eventId));
+  /** Weeks from January 2024 to June 2026, across three years of daylight-saving changes: short enough that a series cut short is missed. */
+  const weeks = Array.from({ length: 130 }, (_, index) => [Date.UTC(2024, 0, 1 + 7 * index), Date.UTC(2024, 0, 8 + 7 * index)] as const);
+  const expectSameAsFullScan = (events: EventsStore) => {
+    for (const [weekStart, weekEnd] of weeks) {
+      expect(byTime(events.occurrences(weekStart, weekEnd, 'Europe/Berlin')), new Date(weekStart).toISOString()).toEqual(byTime(fullScan(events, weekStart, weekEnd)));
+    }
+  };
+  const seriesFields = (rrule: string, start: string, timeZone: string, extra: Partial<NonNullable<EventFields['recurrence']>> = {}) => {
+    const end = `${start.slice(0, 11)}${String(Number(start.slice(11, 13)) + 1).padStart(2, '0')}${start.slice(13)}`;
+    return eventFields({ title: rrule, start, end, timeZone, recurrence: weekly(rrule, extra) });
+  };
+
+  async function storeOfSeries() {
+    const { events } = await memoryStores();
+    const created = {
+      counted: events.create(seriesFields('FREQ=WEEKLY;COUNT=12', '2024-02-05T09:00:00', 'Europe/Berlin', { exdates: ['2024-02-19T09:00:00'] })),
+      openEnded: events.create(seriesFields('FREQ=WEEKLY;INTERVAL=2', '2024-03-04T10:15:00', 'America/New_York')),
+      daily: events.create(seriesFields('FREQ=DAILY;INTERVAL=3;COUNT=40', '2024-10-01T02:30:00', 'Europe/Berlin')),
+      ownWeekday: events.create(seriesFields('FREQ=WEEKLY;BYDAY=TU;COUNT=6', '2024-10-22T08:00:00', 'Europe/Vienna')),
+      until: events.create(seriesFields('FREQ=WEEKLY;UNTIL=20241110T000000Z', '2024-09-02T11:00:00', 'America/New_York')),
+      monthly: events.create(seriesFields('FREQ=MONTHLY;BYDAY=1MO;COUNT=8', '2024-01-01T12:00:00', 'Europe/Berlin')),
+      twoDays: events.create(seriesFields('FREQ=WEEKLY;BYDAY=MO,TH;COUNT=9', '2024-03-25T07:45:00', 'Europe/Berlin')),
+      withExtras: events.create(
+        seriesFields('FREQ=WEEKLY;COUNT=3', '2024-04-02T13:00:00', 'Europe/Berlin', {
+          rdates: ['2024-12-03T13:00:00'],
+          overrides: [{ recurrenceId: '2024-04-09T13:00:00', start: '2025-01-14T15:00:00', end: '2025-01-14T16:00:00' }],
+        }),
+      ),
+    };
+    events.create(eventFields({ title: 'one-off', start: '2024-03-31T02:30:00', end: '2024-03-31T03:30:00' }));
+    return { events, created };
+  }
+
+  it('gives the occurrences a full scan gives, week by week across daylight-saving changes', async () => {
+    const { events } = await storeOfSeries();
+    expectSameAsFullScan(events);
+  });
+
+  it('leaves a counted weekly series out of the months after its last occurrence, and finds it in its last', async () => {
+    const index = new EventTimeIndex([{ id: 'counted', start: '2024-02-05T09:00:00', end: '2024-02-05T10:00:00', allDay: false, recurrence: weekly('FREQ=WEEKLY;COUNT=12') }]);
+    // The twelfth occurrence is on 22 April.
+    expect(index.candidates(Date.UTC(2024, 3, 1), Date.UTC(2024, 4, 1))).toEqual(['counted']);
+    expect(index.candidates(Date.UTC(2024, 5, 1), Date.UTC(2024, 6, 1))).toEqual([]);
+  });
+
+  it('keeps giving an open-ended series', async () => {
+    const index = new EventTimeIndex([{ id: 'open', start: '2024-02-05T09:00:00', end: '2024-02-05T10:00:00', allDay: false, recurrence: weekly('FREQ=WEEKLY;INTERVAL=2') }]);
+    expect(index.candidates(Date.UTC(2031, 5, 1), Date.UTC(2031, 6, 1))).toEqual(['open']);
+  });
+
+  it('follows series lengthened, shortened, moved and removed after the first queries', async () => {
+    const { events, created } = await storeOfSeries();
+    expectSameAsFullScan(events);
+    events.update(created.counted.id, { recurrence: weekly('FREQ=WEEKLY;COUNT=60') });
+    events.update(created.openEnded.id, { recurrence: weekly('FREQ=WEEKLY;INTERVAL=2;COUNT=5') });
+    events.update(created.daily.id, { start: '2025-03-28T02:30:00', end: '2025-03-28T03:30:00' });
+    events.update(created.ownWeekday.id, { timeZone: 'America/New_York' });
+    events.update(created.until.id, { recurrence: weekly('FREQ=WEEKLY', { exdates: ['2025-11-03T11:00:00'] }) });
+    events.remove(created.twoDays.id);
+    expectSameAsFullScan(events);
+  });
+});

@@ -3,10 +3,11 @@
  * event: each event gets a span in local milliseconds widened by the largest zone offset, so building the index
  * needs no Intl call. Short spans (one-off events, the bulk of a calendar) sit in an array sorted by start and
  * are found by binary search; long ones (recurring series, multi-week events) are few and checked one by one.
+ * A series ends at its UNTIL or, every n days or weeks, at its COUNT, so that months outside it skip it.
  */
 import ICAL from 'ical.js';
 import { parseLocal } from './wall-clock-time.ts';
-import { MAX_ZONE_OFFSET_MS } from './occurrences.ts';
+import { MAX_ZONE_OFFSET_MS, fixedStepRule } from './occurrences.ts';
 import type { CalendarEvent } from './records.ts';
 
 /** Spans up to this long go into the sorted array; a query looks back this far for events reaching into its range. */
@@ -23,6 +24,17 @@ interface Span {
   end: number;
 }
 
+/**
+ * The latest start the rule can give, in local milliseconds: the day of its UNTIL, the last of a fixed-step
+ * series' COUNT, or Infinity. Other COUNT rules would need expanding, and are few.
+ */
+function lastRuleStart(rrule: string, localStart: number): number {
+  const until = ICAL.Recur.fromString(rrule).until;
+  if (until) return Date.UTC(until.year, until.month - 1, until.day, 23, 59, 59);
+  const fixedStep = fixedStepRule(rrule, localStart);
+  return fixedStep ? localStart + Math.max(0, fixedStep.count - 1) * fixedStep.stepMs : Infinity;
+}
+
 /** The event's span, or undefined for a record too malformed to place (a peer may write anything). */
 function spanOf(event: EventTiming): Span | undefined {
   const localStart = parseLocal(event.start, event.allDay);
@@ -32,8 +44,7 @@ function spanOf(event: EventTiming): Span | undefined {
   let end = localEnd;
   const recurrence = event.recurrence;
   if (recurrence) {
-    const until = ICAL.Recur.fromString(recurrence.rrule).until;
-    end = until ? Date.UTC(until.year, until.month - 1, until.day, 23, 59, 59) + (localEnd - localStart) : Infinity;
+    end = lastRuleStart(recurrence.rrule, localStart) + (localEnd - localStart);
     for (const rdate of recurrence.rdates) {
       const local = parseLocal(rdate, event.allDay)!;
       start = Math.min(start, local);

@@ -5,7 +5,7 @@ import { validateEventFields } from './event-validation.ts';
 import { readList, readNumber, readString, type RecordEntries } from './record-map.ts';
 import { EventTimeIndex } from './event-time-index.ts';
 import { IdleBuiltIndex, inSteps } from './idle-built-index.ts';
-import { expandEvent, placeAhead } from './occurrences.ts';
+import { appendOccurrences, placeAhead } from './occurrences.ts';
 import { deviceTimeZone } from './wall-clock-time.ts';
 import type { CalendarEvent, EventFields, Occurrence, OccurrenceOverride } from './records.ts';
 
@@ -30,7 +30,7 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
     const occurrences: Occurrence[] = [];
     for (const id of this.#timeIndex.get().candidates(rangeStart, rangeEnd)) {
       const event = this.get(id);
-      if (event) occurrences.push(...expandEvent(event, rangeStart, rangeEnd, viewZone));
+      if (event) appendOccurrences(event, rangeStart, rangeEnd, viewZone, occurrences);
     }
     return occurrences.sort((a, b) => a.start - b.start || a.end - b.end);
   }

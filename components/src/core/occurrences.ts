@@ -31,28 +31,30 @@ const DAY_MS = 24 * HOUR_MS;
 const WEEKDAYS = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
 
 /** A rule whose starts lie a fixed wall-clock step apart from the event's start, `count` of them at most. */
-interface FixedStepRule {
+export interface FixedStepRule {
   stepMs: number;
   count: number;
 }
 
-const fixedStepRules = new WeakMap<CalendarEvent, FixedStepRule | null>();
-
 /**
  * The rule as a fixed step when it is FREQ=DAILY or WEEKLY with no parts but INTERVAL and COUNT, or, weekly, a
  * BYDAY naming only the start's own weekday (as Google and Apple write weekly series); null for any other rule.
+ * `localStart` is the event's start in local milliseconds.
  */
+export function fixedStepRule(rrule: string, localStart: number): FixedStepRule | null {
+  const recur = ICAL.Recur.fromString(rrule);
+  const parts = Object.keys(recur.parts);
+  const weekday = WEEKDAYS[new Date(localStart).getUTCDay()];
+  const ownWeekdayOnly = parts.length === 0 || (parts.length === 1 && recur.parts.BYDAY?.length === 1 && recur.parts.BYDAY[0] === weekday);
+  const days = recur.freq === 'DAILY' && parts.length === 0 ? 1 : recur.freq === 'WEEKLY' && ownWeekdayOnly ? 7 : 0;
+  return days > 0 && !recur.until ? { stepMs: days * recur.interval * DAY_MS, count: Math.min(recur.count ?? Infinity, MAX_GENERATED_STARTS) } : null;
+}
+
+const fixedStepRules = new WeakMap<CalendarEvent, FixedStepRule | null>();
+
 function fixedStepRuleOf(event: CalendarEvent): FixedStepRule | null {
   let rule = fixedStepRules.get(event);
-  if (rule === undefined) {
-    const recur = ICAL.Recur.fromString(event.recurrence!.rrule);
-    const parts = Object.keys(recur.parts);
-    const weekday = WEEKDAYS[new Date(masterTimesOf(event).start).getUTCDay()];
-    const ownWeekdayOnly = parts.length === 0 || (parts.length === 1 && recur.parts.BYDAY?.length === 1 && recur.parts.BYDAY[0] === weekday);
-    const days = recur.freq === 'DAILY' && parts.length === 0 ? 1 : recur.freq === 'WEEKLY' && ownWeekdayOnly ? 7 : 0;
-    rule = days > 0 && !recur.until ? { stepMs: days * recur.interval * DAY_MS, count: Math.min(recur.count ?? Infinity, MAX_GENERATED_STARTS) } : null;
-    fixedStepRules.set(event, rule);
-  }
+  if (rule === undefined) fixedStepRules.set(event, (rule = fixedStepRule(event.recurrence!.rrule, masterTimesOf(event).start)));
   return rule;
 }
 
@@ -122,6 +124,11 @@ interface OccurrenceTimes {
   end: number;
 }
 
+/** An event's own start and end in local milliseconds, and, for timed events, its exact duration. */
+interface MasterTimes extends OccurrenceTimes {
+  exactDuration: number | undefined;
+}
+
 /** Turns an occurrence's local start (and local end, if overridden) into instants. */
 function timesOf(event: CalendarEvent, zone: string, localStart: number, localEnd: number | undefined): OccurrenceTimes {
   const start = wallClockToInstant(localStart, zone);
@@ -129,15 +136,19 @@ function timesOf(event: CalendarEvent, zone: string, localStart: number, localEn
   const master = masterTimesOf(event);
   // All-day occurrences last as many calendar days as the event; timed ones last the same exact time (RFC 5545 3.8.5.3).
   if (event.allDay) return { start, end: wallClockToInstant(localStart + (master.end - master.start), zone) };
-  return { start, end: start + (wallClockToInstant(master.end, zone) - wallClockToInstant(master.start, zone)) };
+  master.exactDuration ??= wallClockToInstant(master.end, zone) - wallClockToInstant(master.start, zone);
+  return { start, end: start + master.exactDuration };
 }
 
-const masterTimes = new WeakMap<CalendarEvent, OccurrenceTimes>();
+const masterTimes = new WeakMap<CalendarEvent, MasterTimes>();
 
 /** The event's own start and end in local milliseconds, parsed once per (immutable) event. */
-function masterTimesOf(event: CalendarEvent): OccurrenceTimes {
+function masterTimesOf(event: CalendarEvent): MasterTimes {
   let times = masterTimes.get(event);
-  if (!times) masterTimes.set(event, (times = { start: parseLocal(event.start, event.allDay)!, end: parseLocal(event.end, event.allDay)! }));
+  if (!times) {
+    times = { start: parseLocal(event.start, event.allDay)!, end: parseLocal(event.end, event.allDay)!, exactDuration: undefined };
+    masterTimes.set(event, times);
+  }
   return times;
 }
 
@@ -180,41 +191,72 @@ export function placeAhead(event: CalendarEvent, viewZone: string): void {
   if (!event.recurrence && parseLocal(event.start, event.allDay) !== undefined) oneOffOccurrenceOf(event, zoneOf(event, viewZone));
 }
 
+/** A series' exceptions, parsed once per (immutable) event. */
+interface SeriesExceptions {
+  /** Recurrence ids that the rule's own occurrences must not give: excluded or overridden. */
+  replaced: Set<string>;
+  excluded: Set<string>;
+  /** Extra starts in local milliseconds. */
+  rdates: number[];
+  overrides: { override: OccurrenceOverride; localStart: number; localEnd: number | undefined }[];
+}
+
+const seriesExceptions = new WeakMap<CalendarEvent, SeriesExceptions>();
+
+function exceptionsOf(event: CalendarEvent): SeriesExceptions {
+  let exceptions = seriesExceptions.get(event);
+  if (!exceptions) {
+    const recurrence = event.recurrence!;
+    const overridden = recurrence.overrides.map((override) => override.recurrenceId);
+    exceptions = {
+      replaced: new Set([...recurrence.exdates, ...overridden]),
+      excluded: new Set(recurrence.exdates),
+      rdates: recurrence.rdates.map((rdate) => parseLocal(rdate, event.allDay)!),
+      overrides: recurrence.overrides.map((override) => ({
+        override,
+        localStart: parseLocal(override.start ?? override.recurrenceId, event.allDay)!,
+        localEnd: override.end === undefined ? undefined : parseLocal(override.end, event.allDay)!,
+      })),
+    };
+    seriesExceptions.set(event, exceptions);
+  }
+  return exceptions;
+}
+
 /** Occurrences of one event overlapping [rangeStart, rangeEnd), in no particular order. */
 export function expandEvent(event: CalendarEvent, rangeStart: number, rangeEnd: number, viewZone: string): Occurrence[] {
-  const zone = zoneOf(event, viewZone);
-  const format = (localMs: number) => (event.allDay ? formatLocalDate(localMs) : formatLocalDateTime(localMs));
-  const recurrence = event.recurrence;
-  if (!recurrence) {
-    const occurrence = oneOffOccurrenceOf(event, zone);
-    return overlaps(occurrence, rangeStart, rangeEnd) ? [occurrence] : [];
-  }
-  const duration = masterTimesOf(event).end - masterTimesOf(event).start;
-  // Widen the range to wall-clock times: an occurrence starting this early could still reach into the range.
-  const fromLocal = rangeStart - MAX_ZONE_OFFSET_MS - duration - HOUR_MS;
-  const toLocal = rangeEnd + MAX_ZONE_OFFSET_MS + HOUR_MS;
-  const excluded = new Set(recurrence.exdates);
-  const overridden = new Set(recurrence.overrides.map((override) => override.recurrenceId));
   const occurrences: Occurrence[] = [];
+  appendOccurrences(event, rangeStart, rangeEnd, viewZone, occurrences);
+  return occurrences;
+}
+
+/** Appends to `occurrences` those of one event overlapping [rangeStart, rangeEnd), in no particular order. */
+export function appendOccurrences(event: CalendarEvent, rangeStart: number, rangeEnd: number, viewZone: string, occurrences: Occurrence[]): void {
+  const zone = zoneOf(event, viewZone);
+  if (!event.recurrence) {
+    const occurrence = oneOffOccurrenceOf(event, zone);
+    if (overlaps(occurrence, rangeStart, rangeEnd)) occurrences.push(occurrence);
+    return;
+  }
+  const master = masterTimesOf(event);
+  // Widen the range to wall-clock times: an occurrence starting this early could still reach into the range.
+  const fromLocal = rangeStart - MAX_ZONE_OFFSET_MS - (master.end - master.start) - HOUR_MS;
+  const toLocal = rangeEnd + MAX_ZONE_OFFSET_MS + HOUR_MS;
+  const exceptions = exceptionsOf(event);
   const consider = (localStart: number) => {
-    const recurrenceId = format(localStart);
-    if (excluded.has(recurrenceId) || overridden.has(recurrenceId)) return;
     const times = timesOf(event, zone, localStart, undefined);
-    if (overlaps(times, rangeStart, rangeEnd)) occurrences.push(occurrenceOf(event, recurrenceId, times));
+    if (!overlaps(times, rangeStart, rangeEnd)) return;
+    const recurrenceId = event.allDay ? formatLocalDate(localStart) : formatLocalDateTime(localStart);
+    if (!exceptions.replaced.has(recurrenceId)) occurrences.push(occurrenceOf(event, recurrenceId, times));
   };
   const starts = startsInRange(event, fromLocal, toLocal);
   for (const start of starts) consider(start);
-  const seen = new Set(starts);
-  for (const rdate of recurrence.rdates) {
-    const localStart = parseLocal(rdate, event.allDay)!;
-    if (localStart >= fromLocal && localStart < toLocal && !seen.has(localStart)) consider(localStart);
+  for (const localStart of exceptions.rdates) {
+    if (localStart >= fromLocal && localStart < toLocal && starts[firstIndexAtOrAfter(starts, localStart)] !== localStart) consider(localStart);
   }
-  for (const override of recurrence.overrides) {
-    if (excluded.has(override.recurrenceId)) continue;
-    const localStart = parseLocal(override.start ?? override.recurrenceId, event.allDay)!;
-    const localEnd = override.end === undefined ? undefined : parseLocal(override.end, event.allDay)!;
+  for (const { override, localStart, localEnd } of exceptions.overrides) {
+    if (exceptions.excluded.has(override.recurrenceId)) continue;
     const times = timesOf(event, zone, localStart, localEnd);
     if (overlaps(times, rangeStart, rangeEnd)) occurrences.push(occurrenceOf(event, override.recurrenceId, times, override));
   }
-  return occurrences;
 }

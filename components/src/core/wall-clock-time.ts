@@ -113,11 +113,32 @@ export function zoneOffset(timeZone: string, instant: number): number {
 }
 
 /**
+ * Per zone, per local day: the offset when it holds from the UTC midnight before the day to the one two days
+ * after (so over every instant a wall-clock time of the day can be), or NaN when it changes meanwhile.
+ */
+const steadyOffsets = new Map<string, Map<number, number>>();
+
+function steadyOffsetAround(timeZone: string, localDay: number): number {
+  let days = steadyOffsets.get(timeZone);
+  if (!days) steadyOffsets.set(timeZone, (days = new Map()));
+  let offset = days.get(localDay);
+  if (offset === undefined) {
+    offset = offsetAtStartOf(timeZone, localDay - 1);
+    for (let day = localDay; day <= localDay + 2; day++) if (offsetAtStartOf(timeZone, day) !== offset) offset = Number.NaN;
+    days.set(localDay, offset);
+  }
+  return offset;
+}
+
+/**
  * The instant at which the zone's clocks show a wall-clock time. A time skipped by a spring-forward gap moves
  * forward by the gap; a time that occurs twice in a fall-back overlap takes the earlier instant (both as
  * RFC 5545 and Temporal's "compatible" disambiguation specify).
  */
 export function wallClockToInstant(localMs: number, timeZone: string): number {
+  // Months of occurrences convert thousands of times a query: away from offset changes, one lookup does.
+  const steady = steadyOffsetAround(timeZone, Math.floor(localMs / DAY_MS));
+  if (!Number.isNaN(steady)) return localMs - steady;
   const before = zoneOffset(timeZone, localMs - DAY_MS);
   const after = zoneOffset(timeZone, localMs + DAY_MS);
   const earlier = localMs - before;
