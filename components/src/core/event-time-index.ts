@@ -67,7 +67,8 @@ export class EventTimeIndex {
   /** Short spans by start, ascending. */
   #sorted: Span[] = [];
   #needsSort = false;
-  readonly #long = new Set<Span>();
+  /** Long spans, in no order; an array, as a query walks them all and a Set's iterator allocates. */
+  readonly #long: Span[] = [];
 
   constructor(events: Iterable<EventTiming> = []) {
     for (const event of events) this.add(event);
@@ -83,7 +84,7 @@ export class EventTimeIndex {
       this.#sorted.push(span);
       this.#needsSort = true;
     } else {
-      this.#long.add(span);
+      this.#long.push(span);
     }
   }
 
@@ -93,13 +94,15 @@ export class EventTimeIndex {
     const old = this.#spans.get(id);
     if (old) {
       this.#spans.delete(id);
-      if (!this.#long.delete(old)) this.#sorted.splice(this.#sorted.indexOf(old, this.#firstAtOrAfter(old.start)), 1);
+      const longIndex = this.#long.indexOf(old);
+      if (longIndex >= 0) this.#long.splice(longIndex, 1);
+      else this.#sorted.splice(this.#sorted.indexOf(old, this.#firstAtOrAfter(old.start)), 1);
     }
     const span = event && spanOf(event);
     if (!span) return;
     this.#spans.set(id, span);
     if (isShort(span)) this.#sorted.splice(this.#firstAtOrAfter(span.start), 0, span);
-    else this.#long.add(span);
+    else this.#long.push(span);
   }
 
   /** Restores the order after `add`s, so that the next query need not. */
@@ -107,17 +110,21 @@ export class EventTimeIndex {
     this.#sortIfNeeded();
   }
 
-  /** Ids of the events that may have an occurrence in [rangeStart, rangeEnd); the caller expands them exactly. */
-  candidates(rangeStart: number, rangeEnd: number): string[] {
+  /**
+   * Visits the ids of the events that may have an occurrence in [rangeStart, rangeEnd); the caller expands them
+   * exactly. A visitor rather than an array, as a month query should allocate little but its occurrences.
+   */
+  forEachCandidate(rangeStart: number, rangeEnd: number, visit: (id: string) => void): void {
     this.#sortIfNeeded();
-    const ids: string[] = [];
     for (let index = this.#firstAtOrAfter(rangeStart - SHORT_SPAN_MS); index < this.#sorted.length; index++) {
       const span = this.#sorted[index]!;
       if (span.start >= rangeEnd) break;
-      if (span.end >= rangeStart) ids.push(span.id);
+      if (span.end >= rangeStart) visit(span.id);
     }
-    for (const span of this.#long) if (span.start < rangeEnd && span.end >= rangeStart) ids.push(span.id);
-    return ids;
+    for (let index = 0; index < this.#long.length; index++) {
+      const span = this.#long[index]!;
+      if (span.start < rangeEnd && span.end >= rangeStart) visit(span.id);
+    }
   }
 
   #sortIfNeeded(): void {

@@ -12,6 +12,8 @@ import type { CalendarEvent, EventFields, Occurrence, OccurrenceOverride } from 
 /** The recurrence is stored as four entries, so that an edited rule and an added exception merge. */
 const RECURRENCE_ENTRIES = new Set(['rrule', 'exdates', 'rdates', 'overrides']);
 
+const byStartThenEnd = (a: Occurrence, b: Occurrence) => a.start - b.start || a.end - b.end;
+
 export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
   readonly #timeIndex = new IdleBuiltIndex(
     () => this.#buildTimeIndex(),
@@ -28,11 +30,11 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
    */
   occurrences(rangeStart: number, rangeEnd: number, viewZone: string = deviceTimeZone()): Occurrence[] {
     const occurrences: Occurrence[] = [];
-    for (const id of this.#timeIndex.get().candidates(rangeStart, rangeEnd)) {
+    this.#timeIndex.get().forEachCandidate(rangeStart, rangeEnd, (id) => {
       const event = this.get(id);
       if (event) appendOccurrences(event, rangeStart, rangeEnd, viewZone, occurrences);
-    }
-    return occurrences.sort((a, b) => a.start - b.start || a.end - b.end);
+    });
+    return occurrences.sort(byStartThenEnd);
   }
 
   /** Builds the time index in idle slices, so that the first view of a month finds it ready; resolves once built. */

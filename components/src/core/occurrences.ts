@@ -58,25 +58,6 @@ function fixedStepRuleOf(event: CalendarEvent): FixedStepRule | null {
   return rule;
 }
 
-/** The rule's starts in [fromLocal, toLocal), ascending. */
-function startsInRange(event: CalendarEvent, fromLocal: number, toLocal: number): number[] {
-  const rule = fixedStepRuleOf(event);
-  if (!rule) {
-    const starts = generatedStarts(event, toLocal);
-    const inRange: number[] = [];
-    for (let index = firstIndexAtOrAfter(starts, fromLocal); index < starts.length && starts[index]! < toLocal; index++) inRange.push(starts[index]!);
-    return inRange;
-  }
-  const first = masterTimesOf(event).start;
-  const starts: number[] = [];
-  for (let index = Math.max(0, Math.ceil((fromLocal - first) / rule.stepMs)); index < rule.count; index++) {
-    const start = first + index * rule.stepMs;
-    if (start >= toLocal) break;
-    starts.push(start);
-  }
-  return starts;
-}
-
 function icalTimeOf(localMs: number, allDay: boolean): ICAL.Time {
   const date = new Date(localMs);
   return ICAL.Time.fromData({
@@ -132,12 +113,21 @@ interface MasterTimes extends OccurrenceTimes {
 /** Turns an occurrence's local start (and local end, if overridden) into instants. */
 function timesOf(event: CalendarEvent, zone: string, localStart: number, localEnd: number | undefined): OccurrenceTimes {
   const start = wallClockToInstant(localStart, zone);
-  if (localEnd !== undefined) return { start, end: wallClockToInstant(localEnd, zone) };
+  return { start, end: localEnd === undefined ? ruleOccurrenceEnd(event, zone, localStart, start) : wallClockToInstant(localEnd, zone) };
+}
+
+/** The end of an occurrence lasting as long as the event, given its start as wall-clock time and instant. */
+function ruleOccurrenceEnd(event: CalendarEvent, zone: string, localStart: number, start: number): number {
   const master = masterTimesOf(event);
   // All-day occurrences last as many calendar days as the event; timed ones last the same exact time (RFC 5545 3.8.5.3).
-  if (event.allDay) return { start, end: wallClockToInstant(localStart + (master.end - master.start), zone) };
-  master.exactDuration ??= wallClockToInstant(master.end, zone) - wallClockToInstant(master.start, zone);
-  return { start, end: start + master.exactDuration };
+  return event.allDay ? wallClockToInstant(localStart + (master.end - master.start), zone) : start + exactDurationOf(event);
+}
+
+/** A timed event's duration in exact time, in its own zone. */
+function exactDurationOf(event: CalendarEvent): number {
+  const master = masterTimesOf(event);
+  master.exactDuration ??= wallClockToInstant(master.end, event.timeZone) - wallClockToInstant(master.start, event.timeZone);
+  return master.exactDuration;
 }
 
 const masterTimes = new WeakMap<CalendarEvent, MasterTimes>();
@@ -155,13 +145,13 @@ function masterTimesOf(event: CalendarEvent): MasterTimes {
 const overlaps = (times: OccurrenceTimes, rangeStart: number, rangeEnd: number) =>
   times.start < rangeEnd && (times.end > rangeStart || (times.end === times.start && times.start >= rangeStart));
 
-function occurrenceOf(event: CalendarEvent, recurrenceId: string, times: OccurrenceTimes, override?: OccurrenceOverride): Occurrence {
+function occurrenceOf(event: CalendarEvent, recurrenceId: string, start: number, end: number, override?: OccurrenceOverride): Occurrence {
   return {
     eventId: event.id,
     recurrenceId,
     title: override?.title ?? event.title,
-    start: times.start,
-    end: times.end,
+    start,
+    end,
     allDay: event.allDay,
     location: override?.location ?? event.location,
     event,
@@ -180,21 +170,32 @@ const oneOffOccurrences = new WeakMap<CalendarEvent, { zone: string; occurrence:
 function oneOffOccurrenceOf(event: CalendarEvent, zone: string): Occurrence {
   let placed = oneOffOccurrences.get(event);
   if (placed?.zone !== zone) {
-    const occurrence = Object.freeze(occurrenceOf(event, event.start, timesOf(event, zone, masterTimesOf(event).start, undefined)));
+    const times = timesOf(event, zone, masterTimesOf(event).start, undefined);
+    const occurrence = Object.freeze(occurrenceOf(event, event.start, times.start, times.end));
     oneOffOccurrences.set(event, (placed = { zone, occurrence }));
   }
   return placed.occurrence;
 }
 
-/** Places a one-off event ahead of the queries that will ask for it; index builds call this in idle time. */
+/**
+ * Places a one-off event, or parses what a series' occurrences are made from, ahead of the queries that will ask
+ * for it; index builds call this in idle time.
+ */
 export function placeAhead(event: CalendarEvent, viewZone: string): void {
-  if (!event.recurrence && parseLocal(event.start, event.allDay) !== undefined) oneOffOccurrenceOf(event, zoneOf(event, viewZone));
+  if (parseLocal(event.start, event.allDay) === undefined) return;
+  if (!event.recurrence) {
+    oneOffOccurrenceOf(event, zoneOf(event, viewZone));
+    return;
+  }
+  fixedStepRuleOf(event);
+  exceptionsOf(event);
+  if (!event.allDay) exactDurationOf(event);
 }
 
 /** A series' exceptions, parsed once per (immutable) event. */
 interface SeriesExceptions {
-  /** Recurrence ids that the rule's own occurrences must not give: excluded or overridden. */
-  replaced: Set<string>;
+  /** Local starts that the rule's own occurrences must not give: excluded or overridden. */
+  replaced: Set<number>;
   excluded: Set<string>;
   /** Extra starts in local milliseconds. */
   rdates: number[];
@@ -207,9 +208,10 @@ function exceptionsOf(event: CalendarEvent): SeriesExceptions {
   let exceptions = seriesExceptions.get(event);
   if (!exceptions) {
     const recurrence = event.recurrence!;
-    const overridden = recurrence.overrides.map((override) => override.recurrenceId);
+    // Recurrence ids are formatted as the event's start is, so a parsed one equals the start it names.
+    const replaced = [...recurrence.exdates, ...recurrence.overrides.map((override) => override.recurrenceId)].map((id) => parseLocal(id, event.allDay));
     exceptions = {
-      replaced: new Set([...recurrence.exdates, ...overridden]),
+      replaced: new Set(replaced.filter((localStart) => localStart !== undefined)),
       excluded: new Set(recurrence.exdates),
       rdates: recurrence.rdates.map((rdate) => parseLocal(rdate, event.allDay)!),
       overrides: recurrence.overrides.map((override) => ({
@@ -232,31 +234,74 @@ export function expandEvent(event: CalendarEvent, rangeStart: number, rangeEnd: 
 
 /** Appends to `occurrences` those of one event overlapping [rangeStart, rangeEnd), in no particular order. */
 export function appendOccurrences(event: CalendarEvent, rangeStart: number, rangeEnd: number, viewZone: string, occurrences: Occurrence[]): void {
-  const zone = zoneOf(event, viewZone);
-  if (!event.recurrence) {
-    const occurrence = oneOffOccurrenceOf(event, zone);
-    if (overlaps(occurrence, rangeStart, rangeEnd)) occurrences.push(occurrence);
-    return;
-  }
+  if (event.recurrence) return appendSeriesOccurrences(event, rangeStart, rangeEnd, zoneOf(event, viewZone), occurrences);
+  const occurrence = oneOffOccurrenceOf(event, zoneOf(event, viewZone));
+  if (overlaps(occurrence, rangeStart, rangeEnd)) occurrences.push(occurrence);
+}
+
+/**
+ * A series' occurrences overlapping the range. A month browsed for the first time places every series occurrence
+ * in it, so nothing here allocates but the occurrences themselves: no closures, intermediate arrays or time
+ * objects, as the garbage one query leaves is what a later one pays for in collection pauses.
+ */
+function appendSeriesOccurrences(event: CalendarEvent, rangeStart: number, rangeEnd: number, zone: string, occurrences: Occurrence[]): void {
   const master = masterTimesOf(event);
   // Widen the range to wall-clock times: an occurrence starting this early could still reach into the range.
   const fromLocal = rangeStart - MAX_ZONE_OFFSET_MS - (master.end - master.start) - HOUR_MS;
   const toLocal = rangeEnd + MAX_ZONE_OFFSET_MS + HOUR_MS;
   const exceptions = exceptionsOf(event);
-  const consider = (localStart: number) => {
-    const times = timesOf(event, zone, localStart, undefined);
-    if (!overlaps(times, rangeStart, rangeEnd)) return;
-    const recurrenceId = event.allDay ? formatLocalDate(localStart) : formatLocalDateTime(localStart);
-    if (!exceptions.replaced.has(recurrenceId)) occurrences.push(occurrenceOf(event, recurrenceId, times));
-  };
-  const starts = startsInRange(event, fromLocal, toLocal);
-  for (const start of starts) consider(start);
-  for (const localStart of exceptions.rdates) {
-    if (localStart >= fromLocal && localStart < toLocal && starts[firstIndexAtOrAfter(starts, localStart)] !== localStart) consider(localStart);
+  const rule = fixedStepRuleOf(event);
+  if (rule) {
+    for (let index = Math.max(0, Math.ceil((fromLocal - master.start) / rule.stepMs)); index < rule.count; index++) {
+      const localStart = master.start + index * rule.stepMs;
+      if (localStart >= toLocal) break;
+      appendRuleOccurrence(event, zone, localStart, rangeStart, rangeEnd, exceptions, occurrences);
+    }
+  } else {
+    const starts = generatedStarts(event, toLocal);
+    for (let index = firstIndexAtOrAfter(starts, fromLocal); index < starts.length && starts[index]! < toLocal; index++) {
+      appendRuleOccurrence(event, zone, starts[index]!, rangeStart, rangeEnd, exceptions, occurrences);
+    }
   }
-  for (const { override, localStart, localEnd } of exceptions.overrides) {
+  for (let index = 0; index < exceptions.rdates.length; index++) {
+    const localStart = exceptions.rdates[index]!;
+    if (localStart >= fromLocal && localStart < toLocal && !isRuleStart(event, rule, localStart)) {
+      appendRuleOccurrence(event, zone, localStart, rangeStart, rangeEnd, exceptions, occurrences);
+    }
+  }
+  for (let index = 0; index < exceptions.overrides.length; index++) {
+    const { override, localStart, localEnd } = exceptions.overrides[index]!;
     if (exceptions.excluded.has(override.recurrenceId)) continue;
     const times = timesOf(event, zone, localStart, localEnd);
-    if (overlaps(times, rangeStart, rangeEnd)) occurrences.push(occurrenceOf(event, override.recurrenceId, times, override));
+    if (overlaps(times, rangeStart, rangeEnd)) occurrences.push(occurrenceOf(event, override.recurrenceId, times.start, times.end, override));
+  }
+}
+
+/** Whether the rule itself gives a start (an RDATE on one adds nothing). */
+function isRuleStart(event: CalendarEvent, rule: FixedStepRule | null, localStart: number): boolean {
+  if (!rule) {
+    const starts = generatedStarts(event, localStart + 1);
+    return starts[firstIndexAtOrAfter(starts, localStart)] === localStart;
+  }
+  const index = (localStart - masterTimesOf(event).start) / rule.stepMs;
+  return Number.isInteger(index) && index >= 0 && index < rule.count;
+}
+
+/** Appends the occurrence the rule (or an RDATE) gives at a local start, unless excluded, overridden or outside the range. */
+function appendRuleOccurrence(
+  event: CalendarEvent,
+  zone: string,
+  localStart: number,
+  rangeStart: number,
+  rangeEnd: number,
+  exceptions: SeriesExceptions,
+  occurrences: Occurrence[],
+): void {
+  const start = wallClockToInstant(localStart, zone);
+  if (start >= rangeEnd || exceptions.replaced.has(localStart)) return;
+  const end = ruleOccurrenceEnd(event, zone, localStart, start);
+  if (end > rangeStart || (end === start && start >= rangeStart)) {
+    const recurrenceId = event.allDay ? formatLocalDate(localStart) : formatLocalDateTime(localStart);
+    occurrences.push(occurrenceOf(event, recurrenceId, start, end));
   }
 }
