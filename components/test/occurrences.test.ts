@@ -93,6 +93,13 @@ describe('exceptions', () => {
     expect(occurrences.map((occurrence) => occurrence.recurrenceId)).toEqual(['2024-05-06T09:00:00', '2024-05-08T15:00:00', '2024-05-13T09:00:00']);
   });
 
+  it.each(['FREQ=WEEKLY;COUNT=3', 'FREQ=WEEKLY;COUNT=3;BYHOUR=9'])('adds nothing for an extra date the rule %s already gives', async (rrule) => {
+    const { events } = await memoryStores();
+    events.create(eventFields({ recurrence: weekly(rrule, { rdates: ['2024-05-13T09:00:00', '2024-05-27T09:00:00'] }) }));
+    const occurrences = events.occurrences(utc('2024-05-01T00:00:00Z'), utc('2024-06-01T00:00:00Z'));
+    expect(occurrences.map((occurrence) => occurrence.recurrenceId)).toEqual(['2024-05-06T09:00:00', '2024-05-13T09:00:00', '2024-05-20T09:00:00', '2024-05-27T09:00:00']);
+  });
+
   it('replaces an overridden occurrence with its moved time and new title', async () => {
     const { events } = await memoryStores();
     events.create(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instantToWallClock, wallClockToInstant } from '../src/core/wall-clock-time.ts';
+import { formatLocalDate, formatLocalDateTime, instantToWallClock, parseLocalDateTime, wallClockToInstant } from '../src/core/wall-clock-time.ts';
 
 const HALF_HOUR_MS = 1_800_000;
 const DAY_MS = 86_400_000;
@@ -33,4 +33,12 @@ describe('wall-clock times to instants', () => {
       }
     },
   );
+});
+
+describe('formatting wall-clock times', () => {
+  it.each(['2024-02-29T23:59:59', '1969-12-31T00:00:07', '0999-01-01T12:30:00', '2024-03-31T00:00:00'])('writes %s back as it was read', (value) => {
+    const localMs = parseLocalDateTime(value)!;
+    expect(formatLocalDateTime(localMs)).toBe(value);
+    expect(formatLocalDate(localMs)).toBe(value.slice(0, 10));
+  });
 });
