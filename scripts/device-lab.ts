@@ -3,6 +3,7 @@
  * device is a fresh browser context (its own IndexedDB, no BroadcastChannel shared with the others), so several
  * of them in one test behave as separate machines of one org.
  */
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './chromium.ts';
 import { loadCorePage, startCorePageServer, type CorePageServer } from './core-page.ts';
@@ -58,5 +59,38 @@ export async function startDeviceLab(): Promise<DeviceLab> {
       await server.close();
       await scratch.dispose();
     },
+  };
+}
+
+/**
+ * The lab of the calling test file: started before its first test, every device closed after each test, and
+ * disposed after the last. Its members are read at test time, once the lab has started.
+ */
+export function useDeviceLab(): DeviceLab {
+  let lab: DeviceLab | undefined;
+  beforeAll(async () => {
+    lab = await startDeviceLab();
+  });
+  afterEach(async () => {
+    await lab?.closeDevices();
+  });
+  afterAll(async () => {
+    await lab?.dispose();
+  });
+  const started = () => {
+    if (!lab) throw new Error('the device lab is used before it started');
+    return lab;
+  };
+  return {
+    get workerUrl() {
+      return started().workerUrl;
+    },
+    get pageUrl() {
+      return started().pageUrl;
+    },
+    newDevice: (options) => started().newDevice(options),
+    newBlankDevice: () => started().newBlankDevice(),
+    closeDevices: () => started().closeDevices(),
+    dispose: () => started().dispose(),
   };
 }

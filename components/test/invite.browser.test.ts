@@ -2,27 +2,15 @@
  * Invites in real Chromium: an inviter and an invitee in two browser contexts, a share code from the local
  * Worker, the password proven over a real WebRTC connection, and the org with its key handed over.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Core } from '../../scripts/core-page.ts';
-import { startDeviceLab, type DeviceLab } from '../../scripts/device-lab.ts';
+import { useDeviceLab } from '../../scripts/device-lab.ts';
 import type { Invitation, InviteError, InviteRedemption } from '../src/core/index.ts';
 
 const PASSWORD = 'blue heron at dawn';
 
-let lab: DeviceLab;
-
-beforeAll(async () => {
-  lab = await startDeviceLab();
-});
-
-afterEach(async () => {
-  await lab.closeDevices();
-});
-
-afterAll(async () => {
-  await lab?.dispose();
-});
+const lab = useDeviceLab();
 
 interface InviteWindow {
   core: Core;

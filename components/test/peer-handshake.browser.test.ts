@@ -4,11 +4,11 @@
  * RTCDataChannel.prototype.send, so what crossed is counted below the gate as well as by the gate's own observer.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type * as YModule from 'yjs';
 import type { Core } from '../../scripts/core-page.ts';
-import { startDeviceLab, type DeviceLab } from '../../scripts/device-lab.ts';
+import { useDeviceLab } from '../../scripts/device-lab.ts';
 import type { HandshakeFailure, PeerHandshake, PeerSync } from '../src/core/index.ts';
 import { CHALLENGE_BYTES, MAX_FRAME_BYTES } from '../src/core/sync/gated-peer-connection.ts';
 
@@ -17,19 +17,7 @@ const AUTH_LABEL = 'p2p-clinic-auth';
 const CHALLENGE_OR_PROOF_BYTES = 1 + CHALLENGE_BYTES;
 const REJECTION_BYTES = 1;
 
-let lab: DeviceLab;
-
-beforeAll(async () => {
-  lab = await startDeviceLab();
-});
-
-afterEach(async () => {
-  await lab.closeDevices();
-});
-
-afterAll(async () => {
-  await lab?.dispose();
-});
+const lab = useDeviceLab();
 
 interface DataChannelSend {
   label: string;

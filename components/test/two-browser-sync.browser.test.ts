@@ -4,23 +4,15 @@
  * side appears on the other over WebRTC alone, and again through the relay alone with WebRTC turned off.
  * Prints each propagation time (the budget, under one second on this machine, is checked by reading, not asserted).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Core } from '../../scripts/core-page.ts';
-import { startDeviceLab, type DeviceLab } from '../../scripts/device-lab.ts';
+import { useDeviceLab } from '../../scripts/device-lab.ts';
 import type { InvitedOrg, Invitation, OrgSession, OrgSync, RelayApi } from '../src/core/index.ts';
 
 const PASSWORD = 'kingfisher over the weir';
 
-let lab: DeviceLab;
-
-beforeAll(async () => {
-  lab = await startDeviceLab();
-});
-
-afterAll(async () => {
-  await lab?.dispose();
-});
+const lab = useDeviceLab();
 
 interface DeviceWindow {
   core: Core;
@@ -162,6 +154,5 @@ describe('two browsers of one org', () => {
     expect(await names(front)).toEqual(['Relayback', 'Relayforth', 'Webrtcback', 'Webrtcforth']);
     expect(await names(doctor)).toEqual(await names(front));
     for (const page of [front, doctor]) await page.evaluate(() => (window as unknown as DeviceWindow).sync?.stop());
-    await lab.closeDevices();
   });
 });

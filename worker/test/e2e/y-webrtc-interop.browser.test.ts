@@ -3,11 +3,11 @@
  * `/signal/:roomId`: the two documents find each other and sync over a real WebRTC data channel.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type * as YWebrtcModule from 'y-webrtc';
 import type * as YModule from 'yjs';
-import { startDeviceLab, type DeviceLab } from '../../../scripts/device-lab.ts';
+import { useDeviceLab } from '../../../scripts/device-lab.ts';
 
 interface YWebrtcWindow {
   Y: typeof YModule;
@@ -16,19 +16,7 @@ interface YWebrtcWindow {
   provider: YWebrtcModule.WebrtcProvider;
 }
 
-let lab: DeviceLab;
-
-beforeAll(async () => {
-  lab = await startDeviceLab();
-});
-
-afterEach(async () => {
-  await lab.closeDevices();
-});
-
-afterAll(async () => {
-  await lab?.dispose();
-});
+const lab = useDeviceLab();
 
 /** A fresh browser context (no shared BroadcastChannel) with a document and a provider in `roomName`. */
 async function peer(roomName: string, signalingUrl: string, password: string | null): Promise<Page> {
