@@ -6,18 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { contactFields, eventFields, memoryStores } from './core-fixtures.ts';
 import type { OrgStores } from '../src/core/org-session.ts';
-
-/** mulberry32: small, seedable, good enough to pick edits. */
-function prng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './seeded-random.ts';
 
 interface Device {
   stores: OrgStores;
@@ -29,7 +18,7 @@ interface Device {
 type EditLog = Map<string, { value: unknown; device: number }[]>;
 
 async function runScenario(seed: number): Promise<void> {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   const devices: Device[] = [];
   for (let index = 0; index < 3; index++) {

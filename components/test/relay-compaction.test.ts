@@ -1,7 +1,8 @@
 /** Compaction: a member replaces the workspace's history with an encrypted snapshot; newcomers start from it. */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { content, docKnowingWorkspace, invitedDoc, newOrg, randomEdit, sameContent, seededRandom, useRelayWorker, waitFor, type TestAccount, type TestDevice } from './relay-fixtures.ts';
+import { content, docKnowingWorkspace, invitedDoc, newOrg, randomEdit, sameContent, useRelayWorker, waitFor, type TestAccount, type TestDevice } from './relay-fixtures.ts';
+import { seededRandom } from './seeded-random.ts';
 import { relayUpdateCipher, type RelayOrg } from '../src/core/sync/relay-workspace.ts';
 import type { BoundCipher } from '../src/core/crypto/aead.ts';
 

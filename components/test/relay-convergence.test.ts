@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { content, docKnowingWorkspace, invitedDoc, newOrg, randomEdit, sameContent, seededRandom, useRelayWorker, waitFor, type TestAccount, type TestDevice } from './relay-fixtures.ts';
+import { content, docKnowingWorkspace, invitedDoc, newOrg, randomEdit, sameContent, useRelayWorker, waitFor, type TestAccount, type TestDevice } from './relay-fixtures.ts';
+import { seededRandom } from './seeded-random.ts';
 import type { RelayOrg } from '../src/core/sync/relay-workspace.ts';
 
 const relay = useRelayWorker('alice', 'bob', 'carol');

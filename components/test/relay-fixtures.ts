@@ -201,18 +201,6 @@ export function sameContent(docs: Y.Doc[]): boolean {
   return docs.every((doc) => JSON.stringify(content(doc)) === first);
 }
 
-/** A small seeded generator (mulberry32), so that a failing random run can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** One random edit: set or delete a record, insert into or delete from the list, type or erase text. */
 export function randomEdit(doc: Y.Doc, random: () => number, label: string): void {
   const pick = (n: number) => Math.floor(random() * n);
