@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { contactFields, eventFields, memoryStores } from './core-fixtures.ts';
-import type { OrgStores } from '../src/core/org-session.ts';
+import type { OrgStores } from '../src/core/org/org-session.ts';
 import { seededRandom } from './seeded-random.ts';
 
 interface Device {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContactSearchIndex } from '../src/core/contact-search.ts';
+import { ContactSearchIndex } from '../src/core/contacts/contact-search.ts';
 import { contactFields, memoryStores, syncDocs } from './core-fixtures.ts';
 
 async function storesWithClinicContacts() {

@@ -1,7 +1,7 @@
 /** Small factories for the client core's tests. */
 import * as Y from 'yjs';
-import { attachStores } from '../src/core/org-session.ts';
-import type { ContactFields, EventFields } from '../src/core/records.ts';
+import { attachStores } from '../src/core/org/org-session.ts';
+import type { ContactFields, EventFields } from '../src/core/records/records.ts';
 
 export function contactFields(overrides: Partial<ContactFields> = {}): ContactFields {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IdleBuiltIndex } from '../src/core/idle-built-index.ts';
+import { IdleBuiltIndex } from '../src/core/records/idle-built-index.ts';
 
 /** An index that copies a map of records, one record per build step; `midway` runs after the first step. */
 function copyingIndex(source: Map<string, number>, midway: (index: IdleBuiltIndex<Map<string, number>>) => void = () => {}) {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import ICAL from 'ical.js';
 import { exportIcs, importIcs, parseIcs, WINDOWS_TIME_ZONES } from '../src/core/interop/index.ts';
-import { isValidTimeZone, wallClockToInstant } from '../src/core/wall-clock-time.ts';
+import { isValidTimeZone, wallClockToInstant } from '../src/core/calendar/wall-clock-time.ts';
 import { asStored, collector, interopFixture } from './interop-fixtures.ts';
 import { eventFields, memoryStores, weekly } from './core-fixtures.ts';
-import type { EventFields } from '../src/core/records.ts';
+import type { EventFields } from '../src/core/records/records.ts';
 
 const BERLIN = { floatingTimeZone: 'Europe/Berlin' };
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { exportVcard, importVcard, parseVcard } from '../src/core/interop/index.ts';
 import { asStored, collector, interopFixture } from './interop-fixtures.ts';
 import { contactFields, memoryStores } from './core-fixtures.ts';
-import type { ContactFields } from '../src/core/records.ts';
+import type { ContactFields } from '../src/core/records/records.ts';
 
 function importFixture(name: string) {
   const target = collector<ContactFields>();

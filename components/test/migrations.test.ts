@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CURRENT_SCHEMA_VERSION, ReadOnlyDocumentError, metaMap } from '../src/core/org-document.ts';
+import { CURRENT_SCHEMA_VERSION, ReadOnlyDocumentError, metaMap } from '../src/core/records/org-document.ts';
 import { contactFields, eventFields, memoryStores, syncDocs } from './core-fixtures.ts';
 
 /** A document as written before versioning: records as plain JSON objects. */

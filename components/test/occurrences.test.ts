@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { eventFields, memoryStores, syncDocs, utc, weekly } from './core-fixtures.ts';
-import { EventTimeIndex } from '../src/core/event-time-index.ts';
-import type { EventsStore } from '../src/core/events-store.ts';
-import { expandEvent } from '../src/core/occurrences.ts';
-import type { EventFields, Occurrence } from '../src/core/records.ts';
+import { EventTimeIndex } from '../src/core/calendar/event-time-index.ts';
+import type { EventsStore } from '../src/core/calendar/events-store.ts';
+import { expandEvent } from '../src/core/calendar/occurrences.ts';
+import type { EventFields, Occurrence } from '../src/core/records/records.ts';
 
 const startsOf = (occurrences: { start: number }[]) => occurrences.map((occurrence) => new Date(occurrence.start).toISOString());
 

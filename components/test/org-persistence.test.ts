@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { COMPACT_AFTER_UPDATES, OrgPersistence } from '../src/core/org-persistence.ts';
+import { COMPACT_AFTER_UPDATES, OrgPersistence } from '../src/core/records/org-persistence.ts';
 
 /** A fresh device: nothing in IndexedDB. */
 afterEach(() => {

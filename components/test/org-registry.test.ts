@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
-import { OrgRegistry, OrgRegistryError } from '../src/core/org-registry.ts';
-import { openOrg, orgDatabaseName } from '../src/core/org-session.ts';
+import { OrgRegistry, OrgRegistryError } from '../src/core/org/org-registry.ts';
+import { openOrg, orgDatabaseName } from '../src/core/org/org-session.ts';
 import { loadOrgKey } from '../src/core/crypto/key-store.ts';
-import { ValidationError } from '../src/core/validation-error.ts';
+import { ValidationError } from '../src/core/records/validation-error.ts';
 import { contactFields } from './core-fixtures.ts';
 
 /** A fresh device: nothing in IndexedDB. */

@@ -2,11 +2,11 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import * as Y from 'yjs';
-import { openOrg, orgDatabaseName } from '../src/core/org-session.ts';
-import { OrgPersistence } from '../src/core/org-persistence.ts';
-import { recordsMap } from '../src/core/org-document.ts';
-import { ValidationError } from '../src/core/validation-error.ts';
-import type { StoreChange } from '../src/core/change-listeners.ts';
+import { openOrg, orgDatabaseName } from '../src/core/org/org-session.ts';
+import { OrgPersistence } from '../src/core/records/org-persistence.ts';
+import { recordsMap } from '../src/core/records/org-document.ts';
+import { ValidationError } from '../src/core/records/validation-error.ts';
+import type { StoreChange } from '../src/core/records/change-listeners.ts';
 import { contactFields, eventFields } from './core-fixtures.ts';
 
 /** A fresh device: nothing in IndexedDB. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { RecordNotFoundError } from '../src/core/record-not-found-error.ts';
+import { RecordNotFoundError } from '../src/core/records/record-not-found-error.ts';
 import { contactFields, eventFields, memoryStores, syncDocs, weekly } from './core-fixtures.ts';
 
 describe('contacts store', () => {

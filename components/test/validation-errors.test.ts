@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../src/core/validation-error.ts';
+import { ValidationError } from '../src/core/records/validation-error.ts';
 import { contactFields, eventFields, memoryStores, weekly } from './core-fixtures.ts';
-import type { ContactFields, EventFields } from '../src/core/records.ts';
+import type { ContactFields, EventFields } from '../src/core/records/records.ts';
 
 function refusal(write: () => unknown): ValidationError {
   try {

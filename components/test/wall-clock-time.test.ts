@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatLocalDate, formatLocalDateTime, instantToWallClock, parseLocalDateTime, wallClockToInstant } from '../src/core/wall-clock-time.ts';
+import { formatLocalDate, formatLocalDateTime, instantToWallClock, parseLocalDateTime, wallClockToInstant } from '../src/core/calendar/wall-clock-time.ts';
 
 const HALF_HOUR_MS = 1_800_000;
 const DAY_MS = 86_400_000;

@@ -7,7 +7,7 @@
 import ICAL from 'ical.js';
 import { defaultOccurrenceEnd } from './occurrence-end.ts';
 import { vtimezoneFor } from './ics-vtimezone.ts';
-import type { CalendarEvent, EventFields, OccurrenceOverride } from '../records.ts';
+import type { CalendarEvent, EventFields, OccurrenceOverride } from '../records/records.ts';
 
 export interface IcsExportOptions {
   /** The calendar's PRODID. */

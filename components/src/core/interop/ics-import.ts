@@ -18,12 +18,12 @@
  * - UIDs are not kept: the store assigns ids, so importing the same file twice makes two copies.
  */
 import ICAL from 'ical.js';
-import { deviceTimeZone, formatLocalDate, formatLocalDateTime, instantToWallClock, parseLocal, parseLocalDate, parseLocalDateTime, wallClockToInstant } from '../wall-clock-time.ts';
+import { deviceTimeZone, formatLocalDate, formatLocalDateTime, instantToWallClock, parseLocal, parseLocalDate, parseLocalDateTime, wallClockToInstant } from '../calendar/wall-clock-time.ts';
 import { rawPropertyValue, splitComponentBlocks, type ComponentBlock } from './component-blocks.ts';
 import { instantInDefinition, resolveTzid, type ResolvedZone } from './ics-time-zones.ts';
 import { defaultOccurrenceEnd } from './occurrence-end.ts';
 import { ItemIssue, identify, issueFor, writeParsedItems, type ImportIssue, type ImportReport, type ParsedFile, type ParsedItem, type RecordWriter } from './import-report.ts';
-import type { EventFields, OccurrenceOverride } from '../records.ts';
+import type { EventFields, OccurrenceOverride } from '../records/records.ts';
 
 export interface IcsImportOptions {
   /** The IANA zone in which floating times and all-day events are read; the device's zone by default. */

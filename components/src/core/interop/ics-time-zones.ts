@@ -4,7 +4,7 @@
  * Time") or a "Customized Time Zone" that only its VTIMEZONE defines.
  */
 import ICAL from 'ical.js';
-import { formatLocalDateTime, isValidTimeZone, parseLocalDateTime, wallClockToInstant } from '../wall-clock-time.ts';
+import { formatLocalDateTime, isValidTimeZone, parseLocalDateTime, wallClockToInstant } from '../calendar/wall-clock-time.ts';
 
 /**
  * The Windows zone names Outlook and Exchange write most, with the IANA zone CLDR's windowsZones.xml maps each

@@ -6,7 +6,7 @@
  * yearly rules (`BYMONTH=3;BYDAY=-1SU`): right for that year and after while the zone's rules stay as they are.
  */
 import ICAL from 'ical.js';
-import { formatLocalDateTime, zoneOffset } from '../wall-clock-time.ts';
+import { formatLocalDateTime, zoneOffset } from '../calendar/wall-clock-time.ts';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;

@@ -2,7 +2,7 @@
  * What an import did: how many items were written and, for each item that was not, why. Parsing and writing
  * are separate steps so that a caller can preview a file (`parseIcs`, `parseVcard`) before importing it.
  */
-import { ValidationError } from '../validation-error.ts';
+import { ValidationError } from '../records/validation-error.ts';
 
 /** Why an item, or the whole file, was not imported; codes the UI can act on. */
 export type ImportIssueCode =

@@ -1,6 +1,6 @@
 /** The end an occurrence has unless edited, shared by import and export so that an override's end round-trips. */
-import { formatLocalDate, formatLocalDateTime, instantToWallClock, parseLocal, wallClockToInstant } from '../wall-clock-time.ts';
-import type { EventFields } from '../records.ts';
+import { formatLocalDate, formatLocalDateTime, instantToWallClock, parseLocal, wallClockToInstant } from '../calendar/wall-clock-time.ts';
+import type { EventFields } from '../records/records.ts';
 
 /**
  * All-day occurrences last as many calendar days as the event; timed ones the same exact time (RFC 5545

@@ -6,7 +6,7 @@
 import ICAL from 'ical.js';
 import { typesForLabel } from './vcard-labels.ts';
 import { derivedDisplayName } from './derived-display-name.ts';
-import type { Contact, LabeledValue } from '../records.ts';
+import type { Contact, LabeledValue } from '../records/records.ts';
 
 export type VcardVersion = '4.0' | '3.0';
 

@@ -8,12 +8,12 @@
  * X-ADDRESSBOOKSERVER-KIND:group) are reported as unsupported. UIDs are not kept: the store assigns ids.
  */
 import ICAL from 'ical.js';
-import { parseLocalDate } from '../wall-clock-time.ts';
+import { parseLocalDate } from '../calendar/wall-clock-time.ts';
 import { rawPropertyValue, splitComponentBlocks } from './component-blocks.ts';
 import { labelFromVcard } from './vcard-labels.ts';
 import { derivedDisplayName } from './derived-display-name.ts';
 import { ItemIssue, identify, issueFor, writeParsedItems, type ImportIssue, type ImportReport, type ParsedFile, type ParsedItem, type RecordWriter } from './import-report.ts';
-import type { ContactFields, LabeledValue, PostalAddress } from '../records.ts';
+import type { ContactFields, LabeledValue, PostalAddress } from '../records/records.ts';
 
 /** A structured value's component, which vCard 4.0 allows to hold several comma-separated values. */
 function part(value: unknown, index: number, separator = ' '): string {

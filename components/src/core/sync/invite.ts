@@ -16,7 +16,7 @@ import { bindCipher } from '../crypto/aead.ts';
 import { challengeProofs } from '../crypto/challenge-response.ts';
 import { ORG_KEY_BYTES } from '../crypto/org-key.ts';
 import { deriveInviteKeys } from '../crypto/org-password.ts';
-import type { Org } from '../records.ts';
+import type { Org } from '../records/records.ts';
 import { gatedPeerOpts, type GateObserver, type PeerHandshake } from './gated-peer-connection.ts';
 import { signallingUrl } from './peer-sync.ts';
 import { RelayApiError, type RelayApi } from './relay-api.ts';

@@ -7,7 +7,7 @@ import type * as Y from 'yjs';
 import { ObservableV2 } from 'lib0/observable';
 import { challengeProofs } from '../crypto/challenge-response.ts';
 import { deriveOrgSubkeys, type OrgSubkeys } from '../crypto/org-key.ts';
-import type { OrgRegistry } from '../org-registry.ts';
+import type { OrgRegistry } from '../org/org-registry.ts';
 import { PeerSync } from './peer-sync.ts';
 import { RelayClient } from './relay-client.ts';
 import { RelayOutbox } from './relay-outbox.ts';

@@ -12,7 +12,7 @@ import { encodeBase64url, isWorkspaceId } from '#protocol';
 import { bindCipher, type BoundCipher } from '../crypto/aead.ts';
 import { joinVerifierFor } from '../crypto/join-verifier.ts';
 import type { OrgSubkeys } from '../crypto/org-key.ts';
-import { metaMap } from '../org-document.ts';
+import { metaMap } from '../records/org-document.ts';
 import { RelayApiError, type RelayApi } from './relay-api.ts';
 
 /** A signed-in account on a Worker. */

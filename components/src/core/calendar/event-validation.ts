@@ -1,10 +1,10 @@
 /** Validation of events at the store boundary. */
 import ICAL from 'ical.js';
-import { ValidationError } from './validation-error.ts';
-import { RECORD_LIMITS } from './record-limits.ts';
+import { ValidationError } from '../records/validation-error.ts';
+import { RECORD_LIMITS } from '../records/record-limits.ts';
 import { isValidTimeZone, parseLocal } from './wall-clock-time.ts';
-import { checkBoolean, checkIntegerInRange, checkList, checkObject, checkString, checkStringList } from './field-checks.ts';
-import type { EventFields, OccurrenceOverride, Recurrence } from './records.ts';
+import { checkBoolean, checkIntegerInRange, checkList, checkObject, checkString, checkStringList } from '../records/field-checks.ts';
+import type { EventFields, OccurrenceOverride, Recurrence } from '../records/records.ts';
 
 function formatName(allDay: boolean): string {
   return allDay ? 'a date YYYY-MM-DD (the event is all-day)' : 'a date-time YYYY-MM-DDTHH:mm:ss';

@@ -3,8 +3,8 @@
  * phone must not silence the desk), so it stays out of the shared document: it lives in the `custom` store of
  * the org's own database (org-persistence.ts), which leaving the org deletes with everything else of the org.
  */
-import type { OrgPersistence } from './org-persistence.ts';
-import type { ReminderState } from './records.ts';
+import type { OrgPersistence } from '../records/org-persistence.ts';
+import type { ReminderState } from '../records/records.ts';
 
 export interface ReminderStateStorage {
   load(): Promise<ReminderState[]>;

@@ -1,9 +1,9 @@
 /** Validation of contacts at the store boundary. */
-import { ValidationError } from './validation-error.ts';
-import { RECORD_LIMITS } from './record-limits.ts';
-import { parseLocalDate } from './wall-clock-time.ts';
-import { checkLabeledValue, checkList, checkObject, checkString, checkStringList } from './field-checks.ts';
-import type { ContactFields, PostalAddress } from './records.ts';
+import { ValidationError } from '../records/validation-error.ts';
+import { RECORD_LIMITS } from '../records/record-limits.ts';
+import { parseLocalDate } from '../calendar/wall-clock-time.ts';
+import { checkLabeledValue, checkList, checkObject, checkString, checkStringList } from '../records/field-checks.ts';
+import type { ContactFields, PostalAddress } from '../records/records.ts';
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/;
 const PHONE_PATTERN = /^[0-9+()\-./\s#*pwx;,]+$/i;

@@ -8,7 +8,7 @@
 import ICAL from 'ical.js';
 import { parseLocal } from './wall-clock-time.ts';
 import { MAX_ZONE_OFFSET_MS, fixedStepRule } from './occurrences.ts';
-import type { CalendarEvent } from './records.ts';
+import type { CalendarEvent } from '../records/records.ts';
 
 /** Spans up to this long go into the sorted array; a query looks back this far for events reaching into its range. */
 const SHORT_SPAN_MS = 8 * 86_400_000;

@@ -10,7 +10,7 @@
  */
 import ICAL from 'ical.js';
 import { formatLocalDate, formatLocalDateTime, parseLocal, wallClockToInstant } from './wall-clock-time.ts';
-import type { CalendarEvent, Occurrence, OccurrenceOverride } from './records.ts';
+import type { CalendarEvent, Occurrence, OccurrenceOverride } from '../records/records.ts';
 
 const HOUR_MS = 3_600_000;
 /** No zone is further than 14 hours from UTC (Pacific/Kiritimati), so a wall-clock time is within that of its instant. */

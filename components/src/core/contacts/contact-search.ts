@@ -5,7 +5,7 @@
  * costs one substring scan, not a pass over the document; a keystroke that can only narrow the previous query
  * scans just the previous matches.
  */
-import type { Contact } from './records.ts';
+import type { Contact } from '../records/records.ts';
 
 /** Letters that Unicode decomposition leaves alone but people type without their stroke or ligature. */
 const FOLDS: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i' };

@@ -1,13 +1,13 @@
 /** The events of an org, over its Yjs document, with the occurrences query. */
 import type * as Y from 'yjs';
-import { RecordStore, type SnapshotServing } from './record-store.ts';
+import { RecordStore, type SnapshotServing } from '../records/record-store.ts';
 import { validateEventFields } from './event-validation.ts';
-import { readList, readNumber, readString, type RecordEntries } from './record-map.ts';
+import { readList, readNumber, readString, type RecordEntries } from '../records/record-map.ts';
 import { EventTimeIndex } from './event-time-index.ts';
-import { IdleBuiltIndex, inSteps } from './idle-built-index.ts';
+import { IdleBuiltIndex, inSteps } from '../records/idle-built-index.ts';
 import { appendOccurrences, placeAhead } from './occurrences.ts';
 import { deviceTimeZone } from './wall-clock-time.ts';
-import type { CalendarEvent, EventFields, Occurrence, OccurrenceOverride } from './records.ts';
+import type { CalendarEvent, EventFields, Occurrence, OccurrenceOverride } from '../records/records.ts';
 
 /** The recurrence is stored as four entries, so that an edited rule and an added exception merge. */
 const RECURRENCE_ENTRIES = new Set(['rrule', 'exdates', 'rdates', 'overrides']);

@@ -3,14 +3,14 @@
  * The sync layer attaches its providers to `doc`; the stores pick up whatever they bring.
  */
 import * as Y from 'yjs';
-import { prepareDocument } from './org-document.ts';
-import { OrgPersistence } from './org-persistence.ts';
-import { ContactsStore } from './contacts-store.ts';
-import { EventsStore } from './events-store.ts';
-import { RemindersStore } from './reminders.ts';
-import { RecordsSnapshotSaver, isSnapshotOf, usableRecordsSnapshot } from './records-snapshot.ts';
-import { whenIdle, type IdleTask } from './idle-work.ts';
-import { indexedDbReminderStorage, memoryReminderStorage, type ReminderStateStorage } from './reminder-state-storage.ts';
+import { prepareDocument } from '../records/org-document.ts';
+import { OrgPersistence } from '../records/org-persistence.ts';
+import { ContactsStore } from '../contacts/contacts-store.ts';
+import { EventsStore } from '../calendar/events-store.ts';
+import { RemindersStore } from '../calendar/reminders.ts';
+import { RecordsSnapshotSaver, isSnapshotOf, usableRecordsSnapshot } from '../records/records-snapshot.ts';
+import { whenIdle, type IdleTask } from '../records/idle-work.ts';
+import { indexedDbReminderStorage, memoryReminderStorage, type ReminderStateStorage } from '../calendar/reminder-state-storage.ts';
 
 /** The IndexedDB database holding an org's document (and this device's reminder state for it). */
 export const orgDatabaseName = (orgId: string) => `p2p-clinic-org-${orgId}`;

@@ -4,14 +4,14 @@
  * opens.
  */
 import * as idb from 'lib0/indexeddb';
-import { generateOrgKey } from './crypto/org-key.ts';
-import { deleteOrgKey, saveOrgKey } from './crypto/key-store.ts';
-import { checkString } from './field-checks.ts';
-import { RECORD_LIMITS } from './record-limits.ts';
-import { ValidationError } from './validation-error.ts';
-import { ChangeListeners, type Unsubscribe } from './change-listeners.ts';
+import { generateOrgKey } from '../crypto/org-key.ts';
+import { deleteOrgKey, saveOrgKey } from '../crypto/key-store.ts';
+import { checkString } from '../records/field-checks.ts';
+import { RECORD_LIMITS } from '../records/record-limits.ts';
+import { ValidationError } from '../records/validation-error.ts';
+import { ChangeListeners, type Unsubscribe } from '../records/change-listeners.ts';
 import { orgDatabaseName } from './org-session.ts';
-import type { Org } from './records.ts';
+import type { Org } from '../records/records.ts';
 
 const REGISTRY_DATABASE = 'p2p-clinic-orgs';
 const ORGS = 'orgs';

@@ -1,11 +1,11 @@
 /** The contacts of an org, over its Yjs document, with search as you type. */
 import type * as Y from 'yjs';
-import { RecordStore, type SnapshotServing } from './record-store.ts';
+import { RecordStore, type SnapshotServing } from '../records/record-store.ts';
 import { validateContactFields } from './contact-validation.ts';
-import { readList, readNumber, readString, type RecordEntries } from './record-map.ts';
+import { readList, readNumber, readString, type RecordEntries } from '../records/record-map.ts';
 import { ContactSearchIndex } from './contact-search.ts';
-import { IdleBuiltIndex, inSteps } from './idle-built-index.ts';
-import type { Contact, ContactFields, LabeledValue, PostalAddress } from './records.ts';
+import { IdleBuiltIndex, inSteps } from '../records/idle-built-index.ts';
+import type { Contact, ContactFields, LabeledValue, PostalAddress } from '../records/records.ts';
 
 /** What a list shows when a contact has no display name of its own. */
 function derivedDisplayName(record: RecordEntries): string {

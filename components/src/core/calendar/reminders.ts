@@ -2,14 +2,14 @@
  * Upcoming reminders: for each occurrence, each of the event's offsets fires at start − offset, unless this
  * device dismissed it; a snoozed one fires again at the end of its snooze.
  */
-import { RECORD_LIMITS } from './record-limits.ts';
-import { ChangeListeners, type StoreListener, type Unsubscribe } from './change-listeners.ts';
+import { RECORD_LIMITS } from '../records/record-limits.ts';
+import { ChangeListeners, type StoreListener, type Unsubscribe } from '../records/change-listeners.ts';
 import { expandEvent } from './occurrences.ts';
 import { deviceTimeZone, parseLocal } from './wall-clock-time.ts';
 import { reminderKey, type ReminderStateStorage } from './reminder-state-storage.ts';
-import { ValidationError } from './validation-error.ts';
+import { ValidationError } from '../records/validation-error.ts';
 import type { EventsStore } from './events-store.ts';
-import type { Occurrence, ReminderState } from './records.ts';
+import type { Occurrence, ReminderState } from '../records/records.ts';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
