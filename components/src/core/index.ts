@@ -10,6 +10,16 @@ export { EventsStore } from './calendar/events-store.ts';
 export { RemindersStore, type ReminderRef, type UpcomingReminder } from './calendar/reminders.ts';
 export { memoryReminderStorage, type ReminderStateStorage } from './calendar/reminder-state-storage.ts';
 export { normaliseForSearch } from './contacts/contact-search.ts';
+export { findDuplicates, type DuplicatePair, type DuplicateReason } from './contacts/contact-duplicates.ts';
+export {
+  mergeContacts,
+  mergedFields,
+  defaultMergeChoices,
+  MERGE_CHOICE_FIELDS,
+  MERGE_JOINED_FIELDS,
+  type MergeChoices,
+  type MergeChoiceField,
+} from './contacts/contact-merge.ts';
 export { isValidTimeZone, wallClockToInstant, instantToWallClock, deviceTimeZone } from './calendar/wall-clock-time.ts';
 export { RECORD_LIMITS } from './records/record-limits.ts';
 export type { StoreChange, StoreListener, Unsubscribe } from './records/change-listeners.ts';
