@@ -25,11 +25,13 @@ interface Span {
 }
 
 /**
- * The latest start the rule can give, in local milliseconds: the day of its UNTIL, the last of a fixed-step
- * series' COUNT, or Infinity. Other COUNT rules would need expanding, and are few.
+ * The latest start the rule can give, in local milliseconds: the latest wall-clock time of a UTC UNTIL's instant
+ * in any zone (RFC 5545 3.3.10: it names an instant, not a wall-clock time), the day of a floating or date UNTIL,
+ * the last of a fixed-step series' COUNT, or Infinity. Other COUNT rules would need expanding, and are few.
  */
 function lastRuleStart(rrule: string, localStart: number): number {
   const until = ICAL.Recur.fromString(rrule).until;
+  if (until && !until.isDate && until.zone === ICAL.Timezone.utcTimezone) return until.toUnixTime() * 1000 + MAX_ZONE_OFFSET_MS;
   if (until) return Date.UTC(until.year, until.month - 1, until.day, 23, 59, 59);
   const fixedStep = fixedStepRule(rrule, localStart);
   return fixedStep ? localStart + Math.max(0, fixedStep.count - 1) * fixedStep.stepMs : Infinity;

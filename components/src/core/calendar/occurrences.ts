@@ -23,6 +23,8 @@ interface RuleExpansion {
   /** Generated starts so far, in local milliseconds, ascending. */
   starts: number[];
   done: boolean;
+  /** A UTC UNTIL of a timed series, as the instant it names; the iterator itself then runs unbounded. */
+  untilInstant: number | undefined;
 }
 
 const expansions = new WeakMap<CalendarEvent, RuleExpansion>();
@@ -73,18 +75,36 @@ function icalTimeOf(localMs: number, allDay: boolean): ICAL.Time {
 
 const localMsOf = (time: ICAL.Time) => Date.UTC(time.year, time.month - 1, time.day, time.hour, time.minute, time.second);
 
+/**
+ * Starts the rule's expansion. ical.js compares UNTIL with the floating starts as if both were wall-clock times,
+ * but RFC 5545 3.3.10 makes a UTC UNTIL of a zoned DTSTART an instant: a timed series' UTC UNTIL is therefore
+ * taken off the rule and compared, instant to instant, as the starts are generated.
+ */
+function startExpansion(event: CalendarEvent): RuleExpansion {
+  const recur = ICAL.Recur.fromString(event.recurrence!.rrule);
+  let untilInstant: number | undefined;
+  if (!event.allDay && recur.until && !recur.until.isDate && recur.until.zone === ICAL.Timezone.utcTimezone) {
+    untilInstant = recur.until.toUnixTime() * 1000;
+    recur.until = null;
+  }
+  const dtstart = icalTimeOf(parseLocal(event.start, event.allDay)!, event.allDay);
+  return { iterator: recur.iterator(dtstart), starts: [], done: false, untilInstant };
+}
+
 /** The rule's generated starts up to (excluding) `untilLocal`, extending the kept expansion as needed. */
 function generatedStarts(event: CalendarEvent, untilLocal: number): number[] {
   let expansion = expansions.get(event);
-  if (!expansion) {
-    const dtstart = icalTimeOf(parseLocal(event.start, event.allDay)!, event.allDay);
-    expansion = { iterator: ICAL.Recur.fromString(event.recurrence!.rrule).iterator(dtstart), starts: [], done: false };
-    expansions.set(event, expansion);
-  }
+  if (!expansion) expansions.set(event, (expansion = startExpansion(event)));
+  const { untilInstant } = expansion;
   while (!expansion.done && (expansion.starts.length === 0 || expansion.starts.at(-1)! < untilLocal)) {
     const next = expansion.iterator.next();
-    if (!next || expansion.starts.length >= MAX_GENERATED_STARTS) expansion.done = true;
-    else expansion.starts.push(localMsOf(next));
+    const localStart = next && localMsOf(next);
+    // No zone is more than MAX_ZONE_OFFSET_MS ahead of UTC, so a start this late is past the UNTIL in any zone.
+    if (!next || expansion.starts.length >= MAX_GENERATED_STARTS || (untilInstant !== undefined && localStart! > untilInstant + MAX_ZONE_OFFSET_MS)) {
+      expansion.done = true;
+    } else if (untilInstant === undefined || wallClockToInstant(localStart!, event.timeZone) <= untilInstant) {
+      expansion.starts.push(localStart!);
+    }
   }
   return expansion.starts;
 }
@@ -154,6 +174,8 @@ function occurrenceOf(event: CalendarEvent, recurrenceId: string, start: number,
     end,
     allDay: event.allDay,
     location: override?.location ?? event.location,
+    status: override?.status ?? event.status,
+    resources: override?.resources ?? event.resources,
     event,
   };
 }
