@@ -1,0 +1,89 @@
+/**
+ * What a locale says about dates, read from `Intl`: the week's first day, 12- or 24-hour clock, text direction,
+ * and cached `Intl.DateTimeFormat`s. Elements take a `locale` attribute (default: the browser's) and let attributes
+ * such as `first-day` override what the locale says.
+ *
+ * Calendar dates here are *local milliseconds*: a wall-clock time written as if it were UTC (see
+ * core/calendar/wall-clock-time.ts), so formatting one with `timeZone: 'UTC'` prints it as it reads, whatever the
+ * device's zone.
+ */
+
+/** 0 = Sunday … 6 = Saturday, as `Date.prototype.getUTCDay`. */
+export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+interface WeekInfo {
+  firstDay: number;
+}
+interface LocaleWithWeekInfo extends Intl.Locale {
+  getWeekInfo?: () => WeekInfo;
+  weekInfo?: WeekInfo;
+  getTextInfo?: () => { direction: 'ltr' | 'rtl' };
+  textInfo?: { direction: 'ltr' | 'rtl' };
+}
+
+/** CLDR's first day by region, for browsers without `Intl.Locale#getWeekInfo` (Firefox); Monday elsewhere. */
+const SUNDAY_FIRST = new Set('AG AS BD BR BS BT BW BZ CA CN CO DM DO ET GT GU HK HN ID IL IN JM JP KE KH KR LA MH MM MO MT MX MZ NI NP PA PE PH PK PR PT PY SA SG SV TH TT TW UM US VE VI WS YE ZA ZW'.split(' '));
+const SATURDAY_FIRST = new Set('AE AF BH DJ DZ EG IQ IR JO KW LY OM QA SD SY'.split(' '));
+/** Likely regions of languages written without one, for the table above. */
+const LIKELY_REGION: Record<string, string> = { en: 'US', ar: 'EG', he: 'IL', ja: 'JP', ko: 'KR', zh: 'CN', pt: 'BR', fa: 'IR', hi: 'IN' };
+const RIGHT_TO_LEFT = new Set(['ar', 'he', 'fa', 'ur', 'ps', 'yi', 'dv', 'ckb', 'sd', 'ug']);
+
+/** The given locale if `Intl` knows it, else the browser's. */
+export function resolveLocale(locale?: string | null): string {
+  if (locale) {
+    try {
+      const [canonical] = Intl.getCanonicalLocales(locale);
+      if (canonical) return canonical;
+    } catch {
+      // An unknown tag from an attribute: fall back rather than break the element.
+    }
+  }
+  return globalThis.navigator?.language || 'en-US';
+}
+
+export function firstDayOfWeek(locale: string): Weekday {
+  const intlLocale = new Intl.Locale(locale) as LocaleWithWeekInfo;
+  const info = intlLocale.getWeekInfo?.() ?? intlLocale.weekInfo;
+  // Intl numbers days 1 (Monday) … 7 (Sunday).
+  if (info) return (info.firstDay % 7) as Weekday;
+  const region = intlLocale.region ?? LIKELY_REGION[intlLocale.language];
+  if (region && SUNDAY_FIRST.has(region)) return 0;
+  if (region && SATURDAY_FIRST.has(region)) return 6;
+  return 1;
+}
+
+/** Whether the locale writes times on a 12-hour clock. */
+export function uses12HourClock(locale: string): boolean {
+  const cycle = formatter(locale, { hour: 'numeric', timeZone: 'UTC' }).resolvedOptions().hourCycle;
+  return cycle === 'h12' || cycle === 'h11';
+}
+
+export function textDirection(locale: string): 'ltr' | 'rtl' {
+  const intlLocale = new Intl.Locale(locale) as LocaleWithWeekInfo;
+  const info = intlLocale.getTextInfo?.() ?? intlLocale.textInfo;
+  if (info) return info.direction;
+  return RIGHT_TO_LEFT.has(intlLocale.language) ? 'rtl' : 'ltr';
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** A cached `Intl.DateTimeFormat`: building one costs more than formatting hundreds of dates. */
+export function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = locale + JSON.stringify(options);
+  let cached = formatters.get(key);
+  if (!cached) {
+    cached = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, cached);
+  }
+  return cached;
+}
+
+/** Formats a wall-clock time (local milliseconds) as it reads. */
+export function formatLocal(localMs: number, locale: string, options: Intl.DateTimeFormatOptions): string {
+  return formatter(locale, { ...options, timeZone: 'UTC' }).format(localMs);
+}
+
+/** Formats a time of day in the locale's clock, or the one forced by `hour12`. */
+export function formatTimeOfDay(localMs: number, locale: string, hour12?: boolean): string {
+  return formatLocal(localMs, locale, { hour: 'numeric', minute: '2-digit', ...(hour12 === undefined ? {} : { hour12 }) });
+}
