@@ -10,6 +10,7 @@ export { EventsStore } from './calendar/events-store.ts';
 export { RemindersStore, type ReminderRef, type UpcomingReminder } from './calendar/reminders.ts';
 export { memoryReminderStorage, type ReminderStateStorage } from './calendar/reminder-state-storage.ts';
 export { normaliseForSearch } from './contacts/contact-search.ts';
+export { removeContacts, type ContactRemoval } from './contacts/contact-removal.ts';
 export { findDuplicates, type DuplicatePair, type DuplicateReason } from './contacts/contact-duplicates.ts';
 export {
   mergeContacts,
