@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 
+/** The browsers of the device lab (scripts/device-lab/); Firefox joins once the lab drives it. */
+const BROWSERS = ['chromium'] as const;
+
 export default defineConfig({
   test: {
     projects: [
@@ -35,19 +38,21 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
-      {
+      ...BROWSERS.map((browser) => ({
         test: {
-          // Real Chromium with real WebRTC against a local Worker: one file at a time, so that timings and ICE on a
-          // two-core machine are not at the mercy of the other files.
-          name: 'chromium',
+          // Every browser test runs once per browser of the device lab, which reads the browser from the environment
+          // (scripts/device-lab/lab.ts). Real WebRTC against a local Worker: one file at a time, so that timings and
+          // ICE on a two-core machine are not at the mercy of the other files.
+          name: browser,
           environment: 'node',
+          env: { DEVICE_LAB_BROWSER: browser },
           include: ['worker/test/e2e/**/*.browser.test.ts', 'components/**/*.browser.test.ts', 'app/**/*.browser.test.ts'],
           exclude: ['**/node_modules/**'],
           fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 120_000,
         },
-      },
+      })),
     ],
   },
 });

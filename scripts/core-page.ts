@@ -3,7 +3,7 @@
  * so browser tests and benchmarks run the core's TypeScript as a browser loads it, with no build step.
  */
 import { createServer } from 'vite';
-import type { Page } from 'playwright-core';
+import type { Device } from './device-lab/device.ts';
 import { ROOT } from './local-worker.ts';
 
 export type Core = typeof import('../components/src/core/index.ts');
@@ -21,10 +21,8 @@ export async function startCorePageServer(): Promise<CorePageServer> {
   return { url: `http://127.0.0.1:${address.port}/scripts/core-page.html`, close: () => server.close() };
 }
 
-/** Loads (or reloads) the page and waits until the core is on `window.core`. */
-export async function loadCorePage(page: Page, url: string): Promise<void> {
-  // tsx compiles with esbuild's keepNames, which wraps functions passed to page.evaluate in a `__name` helper.
-  await page.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
-  await page.goto(url);
-  await page.waitForFunction(() => document.title === 'core ready', undefined, { timeout: 60_000 });
+/** Loads (or reloads) the page on `device` and waits until the core is on `window.core`. */
+export async function loadCorePage(device: Device, url: string): Promise<void> {
+  await device.goto(url);
+  await device.waitFor('the core on window.core', () => document.title === 'core ready', undefined, 60_000);
 }

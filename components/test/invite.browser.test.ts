@@ -1,11 +1,11 @@
 /**
- * Invites in real Chromium: an inviter and an invitee in two browser contexts, a share code from the local
+ * Invites in real browsers: an inviter and an invitee in two browser contexts, a share code from the local
  * Worker, the password proven over a real WebRTC connection, and the org with its key handed over.
  */
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import type { Core } from '../../scripts/core-page.ts';
-import { useDeviceLab } from '../../scripts/device-lab.ts';
+import type { Device } from '../../scripts/device-lab/device.ts';
+import { useDeviceLab } from '../../scripts/device-lab/lab.ts';
 import type { Invitation, InviteError, InviteRedemption } from '../src/core/index.ts';
 
 const PASSWORD = 'blue heron at dawn';
@@ -20,7 +20,7 @@ interface InviteWindow {
 }
 
 /** The inviter creates a synced org and opens an invite for it; returns the code and the org as created. */
-async function openInvite(page: Page) {
+async function openInvite(page: Device) {
   return page.evaluate(
     async ({ workerUrl, password }) => {
       const w = window as unknown as InviteWindow;
@@ -39,7 +39,7 @@ async function openInvite(page: Page) {
   );
 }
 
-const redeem = (page: Page, code: string) =>
+const redeem = (page: Device, code: string) =>
   page.evaluate(
     async ({ workerUrl, code }) => {
       const w = window as unknown as InviteWindow;
@@ -54,7 +54,7 @@ const redeem = (page: Page, code: string) =>
   );
 
 /** One password try; on success the invitee's device adopts the org, as the app does. */
-const tryPassword = (page: Page, password: string) =>
+const tryPassword = (page: Device, password: string) =>
   page.evaluate(async (password) => {
     const w = window as unknown as InviteWindow;
     try {
@@ -69,9 +69,9 @@ const tryPassword = (page: Page, password: string) =>
     }
   }, password);
 
-const invitationState = (page: Page) => page.evaluate(() => (window as unknown as InviteWindow).invitation.state);
+const invitationState = (page: Device) => page.evaluate(() => (window as unknown as InviteWindow).invitation.state);
 
-const listedOrgs = (page: Page) =>
+const listedOrgs = (page: Device) =>
   page.evaluate(async () => (await (window as unknown as InviteWindow).core.OrgRegistry.open()).list().map((org) => org.name));
 
 describe('an invite', () => {
@@ -89,7 +89,7 @@ describe('an invite', () => {
       org: { id: offer.org.id, name: 'Praxis am Park', color: '#0e7490', roomId: offer.org.roomId },
       keyText: offer.keyText,
     });
-    await inviter.waitForFunction(() => (window as unknown as InviteWindow).invitation.state === 'completed');
+    await inviter.waitFor('the invitation completed', () => (window as unknown as InviteWindow).invitation.state === 'completed');
   });
 
   it('gives a wrong password nothing but WRONG_PASSWORD, and closes after three tries', async () => {
@@ -104,7 +104,7 @@ describe('an invite', () => {
     // A fourth try, even with the right password, is refused without contacting anyone.
     expect(await tryPassword(invitee, PASSWORD)).toMatchObject({ ok: false, code: 'TOO_MANY_TRIES' });
 
-    await inviter.waitForFunction(() => (window as unknown as InviteWindow).invitation.state === 'locked');
+    await inviter.waitFor('the invitation locked', () => (window as unknown as InviteWindow).invitation.state === 'locked');
     expect(await inviter.evaluate(() => (window as unknown as InviteWindow).wrongPasswordEvents)).toEqual([2, 1, 0]);
     // The invitee's device lists only its own Personal org: nothing of the invite reached it.
     expect(await listedOrgs(invitee)).toEqual(['Personal']);

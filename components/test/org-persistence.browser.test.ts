@@ -1,23 +1,14 @@
-/** In real Chromium: an org written to, then the page reloaded, still holds everything. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../scripts/chromium.ts';
-import { loadCorePage, startCorePageServer, type Core, type CorePageServer } from '../../scripts/core-page.ts';
+/** In real browsers: an org written to, then the page reloaded, still holds everything. */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Core } from '../../scripts/core-page.ts';
+import type { Device } from '../../scripts/device-lab/device.ts';
+import { useDeviceLab } from '../../scripts/device-lab/lab.ts';
 
-let browser: Browser;
-let server: CorePageServer;
-let page: Page;
+const lab = useDeviceLab();
+let page: Device;
 
-beforeAll(async () => {
-  server = await startCorePageServer();
-  browser = await launchChromium();
-  page = await (await browser.newContext()).newPage();
-  await loadCorePage(page, server.url);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+beforeEach(async () => {
+  page = await lab.newDevice();
 });
 
 describe('an org in the browser', () => {
@@ -33,14 +24,14 @@ describe('an org in the browser', () => {
       });
       const event = session.events.create({
         title: 'Check-up', start: '2024-05-06T09:00:00', end: '2024-05-06T09:30:00', allDay: false, timeZone: 'Europe/Berlin',
-        location: 'Room 2', notes: '', attendees: [contact.id], reminders: [15],
+        location: 'Room 2', notes: '', attendees: [contact.id], reminders: [15], resources: [], status: 'booked', category: '',
       });
       await session.close();
       registry.close();
       return { orgId: org.id, contactId: contact.id, eventId: event.id };
     });
 
-    await loadCorePage(page, server.url);
+    await lab.loadCorePage(page);
 
     const found = await page.evaluate(async ({ orgId, contactId }) => {
       const { OrgRegistry, openOrg } = (window as unknown as { core: Core }).core;
@@ -88,7 +79,7 @@ describe('an org in the browser', () => {
       return org.id;
     });
 
-    await loadCorePage(page, server.url);
+    await lab.loadCorePage(page);
 
     const stored = await page.evaluate(async (id) => {
       const session = await (window as unknown as { core: Core }).core.openOrg(id);
@@ -111,14 +102,14 @@ describe('an org in the browser', () => {
       return { orgId: org.id, contactId: contact.id };
     });
 
-    await loadCorePage(page, server.url);
+    await lab.loadCorePage(page);
     await page.evaluate(async ({ orgId, contactId }) => {
       const session = await (window as unknown as { core: Core }).core.openOrg(orgId);
       session.contacts.update(contactId, { notes: 'written at once' });
       await session.close();
     }, written);
 
-    await loadCorePage(page, server.url);
+    await lab.loadCorePage(page);
     const notes = await page.evaluate(async ({ orgId, contactId }) => {
       const session = await (window as unknown as { core: Core }).core.openOrg(orgId);
       const found = session.contacts.get(contactId)?.notes;

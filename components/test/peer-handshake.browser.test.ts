@@ -1,14 +1,14 @@
 /**
- * The peer gate in real Chromium: two browser contexts, each with a Y.Doc and a PeerSync in one room on a
+ * The peer gate in real browsers: two browser contexts, each with a Y.Doc and a PeerSync in one room on a
  * scratch Worker, connected over real WebRTC. Every data-channel send in each page is recorded by patching
  * RTCDataChannel.prototype.send, so what crossed is counted below the gate as well as by the gate's own observer.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import type * as YModule from 'yjs';
 import type { Core } from '../../scripts/core-page.ts';
-import { useDeviceLab } from '../../scripts/device-lab.ts';
+import type { Device } from '../../scripts/device-lab/device.ts';
+import { useDeviceLab } from '../../scripts/device-lab/lab.ts';
 import type { HandshakeFailure, PeerHandshake, PeerSync } from '../src/core/index.ts';
 import { CHALLENGE_BYTES, MAX_FRAME_BYTES } from '../src/core/sync/gated-peer-connection.ts';
 
@@ -67,7 +67,7 @@ interface Org {
 const newOrg = (): Org => ({ id: randomUUID(), key: [...randomBytes(32)], roomId: `peer-handshake-${randomUUID()}` });
 
 /** A fresh browser context (no shared BroadcastChannel) whose page joins the org's room with a PeerSync. */
-async function joinRoom(org: Org, handshake: HandshakeKind): Promise<Page> {
+async function joinRoom(org: Org, handshake: HandshakeKind): Promise<Device> {
   const page = await lab.newDevice({ initScript: recordDataChannelSends });
   await page.evaluate(
     async ({ org, handshake, otherKey, workerUrl }) => {
@@ -123,26 +123,26 @@ async function joinRoom(org: Org, handshake: HandshakeKind): Promise<Page> {
   return page;
 }
 
-const write = (page: Page, key: string, value: string) =>
+const write = (page: Device, key: string, value: string) =>
   page.evaluate(({ key, value }) => (window as unknown as PeerWindow).doc.getMap<string>('shared').set(key, value), { key, value });
 
-const waitForValue = (page: Page, key: string, value: string) =>
-  page.waitForFunction(
+const waitForValue = (page: Device, key: string, value: string) =>
+  page.waitFor(
+    `shared ${key} = ${value}`,
     ({ key, value }) => (window as unknown as PeerWindow).doc.getMap<string>('shared').get(key) === value,
     { key, value },
-    { timeout: 30_000 },
   );
 
-const sharedKeys = (page: Page) => page.evaluate(() => [...(window as unknown as PeerWindow).doc.getMap('shared').keys()].sort());
+const sharedKeys = (page: Device) => page.evaluate(() => [...(window as unknown as PeerWindow).doc.getMap('shared').keys()].sort());
 
-const waitForPeers = (page: Page, peers: number) =>
-  page.waitForFunction((peers) => (window as unknown as PeerWindow).sync.status.peers === peers, peers, { timeout: 30_000 });
+const waitForPeers = (page: Device, peers: number) =>
+  page.waitFor(`${peers} connected peers`, (peers) => (window as unknown as PeerWindow).sync.status.peers === peers, peers);
 
-const waitForRejections = (page: Page, count = 1) =>
-  page.waitForFunction((count) => (window as unknown as PeerWindow).rejections.length >= count, count, { timeout: 30_000 });
+const waitForRejections = (page: Device, count = 1) =>
+  page.waitFor(`${count} rejected peers`, (count) => (window as unknown as PeerWindow).rejections.length >= count, count);
 
 /** What the gate's observer counted, what it rejected, and every data-channel send, in one page. */
-const gateRecord = (page: Page) =>
+const gateRecord = (page: Device) =>
   page.evaluate(() => {
     const w = window as unknown as PeerWindow;
     const { bytesSent, bytesReceived } = w.sync.status;
@@ -250,9 +250,7 @@ describe('the peer handshake between two Chromium contexts', () => {
     // 200,000 base64 characters of random bytes: one insert, one update of about 200 KB.
     const letter = randomBytes(150_000).toString('base64');
     await alice.evaluate((letter) => (window as unknown as PeerWindow).doc.getText('letter').insert(0, letter), letter);
-    await bob.waitForFunction((letter) => (window as unknown as PeerWindow).doc.getText('letter').toString() === letter, letter, {
-      timeout: 30_000,
-    });
+    await bob.waitFor('the whole letter', (letter) => (window as unknown as PeerWindow).doc.getText('letter').toString() === letter, letter);
 
     const [aliceRecord, bobRecord] = [await gateRecord(alice), await gateRecord(bob)];
     for (const record of [aliceRecord, bobRecord]) {

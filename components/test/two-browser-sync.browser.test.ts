@@ -1,13 +1,13 @@
 /**
- * The whole sync story in real Chromium: two browser contexts (two devices) and the local Worker. One device
+ * The whole sync story in real browsers: two browser contexts (two devices) and the local Worker. One device
  * creates an org and invites the other; the other joins with the code and the password; then an edit on either
  * side appears on the other over WebRTC alone, and again through the relay alone with WebRTC turned off.
  * Prints each propagation time (the budget, under one second on this machine, is checked by reading, not asserted).
  */
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import type { Core } from '../../scripts/core-page.ts';
-import { useDeviceLab } from '../../scripts/device-lab.ts';
+import type { Device } from '../../scripts/device-lab/device.ts';
+import { useDeviceLab } from '../../scripts/device-lab/lab.ts';
 import type { InvitedOrg, Invitation, OrgSession, OrgSync, RelayApi } from '../src/core/index.ts';
 
 const PASSWORD = 'kingfisher over the weir';
@@ -27,7 +27,7 @@ interface DeviceWindow {
   arrival: Promise<number>;
 }
 
-async function device(name: string): Promise<Page> {
+async function device(name: string): Promise<Device> {
   const page = await lab.newDevice();
   await page.evaluate(
     async ({ workerUrl, email }) => {
@@ -42,7 +42,7 @@ async function device(name: string): Promise<Page> {
 }
 
 /** (Re)starts the device's sync: peer to peer only, or the relay only. */
-const startSync = (page: Page, path: 'webrtc' | 'relay') =>
+const startSync = (page: Device, path: 'webrtc' | 'relay') =>
   page.evaluate(async (path) => {
     const w = window as unknown as DeviceWindow;
     await w.sync?.stop();
@@ -58,7 +58,7 @@ const startSync = (page: Page, path: 'webrtc' | 'relay') =>
   }, path);
 
 /** Waits on `page` for the contact named `marker`, resolving with the time it arrived. */
-const expectArrival = (page: Page, marker: string) =>
+const expectArrival = (page: Device, marker: string) =>
   page.evaluate((marker) => {
     const w = window as unknown as DeviceWindow;
     const arrived = () => w.session.contacts.search(marker).length > 0;
@@ -73,7 +73,7 @@ const expectArrival = (page: Page, marker: string) =>
   }, marker);
 
 /** Writes a contact named `marker` on `from` and returns how long it took to appear on `to`, in ms. */
-async function propagation(from: Page, to: Page, marker: string): Promise<number> {
+async function propagation(from: Device, to: Device, marker: string): Promise<number> {
   await expectArrival(to, marker);
   const sentAt = await from.evaluate((marker) => {
     const w = window as unknown as DeviceWindow;
@@ -87,11 +87,11 @@ async function propagation(from: Page, to: Page, marker: string): Promise<number
   return arrivedAt - sentAt;
 }
 
-const waitForPeers = (page: Page) =>
-  page.waitForFunction(() => ((window as unknown as DeviceWindow).sync?.status.peers ?? 0) > 0, undefined, { timeout: 30_000 });
+const waitForPeers = (page: Device) =>
+  page.waitFor('a connected peer', () => ((window as unknown as DeviceWindow).sync?.status.peers ?? 0) > 0);
 
-const waitForRelay = (page: Page) =>
-  page.waitForFunction(() => (window as unknown as DeviceWindow).sync?.status.relay === 'websocket', undefined, { timeout: 30_000 });
+const waitForRelay = (page: Device) =>
+  page.waitFor('the relay socket', () => (window as unknown as DeviceWindow).sync?.status.relay === 'websocket');
 
 describe('two browsers of one org', () => {
   it('join by invite, then sync edits both ways over WebRTC, and over the relay alone', async () => {
@@ -149,7 +149,7 @@ describe('two browsers of one org', () => {
       `propagation on this machine: WebRTC ${webrtcForth} ms and ${webrtcBack} ms; relay alone ${relayForth} ms and ${relayBack} ms (budget: under 1000 ms)`,
     );
     // Both devices end with the same four contacts.
-    const names = (page: Page) =>
+    const names = (page: Device) =>
       page.evaluate(() => (window as unknown as DeviceWindow).session.contacts.list().map((contact) => contact.givenName).sort());
     expect(await names(front)).toEqual(['Relayback', 'Relayforth', 'Webrtcback', 'Webrtcforth']);
     expect(await names(doctor)).toEqual(await names(front));

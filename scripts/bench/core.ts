@@ -10,6 +10,7 @@
  * first month query and the first keystroke cost when they come before any idle time.
  */
 import { launchChromium } from '../chromium.ts';
+import { newChromiumDevice } from '../device-lab/chromium.ts';
 import { loadCorePage, startCorePageServer, type Core } from '../core-page.ts';
 import { ms, summarize } from './stats.ts';
 
@@ -26,7 +27,7 @@ const server = await startCorePageServer();
 const browser = await launchChromium();
 let failed = 0;
 try {
-  const page = await (await browser.newContext()).newPage();
+  const page = await newChromiumDevice(browser);
   await loadCorePage(page, server.url);
 
   const generated = await page.evaluate(
@@ -83,7 +84,10 @@ try {
             const day = randomWorkday();
             const begin = 8 * 60 + 15 * Math.floor(random() * 40);
             const length = pick([15, 30, 30, 45, 60]);
-            const base = { location: pick(['Room 1', 'Room 2', 'Physio', '']), notes: '', attendees: [pick(contactIds)], reminders: random() < 0.5 ? [15] : [60, 1440] };
+            const base = {
+              location: pick(['Room 1', 'Room 2', 'Physio', '']), notes: '', attendees: [pick(contactIds)], reminders: random() < 0.5 ? [15] : [60, 1440],
+              resources: [], status: 'booked' as const, category: '',
+            };
             if (offset < allDay) {
               session.events.create({ ...base, title: pick(['Training', 'Holiday', 'Inspection']), allDay: true, start: dateOf(day), end: dateOf(day + 1 + Math.floor(random() * 5)), timeZone: 'Europe/Berlin', reminders: [] });
             } else if (offset < allDay + recurring) {

@@ -1,13 +1,13 @@
 /**
- * y-webrtc's own `WebrtcProvider`, unchanged, in two real Chromium contexts, signalling through the Worker's
+ * y-webrtc's own `WebrtcProvider`, unchanged, in two real browsers contexts, signalling through the Worker's
  * `/signal/:roomId`: the two documents find each other and sync over a real WebRTC data channel.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import type * as YWebrtcModule from 'y-webrtc';
 import type * as YModule from 'yjs';
-import { useDeviceLab } from '../../../scripts/device-lab.ts';
+import type { Device } from '../../../scripts/device-lab/device.ts';
+import { useDeviceLab } from '../../../scripts/device-lab/lab.ts';
 
 interface YWebrtcWindow {
   Y: typeof YModule;
@@ -19,10 +19,10 @@ interface YWebrtcWindow {
 const lab = useDeviceLab();
 
 /** A fresh browser context (no shared BroadcastChannel) with a document and a provider in `roomName`. */
-async function peer(roomName: string, signalingUrl: string, password: string | null): Promise<Page> {
+async function peer(roomName: string, signalingUrl: string, password: string | null): Promise<Device> {
   const page = await lab.newBlankDevice();
   await page.goto(new URL('y-webrtc-page.html', lab.pageUrl).href);
-  await page.waitForFunction(() => document.title === 'y-webrtc ready');
+  await page.waitFor('y-webrtc on the page', () => document.title === 'y-webrtc ready');
   await page.evaluate(
     ({ roomName, signalingUrl, password }) => {
       const w = window as unknown as YWebrtcWindow;
@@ -38,17 +38,17 @@ async function peer(roomName: string, signalingUrl: string, password: string | n
   return page;
 }
 
-const write = (page: Page, key: string, value: string) =>
+const write = (page: Device, key: string, value: string) =>
   page.evaluate(({ key, value }) => (window as unknown as YWebrtcWindow).doc.getMap<string>('shared').set(key, value), { key, value });
 
-const waitForValue = (page: Page, key: string, value: string) =>
-  page.waitForFunction(
+const waitForValue = (page: Device, key: string, value: string) =>
+  page.waitFor(
+    `shared ${key} = ${value}`,
     ({ key, value }) => (window as unknown as YWebrtcWindow).doc.getMap<string>('shared').get(key) === value,
     { key, value },
-    { timeout: 30_000 },
   );
 
-const connectedPeers = (page: Page) =>
+const connectedPeers = (page: Device) =>
   page.evaluate(() => {
     const provider = (window as unknown as YWebrtcWindow).provider;
     return provider.room ? [...provider.room.webrtcConns.values()].filter((conn) => conn.connected).length : 0;

@@ -1,0 +1,16 @@
+/** One launched browser of the lab, whichever it is: it hands out devices and closes. */
+import type { BrowserName, Device } from './device.ts';
+import { launchLabChromium, newChromiumDevice } from './chromium.ts';
+
+export interface LabBrowser {
+  newDevice(): Promise<Device>;
+  close(): Promise<void>;
+}
+
+export async function launchLabBrowser(name: BrowserName): Promise<LabBrowser> {
+  if (name === 'chromium') {
+    const browser = await launchLabChromium();
+    return { newDevice: () => newChromiumDevice(browser), close: () => browser.close() };
+  }
+  throw new Error(`the lab cannot drive ${name} yet`);
+}

@@ -1,0 +1,71 @@
+/** The lab's Chromium devices: Debian's chromium driven by playwright-core, one browser context per device. */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../chromium.ts';
+import type { Box, Device, ElementPath } from './device.ts';
+import { boxInPage, describePath, selectorChain } from './element-path.ts';
+import { KEEP_NAMES_SHIM, timedOut } from './page-scripts.ts';
+
+export function launchLabChromium(): Promise<Browser> {
+  // Chromium hides local addresses behind mDNS names, which nothing resolves in a container.
+  return launchChromium({ args: ['--disable-features=WebRtcHideLocalIpsWithMdns'] });
+}
+
+export async function newChromiumDevice(browser: Browser): Promise<Device> {
+  const context = await browser.newContext();
+  const page: Page = await context.newPage();
+  await page.addInitScript({ content: KEEP_NAMES_SHIM });
+
+  const boxOf = async (path: ElementPath, scroll = false): Promise<Box> => {
+    const box = await page.evaluate(boxInPage, { chain: selectorChain(path), scroll });
+    if (!box) throw new Error(`no element at ${describePath(path)}`);
+    return box;
+  };
+
+  return {
+    browser: 'chromium',
+    async goto(url) {
+      await page.goto(url, { waitUntil: 'load' });
+    },
+    async reload() {
+      await page.reload({ waitUntil: 'load' });
+    },
+    evaluate: (fn, arg) => page.evaluate(fn as (arg: unknown) => never, arg),
+    async waitFor(what, fn, arg, timeoutMs = 30_000) {
+      try {
+        await page.waitForFunction(fn as (arg: unknown) => unknown, arg, { timeout: timeoutMs });
+      } catch (error) {
+        throw timedOut(error, what, timeoutMs, (e) => e instanceof Error && e.name === 'TimeoutError');
+      }
+    },
+    async addInitScript(fn) {
+      await page.addInitScript(fn);
+    },
+    keyboard: {
+      press: (key) => page.keyboard.press(key),
+      type: (text) => page.keyboard.type(text),
+      down: (key) => page.keyboard.down(key),
+      up: (key) => page.keyboard.up(key),
+    },
+    mouse: {
+      click: (x, y) => page.mouse.click(x, y),
+      move: (x, y, options) => page.mouse.move(x, y, options),
+      down: () => page.mouse.down(),
+      up: () => page.mouse.up(),
+    },
+    boxOf: (path) => boxOf(path),
+    async click(path) {
+      const box = await boxOf(path, true);
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    },
+    async screenshot(file, options = {}) {
+      await mkdir(dirname(file), { recursive: true });
+      await page.screenshot({ path: file, fullPage: options.fullPage ?? false });
+    },
+    setViewport: (size) => page.setViewportSize(size),
+    setColorScheme: (scheme) => page.emulateMedia({ colorScheme: scheme }),
+    setOffline: (offline) => context.setOffline(offline),
+    close: () => context.close(),
+  };
+}
