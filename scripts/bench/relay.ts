@@ -100,11 +100,13 @@ async function relayHarness(): Promise<Harness> {
           if (message.type === 'changes') for (const change of message.changes!) onReceive(change.id);
         }),
       );
-      ws.send(JSON.stringify({ type: 'auth', token }));
-      ws.send(JSON.stringify({ type: 'join', workspaceId }));
+      // Every sync message carries the socket's next seq (docs/api.md).
+      let seq = 0;
+      ws.send(JSON.stringify({ type: 'auth', token, seq: ++seq }));
+      ws.send(JSON.stringify({ type: 'join', workspaceId, seq: ++seq }));
       await joined;
       return {
-        send: (id) => ws.send(JSON.stringify({ type: 'push', changes: [{ id, encryptedData: payload }] })),
+        send: (id) => ws.send(JSON.stringify({ type: 'push', changes: [{ id, encryptedData: payload }], seq: ++seq })),
         close: () => ws.close(),
       };
     },

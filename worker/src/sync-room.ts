@@ -1,19 +1,24 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
   CLOSE_CODE,
+  MAX_SYNC_BYTES_AHEAD,
   MAX_SYNC_MESSAGE_BYTES,
+  MAX_SYNC_MESSAGES_AHEAD,
   ProtocolError,
   SYNC_PING,
   SYNC_PONG,
   decodeBase64url,
-  parseSyncClientMessage,
+  frameByteLength,
+  parseSyncRequest,
+  readSyncEnvelope,
   type ChangesPage,
   type CompactRequest,
   type CompactResult,
   type EncryptedChange,
   type PushResult,
   type StoredChange,
-  type SyncClientMessage,
+  type SyncEnvelope,
+  type SyncRequest,
   type SyncServerMessage,
   type Workspace,
 } from './protocol/index.ts';
@@ -34,6 +39,14 @@ interface SocketState {
   /** When the token that authenticated the socket expires (ms since the epoch); a fresh `auth` extends it. */
   tokenExpiresAt: number;
   joined: boolean;
+  /** The `seq` of the next message to handle; later ones wait in `SyncRoom.early`. */
+  nextSeq: number;
+}
+
+/** Messages of one socket that arrived before an earlier one, by `seq`. */
+interface EarlyMessages {
+  bySeq: Map<number, { envelope: SyncEnvelope; bytes: number }>;
+  bytes: number;
 }
 
 // Room left in a page for the JSON around the changes.
@@ -46,11 +59,17 @@ const PAGE_BYTE_BUDGET = MAX_SYNC_MESSAGE_BYTES - 4096;
 export class SyncRoom extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   /**
-   * Messages are handled one at a time in arrival order, so a socket's messages are handled in the order sent
-   * even while one awaits (token verification is not storage, so input gates do not hold the next message).
-   * One chain for the room rather than one per socket: a hibernated room's sockets come back as new objects.
+   * Messages are handled one at a time, so one that awaits (token verification is not storage, so input gates do
+   * not hold the next message) finishes before the next starts. One chain for the room rather than one per socket:
+   * a hibernated room's sockets come back as new objects.
    */
   private messageChain: Promise<void> = Promise.resolve();
+  /**
+   * Messages that arrived ahead of an earlier one of their socket, until it comes. Memory only: the room does not
+   * hibernate while the runtime still has a message to deliver, so only a client that skipped a `seq` can lose
+   * them, and it is the one left waiting.
+   */
+  private readonly early = new Map<WebSocket, EarlyMessages>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -122,43 +141,103 @@ export class SyncRoom extends DurableObject<Env> {
 
   override async fetch(): Promise<Response> {
     const pair = new WebSocketPair();
-    const state: SocketState = { accountId: null, tokenExpiresAt: 0, joined: false };
+    const state: SocketState = { accountId: null, tokenExpiresAt: 0, joined: false, nextSeq: 1 };
     this.ctx.acceptWebSocket(pair[1]);
     pair[1].serializeAttachment(state);
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const handled = this.messageChain.then(() => this.handleSocketMessage(ws, message));
+    const handled = this.messageChain.then(() => this.receive(ws, message));
     this.messageChain = handled.catch(() => undefined);
     await handled;
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    this.early.delete(ws);
     // 1005/1006 are reserved and may not be sent back.
     ws.close(code === 1005 || code === 1006 ? 1000 : code, 'closing');
   }
 
-  private async handleSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.early.delete(ws);
+  }
+
+  /** Puts a frame in its socket's order, then handles every message whose turn has come. */
+  private async receive(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
+    // Frames the client sent before it learnt of a refusal: nothing after a refusal is handled.
+    if (ws.readyState !== WebSocket.READY_STATE_OPEN) return;
     const state = ws.deserializeAttachment() as SocketState;
-    const size = typeof message === 'string' ? message.length : message.byteLength;
-    if (size > MAX_SYNC_MESSAGE_BYTES) {
-      this.sendError(ws, new ProtocolError('PAYLOAD_TOO_LARGE', `message exceeds ${MAX_SYNC_MESSAGE_BYTES} bytes`));
-      ws.close(CLOSE_CODE.messageTooBig, 'message too big');
+    const bytes = frameByteLength(frame);
+    if (bytes > MAX_SYNC_MESSAGE_BYTES) {
+      this.refuse(ws, new ProtocolError('PAYLOAD_TOO_LARGE', `message exceeds ${MAX_SYNC_MESSAGE_BYTES} bytes`), CLOSE_CODE.messageTooBig);
       return;
     }
+    let envelope: SyncEnvelope;
     try {
-      if (typeof message !== 'string') throw new ProtocolError('INVALID_INPUT', 'messages must be JSON text');
-      await this.dispatch(ws, state, parseSyncClientMessage(message));
+      if (typeof frame !== 'string') throw new ProtocolError('INVALID_INPUT', 'messages must be JSON text');
+      envelope = readSyncEnvelope(frame);
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
-      this.sendError(ws, err);
-      // A socket that has not joined is told why and dropped before it can see anything.
-      if (!state.joined) ws.close(CLOSE_CODE.policyViolation, err.code);
+      // A frame without a seq took no place in the order, so a joined socket loses nothing by carrying on.
+      if (state.joined) this.sendError(ws, err);
+      else this.refuse(ws, err, CLOSE_CODE.policyViolation);
+      return;
+    }
+    const early = this.earlyOf(ws);
+    const gap = envelope.seq - state.nextSeq;
+    if (gap < 0 || early.bySeq.has(envelope.seq)) {
+      this.refuse(ws, new ProtocolError('INVALID_INPUT', `seq ${envelope.seq} was already used`), CLOSE_CODE.policyViolation);
+      return;
+    }
+    if (gap >= MAX_SYNC_MESSAGES_AHEAD || early.bytes + bytes > MAX_SYNC_BYTES_AHEAD) {
+      const limits = `${MAX_SYNC_MESSAGES_AHEAD} messages or ${MAX_SYNC_BYTES_AHEAD} bytes`;
+      this.refuse(ws, new ProtocolError('INVALID_INPUT', `seq ${state.nextSeq} is missing and more than ${limits} came after it`), CLOSE_CODE.policyViolation);
+      return;
+    }
+    early.bySeq.set(envelope.seq, { envelope, bytes });
+    early.bytes += bytes;
+    await this.handleInOrder(ws, state, early);
+  }
+
+  private async handleInOrder(ws: WebSocket, state: SocketState, early: EarlyMessages): Promise<void> {
+    for (let next = early.bySeq.get(state.nextSeq); next; next = early.bySeq.get(state.nextSeq)) {
+      const { envelope, bytes } = next;
+      early.bySeq.delete(state.nextSeq);
+      early.bytes -= bytes;
+      state.nextSeq += 1;
+      ws.serializeAttachment(state);
+      try {
+        await this.dispatch(ws, state, parseSyncRequest(envelope));
+      } catch (err) {
+        if (!(err instanceof ProtocolError)) throw err;
+        // A socket that has not joined is told why and dropped before it can see anything.
+        if (state.joined) this.sendError(ws, err);
+        else {
+          this.refuse(ws, err, CLOSE_CODE.policyViolation);
+          return;
+        }
+      }
     }
   }
 
-  private async dispatch(ws: WebSocket, state: SocketState, message: SyncClientMessage): Promise<void> {
+  private earlyOf(ws: WebSocket): EarlyMessages {
+    let early = this.early.get(ws);
+    if (!early) {
+      early = { bySeq: new Map(), bytes: 0 };
+      this.early.set(ws, early);
+    }
+    return early;
+  }
+
+  /** Says why and closes: nothing the socket sent after this is handled. */
+  private refuse(ws: WebSocket, error: ProtocolError, closeCode: number): void {
+    this.early.delete(ws);
+    this.sendError(ws, error);
+    ws.close(closeCode, error.code);
+  }
+
+  private async dispatch(ws: WebSocket, state: SocketState, message: SyncRequest): Promise<void> {
     switch (message.type) {
       case 'auth': {
         const verified = await verifyTokenClaims(message.token, this.env.JWT_SECRET);

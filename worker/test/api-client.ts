@@ -1,13 +1,24 @@
 import { SELF } from 'cloudflare:test';
-import { encodeBase64url, type CreateAccountResponse, type ErrorBody, type Workspace } from '../src/protocol/index.ts';
+import { onTestFinished } from 'vitest';
+import { encodeBase64url, type CreateAccountResponse, type ErrorBody, type SyncRequest, type Workspace } from '../src/protocol/index.ts';
 
 /** Small factories that talk to the Worker exactly as a client does. */
 
 const ORIGIN = 'https://p2p-clinic.test';
-let accountCounter = 0;
+/** How long a reply may take before the wait fails naming what it waited for: well inside the test's own limit. */
+const REPLY_WAIT_MS = 10_000;
+
+/**
+ * A client address of its own (IPv6 documentation prefix), so that rate limits bite only where a test shares an
+ * address on purpose; without one, every request would share the Worker's single "unknown" bucket.
+ */
+export function freshClientIp(): string {
+  const words = crypto.getRandomValues(new Uint16Array(6));
+  return `2001:db8:${[...words].map((word) => word.toString(16)).join(':')}`;
+}
 
 export function call(path: string, init: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { ...init.headers };
+  const headers: Record<string, string> = { 'cf-connecting-ip': freshClientIp(), ...init.headers };
   if (init.body !== undefined) headers['content-type'] ??= 'application/json';
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   return SELF.fetch(`${ORIGIN}${path}`, {
@@ -31,12 +42,9 @@ export interface TestAccount extends CreateAccountResponse {
 }
 
 export async function newAccount(): Promise<TestAccount> {
-  const email = `person${++accountCounter}-${crypto.randomUUID().slice(0, 8)}@clinic.example`;
+  const email = `person-${crypto.randomUUID()}@clinic.example`;
   const password = 'correct horse battery staple';
-  const response = await call('/api/accounts', {
-    body: { email, password },
-    headers: { 'cf-connecting-ip': `10.0.${accountCounter % 250}.${Math.floor(accountCounter / 250)}` },
-  });
+  const response = await call('/api/accounts', { body: { email, password } });
   if (response.status !== 201) throw new Error(`account creation failed: ${response.status} ${await response.text()}`);
   return { email, password, ...((await response.json()) as CreateAccountResponse) };
 }
@@ -55,22 +63,29 @@ export async function newWorkspace(token: string, joinVerifier?: string): Promis
 
 export interface TestSocket {
   ws: WebSocket;
+  /** Sends an object as JSON and a string as it is. */
   send(message: unknown): void;
-  /** The next message from the server, in order. */
-  next(): Promise<Record<string, unknown>>;
-  closed: Promise<{ code: number; reason: string }>;
+  /** The next message from the server, in order; fails naming `what` when none comes. */
+  next(what?: string): Promise<Record<string, unknown>>;
+  /** The server's close frame; fails when the socket stays open. */
+  closed(): Promise<{ code: number; reason: string }>;
 }
 
-/** Opens a WebSocket to `path` through the Worker and queues what the server sends. */
+/** Opens a WebSocket to `path` through the Worker and queues what the server sends; closed when the test ends. */
 export async function openSocket(path: string): Promise<TestSocket> {
   const response = await SELF.fetch(`${ORIGIN}${path}`, { headers: { upgrade: 'websocket' } });
   const ws = response.webSocket;
   if (!ws) throw new Error(`no WebSocket: ${response.status} ${await response.text()}`);
   ws.accept();
+  onTestFinished(() => {
+    if (ws.readyState === WebSocket.READY_STATE_OPEN) ws.close(1000, 'test finished');
+  });
   const queue: Record<string, unknown>[] = [];
+  const received: Record<string, unknown>[] = [];
   const waiters: ((message: Record<string, unknown>) => void)[] = [];
   ws.addEventListener('message', (event) => {
     const message = JSON.parse(event.data as string) as Record<string, unknown>;
+    received.push(message);
     const waiter = waiters.shift();
     if (waiter) waiter(message);
     else queue.push(message);
@@ -78,15 +93,53 @@ export async function openSocket(path: string): Promise<TestSocket> {
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.addEventListener('close', (event) => resolve({ code: event.code, reason: event.reason })),
   );
+  const summary = () => `on ${path}; received so far: ${JSON.stringify(received).slice(0, 600)}`;
   return {
     ws,
     send: (message) => ws.send(typeof message === 'string' ? message : JSON.stringify(message)),
-    next: () => {
+    next: (what = 'message') => {
       const queued = queue.shift();
-      return queued ? Promise.resolve(queued) : new Promise((resolve) => waiters.push(resolve));
+      if (queued) return Promise.resolve(queued);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(new Error(`no ${what} within ${REPLY_WAIT_MS / 1000} s ${summary()}`));
+        }, REPLY_WAIT_MS);
+        const waiter = (message: Record<string, unknown>) => {
+          clearTimeout(timer);
+          resolve(message);
+        };
+        waiters.push(waiter);
+      });
     },
-    closed,
+    closed: () => withDeadline(closed, `the server to close the socket ${summary()}`),
   };
+}
+
+/** A sync socket: `request` numbers each message with the socket's next `seq`, as every client must. */
+export interface SyncTestSocket extends TestSocket {
+  request(message: SyncRequest | Record<string, unknown>): number;
+}
+
+export async function openSyncSocket(workspaceId: string): Promise<SyncTestSocket> {
+  const socket = await openSocket(`/sync/${workspaceId}`);
+  let seq = 0;
+  return {
+    ...socket,
+    request(message) {
+      socket.send({ ...message, seq: ++seq });
+      return seq;
+    },
+  };
+}
+
+/** Waits for `promise`, failing after REPLY_WAIT_MS with what it was waiting for. */
+export function withDeadline<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`waited ${REPLY_WAIT_MS / 1000} s for ${what}`)), REPLY_WAIT_MS);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 let changeCounter = 0;

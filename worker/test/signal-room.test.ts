@@ -67,7 +67,7 @@ describe('signalling rooms', () => {
     const bob = await subscribed(roomId, ['a']);
     alice.send({ type: 'publish', topic: 'a', data: 'x'.repeat(MAX_SIGNAL_MESSAGE_BYTES) });
     expect(await alice.next()).toMatchObject({ type: 'error', code: 'PAYLOAD_TOO_LARGE' });
-    expect((await alice.closed).code).toBe(1009);
+    expect((await alice.closed()).code).toBe(1009);
     // Nothing reached Bob.
     await roundTrip(bob);
   });
@@ -82,7 +82,7 @@ describe('signalling rooms', () => {
     const socket = await subscribed(newRoomId(), ['t0']);
     socket.send({ type: 'subscribe', topics: Array.from({ length: MAX_SIGNAL_TOPICS_PER_SOCKET }, (_, i) => `t${i + 1}`) });
     expect(await socket.next()).toMatchObject({ type: 'error', code: 'PAYLOAD_TOO_LARGE' });
-    expect((await socket.closed).code).toBe(1008);
+    expect((await socket.closed()).code).toBe(1008);
   });
 
   it('refuse sockets beyond the room’s limit with ROOM_FULL', async () => {
@@ -91,9 +91,9 @@ describe('signalling rooms', () => {
     await roundTrip(sockets.at(-1)!);
     const extra = await openSocket(`/signal/${roomId}`);
     expect(await extra.next()).toMatchObject({ type: 'error', code: 'ROOM_FULL' });
-    expect((await extra.closed).code).toBe(1013);
+    expect((await extra.closed()).code).toBe(1013);
     sockets[0]!.ws.close(1000);
-    await sockets[0]!.closed;
+    await sockets[0]!.closed();
   });
 
   it.each([
@@ -108,7 +108,7 @@ describe('signalling rooms', () => {
     const socket = await openSocket(`/signal/${newRoomId()}`);
     socket.send(message);
     expect(await socket.next()).toMatchObject({ type: 'error', code });
-    expect((await socket.closed).code).toBe(1008);
+    expect((await socket.closed()).code).toBe(1008);
   });
 
   it('refuse binary messages', async () => {

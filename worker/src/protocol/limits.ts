@@ -9,6 +9,12 @@ export const MAX_SMALL_BODY_BYTES = 16 * KiB;
 export const MAX_SYNC_MESSAGE_BYTES = 1 * MiB;
 /** Largest single encrypted change (its base64url text). Also keeps a row far below SQLite's 2 MB cap. */
 export const MAX_CHANGE_BYTES = 256 * KiB;
+/**
+ * A sync socket's messages that may arrive ahead of an earlier one still missing, and their total size: the room
+ * holds them in memory until the gap is filled (see `seq`). A client that waits for each `ack` needs three.
+ */
+export const MAX_SYNC_MESSAGES_AHEAD = 16;
+export const MAX_SYNC_BYTES_AHEAD = 2 * MiB;
 /** Most changes in one push: with MAX_CHANGE_BYTES this keeps a transaction short. */
 export const MAX_CHANGES_PER_PUSH = 500;
 /** Default and largest page of a pull, in changes; a page is also cut before it exceeds MAX_SYNC_MESSAGE_BYTES. */

@@ -39,12 +39,27 @@ export interface CompactResult {
   upToVersion: number;
 }
 
-export type SyncClientMessage =
+/** What a client asks of the room over the socket. */
+export type SyncRequest =
   | { type: 'auth'; token: string }
   | { type: 'join'; workspaceId: string }
   | { type: 'push'; changes: EncryptedChange[] }
   | { type: 'pull'; sinceVersion: number }
   | ({ type: 'compact' } & CompactRequest);
+
+/**
+ * A request with its place in the socket's order: `seq` is 1 for the socket's first message and one more for each
+ * message after it. The runtime may hand a socket's messages to the room out of order (workerd does, for
+ * hibernatable sockets under load), so order cannot rest on delivery: the room holds a message until every
+ * earlier one has been handled, which is what lets a client send `auth`, `join` and `push` without waiting.
+ */
+export type SyncClientMessage = SyncRequest & { seq: number };
+
+/** A frame's JSON with its `seq` read: enough to put it in order before its content is validated. */
+export interface SyncEnvelope {
+  seq: number;
+  body: JsonObject;
+}
 
 export type SyncServerMessage =
   | { type: 'auth-ok'; accountId: string }
@@ -93,23 +108,28 @@ export function parseCompact(obj: JsonObject): CompactRequest {
   return { snapshot, upToVersion };
 }
 
-/** Parses one WebSocket frame from a sync client. */
-export function parseSyncClientMessage(raw: string): SyncClientMessage {
-  const obj = parseJsonMessage(raw);
-  switch (obj.type) {
+/** Reads one WebSocket frame from a sync client as far as its `seq`; a frame without one cannot be put in order. */
+export function readSyncEnvelope(raw: string): SyncEnvelope {
+  const body = parseJsonMessage(raw);
+  return { seq: expectInteger(body, 'seq', 1), body };
+}
+
+/** Validates the content of a frame already put in order. */
+export function parseSyncRequest({ body }: SyncEnvelope): SyncRequest {
+  switch (body.type) {
     case 'auth':
-      return { type: 'auth', token: expectString(obj, 'token', { minLength: 1, maxLength: 4096 }) };
+      return { type: 'auth', token: expectString(body, 'token', { minLength: 1, maxLength: 4096 }) };
     case 'join':
       return {
         type: 'join',
-        workspaceId: expectString(obj, 'workspaceId', { pattern: WORKSPACE_ID_PATTERN, patternHint: 'is not a workspace id' }),
+        workspaceId: expectString(body, 'workspaceId', { pattern: WORKSPACE_ID_PATTERN, patternHint: 'is not a workspace id' }),
       };
     case 'push':
-      return { type: 'push', changes: parseChanges(expectArray(obj, 'changes', MAX_CHANGES_PER_PUSH)) };
+      return { type: 'push', changes: parseChanges(expectArray(body, 'changes', MAX_CHANGES_PER_PUSH)) };
     case 'pull':
-      return { type: 'pull', sinceVersion: expectInteger(obj, 'sinceVersion', 0) };
+      return { type: 'pull', sinceVersion: expectInteger(body, 'sinceVersion', 0) };
     case 'compact':
-      return { type: 'compact', ...parseCompact(obj) };
+      return { type: 'compact', ...parseCompact(body) };
     default:
       throw new ProtocolError('INVALID_INPUT', 'type must be one of auth, join, push, pull, compact');
   }

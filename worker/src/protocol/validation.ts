@@ -82,4 +82,9 @@ export function utf8Length(text: string): number {
   return new TextEncoder().encode(text).byteLength;
 }
 
+/** A WebSocket frame's size in bytes as sent: a text frame is UTF-8, so `length` (UTF-16 code units) undercounts it. */
+export function frameByteLength(frame: string | ArrayBuffer): number {
+  return typeof frame === 'string' ? utf8Length(frame) : frame.byteLength;
+}
+
 export const BASE64URL_PATTERN = /^[A-Za-z0-9_-]*$/;

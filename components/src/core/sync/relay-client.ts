@@ -11,6 +11,7 @@ import {
   type EncryptedChange,
   type StoredChange,
   type SyncClientMessage,
+  type SyncRequest,
   type SyncServerMessage,
 } from '#protocol';
 import type { BoundCipher } from '../crypto/aead.ts';
@@ -74,6 +75,8 @@ const DOCUMENT_STATE = 'documentState';
 /** One WebSocket connection and how far it got. */
 interface Connection {
   socket: WebSocket;
+  /** The `seq` of the last message sent: the relay handles a socket's messages in this order, whatever the network does. */
+  sentSeq: number;
   joined: boolean;
   /**
    * True once everything stored before the join has been pulled. From then on the relay sends this socket every
@@ -223,7 +226,7 @@ export class RelayClient extends ObservableV2<RelayEvents> {
       this.onConnectionLost(null, `cannot open a WebSocket: ${(err as Error).message}`);
       return;
     }
-    const connection: Connection = { socket, joined: false, caughtUp: false, lastHeardAt: Date.now(), keepalive: null };
+    const connection: Connection = { socket, sentSeq: 0, joined: false, caughtUp: false, lastHeardAt: Date.now(), keepalive: null };
     this.connection = connection;
     socket.onopen = () => void this.authenticate(connection);
     socket.onmessage = (event: MessageEvent) => this.onSocketMessage(connection, event.data);
@@ -241,8 +244,9 @@ export class RelayClient extends ObservableV2<RelayEvents> {
       return;
     }
     if (this.connection !== connection) return;
-    send(connection.socket, { type: 'auth', token });
-    send(connection.socket, { type: 'join', workspaceId: this.options.workspaceId });
+    // No need to wait for auth-ok: `seq` keeps the join behind the auth.
+    send(connection, { type: 'auth', token });
+    send(connection, { type: 'join', workspaceId: this.options.workspaceId });
   }
 
   private onSocketMessage(connection: Connection, data: unknown): void {
@@ -383,7 +387,7 @@ export class RelayClient extends ObservableV2<RelayEvents> {
       this.pendingAck = { ids: new Set(changes.map((change) => change.id)), resolve, reject };
     });
     try {
-      send(connection.socket, { type: 'push', changes });
+      send(connection, { type: 'push', changes });
       await acknowledged;
     } finally {
       this.pendingAck = null;
@@ -506,8 +510,9 @@ export class RelayClient extends ObservableV2<RelayEvents> {
   }
 }
 
-function send(socket: WebSocket, message: SyncClientMessage): void {
-  socket.send(JSON.stringify(message));
+function send(connection: Connection, request: SyncRequest): void {
+  connection.sentSeq += 1;
+  connection.socket.send(JSON.stringify({ ...request, seq: connection.sentSeq } satisfies SyncClientMessage));
 }
 
 /** Splits changes into pushes that fit the relay's message size and count limits. */
