@@ -1,0 +1,89 @@
+/** The card of `<p2p-contacts>`: every field of one contact, and their appointments before and after now. */
+import { html, nothing } from 'lit';
+import { wallClockToInstant, type CalendarEvent, type Contact } from '../../core/index.ts';
+import { formatLocal } from '../shared/locale.ts';
+
+export interface Appointment {
+  event: CalendarEvent;
+  /** When it starts, as an instant (ms). */
+  startsAt: number;
+  /** Its start as a local wall-clock time (ms), for formatting. */
+  localStart: number;
+}
+
+/** The contact's appointments: those still to come, soonest first; those past, latest first. */
+export function appointmentsOf(contactId: string, events: readonly CalendarEvent[], now: number): { upcoming: Appointment[]; past: Appointment[] } {
+  const upcoming: Appointment[] = [];
+  const past: Appointment[] = [];
+  for (const event of events) {
+    if (!event.attendees.includes(contactId)) continue;
+    const localStart = Date.parse(event.allDay ? `${event.start}T00:00:00Z` : `${event.start}Z`);
+    const startsAt = wallClockToInstant(localStart, event.timeZone);
+    (startsAt >= now || event.recurrence ? upcoming : past).push({ event, startsAt, localStart });
+  }
+  upcoming.sort((a, b) => a.startsAt - b.startsAt);
+  past.sort((a, b) => b.startsAt - a.startsAt);
+  return { upcoming, past };
+}
+
+export interface ContactCardHost {
+  locale: string;
+  edit(): void;
+  remove(): void;
+  newAppointment(): void;
+  openAppointment(event: CalendarEvent): void;
+  close(): void;
+}
+
+const formatBirthday = (birthday: string, locale: string) =>
+  birthday.startsWith('--')
+    ? formatLocal(Date.parse(`2000${birthday.slice(1)}T00:00:00Z`), locale, { month: 'long', day: 'numeric' })
+    : formatLocal(Date.parse(`${birthday}T00:00:00Z`), locale, { dateStyle: 'long' });
+
+export function renderContactCard(host: ContactCardHost, contact: Contact, appointments: ReturnType<typeof appointmentsOf>, readonly: boolean) {
+  const { locale } = host;
+  const when = (appointment: Appointment) =>
+    formatLocal(appointment.localStart, locale, appointment.event.allDay ? { dateStyle: 'medium' } : { dateStyle: 'medium', timeStyle: 'short' });
+  const list = (title: string, items: Appointment[], empty: string) => html`
+    <section aria-label=${title}>
+      <h3>${title}</h3>
+      ${items.length === 0
+        ? html`<p class="muted">${empty}</p>`
+        : html`<ul class="appointments">
+            ${items.map(
+              (appointment) => html`<li>
+                <button class="link" @click=${() => host.openAppointment(appointment.event)}>
+                  <span class="when">${when(appointment)}</span> ${appointment.event.title || '(no title)'}${appointment.event.recurrence ? ' · repeats' : ''}
+                </button>
+              </li>`,
+            )}
+          </ul>`}
+    </section>
+  `;
+  const address = contact.addresses.map((item) => [item.street, [item.postalCode, item.locality].filter(Boolean).join(' '), item.region, item.country].filter(Boolean).join(', '));
+  return html`
+    <article class="card" part="card" aria-labelledby="card-name">
+      <header>
+        <button class="p2p-button icon back" aria-label="Back to the list" @click=${() => host.close()}>←</button>
+        <h2 id="card-name" tabindex="-1">${contact.displayName || '(no name)'}</h2>
+      </header>
+      ${contact.organisation ? html`<p class="muted">${contact.organisation}</p>` : nothing}
+      <dl>
+        ${contact.emails.map((email) => html`<dt>${email.label || 'email'}</dt><dd><a href=${`mailto:${email.value}`}>${email.value}</a></dd>`)}
+        ${contact.phones.map((phone) => html`<dt>${phone.label || 'phone'}</dt><dd><a href=${`tel:${phone.value.replace(/[^\d+]/g, '')}`}>${phone.value}</a></dd>`)}
+        ${address.map((line, index) => html`<dt>${contact.addresses[index]!.label || 'address'}</dt><dd>${line}</dd>`)}
+        ${contact.birthday ? html`<dt>birthday</dt><dd>${formatBirthday(contact.birthday, locale)}</dd>` : nothing}
+        ${contact.tags.length ? html`<dt>tags</dt><dd>${contact.tags.map((tag) => html`<span class="tag">${tag}</span>`)}</dd>` : nothing}
+        ${contact.notes ? html`<dt>notes</dt><dd class="notes">${contact.notes}</dd>` : nothing}
+      </dl>
+      <div class="actions">
+        ${readonly
+          ? nothing
+          : html`<button class="p2p-button primary" @click=${() => host.newAppointment()}>New appointment</button>
+              <button class="p2p-button" @click=${() => host.edit()}>Edit</button>
+              <button class="p2p-button danger" @click=${() => host.remove()}>Delete</button>`}
+      </div>
+      ${list('Upcoming appointments', appointments.upcoming, 'Nothing booked.')} ${list('Past appointments', appointments.past, 'No past appointments.')}
+    </article>
+  `;
+}
