@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { CONFIG_NAMESPACE, parseStackConfig, type RawStackConfig, type StackConfig } from './stack-config.ts';
 
-const CONFIG_KEYS = ['accountId', 'domain', 'zone', 'workersDevSubdomain', 'allowedOrigins', 'jwtSecret'] as const;
+export const CONFIG_KEYS = ['accountId', 'domain', 'zone', 'workersDevSubdomain', 'allowedOrigins', 'jwtSecret'] as const;
 
 /**
  * The selected stack's configuration, validated before any resource is declared. Values are read raw so the

@@ -3,6 +3,7 @@
  * `pulumi up` reports every problem at once, before anything is created. Pure (no Pulumi imports) so that the team
  * command validates what it is about to store with the same rules.
  */
+import { getDomain } from 'tldts';
 import { teamNameProblem } from './team-name.ts';
 
 export const CONFIG_NAMESPACE = 'p2p-clinic';
@@ -63,8 +64,12 @@ export class StackConfigError extends Error {
   }
 }
 
-/** Cloudflare account ids are 32 lowercase hex digits (dashboard → Account home → Account ID). */
-const ACCOUNT_ID_PATTERN = /^[0-9a-f]{32}$/;
+/**
+ * Cloudflare account ids are 32 hex digits (dashboard → Account home → Account ID). The dashboard shows them in
+ * lower case, but one copied from elsewhere may be upper-case: the API takes them in lower case, so that is how
+ * they are kept.
+ */
+const ACCOUNT_ID_PATTERN = /^[0-9a-f]{32}$/i;
 
 /** HS256 needs a key of at least 256 bits; 32 characters of a random password carry more than that. */
 export const JWT_SECRET_MIN_LENGTH = 32;
@@ -184,9 +189,13 @@ function originsProblems(value: string | undefined): { origins: string[]; proble
   return { origins, problems };
 }
 
-/** The zone holding a custom domain when none is configured: its last two labels (set `zone` for e.g. .co.uk). */
-function defaultZoneName(hostname: string): string {
-  return hostname.split('.').slice(-2).join('.');
+/**
+ * The zone holding a custom domain when none is configured: its registrable domain by the public suffix list, so
+ * that clinic.example.co.uk is in example.co.uk and not in co.uk; undefined when the domain is itself a public
+ * suffix. A zone that is a subdomain of a registrable domain must be configured.
+ */
+function defaultZoneName(hostname: string): string | undefined {
+  return getDomain(hostname) ?? undefined;
 }
 
 function routeFromConfig(raw: RawStackConfig, problems: ConfigProblem[]): WorkerRoute | undefined {
@@ -211,6 +220,14 @@ function routeFromConfig(raw: RawStackConfig, problems: ConfigProblem[]): Worker
     return undefined;
   }
   const zoneName = zone === undefined || zone === '' ? defaultZoneName(domain) : zone;
+  if (zoneName === undefined) {
+    problems.push({
+      code: 'DOMAIN_MALFORMED',
+      key: `${CONFIG_NAMESPACE}:domain`,
+      message: `"${domain}" is a public suffix, not a domain of your own: use a hostname in one of your Cloudflare zones`,
+    });
+    return undefined;
+  }
   if (!isHostname(zoneName) || (domain !== zoneName && !domain.endsWith(`.${zoneName}`))) {
     problems.push({
       code: 'ZONE_MALFORMED',
@@ -240,5 +257,5 @@ export function parseStackConfig(team: string, raw: RawStackConfig): StackConfig
     });
   }
   if (problems.length > 0 || route === undefined) throw new StackConfigError(team, problems);
-  return { accountId: (raw.accountId ?? '').trim(), route, allowedOrigins: origins, jwtSecret };
+  return { accountId: (raw.accountId ?? '').trim().toLowerCase(), route, allowedOrigins: origins, jwtSecret };
 }

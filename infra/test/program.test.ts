@@ -68,6 +68,14 @@ describe('the Pulumi program', () => {
     expect(mocks.ofType(TYPES.randomPassword)).toEqual([]);
   });
 
+  it('deploys a domain under a multi-label public suffix into its registrable zone, with an upper-case account id', async () => {
+    stackConfig({ 'p2p-clinic:accountId': '0123456789ABCDEF0123456789ABCDEF', 'p2p-clinic:domain': 'clinic.example.co.uk', 'p2p-clinic:workersDevSubdomain': '' });
+    const { mocks, outputs } = await runProgram(checkout({ built: true }));
+    expect(await valueOf(outputs.workerUrl)).toBe('https://clinic.example.co.uk');
+    await settled();
+    expect(mocks.only(TYPES.customDomain).inputs).toMatchObject({ accountId: '0123456789abcdef0123456789abcdef', hostname: 'clinic.example.co.uk', zoneName: 'example.co.uk' });
+  });
+
   it("hands the stack's cloudflare:apiToken to the app upload", async () => {
     stackConfig({ 'cloudflare:apiToken': 'stack-api-token' }, ['cloudflare:apiToken']);
     const { mocks } = await runProgram(checkout({ built: true }));

@@ -37,12 +37,30 @@ describe('parseStackConfig', () => {
     expect(problemsOf(rawConfig({ accountId: 'my-account' })).codes).toEqual(['ACCOUNT_ID_MALFORMED']);
   });
 
-  it('uses a custom domain in the zone of its last two labels', () => {
+  it('uses a custom domain in the zone of its registrable domain', () => {
     expect(parseStackConfig('acme', rawConfig({ domain: 'Clinic-API.acme.example', workersDevSubdomain: '' })).route).toEqual({
       kind: 'custom-domain',
       hostname: 'clinic-api.acme.example',
       zoneName: 'acme.example',
     });
+  });
+
+  it('accepts an upper-case account id and keeps it in lower case, as the API takes it', () => {
+    expect(parseStackConfig('acme', rawConfig({ accountId: ACCOUNT_ID.toUpperCase() })).accountId).toBe(ACCOUNT_ID);
+  });
+
+  it('puts a domain under a multi-label public suffix in its registrable domain, not the suffix', () => {
+    expect(parseStackConfig('acme', rawConfig({ domain: 'clinic.example.co.uk' })).route).toEqual({
+      kind: 'custom-domain',
+      hostname: 'clinic.example.co.uk',
+      zoneName: 'example.co.uk',
+    });
+  });
+
+  it('refuses a domain that is itself a public suffix', () => {
+    const { codes, message } = problemsOf(rawConfig({ domain: 'co.uk' }));
+    expect(codes).toEqual(['DOMAIN_MALFORMED']);
+    expect(message).toContain('"co.uk" is a public suffix');
   });
 
   it('uses the configured zone for a domain under a multi-label suffix', () => {
