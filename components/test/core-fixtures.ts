@@ -1,7 +1,7 @@
 /** Small factories for the client core's tests. */
 import * as Y from 'yjs';
 import { attachStores } from '../src/core/org/org-session.ts';
-import type { ContactFields, EventFields } from '../src/core/records/records.ts';
+import type { ContactFields, EventFields, ResourceFields } from '../src/core/records/records.ts';
 
 export function contactFields(overrides: Partial<ContactFields> = {}): ContactFields {
   return {
@@ -29,8 +29,15 @@ export function eventFields(overrides: Partial<EventFields> = {}): EventFields {
     notes: '',
     attendees: [],
     reminders: [],
+    resources: [],
+    status: 'booked',
+    category: '',
     ...overrides,
   };
+}
+
+export function resourceFields(overrides: Partial<ResourceFields> = {}): ResourceFields {
+  return { name: 'Dr Okafor', kind: 'practitioner', color: '#1f6feb', ...overrides };
 }
 
 export function weekly(rrule: string, extra: Partial<NonNullable<EventFields['recurrence']>> = {}): EventFields['recurrence'] {

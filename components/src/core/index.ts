@@ -7,6 +7,10 @@ export { OrgRegistry, OrgRegistryError, DEFAULT_ORG_NAME, DEFAULT_ORG_COLOR, typ
 export { openOrg, attachStores, orgDatabaseName, type OrgSession, type OrgStores } from './org/org-session.ts';
 export { ContactsStore } from './contacts/contacts-store.ts';
 export { EventsStore } from './calendar/events-store.ts';
+export { ResourcesStore } from './calendar/resources-store.ts';
+export { RESOURCE_KINDS } from './calendar/resource-validation.ts';
+export { EVENT_STATUSES } from './calendar/event-validation.ts';
+export { occurrenceKey } from './calendar/booking-conflicts.ts';
 export { RemindersStore, type ReminderRef, type UpcomingReminder } from './calendar/reminders.ts';
 export { memoryReminderStorage, type ReminderStateStorage } from './calendar/reminder-state-storage.ts';
 export { normaliseForSearch } from './contacts/contact-search.ts';

@@ -4,7 +4,22 @@ import { ValidationError } from '../records/validation-error.ts';
 import { RECORD_LIMITS } from '../records/record-limits.ts';
 import { isValidTimeZone, parseLocal } from './wall-clock-time.ts';
 import { checkBoolean, checkIntegerInRange, checkList, checkObject, checkString, checkStringList } from '../records/field-checks.ts';
-import type { EventFields, OccurrenceOverride, Recurrence } from '../records/records.ts';
+import type { EventFields, EventStatus, OccurrenceOverride, Recurrence } from '../records/records.ts';
+
+export const EVENT_STATUSES: readonly EventStatus[] = ['booked', 'arrived', 'no-show', 'cancelled'];
+
+export function checkStatus(field: string, value: unknown): EventStatus {
+  if (!EVENT_STATUSES.includes(value as EventStatus)) throw new ValidationError(field, `must be one of ${EVENT_STATUSES.join(', ')}`);
+  return value as EventStatus;
+}
+
+function checkResourceIds(field: string, value: unknown): string[] {
+  const ids = checkStringList(field, value, RECORD_LIMITS.eventResources, RECORD_LIMITS.id);
+  ids.forEach((id, index) => {
+    if (ids.indexOf(id) !== index) throw new ValidationError(`${field}.${index}`, 'books the same resource twice');
+  });
+  return ids;
+}
 
 function formatName(allDay: boolean): string {
   return allDay ? 'a date YYYY-MM-DD (the event is all-day)' : 'a date-time YYYY-MM-DDTHH:mm:ss';
@@ -38,6 +53,8 @@ function checkOverride(field: string, value: unknown, allDay: boolean): Occurren
   if (object.end !== undefined) override.end = checkLocal(`${field}.end`, object.end, allDay);
   if (object.location !== undefined) override.location = checkString(`${field}.location`, object.location, RECORD_LIMITS.mediumText);
   if (object.notes !== undefined) override.notes = checkString(`${field}.notes`, object.notes, RECORD_LIMITS.notes);
+  if (object.status !== undefined) override.status = checkStatus(`${field}.status`, object.status);
+  if (object.resources !== undefined) override.resources = checkResourceIds(`${field}.resources`, object.resources);
   if (override.start !== undefined && override.end !== undefined && parseLocal(override.end, allDay)! < parseLocal(override.start, allDay)!) {
     throw new ValidationError(`${field}.end`, 'must not be before the start');
   }
@@ -81,6 +98,9 @@ export function validateEventFields(input: unknown): EventFields {
     reminders: checkList('reminders', object.reminders ?? [], RECORD_LIMITS.reminders, (field, item) =>
       checkIntegerInRange(field, item, 0, RECORD_LIMITS.reminderMinutes),
     ),
+    resources: checkResourceIds('resources', object.resources ?? []),
+    status: checkStatus('status', object.status ?? 'booked'),
+    category: checkString('category', object.category ?? '', RECORD_LIMITS.category),
   };
   if (object.recurrence !== undefined) fields.recurrence = checkRecurrence(object.recurrence, allDay);
   return fields;

@@ -1,18 +1,42 @@
 /** The events of an org, over its Yjs document, with the occurrences query. */
 import type * as Y from 'yjs';
 import { RecordStore, type SnapshotServing } from '../records/record-store.ts';
-import { validateEventFields } from './event-validation.ts';
+import { EVENT_STATUSES, validateEventFields } from './event-validation.ts';
 import { readList, readNumber, readString, type RecordEntries } from '../records/record-map.ts';
 import { EventTimeIndex } from './event-time-index.ts';
 import { IdleBuiltIndex, inSteps } from '../records/idle-built-index.ts';
-import { appendOccurrences, placeAhead } from './occurrences.ts';
-import { deviceTimeZone } from './wall-clock-time.ts';
-import type { CalendarEvent, EventFields, Occurrence, OccurrenceOverride } from '../records/records.ts';
+import { MAX_ZONE_OFFSET_MS, appendOccurrences, expandEvent, placeAhead } from './occurrences.ts';
+import { deviceTimeZone, parseLocal } from './wall-clock-time.ts';
+import { RecordNotFoundError } from '../records/record-not-found-error.ts';
+import { ValidationError } from '../records/validation-error.ts';
+import {
+  asEvent,
+  changedFields,
+  hasOccurrences,
+  splitSeries,
+  withOccurrenceEdited,
+  withOccurrenceRemoved,
+  withSeriesEdited,
+} from './recurrence-edits.ts';
+import { conflictingKeys, conflictsWith, occurrenceKey } from './booking-conflicts.ts';
+import type { CalendarEvent, EventFields, EventStatus, Occurrence, OccurrenceOverride, RecurrenceScope } from '../records/records.ts';
 
 /** The recurrence is stored as four entries, so that an edited rule and an added exception merge. */
 const RECURRENCE_ENTRIES = new Set(['rrule', 'exdates', 'rdates', 'overrides']);
 
+const SCOPES: readonly RecurrenceScope[] = ['this', 'following', 'all'];
+const DAY_MS = 86_400_000;
+/** How far ahead a series is checked for double bookings unless told: a year of a weekly appointment. */
+const CONFLICT_HORIZON_MS = 366 * DAY_MS;
+
+/** A status written by a newer or broken peer reads as booked, so that it still books its resources. */
+const statusOf = (value: string): EventStatus => (EVENT_STATUSES.includes(value as EventStatus) ? (value as EventStatus) : 'booked');
+
 const byStartThenEnd = (a: Occurrence, b: Occurrence) => a.start - b.start || a.end - b.end;
+
+function checkScope(scope: unknown): asserts scope is RecurrenceScope {
+  if (!SCOPES.includes(scope as RecurrenceScope)) throw new ValidationError('scope', `must be one of ${SCOPES.join(', ')}`);
+}
 
 export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
   readonly #timeIndex = new IdleBuiltIndex(
@@ -37,6 +61,91 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
     return occurrences.sort(byStartThenEnd);
   }
 
+  /**
+   * Edits one occurrence of an event (`recurrenceId` as in its Occurrence): `this` occurrence alone, `following`
+   * (the series is split there, see recurrence-edits.ts) or `all` of the series, every occurrence moving as this
+   * one does. Fields the patch leaves as they are are ignored, so a dialog may send them all. Returns the event
+   * that holds the occurrence afterwards: for `following`, the new series (unless it was the first occurrence).
+   * An event that does not repeat is simply updated, whatever the scope.
+   */
+  editOccurrence(eventId: string, recurrenceId: string, patch: Partial<EventFields>, scope: RecurrenceScope): CalendarEvent {
+    const event = this.#existing(eventId);
+    checkScope(scope);
+    if (!event.recurrence) return this.update(eventId, patch);
+    const changes = changedFields(event, patch);
+    if (scope === 'this') return this.update(eventId, withOccurrenceEdited(event, recurrenceId, changes));
+    const split = scope === 'following' ? splitSeries(event, recurrenceId) : undefined;
+    if (!split) return this.update(eventId, withSeriesEdited(event, recurrenceId, changes));
+    const before = this.validate(split.before);
+    const after = this.validate(withSeriesEdited(asEvent(split.after), recurrenceId, changes));
+    let created: CalendarEvent | undefined;
+    this.doc.transact(() => {
+      this.update(eventId, before);
+      created = this.create(after);
+    });
+    return created!;
+  }
+
+  /**
+   * Removes one occurrence of an event: `this` one (an exception), this and the `following` ones (the series
+   * ends before it), or `all`. A series left without occurrences, and an event that does not repeat, is removed.
+   * False if there was no such event (perhaps removed on another device).
+   */
+  removeOccurrence(eventId: string, recurrenceId: string, scope: RecurrenceScope): boolean {
+    const event = this.get(eventId);
+    checkScope(scope);
+    if (!event) return false;
+    if (!event.recurrence || scope === 'all') return this.remove(eventId);
+    const remaining = scope === 'this' ? withOccurrenceRemoved(event, recurrenceId) : splitSeries(event, recurrenceId)?.before;
+    if (!remaining || !hasOccurrences(remaining)) return this.remove(eventId);
+    this.update(eventId, remaining);
+    return true;
+  }
+
+  /**
+   * The existing occurrences that an event with these fields would double-book: ones booking one of its
+   * resources at an overlapping time, neither cancelled. Pass `ignoreEventId` when checking an edit of that event.
+   * A series is checked up to `rangeEnd` (instant in ms), a year after its start unless given. All-day events are
+   * placed in `viewZone`, the device's zone unless given. Throws a ValidationError for fields a store would refuse.
+   */
+  conflicts(fields: EventFields, options: { ignoreEventId?: string; rangeEnd?: number; viewZone?: string } = {}): Occurrence[] {
+    const candidate = asEvent(this.validate(fields), options.ignoreEventId ?? '');
+    const viewZone = options.viewZone ?? deviceTimeZone();
+    let rangeStart = -8.64e15;
+    let rangeEnd = 8.64e15;
+    if (candidate.recurrence) {
+      // Wall-clock times are within a zone's offset of their instants.
+      const locals = [candidate.start, ...candidate.recurrence.rdates, ...candidate.recurrence.overrides.map((override) => override.start ?? override.recurrenceId)];
+      const firstLocal = Math.min(...locals.map((local) => parseLocal(local, candidate.allDay)!));
+      rangeStart = firstLocal - MAX_ZONE_OFFSET_MS - DAY_MS;
+      rangeEnd = options.rangeEnd ?? firstLocal + CONFLICT_HORIZON_MS;
+    }
+    const candidates = expandEvent(candidate, rangeStart, rangeEnd, viewZone);
+    return conflictsWith(candidates, (start, end) => this.occurrences(start, end, viewZone), options.ignoreEventId);
+  }
+
+  /**
+   * The occurrences overlapping [rangeStart, rangeEnd) that double-book a resource, as `eventId|recurrenceId`
+   * keys (occurrenceKey), for a view to mark: a sync can bring in a booking that clashes with one made here.
+   * Occurrences reaching into the range from up to a day outside it are taken into account.
+   */
+  conflictingIn(rangeStart: number, rangeEnd: number, viewZone: string = deviceTimeZone()): Set<string> {
+    const around = this.occurrences(rangeStart - DAY_MS, rangeEnd + DAY_MS, viewZone);
+    const keys = conflictingKeys(around);
+    const inRange = new Set<string>();
+    for (const occurrence of around) {
+      const key = occurrenceKey(occurrence);
+      if (keys.has(key) && occurrence.start < rangeEnd && occurrence.end > rangeStart) inRange.add(key);
+    }
+    return inRange;
+  }
+
+  #existing(eventId: string): CalendarEvent {
+    const event = this.get(eventId);
+    if (!event) throw new RecordNotFoundError('event', eventId);
+    return event;
+  }
+
   /** Builds the time index in idle slices, so that the first view of a month finds it ready; resolves once built. */
   indexWhenIdle(): Promise<void> {
     return this.#timeIndex.buildWhenIdle();
@@ -52,8 +161,9 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
   }
 
   protected override toEntries(fields: EventFields): Record<string, unknown> {
-    const { recurrence, ...plain } = fields;
-    return { ...plain, rrule: recurrence?.rrule, exdates: recurrence?.exdates, rdates: recurrence?.rdates, overrides: recurrence?.overrides };
+    const { recurrence, status, ...plain } = fields;
+    // 'booked' is the default, left out like other defaults (org-document.ts).
+    return { ...plain, status: status === 'booked' ? undefined : status, rrule: recurrence?.rrule, exdates: recurrence?.exdates, rdates: recurrence?.rdates, overrides: recurrence?.overrides };
   }
 
   protected override patchTouches(patch: Partial<EventFields>, entry: string): boolean {
@@ -77,6 +187,9 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
       notes: readString(record, 'notes'),
       attendees: readList<string>(record, 'attendees'),
       reminders: readList<number>(record, 'reminders'),
+      resources: readList<string>(record, 'resources'),
+      status: statusOf(readString(record, 'status')),
+      category: readString(record, 'category'),
       createdAt: readNumber(record, 'createdAt'),
       updatedAt: readNumber(record, 'updatedAt'),
     };

@@ -9,7 +9,7 @@
  * in a range are computed directly, as wall-clock days all last 24 hours.
  */
 import ICAL from 'ical.js';
-import { formatLocalDate, formatLocalDateTime, parseLocal, wallClockToInstant } from './wall-clock-time.ts';
+import { formatLocalDate, formatLocalDateTime, instantToWallClock, parseLocal, wallClockToInstant } from './wall-clock-time.ts';
 import type { CalendarEvent, Occurrence, OccurrenceOverride } from '../records/records.ts';
 
 const HOUR_MS = 3_600_000;
@@ -326,4 +326,36 @@ function appendRuleOccurrence(
     const recurrenceId = event.allDay ? formatLocalDate(localStart) : formatLocalDateTime(localStart);
     occurrences.push(occurrenceOf(event, recurrenceId, start, end));
   }
+}
+
+/**
+ * The wall-clock end (local milliseconds) of the occurrence the rule gives at a local start, as the occurrences
+ * query places it: all-day ones last as many days as the event, timed ones the same exact time.
+ */
+export function ruleOccurrenceLocalEnd(event: CalendarEvent, localStart: number): number {
+  const master = masterTimesOf(event);
+  if (event.allDay) return localStart + (master.end - master.start);
+  return instantToWallClock(wallClockToInstant(localStart, event.timeZone) + exactDurationOf(event), event.timeZone);
+}
+
+/** Whether the series' rule (not an RDATE) gives an occurrence at a local start. */
+export function isRuleStartOf(event: CalendarEvent, localStart: number): boolean {
+  return isRuleStart(event, fixedStepRuleOf(event), localStart);
+}
+
+/** How many starts the series' rule gives before a local start, its own start included (as COUNT counts them). */
+export function ruleStartsBefore(event: CalendarEvent, localStart: number): number {
+  const rule = fixedStepRuleOf(event);
+  if (rule) return Math.min(rule.count, Math.max(0, Math.ceil((localStart - masterTimesOf(event).start) / rule.stepMs)));
+  return firstIndexAtOrAfter(generatedStarts(event, localStart), localStart);
+}
+
+/** The n-th start (from 0) the series' rule gives, or undefined past its end. */
+export function ruleStartAt(event: CalendarEvent, index: number): number | undefined {
+  const rule = fixedStepRuleOf(event);
+  if (rule) return index < rule.count ? masterTimesOf(event).start + index * rule.stepMs : undefined;
+  let until = masterTimesOf(event).start;
+  let starts = generatedStarts(event, until);
+  while (starts.length <= index && !expansions.get(event)!.done) starts = generatedStarts(event, (until += 366 * DAY_MS));
+  return starts[index];
 }

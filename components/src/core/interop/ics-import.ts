@@ -221,6 +221,9 @@ function eventOf(master: ICAL.Component, edits: ICAL.Component[], reader: IcsRea
     notes: text(master, 'description'),
     attendees: attendeesOf(master, reader),
     reminders: [],
+    resources: [],
+    status: 'booked',
+    category: '',
   };
   fields.reminders = remindersOf(master, fields, reader.floatingZone);
 

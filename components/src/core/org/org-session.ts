@@ -8,6 +8,7 @@ import { OrgPersistence } from '../records/org-persistence.ts';
 import { ContactsStore } from '../contacts/contacts-store.ts';
 import { EventsStore } from '../calendar/events-store.ts';
 import { RemindersStore } from '../calendar/reminders.ts';
+import { ResourcesStore } from '../calendar/resources-store.ts';
 import { RecordsSnapshotSaver, isSnapshotOf, usableRecordsSnapshot } from '../records/records-snapshot.ts';
 import { whenIdle, type IdleTask } from '../records/idle-work.ts';
 import { indexedDbReminderStorage, memoryReminderStorage, type ReminderStateStorage } from '../calendar/reminder-state-storage.ts';
@@ -19,6 +20,8 @@ export interface OrgStores {
   doc: Y.Doc;
   contacts: ContactsStore;
   events: EventsStore;
+  /** Practitioners, rooms and equipment that events book. */
+  resources: ResourcesStore;
   reminders: RemindersStore;
   /** True when the document comes from a newer version of p2p-clinic: reads work, writes throw. */
   readOnly: boolean;
@@ -42,8 +45,9 @@ export async function attachStores(doc: Y.Doc, reminderStorage: ReminderStateSto
   const schema = prepareDocument(doc);
   const contacts = new ContactsStore(doc);
   const events = new EventsStore(doc);
+  const resources = new ResourcesStore(doc);
   const reminders = await RemindersStore.open(events, reminderStorage);
-  return { doc, contacts, events, reminders, ...schema };
+  return { doc, contacts, events, resources, reminders, ...schema };
 }
 
 /**
@@ -73,10 +77,12 @@ export async function openOrg(orgId: string): Promise<OrgSession> {
       const sameAsSnapshot = isSnapshotOf(snapshot, doc);
       contacts.followDocument(sameAsSnapshot);
       events.followDocument(sameAsSnapshot);
+      resources.followDocument(sameAsSnapshot);
       snapshotSaver.follow(sameAsSnapshot);
     };
     const contacts = new ContactsStore(doc, { records: snapshot.contacts, loadDocument });
     const events = new EventsStore(doc, { records: snapshot.events, loadDocument });
+    const resources = new ResourcesStore(doc, { records: snapshot.resources, loadDocument });
     const reminders = await RemindersStore.open(events, reminderStorage);
     // Only snapshots of the current schema are used, so the document is writable.
     stores = {
@@ -86,6 +92,7 @@ export async function openOrg(orgId: string): Promise<OrgSession> {
       },
       contacts,
       events,
+      resources,
       reminders,
       readOnly: false,
     };
@@ -103,6 +110,7 @@ export async function openOrg(orgId: string): Promise<OrgSession> {
     },
     contacts: stores.contacts,
     events: stores.events,
+    resources: stores.resources,
     reminders: stores.reminders,
     readOnly: stores.readOnly,
     ...(stores.readOnlyReason === undefined ? {} : { readOnlyReason: stores.readOnlyReason }),
@@ -114,6 +122,7 @@ export async function openOrg(orgId: string): Promise<OrgSession> {
       stores.reminders.destroy();
       stores.contacts.destroy();
       stores.events.destroy();
+      stores.resources.destroy();
       await snapshotSaver.close();
       await persistence.close();
       doc.destroy();

@@ -1,19 +1,24 @@
 /**
  * The layout of an org's Yjs document and its schema version.
  *
- * Layout (version 1): map `meta` holds `schemaVersion`; maps `contacts` and `events` hold one nested Y.Map per
- * record, keyed by id, with one entry per field so that concurrent edits of different fields both survive.
+ * Layout (version 2): map `meta` holds `schemaVersion`; maps `contacts`, `events` and `resources` hold one nested
+ * Y.Map per record, keyed by id, with one entry per field so that concurrent edits of different fields both survive.
  * Fields equal to their default (empty text, empty list, false) are left out: a busy org holds tens of
  * thousands of records, and every entry costs memory and load time on every member's devices.
  *
  * Version 0 is a document from before versioning, whose records were plain JSON objects; merging two edits of
  * one such record kept only one of them. Opening it migrates each record to a nested map.
+ *
+ * Version 2 added resources (their own map) and each event's `resources`, `status` and `category`. Their
+ * defaults (none, 'booked', none) are stored as absent entries, so a version 1 document already reads as one of
+ * version 2 with every event booked and booking nothing; the bump is what makes an older app open a document
+ * carrying the new fields read-only instead of editing records it does not fully understand.
  */
 import * as Y from 'yjs';
 
-export const CURRENT_SCHEMA_VERSION = 1;
+export const CURRENT_SCHEMA_VERSION = 2;
 
-export type RecordKind = 'contacts' | 'events';
+export type RecordKind = 'contacts' | 'events' | 'resources';
 
 export const metaMap = (doc: Y.Doc) => doc.getMap<unknown>('meta');
 export const recordsMap = (doc: Y.Doc, kind: RecordKind) => doc.getMap<Y.Map<unknown>>(kind);
@@ -64,8 +69,11 @@ function migrateFrom0(doc: Y.Doc): void {
   }
 }
 
+/** Nothing to rewrite: version 2's new fields read as their defaults where absent (see above). */
+function migrateFrom1(): void {}
+
 /** Migrations by the version they upgrade from; each takes a document one version up. */
-const MIGRATIONS: Record<number, (doc: Y.Doc) => void> = { 0: migrateFrom0 };
+const MIGRATIONS: Record<number, (doc: Y.Doc) => void> = { 0: migrateFrom0, 1: migrateFrom1 };
 
 export interface SchemaCheck {
   readOnly: boolean;

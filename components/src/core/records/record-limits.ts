@@ -15,6 +15,10 @@ export const RECORD_LIMITS = {
   attendees: 500,
   /** Ids are UUIDs or imported UIDs; 200 characters covers both. */
   id: 200,
+  /** Resources one event books: a practitioner, a room and a few devices, with room to spare. */
+  eventResources: 20,
+  /** An event's category: a word or two. */
+  category: 100,
   /** Reminders per event. */
   reminders: 10,
   /** Four weeks in minutes: the longest lead time a calendar usually offers. */

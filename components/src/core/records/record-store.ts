@@ -1,5 +1,5 @@
 /**
- * What the contacts and events stores share: records as nested Y.Maps in one top-level map of the org's
+ * What the contacts, events and resources stores share: records as nested Y.Maps in one top-level map of the org's
  * document, validated writes in one transaction each, a cache of materialised records that changes invalidate
  * record by record, and change notifications for local and remote edits alike.
  *
@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { assertWritable, recordsMap, type RecordKind } from './org-document.ts';
 import { writeFields, type RecordEntries } from './record-map.ts';
 import { recordsDiffering, snapshotEntries, type SnapshotRecords } from './records-snapshot.ts';
-import { RecordNotFoundError } from './record-not-found-error.ts';
+import { RecordNotFoundError, type RecordNoun } from './record-not-found-error.ts';
 import { ChangeListeners, type StoreChange, type StoreListener, type Unsubscribe } from './change-listeners.ts';
 
 interface StoredRecord {
@@ -39,7 +39,7 @@ export abstract class RecordStore<Fields extends object, Stored extends Fields &
   constructor(
     protected readonly doc: Y.Doc,
     kind: RecordKind,
-    private readonly singular: 'contact' | 'event',
+    private readonly singular: RecordNoun,
     snapshot?: SnapshotServing,
   ) {
     this.records = recordsMap(doc, kind);

@@ -1,5 +1,5 @@
 /**
- * A records snapshot: every contact's and event's entries as plain values, kept beside the org's document in its
+ * A records snapshot: every contact's, event's and resource's entries as plain values, kept beside the org's document in its
  * database. Decoding a busy org's document takes about a second (docs/benchmarks.md); reading its snapshot takes
  * a fraction of that, so opening an org serves reads from the snapshot while the document loads in idle time.
  * The snapshot is a cache of the document, never a source of truth: nothing is written to it but copies of the
@@ -12,7 +12,7 @@ import type { OrgPersistence } from './org-persistence.ts';
 import { whenIdle, type IdleTask } from './idle-work.ts';
 
 /** Bumped when the stored shape changes; a snapshot of another format is ignored. */
-const SNAPSHOT_FORMAT = 1;
+const SNAPSHOT_FORMAT = 2;
 
 /** One kind's records: each record's entries by record id. */
 export type SnapshotRecords = ReadonlyMap<string, Readonly<Record<string, unknown>>>;
@@ -22,6 +22,7 @@ export interface RecordsSnapshot {
   document: Uint8Array;
   contacts: SnapshotRecords;
   events: SnapshotRecords;
+  resources: SnapshotRecords;
 }
 
 type RecordList = [id: string, entries: Record<string, unknown>][];
@@ -34,7 +35,7 @@ interface StoredSnapshot {
   format: number;
   schemaVersion: number;
   document: Uint8Array;
-  /** JSON of `{ contacts: RecordList, events: RecordList }`. */
+  /** JSON of `{ contacts: RecordList, events: RecordList, resources: RecordList }`. */
   records: string;
 }
 
@@ -52,7 +53,7 @@ export function takeRecordsSnapshot(doc: Y.Doc): StoredSnapshot {
     format: SNAPSHOT_FORMAT,
     schemaVersion: schemaVersionOf(doc),
     document: Y.encodeSnapshot(Y.snapshot(doc)),
-    records: JSON.stringify({ contacts: recordsOf(doc, 'contacts'), events: recordsOf(doc, 'events') }),
+    records: JSON.stringify({ contacts: recordsOf(doc, 'contacts'), events: recordsOf(doc, 'events'), resources: recordsOf(doc, 'resources') }),
   };
 }
 
@@ -69,8 +70,13 @@ export function usableRecordsSnapshot(value: unknown): RecordsSnapshot | undefin
     stored.document instanceof Uint8Array &&
     typeof stored.records === 'string';
   if (!usable) return undefined;
-  const records = JSON.parse(stored.records as string) as { contacts: RecordList; events: RecordList };
-  return { document: stored.document as Uint8Array, contacts: new Map(records.contacts), events: new Map(records.events) };
+  const records = JSON.parse(stored.records as string) as { contacts: RecordList; events: RecordList; resources: RecordList };
+  return {
+    document: stored.document as Uint8Array,
+    contacts: new Map(records.contacts),
+    events: new Map(records.events),
+    resources: new Map(records.resources),
+  };
 }
 
 /** Whether the document holds exactly what it held when the snapshot was taken. */

@@ -58,7 +58,18 @@ export interface EventFields {
   recurrence?: Recurrence;
   /** Minutes before the start at which to remind; 0 means at the start. */
   reminders: number[];
+  /** Resource ids (practitioners, rooms, equipment) the event books; a resource booked twice at once is a conflict. */
+  resources: string[];
+  status: EventStatus;
+  /** A free-form category to colour and filter by; '' for none. */
+  category: string;
 }
+
+/** Where an appointment stands; a cancelled one books nothing. */
+export type EventStatus = 'booked' | 'arrived' | 'no-show' | 'cancelled';
+
+/** Which occurrences of a series an edit or removal applies to (the "this / this and following / all" question). */
+export type RecurrenceScope = 'this' | 'following' | 'all';
 
 export interface Recurrence {
   /** An RFC 5545 RRULE value without the `RRULE:` prefix, e.g. `FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10`. */
@@ -79,6 +90,8 @@ export interface OccurrenceOverride {
   end?: string;
   location?: string;
   notes?: string;
+  status?: EventStatus;
+  resources?: string[];
 }
 
 export interface CalendarEvent extends EventFields {
@@ -97,6 +110,8 @@ export interface Occurrence {
   end: number;
   allDay: boolean;
   location: string;
+  status: EventStatus;
+  resources: string[];
   event: CalendarEvent;
 }
 
@@ -108,6 +123,22 @@ export interface ReminderState {
   offset: number;
   dismissedAt?: number;
   snoozedUntil?: number;
+}
+
+export type ResourceKind = 'practitioner' | 'room' | 'equipment';
+
+/** Something an event books: a practitioner, a room or a piece of equipment. */
+export interface ResourceFields {
+  name: string;
+  kind: ResourceKind;
+  /** A CSS colour, `#rrggbb`, to tell its bookings apart (never the only cue: views name the resource too). */
+  color: string;
+}
+
+export interface Resource extends ResourceFields {
+  id: string;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface Org {
