@@ -110,7 +110,7 @@ describe('events booking resources', () => {
     ['an empty resource id', { resources: [''] }, 'resources.0'],
     ['too many resources', { resources: Array.from({ length: 21 }, (_, index) => `r${index}`) }, 'resources'],
     ['a category longer than a few words', { category: 'x'.repeat(101) }, 'category'],
-    ['an override with an unknown status', { recurrence: weekly('FREQ=DAILY', { overrides: [{ recurrenceId: '2024-05-07T09:00:00', status: 'gone' }] }) }, 'recurrence.overrides.0.status'],
+    ['an override with an unknown status', { recurrence: weekly('FREQ=DAILY', { overrides: [{ recurrenceId: '2024-05-07T09:00:00', status: 'gone' as 'booked' }] }) }, 'recurrence.overrides.0.status'],
   ];
 
   it.each(badEvents)('refuses %s, naming the field', async (_case, patch, field) => {
