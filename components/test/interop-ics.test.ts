@@ -24,7 +24,8 @@ describe('ICS import of Google Calendar exports', () => {
       end: '2024-05-06T09:30:00',
       timeZone: 'Europe/Berlin',
       recurrence: {
-        rrule: 'FREQ=WEEKLY;BYDAY=MO;UNTIL=20240630T215959Z',
+        // UNTIL in the zone's wall-clock time, as the core expands rules (ics-clinic-fields.ts).
+        rrule: 'FREQ=WEEKLY;BYDAY=MO;UNTIL=20240630T235959',
         exdates: ['2024-05-20T09:00:00', '2024-06-03T09:00:00'],
         overrides: [{ recurrenceId: '2024-05-27T09:00:00', start: '2024-05-27T11:00:00', location: 'Room 5, Hauptstraße 1, Berlin' }],
       },

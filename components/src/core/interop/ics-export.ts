@@ -7,6 +7,7 @@
 import ICAL from 'ical.js';
 import { defaultOccurrenceEnd } from './occurrence-end.ts';
 import { vtimezoneFor } from './ics-vtimezone.ts';
+import { clinicProperties, ruleForExport } from './ics-clinic-fields.ts';
 import type { CalendarEvent, EventFields, OccurrenceOverride } from '../records/records.ts';
 
 export interface IcsExportOptions {
@@ -14,6 +15,8 @@ export interface IcsExportOptions {
   productId?: string;
   /** The email (and name) of an attendee's contact, or undefined to leave that attendee out. */
   attendeeOf?: (contactId: string) => { email: string; name?: string } | undefined;
+  /** A resource's name, written as RESOURCES for other clients to show; ids are written either way. */
+  resourceName?: (resourceId: string) => string | undefined;
 }
 
 export const DEFAULT_PRODUCT_ID = '-//p2p-clinic//p2p-clinic 0.1//EN';
@@ -69,10 +72,11 @@ function masterVevent(event: CalendarEvent, options: IcsExportOptions): JCalComp
     timeProperty('dtend', event.end, event),
     ...textProperties({ summary: event.title, location: event.location, description: event.notes }),
     ...attendees(event, options),
+    ...clinicProperties(event, options.resourceName),
   ];
   const recurrence = event.recurrence;
   if (recurrence) {
-    properties.push(['rrule', {}, 'recur', ICAL.Recur.fromString(recurrence.rrule).toJSON()]);
+    properties.push(['rrule', {}, 'recur', ICAL.Recur.fromString(ruleForExport(recurrence.rrule, event)).toJSON()]);
     for (const exdate of recurrence.exdates) properties.push(timeProperty('exdate', exdate, event));
     for (const rdate of recurrence.rdates) properties.push(timeProperty('rdate', rdate, event));
   }
@@ -90,6 +94,7 @@ function overrideVevent(event: CalendarEvent, override: OccurrenceOverride, opti
     timeProperty('dtend', override.end ?? defaultOccurrenceEnd(event, start), event),
     ...textProperties({ summary: override.title ?? event.title, location: override.location ?? event.location, description: override.notes ?? event.notes }),
     ...attendees(event, options),
+    ...clinicProperties({ status: override.status ?? event.status, resources: override.resources ?? event.resources, category: event.category }, options.resourceName),
   ];
   return ['vevent', properties, alarms(event)];
 }

@@ -24,6 +24,7 @@ import { instantInDefinition, resolveTzid, type ResolvedZone } from './ics-time-
 import { defaultOccurrenceEnd } from './occurrence-end.ts';
 import { ItemIssue, identify, issueFor, writeParsedItems, type ImportIssue, type ImportReport, type ParsedFile, type ParsedItem, type RecordWriter } from './import-report.ts';
 import type { EventFields, OccurrenceOverride } from '../records/records.ts';
+import { clinicFieldsOf, clinicOverrideOf, ruleForImport } from './ics-clinic-fields.ts';
 
 export interface IcsImportOptions {
   /** The IANA zone in which floating times and all-day events are read; the device's zone by default. */
@@ -159,7 +160,7 @@ function overrideOf(component: ICAL.Component, master: EventFields, frame: Event
   if (title !== undefined) override.title = title;
   if (location !== undefined) override.location = location;
   if (notes !== undefined) override.notes = notes;
-  return override;
+  return { ...override, ...clinicOverrideOf(component, master) };
 }
 
 /** Minutes before the start of each alarm that fires at or before the start, without repeats. */
@@ -221,9 +222,7 @@ function eventOf(master: ICAL.Component, edits: ICAL.Component[], reader: IcsRea
     notes: text(master, 'description'),
     attendees: attendeesOf(master, reader),
     reminders: [],
-    resources: [],
-    status: 'booked',
-    category: '',
+    ...clinicFieldsOf(master),
   };
   fields.reminders = remindersOf(master, fields, reader.floatingZone);
 
@@ -245,7 +244,7 @@ function eventOf(master: ICAL.Component, edits: ICAL.Component[], reader: IcsRea
     }
   }
   fields.recurrence = {
-    rrule: rules.length ? String(rules[0]!.getFirstValue()) : SINGLE_OCCURRENCE_RULE,
+    rrule: rules.length ? ruleForImport(String(rules[0]!.getFirstValue()), allDay, frame.zone) : SINGLE_OCCURRENCE_RULE,
     exdates,
     rdates,
     overrides: [...overrides.values()],
