@@ -1,11 +1,9 @@
-/** Placeholder shell until the UI lands: shows whether the local Worker answers. */
-const workerUrl = import.meta.env.VITE_WORKER_URL ?? 'http://127.0.0.1:8787';
-const status = document.querySelector('#worker-status');
+/** The installed app: `<p2p-app>` against this deployment's Worker, and the offline shell's service worker. */
+import '../../components/src/define/p2p-app.ts';
+import { offerUpdates } from './update-offer.ts';
 
-fetch(`${workerUrl}/api/health`)
-  .then((response) => {
-    if (status) status.textContent = response.ok ? `Worker is running at ${workerUrl}.` : `Worker answered ${response.status}.`;
-  })
-  .catch(() => {
-    if (status) status.textContent = `Worker is not reachable at ${workerUrl}.`;
-  });
+const app = document.querySelector('p2p-app')!;
+app.workerUrl = import.meta.env.VITE_WORKER_URL ?? 'http://127.0.0.1:8787';
+
+// Only the build has a worker to register; the dev server serves sources, which must not be cached.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) void offerUpdates('./sw.js');

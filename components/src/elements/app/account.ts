@@ -1,0 +1,86 @@
+/**
+ * The person's account on the team's deployment, which turns the relay on: signed in, every synced org also syncs
+ * through the encrypted relay. Kept in this origin's localStorage (a token, never the password). Signing out
+ * forgets the token only: orgs, their data and keys stay on the device.
+ */
+import { RelayApi, RelayApiError, type RelayAccount } from '../../core/index.ts';
+
+const STORAGE_KEY = 'p2p-clinic-account';
+
+export interface SignedIn {
+  email: string;
+  token: string;
+  deviceToken: string;
+}
+
+/** What the account dialog says when the Worker refuses, in words a person can act on. */
+export function accountErrorMessage(error: unknown): string {
+  if (!(error instanceof RelayApiError)) return 'Something went wrong. Please try again.';
+  switch (error.code) {
+    case 'RATE_LIMITED':
+      return `Too many attempts. Please wait ${formatWait(error.retryAfter ?? 60)} and try again.`;
+    case 'NETWORK':
+      return 'No connection to your team’s server. Check the network and try again.';
+    case 'INVALID_CREDENTIALS':
+      return 'Wrong email or password.';
+    case 'EMAIL_TAKEN':
+      return 'An account with this email exists already: sign in instead.';
+    default:
+      return error.message;
+  }
+}
+
+export function formatWait(seconds: number): string {
+  if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+export class Account {
+  #signedIn: SignedIn | null;
+  readonly api: RelayApi;
+
+  constructor(workerUrl: string) {
+    this.api = new RelayApi(workerUrl);
+    this.#signedIn = Account.#read();
+  }
+
+  get signedIn(): SignedIn | null {
+    return this.#signedIn;
+  }
+
+  /** The account as the sync layer takes it, or null when signed out. */
+  relayAccount(): RelayAccount | null {
+    const signedIn = this.#signedIn;
+    return signedIn ? { api: this.api, getToken: async () => signedIn.token } : null;
+  }
+
+  async signUp(email: string, password: string): Promise<void> {
+    const created = await this.api.createAccount(email, password);
+    this.#save({ email: email.trim().toLowerCase(), token: created.token, deviceToken: created.deviceToken });
+  }
+
+  async signIn(email: string, password: string): Promise<void> {
+    const login = await this.api.login(email, password);
+    this.#save({ email: email.trim().toLowerCase(), token: login.token, deviceToken: login.deviceToken });
+  }
+
+  signOut(): void {
+    this.#signedIn = null;
+    localStorage.removeItem(STORAGE_KEY);
+  }
+
+  #save(signedIn: SignedIn): void {
+    this.#signedIn = signedIn;
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(signedIn));
+  }
+
+  static #read(): SignedIn | null {
+    try {
+      const stored = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as SignedIn | null;
+      return stored && typeof stored.token === 'string' && typeof stored.email === 'string' ? stored : null;
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * What the app holds between screens: the device's orgs, an open session per org visited (kept open, so that
+ * switching back is instant), each synced org's sync and its status, the account. Elements render it and call
+ * its intents; it tells them of any change through `subscribe`.
+ */
+import {
+  Invitation,
+  InviteRedemption,
+  OrgRegistry,
+  OrgSync,
+  leaveOrg,
+  loadOrgKey,
+  openOrg,
+  type InvitedOrg,
+  type Org,
+  type OrgSession,
+  type OrgSyncStatus,
+} from '../../core/index.ts';
+import { ChangeListeners } from '../../core/records/change-listeners.ts';
+import { Account } from './account.ts';
+
+export class AppState {
+  readonly #sessions = new Map<string, Promise<OrgSession>>();
+  readonly #syncs = new Map<string, Promise<OrgSync | null>>();
+  readonly #statuses = new Map<string, OrgSyncStatus>();
+  readonly #listeners = new ChangeListeners();
+  readonly account: Account;
+
+  private constructor(
+    readonly registry: OrgRegistry,
+    readonly workerUrl: string,
+  ) {
+    this.account = new Account(workerUrl);
+    registry.subscribe(() => this.#changed());
+    globalThis.addEventListener?.('online', () => this.#changed());
+    globalThis.addEventListener?.('offline', () => this.#changed());
+  }
+
+  static async open(workerUrl: string): Promise<AppState> {
+    return new AppState(await OrgRegistry.open(), workerUrl);
+  }
+
+  subscribe(listener: () => void): () => void {
+    return this.#listeners.add(listener);
+  }
+
+  get orgs(): Org[] {
+    return this.registry.list();
+  }
+
+  get current(): Org {
+    return this.registry.current();
+  }
+
+  /** The org's open session; opened on first ask and kept, with its sync started when the org is synced. */
+  session(orgId: string): Promise<OrgSession> {
+    let session = this.#sessions.get(orgId);
+    if (!session) {
+      session = openOrg(orgId);
+      this.#sessions.set(orgId, session);
+      void session.then(() => this.#startSync(orgId));
+    }
+    return session;
+  }
+
+  /** Sync status of a synced org; undefined for a local-only one. */
+  status(orgId: string): OrgSyncStatus | undefined {
+    return this.#statuses.get(orgId);
+  }
+
+  get online(): boolean {
+    return globalThis.navigator?.onLine ?? true;
+  }
+
+  async switchTo(orgId: string): Promise<void> {
+    if (this.registry.current().id !== orgId) await this.registry.switchTo(orgId);
+  }
+
+  async createOrg(name: string, color: string): Promise<Org> {
+    const org = await this.registry.create({ name, color });
+    await this.switchTo(org.id);
+    return org;
+  }
+
+  rename(orgId: string, name: string): Promise<Org> {
+    return this.registry.rename(orgId, name);
+  }
+
+  recolour(orgId: string, color: string): Promise<Org> {
+    return this.registry.recolour(orgId, color);
+  }
+
+  /** Gives a local-only org its signalling room, so that it syncs and can be shared; starts its sync. */
+  async share(orgId: string): Promise<Org & { roomId: string }> {
+    let org = this.registry.get(orgId)!;
+    if (!org.roomId) {
+      org = await this.registry.setRoom(orgId, crypto.randomUUID());
+      await this.session(orgId);
+      await this.#startSync(orgId);
+    }
+    return org as Org & { roomId: string };
+  }
+
+  /** Shares the org if needed and opens an invite protected by `password`. */
+  async invite(orgId: string, password: string): Promise<Invitation> {
+    const org = await this.share(orgId);
+    const orgKey = await loadOrgKey(orgId);
+    if (!orgKey) throw new Error('This device has lost the org’s key.');
+    return Invitation.create({ api: this.account.api, org, orgKey, password });
+  }
+
+  /** Redeems a share code: the code is spent from here on; the passwords are tried on the redemption. */
+  redeem(code: string): Promise<InviteRedemption> {
+    return InviteRedemption.redeem(this.account.api, code);
+  }
+
+  /** Lists an org received by invite and shows it. */
+  async adopt(invited: InvitedOrg): Promise<Org> {
+    const org = await this.registry.adopt(invited.org, invited.orgKey);
+    await this.switchTo(org.id);
+    await this.session(org.id);
+    return org;
+  }
+
+  /** Leaves an org on this device: sync stopped, session closed, its data and keys deleted here only. */
+  async leave(orgId: string): Promise<void> {
+    const sync = await this.#syncs.get(orgId);
+    const session = await this.#sessions.get(orgId);
+    // Stopped and closed first, so that the org's databases can be deleted; the stopped sync still names its outbox.
+    await sync?.stop();
+    await session?.close();
+    this.#syncs.delete(orgId);
+    this.#sessions.delete(orgId);
+    this.#statuses.delete(orgId);
+    await leaveOrg(this.registry, orgId, { sync: sync ?? null });
+  }
+
+  async signIn(email: string, password: string, { create }: { create: boolean }): Promise<void> {
+    if (create) await this.account.signUp(email, password);
+    else await this.account.signIn(email, password);
+    await this.#restartSyncs();
+  }
+
+  async signOut(): Promise<void> {
+    this.account.signOut();
+    await this.#restartSyncs();
+  }
+
+  #startSync(orgId: string): Promise<OrgSync | null> {
+    let started = this.#syncs.get(orgId);
+    if (started) return started;
+    const org = this.registry.get(orgId);
+    if (!org?.roomId) return Promise.resolve(null);
+    const roomId = org.roomId;
+    started = (async () => {
+      const [session, orgKey] = await Promise.all([this.session(orgId), loadOrgKey(orgId)]);
+      if (!orgKey) return null;
+      const sync = await OrgSync.start({ orgId, roomId, doc: session.doc, orgKey, workerUrl: this.workerUrl, account: this.account.relayAccount() });
+      this.#statuses.set(orgId, sync.status);
+      sync.on('status', (status) => {
+        this.#statuses.set(orgId, status);
+        this.#changed();
+      });
+      this.#changed();
+      return sync;
+    })();
+    this.#syncs.set(orgId, started);
+    return started;
+  }
+
+  async #restartSyncs(): Promise<void> {
+    const orgIds = [...this.#syncs.keys()];
+    for (const orgId of orgIds) {
+      const sync = await this.#syncs.get(orgId);
+      await sync?.stop();
+      this.#syncs.delete(orgId);
+    }
+    await Promise.all(orgIds.map((orgId) => this.#startSync(orgId)));
+    this.#changed();
+  }
+
+  #changed(): void {
+    this.#listeners.notify({ ids: [], local: true });
+  }
+}

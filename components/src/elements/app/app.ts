@@ -1,0 +1,413 @@
+/**
+ * The app a clinic installs: a top bar with the org switcher (each org's colour, a status dot, switching without a
+ * reload) and sync status, and the calendar, contacts, reminders and settings of the current org. Where it is
+ * lives in the URL (app-route.ts), so links open the same screen and back/forward work. The first run asks whether
+ * to start on this device or join a team. Dialogs load when first opened (org-dialog.ts).
+ *
+ * ```html
+ * <p2p-app worker-url="https://p2p-clinic.example.workers.dev"></p2p-app>
+ * ```
+ *
+ * @summary The whole app: top bar, org switcher, views, onboarding.
+ * @slot calendar - Shown as the calendar view when `<p2p-calendar>` is not registered on the page.
+ * @csspart topbar - The top bar.
+ * @csspart org-switcher - The button opening the list of orgs.
+ * @csspart sync-status - The sync status button.
+ * @csspart nav - The view tabs.
+ * @csspart view - The current view.
+ */
+import { LitElement, html, nothing } from 'lit';
+import type { Org, OrgSession, OrgSyncStatus, UpcomingReminder } from '../../core/index.ts';
+import { tokens } from '../shared/tokens.styles.ts';
+import { buttonStyles } from '../shared/buttons.styles.ts';
+import { StoreController } from '../shared/store-controller.ts';
+import { resolveLocale } from '../shared/locale.ts';
+import '../../define/p2p-contacts.ts';
+import { appStyles } from './app.styles.ts';
+import { AppState } from './app-state.ts';
+import { APP_VIEWS, formatRoute, parseRoute, type AppRoute, type AppView } from './app-route.ts';
+import type { OrgDialogKind } from './org-dialog.ts';
+
+const ONBOARDED_KEY = 'p2p-clinic-onboarded';
+const VIEW_LABELS: Record<AppView, string> = { calendar: 'Calendar', contacts: 'Contacts', reminders: 'Reminders', settings: 'Settings' };
+/** How far ahead the reminders view looks. */
+const REMINDERS_AHEAD_MS = 7 * 24 * 3600_000;
+
+export type SyncLevel = 'local' | 'offline' | 'connecting' | 'synced';
+
+/** One word for the dot: a local-only org, offline, still connecting, or connected to a peer or the relay. */
+export function syncLevel(status: OrgSyncStatus | undefined, online: boolean): SyncLevel {
+  if (!status) return 'local';
+  if (!online) return 'offline';
+  if (status.peers > 0 || status.relay === 'websocket' || status.relay === 'polling') return 'synced';
+  return status.relay === 'offline' ? 'offline' : 'connecting';
+}
+
+export class P2PApp extends LitElement {
+  static override styles = [tokens, buttonStyles, appStyles];
+
+  static override properties = {
+    workerUrl: { attribute: 'worker-url' },
+    locale: { type: String },
+    _route: { state: true },
+    _session: { state: true },
+    _menuOpen: { state: true },
+    _statusOpen: { state: true },
+    _dialog: { state: true },
+    _onboarding: { state: true },
+    _failure: { state: true },
+  };
+
+  declare workerUrl: string;
+  declare locale: string;
+  declare _route: AppRoute;
+  declare _session: OrgSession | undefined;
+  declare _menuOpen: boolean;
+  declare _statusOpen: boolean;
+  declare _dialog: { kind: OrgDialogKind; orgId: string } | undefined;
+  declare _onboarding: boolean;
+  declare _failure: string;
+  /** The app's state once opened; for tests and hosts that drive it. */
+  state: AppState | undefined;
+  readonly #state = new StoreController<unknown>(this);
+  readonly #reminders = new StoreController(this);
+  #switching = 0;
+
+  constructor() {
+    super();
+    this.workerUrl = '';
+    this.locale = '';
+    this._route = parseRoute(globalThis.location?.search ?? '');
+    this._session = undefined;
+    this._menuOpen = false;
+    this._statusOpen = false;
+    this._dialog = undefined;
+    this._onboarding = globalThis.localStorage?.getItem(ONBOARDED_KEY) === null;
+    this._failure = '';
+    this.state = undefined;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    addEventListener('popstate', this.#onPopState);
+    addEventListener('keydown', this.#onGlobalKey);
+    if (!this.state) void this.#open();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    removeEventListener('popstate', this.#onPopState);
+    removeEventListener('keydown', this.#onGlobalKey);
+  }
+
+  async #open(): Promise<void> {
+    try {
+      const state = await AppState.open(this.workerUrl || 'http://127.0.0.1:8787');
+      this.state = state;
+      this.#state.store = { subscribe: (listener) => state.subscribe(() => listener(undefined)) };
+      const wanted = this._route.org && state.registry.get(this._route.org) ? this._route.org : state.current.id;
+      await this.#show(wanted, { push: false });
+    } catch (error) {
+      this._failure = (error as Error).message;
+    }
+  }
+
+  /** Shows an org: its session from the cache when it was open before, so switching back takes no reload. */
+  async #show(orgId: string, { push }: { push: boolean }): Promise<void> {
+    const state = this.state!;
+    const ticket = ++this.#switching;
+    await state.switchTo(orgId);
+    const session = await state.session(orgId);
+    // A later switch won the race.
+    if (ticket !== this.#switching) return;
+    this._session = session;
+    this.#reminders.store = session.reminders;
+    this.#navigate({ ...this._route, org: orgId, contact: orgId === this._route.org ? this._route.contact : '' }, { push });
+  }
+
+  /** Switches the org the app shows; resolves once it is on screen. */
+  async switchOrg(orgId: string): Promise<void> {
+    this._menuOpen = false;
+    await this.#show(orgId, { push: true });
+    await this.updateComplete;
+  }
+
+  #navigate(route: AppRoute, { push }: { push: boolean }): void {
+    this._route = route;
+    const url = `${location.pathname}${formatRoute(route)}`;
+    if (`${location.pathname}${location.search}` === url) return;
+    if (push) history.pushState(null, '', url);
+    else history.replaceState(null, '', url);
+  }
+
+  readonly #onPopState = () => {
+    const route = parseRoute(location.search);
+    this._route = route;
+    if (this.state && route.org && route.org !== this._session?.orgId && this.state.registry.get(route.org)) void this.#show(route.org, { push: false });
+  };
+
+  readonly #onGlobalKey = (event: KeyboardEvent) => {
+    if (event.key === 'Escape' && (this._menuOpen || this._statusOpen)) {
+      this._menuOpen = false;
+      this._statusOpen = false;
+      this.renderRoot.querySelector<HTMLElement>('.org-button')?.focus();
+    }
+  };
+
+  async #openDialog(kind: OrgDialogKind, orgId = this._session?.orgId ?? ''): Promise<void> {
+    this._menuOpen = false;
+    this._statusOpen = false;
+    await import('../../define/p2p-org-dialog.ts');
+    this._dialog = { kind, orgId };
+  }
+
+  #finishOnboarding(join: boolean): void {
+    localStorage.setItem(ONBOARDED_KEY, String(Date.now()));
+    this._onboarding = false;
+    if (join) void this.#openDialog('join');
+  }
+
+  protected override render() {
+    if (this._failure) return html`<p class="failure" role="alert">The app could not open this device’s data: ${this._failure}</p>`;
+    const state = this.state;
+    if (!state || !this._session) return html`<p class="loading" role="status">Opening…</p>`;
+    const org = state.registry.get(this._session.orgId) ?? state.current;
+    return html`
+      ${this.#renderTopBar(state, org)}
+      <main part="view" class="view" aria-label=${VIEW_LABELS[this._route.view]}>${this.#renderView(this._route.view, org)}</main>
+      ${this._onboarding ? this.#renderOnboarding() : nothing}
+      ${this._dialog
+        ? html`<p2p-org-dialog
+            .state=${state}
+            kind=${this._dialog.kind}
+            org-id=${this._dialog.orgId}
+            @p2p-dialog-close=${() => {
+              this._dialog = undefined;
+              if (state.current.id !== this._session?.orgId || !state.registry.get(this._session.orgId)) void this.#show(state.current.id, { push: true });
+            }}
+          ></p2p-org-dialog>`
+        : nothing}
+    `;
+  }
+
+  #renderTopBar(state: AppState, org: Org) {
+    const status = state.status(org.id);
+    const level = syncLevel(status, state.online);
+    return html`
+      <header class="topbar" part="topbar">
+        <div class="switcher">
+          <button
+            class="org-button"
+            part="org-switcher"
+            aria-haspopup="true"
+            aria-expanded=${this._menuOpen ? 'true' : 'false'}
+            aria-controls="org-menu"
+            @click=${() => {
+              this._menuOpen = !this._menuOpen;
+              this._statusOpen = false;
+            }}
+          >
+            <span class="dot" data-level=${level} style=${`--org-color:${org.color}`} aria-hidden="true"></span>
+            <span class="org-name">${org.name}</span>
+            <span class="visually-hidden">, ${SYNC_LEVEL_TEXT[level]}. Switch org</span>
+            <span aria-hidden="true">▾</span>
+          </button>
+          ${this._menuOpen ? this.#renderOrgMenu(state, org) : nothing}
+        </div>
+        <nav part="nav" aria-label="Views">
+          ${APP_VIEWS.map(
+            (view) => html`<a
+              href=${formatRoute({ ...this._route, view })}
+              aria-current=${this._route.view === view ? 'page' : 'false'}
+              @click=${(event: MouseEvent) => {
+                if (event.ctrlKey || event.metaKey || event.shiftKey) return;
+                event.preventDefault();
+                this.#navigate({ ...this._route, view }, { push: true });
+              }}
+              >${VIEW_LABELS[view]}</a
+            >`,
+          )}
+        </nav>
+        <div class="status-area">
+          <button
+            class="p2p-button status-button"
+            part="sync-status"
+            data-level=${level}
+            aria-expanded=${this._statusOpen ? 'true' : 'false'}
+            @click=${() => {
+              this._statusOpen = !this._statusOpen;
+              this._menuOpen = false;
+            }}
+          >
+            <span class="status-dot" data-level=${level} aria-hidden="true"></span> ${SYNC_LEVEL_TEXT[level]}
+          </button>
+          ${this._statusOpen ? this.#renderSyncPanel(state, org, status) : nothing}
+        </div>
+      </header>
+    `;
+  }
+
+  #renderOrgMenu(state: AppState, current: Org) {
+    return html`
+      <div id="org-menu" class="menu" role="menu" aria-label="Orgs">
+        ${state.orgs.map(
+          (org) => html`
+            <button
+              role="menuitemradio"
+              aria-checked=${org.id === current.id ? 'true' : 'false'}
+              class="menu-item"
+              @click=${() => void this.switchOrg(org.id)}
+            >
+              <span class="swatch" style=${`background:${org.color}`} aria-hidden="true"></span>
+              <span>${org.name}</span>
+              <span class="muted">${org.roomId ? 'shared' : 'this device'}</span>
+            </button>
+          `,
+        )}
+        <hr />
+        <button role="menuitem" class="menu-item" @click=${() => void this.#openDialog('create')}>New org…</button>
+        <button role="menuitem" class="menu-item" @click=${() => void this.#openDialog('join')}>Join your team…</button>
+      </div>
+    `;
+  }
+
+  #renderSyncPanel(state: AppState, org: Org, status: OrgSyncStatus | undefined) {
+    const locale = resolveLocale(this.locale);
+    const lastSynced = status?.lastSyncedAt ? new Date(status.lastSyncedAt).toLocaleString(locale) : 'not yet';
+    return html`
+      <section class="panel sync-panel" aria-label="Sync status">
+        ${!state.online ? html`<p class="offline" role="status">You are offline. Changes are kept on this device and sent when the network is back.</p>` : nothing}
+        ${status
+          ? html`<dl>
+              <dt>Devices online</dt>
+              <dd>${status.peers}</dd>
+              <dt>Relay</dt>
+              <dd>${RELAY_TEXT[status.relay]}</dd>
+              <dt>Changes waiting to be sent</dt>
+              <dd>${status.pending}</dd>
+              <dt>Last synced</dt>
+              <dd>${lastSynced}</dd>
+            </dl>
+            ${status.lastError ? html`<p class="muted">Last problem: ${status.lastError}</p>` : nothing}`
+          : html`<p>${org.name} is on this device only. Share it to work on it with your team.</p>`}
+        <div class="panel-actions">
+          ${org.isDefault ? nothing : html`<button class="p2p-button primary" @click=${() => void this.#openDialog('invite', org.id)}>${org.roomId ? 'Invite someone' : 'Share'}</button>`}
+          <button class="p2p-button" @click=${() => void this.#openDialog('account')}>${state.account.signedIn ? state.account.signedIn.email : 'Sign in for the relay'}</button>
+        </div>
+      </section>
+    `;
+  }
+
+  #renderView(view: AppView, org: Org) {
+    const session = this._session!;
+    switch (view) {
+      case 'calendar':
+        return customElements.get('p2p-calendar')
+          ? html`<p2p-calendar .session=${session} date=${this._route.date} locale=${this.locale}></p2p-calendar>`
+          : html`<slot name="calendar"><p class="placeholder">The calendar appears here.</p></slot>`;
+      case 'contacts':
+        return html`<p2p-contacts
+          .session=${session}
+          contact=${this._route.contact}
+          locale=${this.locale}
+          @p2p-contact-open=${(event: CustomEvent<{ contactId: string }>) => this.#navigate({ ...this._route, contact: event.detail.contactId }, { push: true })}
+          @p2p-request-new-appointment=${() => this.#navigate({ ...this._route, view: 'calendar' }, { push: true })}
+        ></p2p-contacts>`;
+      case 'reminders':
+        return this.#renderReminders(session);
+      case 'settings':
+        return this.#renderSettings(org);
+    }
+  }
+
+  #renderReminders(session: OrgSession) {
+    const now = Date.now();
+    const upcoming: UpcomingReminder[] = session.reminders.upcoming(now, now + REMINDERS_AHEAD_MS);
+    const locale = resolveLocale(this.locale);
+    return html`
+      <section class="page">
+        <h1>Reminders</h1>
+        ${upcoming.length === 0
+          ? html`<p class="muted">No reminders in the next seven days.</p>`
+          : html`<ul class="reminders">
+              ${upcoming.map(
+                (reminder) => html`<li>
+                  <span class="when">${new Date(reminder.firesAt).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' })}</span>
+                  ${reminder.occurrence.title || '(no title)'}
+                </li>`,
+              )}
+            </ul>`}
+      </section>
+    `;
+  }
+
+  #renderSettings(org: Org) {
+    const state = this.state!;
+    return html`
+      <section class="page settings">
+        <h1>Settings</h1>
+        <form
+          class="org-settings"
+          aria-label="This org"
+          @submit=${(event: SubmitEvent) => {
+            event.preventDefault();
+            const data = new FormData(event.target as HTMLFormElement);
+            void state.rename(org.id, String(data.get('name'))).then(() => state.recolour(org.id, String(data.get('color'))));
+          }}
+        >
+          <h2>${org.name}</h2>
+          <label>Name <input name="name" .value=${org.name} required /></label>
+          <label>Colour <input name="color" type="color" .value=${org.color} /></label>
+          <div class="row">
+            <button class="p2p-button primary">Save</button>
+            ${org.isDefault ? nothing : html`<button type="button" class="p2p-button" @click=${() => void this.#openDialog('invite', org.id)}>${org.roomId ? 'Invite someone' : 'Share'}</button>`}
+            ${org.isDefault ? nothing : html`<button type="button" class="p2p-button danger" @click=${() => void this.#openDialog('leave', org.id)}>Leave…</button>`}
+          </div>
+          ${org.isDefault ? html`<p class="muted">Personal stays on this device; create an org to work with a team.</p>` : nothing}
+        </form>
+        <section aria-label="Account">
+          <h2>Account</h2>
+          <p>${state.account.signedIn ? html`Signed in as <strong>${state.account.signedIn.email}</strong>.` : 'Not signed in: shared orgs sync peer to peer only.'}</p>
+          <button class="p2p-button" @click=${() => void this.#openDialog('account')}>${state.account.signedIn ? 'Account…' : 'Sign in or create an account'}</button>
+        </section>
+      </section>
+    `;
+  }
+
+  #renderOnboarding() {
+    return html`
+      <div class="onboarding" role="dialog" aria-modal="true" aria-labelledby="welcome">
+        <div class="welcome-card">
+          <h1 id="welcome">Welcome to P2P Clinic</h1>
+          <p>Contacts, appointments and reminders that stay on your team’s devices, encrypted, and sync directly between them.</p>
+          <div class="choices">
+            <button class="choice" @click=${() => this.#finishOnboarding(false)}>
+              <strong>Start on this device</strong>
+              <span>Keep your own calendar and contacts here. You can share or join a team later.</span>
+            </button>
+            <button class="choice" @click=${() => this.#finishOnboarding(true)}>
+              <strong>Join your team</strong>
+              <span>Enter the share code and password a colleague gives you.</span>
+            </button>
+          </div>
+        </div>
+      </div>
+    `;
+  }
+}
+
+const SYNC_LEVEL_TEXT: Record<SyncLevel, string> = { local: 'This device only', offline: 'Offline', connecting: 'Connecting…', synced: 'Synced' };
+const RELAY_TEXT: Record<OrgSyncStatus['relay'], string> = {
+  off: 'Off (not signed in)',
+  connecting: 'Connecting…',
+  websocket: 'Connected',
+  polling: 'Connected (polling)',
+  offline: 'Not reachable',
+  stopped: 'Stopped',
+};
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'p2p-app': P2PApp;
+  }
+}

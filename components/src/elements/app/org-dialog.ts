@@ -1,0 +1,473 @@
+/**
+ * The dialogs of `<p2p-app>` that only some people open, loaded the first time one is: create an org, share and
+ * invite (password with a strength meter, then the share code, its countdown and the outcome), join with a code
+ * and password, leave, and the account (sign up, sign in, sign out).
+ *
+ * @summary Org and account dialogs of the app.
+ * @fires p2p-dialog-close - When the dialog closes (from `<p2p-dialog>`).
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { MIN_PASSWORD_LENGTH } from '#protocol';
+import { InviteError, type Invitation, type InvitationState, type InviteRedemption } from '../../core/index.ts';
+import { tokens } from '../shared/tokens.styles.ts';
+import { buttonStyles } from '../shared/buttons.styles.ts';
+import '../../define/p2p-dialog.ts';
+import type { AppState } from './app-state.ts';
+import { accountErrorMessage } from './account.ts';
+import { RECOMMENDED_PASSWORD_LENGTH, passwordStrength, type PasswordStrength } from './password-strength.ts';
+
+export type OrgDialogKind = 'create' | 'invite' | 'join' | 'leave' | 'account';
+
+const STRENGTH_TEXT: Record<PasswordStrength, string> = {
+  'too-short': 'Too short',
+  weak: 'Weak: easy to guess',
+  fair: `Fair: ${RECOMMENDED_PASSWORD_LENGTH}+ characters with a mix are better`,
+  strong: 'Strong',
+};
+
+const ORG_COLOURS = ['#0e7490', '#7c3aed', '#c2410c', '#15803d', '#be185d', '#1d4ed8'];
+
+/** What the joiner reads for each way a join can fail. */
+function joinErrorMessage(error: unknown): string {
+  if (!(error instanceof InviteError)) return 'Something went wrong. Please try again.';
+  switch (error.code) {
+    case 'CODE_INVALID':
+      return 'This code does not work: it has been used already or has expired. Ask for a new invite.';
+    case 'NETWORK':
+      return 'No network: connect to the internet and try again.';
+    case 'WRONG_PASSWORD':
+      return `Wrong password. ${error.triesLeft} ${error.triesLeft === 1 ? 'try' : 'tries'} left.`;
+    case 'TOO_MANY_TRIES':
+      return 'Too many wrong passwords. Ask for a new invite.';
+    case 'INVITER_UNREACHABLE':
+      return 'The person who invited you did not answer. Is their invite still open on their screen?';
+    case 'RATE_LIMITED':
+      return error.message;
+    default:
+      return 'This invite could not be opened. Ask for a new one.';
+  }
+}
+
+const INVITATION_TEXT: Record<Exclude<InvitationState, 'waiting'>, string> = {
+  completed: 'They have joined. The org now syncs with their device.',
+  locked: 'Too many wrong passwords: the invite is closed. Open a new one.',
+  expired: 'The code expired before anyone joined. Open a new invite.',
+  cancelled: 'Invite cancelled.',
+};
+
+export class P2POrgDialog extends LitElement {
+  static override styles = [
+    tokens,
+    buttonStyles,
+    css`
+      form {
+        display: flex;
+        flex-direction: column;
+        gap: var(--_p2p-space-3);
+      }
+      label {
+        display: flex;
+        flex-direction: column;
+        gap: var(--_p2p-space-1);
+        font-weight: 500;
+      }
+      input {
+        min-height: 2.25rem;
+        padding: var(--_p2p-space-1) var(--_p2p-space-2);
+        border: 1px solid var(--_p2p-color-border-strong);
+        border-radius: var(--_p2p-radius-small);
+        background: var(--_p2p-color-bg);
+        color: var(--_p2p-color-text);
+        font: inherit;
+        font-weight: 400;
+      }
+      input:focus-visible {
+        outline: var(--_p2p-focus-ring);
+      }
+      .colours {
+        display: flex;
+        gap: var(--_p2p-space-2);
+        border: none;
+        padding: 0;
+        margin: 0;
+      }
+      .colours input {
+        appearance: none;
+        width: 1.75rem;
+        height: 1.75rem;
+        min-height: 0;
+        border-radius: 50%;
+        border: 2px solid transparent;
+        background: var(--swatch);
+        cursor: pointer;
+      }
+      .colours input:checked {
+        border-color: var(--_p2p-color-text);
+        box-shadow: inset 0 0 0 2px var(--_p2p-color-bg);
+      }
+      meter {
+        width: 100%;
+      }
+      .hint,
+      .muted {
+        color: var(--_p2p-color-text-muted);
+        font-size: var(--_p2p-font-size-small);
+        font-weight: 400;
+      }
+      .error {
+        margin: 0;
+        color: var(--_p2p-color-danger);
+      }
+      .code {
+        margin: var(--_p2p-space-2) 0;
+        font: 600 2.5rem/1.1 ui-monospace, 'SFMono-Regular', Menlo, monospace;
+        letter-spacing: 0.08em;
+        text-align: center;
+        user-select: all;
+      }
+      .countdown {
+        text-align: center;
+        font-variant-numeric: tabular-nums;
+      }
+      .waiting {
+        display: flex;
+        align-items: center;
+        gap: var(--_p2p-space-2);
+      }
+      .spinner {
+        width: 1rem;
+        height: 1rem;
+        border: 2px solid var(--_p2p-color-border);
+        border-top-color: var(--_p2p-color-accent);
+        border-radius: 50%;
+        animation: spin 1s linear infinite;
+      }
+      @keyframes spin {
+        to {
+          transform: rotate(360deg);
+        }
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .spinner {
+          animation: none;
+        }
+      }
+      ul {
+        margin: 0;
+        padding-inline-start: 1.25rem;
+      }
+    `,
+  ];
+
+  static override properties = {
+    kind: { type: String },
+    orgId: { attribute: 'org-id' },
+    state: { attribute: false },
+    _error: { state: true },
+    _busy: { state: true },
+    _password: { state: true },
+    _invitation: { state: true },
+    _now: { state: true },
+    _mode: { state: true },
+  };
+
+  declare kind: OrgDialogKind;
+  declare orgId: string;
+  declare state: AppState | undefined;
+  declare _error: string;
+  declare _busy: boolean;
+  declare _password: string;
+  declare _invitation: { invitation: Invitation; outcome: InvitationState; wrongTries: number } | undefined;
+  declare _now: number;
+  declare _mode: 'sign-in' | 'sign-up';
+  #redemption: { code: string; redemption: InviteRedemption } | undefined;
+  #ticker: ReturnType<typeof setInterval> | undefined;
+
+  constructor() {
+    super();
+    this.kind = 'create';
+    this.orgId = '';
+    this.state = undefined;
+    this._error = '';
+    this._busy = false;
+    this._password = '';
+    this._invitation = undefined;
+    this._now = Date.now();
+    this._mode = 'sign-in';
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#ticker);
+    if (this._invitation?.outcome === 'waiting') this._invitation.invitation.cancel();
+  }
+
+  protected override render() {
+    const [label, body] = this.#content();
+    return html`<p2p-dialog open label=${label}>${body}</p2p-dialog>`;
+  }
+
+  #content(): [string, unknown] {
+    switch (this.kind) {
+      case 'create':
+        return ['New org', this.#renderCreate()];
+      case 'invite':
+        return [this._invitation ? 'Invite someone' : 'Share this org', this._invitation ? this.#renderInvitation() : this.#renderSharePassword()];
+      case 'join':
+        return ['Join your team', this.#renderJoin()];
+      case 'leave':
+        return ['Leave this org?', this.#renderLeave()];
+      case 'account':
+        return ['Account', this.#renderAccount()];
+    }
+  }
+
+  #close(): void {
+    this.renderRoot.querySelector('p2p-dialog')?.close('done');
+  }
+
+  async #run(action: () => Promise<void>, describe: (error: unknown) => string): Promise<void> {
+    this._busy = true;
+    this._error = '';
+    try {
+      await action();
+    } catch (error) {
+      this._error = describe(error);
+    } finally {
+      this._busy = false;
+    }
+  }
+
+  #errorLine() {
+    return this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing;
+  }
+
+  #renderCreate() {
+    return html`
+      <form
+        @submit=${(event: SubmitEvent) => {
+          event.preventDefault();
+          const data = new FormData(event.target as HTMLFormElement);
+          void this.#run(
+            async () => {
+              await this.state!.createOrg(String(data.get('name') ?? ''), String(data.get('color') ?? ORG_COLOURS[0]));
+              this.#close();
+            },
+            (error) => (error as Error).message,
+          );
+        }}
+      >
+        <label>Name <input name="name" required autocomplete="organization" autofocus /></label>
+        ${this.#colourPicker(ORG_COLOURS[0]!)} ${this.#errorLine()}
+        <button class="p2p-button primary" ?disabled=${this._busy}>Create</button>
+      </form>
+    `;
+  }
+
+  #colourPicker(current: string) {
+    return html`
+      <fieldset class="colours">
+        <legend class="hint">Colour</legend>
+        ${ORG_COLOURS.map(
+          (colour, index) =>
+            html`<input type="radio" name="color" value=${colour} aria-label=${`Colour ${index + 1}`} style=${`--swatch:${colour}`} ?checked=${colour === current} />`,
+        )}
+      </fieldset>
+    `;
+  }
+
+  #renderSharePassword() {
+    const strength = passwordStrength(this._password);
+    const level = { 'too-short': 0, weak: 1, fair: 2, strong: 3 }[strength];
+    return html`
+      <form
+        @submit=${(event: SubmitEvent) => {
+          event.preventDefault();
+          if (strength === 'too-short') {
+            this._error = 'Choose a password of at least 8 characters.';
+            return;
+          }
+          void this.#run(() => this.#openInvite(), joinErrorMessage);
+        }}
+      >
+        <p>
+          Choose the password you will tell the new member by phone or in person. The share code alone is not enough to
+          join.
+        </p>
+        <label>
+          Org password
+          <input
+            name="password"
+            type="password"
+            autocomplete="new-password"
+            autofocus
+            aria-describedby="strength"
+            .value=${this._password}
+            @input=${(event: InputEvent) => (this._password = (event.target as HTMLInputElement).value)}
+          />
+        </label>
+        <meter min="0" max="3" low="1.5" high="2.5" optimum="3" value=${level} aria-label="Password strength"></meter>
+        <span id="strength" class="hint">${STRENGTH_TEXT[strength]}. ${RECOMMENDED_PASSWORD_LENGTH}+ characters recommended.</span>
+        ${this.#errorLine()}
+        <button class="p2p-button primary" ?disabled=${this._busy}>${this._busy ? 'Preparing…' : 'Create invite'}</button>
+      </form>
+    `;
+  }
+
+  async #openInvite(): Promise<void> {
+    const invitation = await this.state!.invite(this.orgId, this._password);
+    this._invitation = { invitation, outcome: 'waiting', wrongTries: 0 };
+    invitation.on('state', (outcome) => {
+      this._invitation = { ...this._invitation!, outcome };
+      clearInterval(this.#ticker);
+    });
+    invitation.on('wrong-password', (triesLeft) => {
+      this._invitation = { ...this._invitation!, wrongTries: this._invitation!.wrongTries + 1 };
+      this._error = `Someone tried a wrong password: ${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left.`;
+    });
+    this.#ticker = setInterval(() => (this._now = Date.now()), 1000);
+  }
+
+  #renderInvitation() {
+    const { invitation, outcome } = this._invitation!;
+    const left = Math.max(0, Math.round((invitation.expiresAt - this._now) / 1000));
+    const countdown = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+    return html`
+      <p>Give them this code and tell them the password. The code works once.</p>
+      <p class="code" aria-label=${`Share code ${invitation.code.split('').join(' ')}`}>${invitation.code}</p>
+      ${outcome === 'waiting'
+        ? html`
+            <p class="countdown" aria-live="off">${left > 0 ? html`Expires in <span role="timer">${countdown}</span>` : 'Code expired'}</p>
+            <p class="waiting" role="status"><span class="spinner" aria-hidden="true"></span> Waiting for them to enter the code and the password…</p>
+          `
+        : html`<p role="status">${INVITATION_TEXT[outcome]}</p>`}
+      ${this.#errorLine()}
+      <button
+        slot="footer"
+        class="p2p-button"
+        @click=${() => {
+          void navigator.clipboard?.writeText(invitation.code);
+          this._error = '';
+        }}
+      >
+        Copy code
+      </button>
+      <button
+        slot="footer"
+        class="p2p-button ${outcome === 'waiting' ? '' : 'primary'}"
+        @click=${() => {
+          if (outcome === 'waiting') invitation.cancel();
+          this.#close();
+        }}
+      >
+        ${outcome === 'waiting' ? 'Cancel invite' : 'Done'}
+      </button>
+    `;
+  }
+
+  #renderJoin() {
+    return html`
+      <form
+        @submit=${(event: SubmitEvent) => {
+          event.preventDefault();
+          const data = new FormData(event.target as HTMLFormElement);
+          void this.#run(() => this.#join(String(data.get('code') ?? ''), String(data.get('password') ?? '')), joinErrorMessage);
+        }}
+      >
+        <p>Ask a member of your team for a share code and the org password.</p>
+        <label>Share code <input name="code" required autocomplete="off" autocapitalize="characters" placeholder="XXXX-XXXX" autofocus /></label>
+        <label>Org password <input name="password" type="password" required autocomplete="current-password" /></label>
+        ${this.#errorLine()}
+        <button class="p2p-button primary" ?disabled=${this._busy}>${this._busy ? 'Joining…' : 'Join'}</button>
+      </form>
+    `;
+  }
+
+  async #join(code: string, password: string): Promise<void> {
+    const normalised = code.trim().toUpperCase().replace(/[^A-Z0-9]/g, '');
+    // A wrong password keeps the redemption, so the next try needs no new code; another code starts afresh.
+    if (this.#redemption?.code !== normalised) this.#redemption = { code: normalised, redemption: await this.state!.redeem(code) };
+    const invited = await this.#redemption.redemption.tryPassword(password);
+    await this.state!.adopt(invited);
+    this.#close();
+  }
+
+  #renderLeave() {
+    const org = this.state?.registry.get(this.orgId);
+    return html`
+      <p>Leaving <strong>${org?.name}</strong> deletes from <em>this device</em>:</p>
+      <ul>
+        <li>its contacts, appointments and reminders,</li>
+        <li>its key, so this device can no longer read it.</li>
+      </ul>
+      <p>The other members keep their copies and go on working. To come back, ask one of them for a new invite.</p>
+      ${this.#errorLine()}
+      <button slot="footer" class="p2p-button" @click=${() => this.#close()}>Cancel</button>
+      <button
+        slot="footer"
+        class="p2p-button danger"
+        ?disabled=${this._busy}
+        @click=${() =>
+          void this.#run(
+            async () => {
+              await this.state!.leave(this.orgId);
+              this.#close();
+            },
+            (error) => (error as Error).message,
+          )}
+      >
+        Leave ${org?.name}
+      </button>
+    `;
+  }
+
+  #renderAccount() {
+    const signedIn = this.state?.account.signedIn;
+    if (signedIn) {
+      return html`
+        <p>Signed in as <strong>${signedIn.email}</strong>. Shared orgs also sync through your team’s encrypted relay, so devices that are never online together still catch up.</p>
+        <p class="muted">Signing out keeps everything on this device; only the relay stops.</p>
+        <button slot="footer" class="p2p-button" @click=${() => void this.state!.signOut().then(() => this.#close())}>Sign out</button>
+      `;
+    }
+    const signUp = this._mode === 'sign-up';
+    return html`
+      <form
+        @submit=${(event: SubmitEvent) => {
+          event.preventDefault();
+          const data = new FormData(event.target as HTMLFormElement);
+          void this.#run(async () => {
+            await this.state!.signIn(String(data.get('email') ?? ''), String(data.get('password') ?? ''), { create: signUp });
+            this.#close();
+          }, accountErrorMessage);
+        }}
+      >
+        <p class="muted">An account on your team’s server turns on the relay: changes reach devices that are never online at the same time.</p>
+        <label>Email <input name="email" type="email" required autocomplete="email" autofocus /></label>
+        <label>
+          Password
+          <input name="password" type="password" required minlength=${signUp ? MIN_PASSWORD_LENGTH : 1} autocomplete=${signUp ? 'new-password' : 'current-password'} />
+          ${signUp ? html`<span class="hint">At least ${MIN_PASSWORD_LENGTH} characters.</span>` : nothing}
+        </label>
+        ${this.#errorLine()}
+        <button class="p2p-button primary" ?disabled=${this._busy}>${signUp ? 'Create account' : 'Sign in'}</button>
+        <button
+          type="button"
+          class="p2p-button"
+          @click=${() => {
+            this._mode = signUp ? 'sign-in' : 'sign-up';
+            this._error = '';
+          }}
+        >
+          ${signUp ? 'I have an account' : 'Create an account'}
+        </button>
+      </form>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'p2p-org-dialog': P2POrgDialog;
+  }
+}
