@@ -253,6 +253,8 @@ describe('ICS import of malformed files', () => {
     expect(importIcs(target, 'BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ada\r\nEND:VCARD\r\n')).toEqual({
       imported: 0,
       errors: [{ code: 'NOT_ICALENDAR', reason: 'the file is not an iCalendar (.ics) file: it has no BEGIN:VCALENDAR' }],
+      warnings: [],
+      timeZones: [],
     });
     expect(target.written).toEqual([]);
   });
@@ -261,7 +263,7 @@ describe('ICS import of malformed files', () => {
 describe('ICS import into the events store', () => {
   it('imports every event of a Google Calendar export', async () => {
     const { events } = await memoryStores();
-    expect(importIcs(events, interopFixture('google-calendar.ics'), BERLIN)).toEqual({ imported: 3, errors: [] });
+    expect(importIcs(events, interopFixture('google-calendar.ics'), BERLIN)).toEqual({ imported: 3, errors: [], warnings: [], timeZones: [] });
     expect(events.list().find((event) => event.title === 'Physio: Ada')?.recurrence?.overrides).toEqual([{ recurrenceId: '2024-05-27T09:00:00', start: '2024-05-27T11:00:00', location: 'Room 5, Hauptstraße 1, Berlin' }]);
   });
 });

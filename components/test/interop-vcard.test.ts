@@ -105,28 +105,35 @@ describe('vCard export', () => {
 });
 
 describe('vCard import of malformed files', () => {
-  it('imports every readable card of a file with broken ones among them', () => {
-    expect(importFixture('malformed.vcf').contacts.map((contact) => contact.familyName)).toEqual(['Before', 'Email', 'After']);
+  it('imports every card of a file with broken lines among them, without the lines', () => {
+    const { contacts } = importFixture('malformed.vcf');
+    expect(contacts.map((contact) => contact.displayName || `${contact.givenName} ${contact.familyName}`)).toEqual(['Good Before', 'Broken Line', 'Bad Birthday', 'Bad Email', 'Good After']);
+    expect(contacts[2]).not.toHaveProperty('birthday');
   });
 
-  it('reports each unreadable card with its reason', () => {
-    expect(importFixture('malformed.vcf').report.errors).toEqual([
-      { code: 'UNREADABLE', index: 1, summary: 'Broken Line', reason: 'invalid line (no token ";" or ":") "no colon on this line"' },
-      { code: 'UNREADABLE', index: 2, summary: 'Bad Birthday', reason: 'BDAY "1990-02-30" is not a date' },
+  it('reports each property it left out, with the card and the reason', () => {
+    expect(importFixture('malformed.vcf').report.warnings).toEqual([
+      { code: 'UNREADABLE', index: 1, summary: 'Broken Line', reason: 'invalid line (no name and ":" before its value) "no colon on this line"' },
+      { code: 'UNREADABLE', index: 2, summary: 'Bad Birthday', property: 'BDAY', reason: 'BDAY "1990-02-30" is not a date' },
     ]);
+    expect(importFixture('malformed.vcf').report.errors).toEqual([]);
   });
 
-  it('reports a card the store refuses with the refused field, and writes nothing of it', async () => {
+  it('leaves out an email the store refuses and imports the rest of the contact', async () => {
     const { contacts } = await memoryStores();
     const report = importVcard(contacts, interopFixture('malformed.vcf'));
-    expect(report.errors.find((error) => error.index === 3)).toEqual({ code: 'INVALID', index: 3, summary: 'Bad Email', field: 'emails.0.value', reason: 'is not an email address' });
-    expect(contacts.list().map((contact) => contact.displayName)).toEqual(['Good After', 'Good Before']);
-    expect(report.imported).toBe(2);
+    expect(report.warnings.find((warning) => warning.index === 3)).toEqual({ code: 'INVALID', index: 3, summary: 'Bad Email', field: 'emails.0.value', reason: 'is not an email address: {"label":"","value":"not an address"} was left out' });
+    expect(contacts.list().find((contact) => contact.displayName === 'Bad Email')).toMatchObject({ familyName: 'Email', emails: [] });
+    expect(report.imported).toBe(5);
+  });
+
+  it('refuses a card without its END line', () => {
+    expect(importVcard(collector<ContactFields>(), 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cut Off\r\n').errors).toEqual([{ code: 'UNREADABLE', index: 0, summary: 'Cut Off', reason: 'the VCARD has no END:VCARD line' }]);
   });
 
   it('refuses a file that is not vCard with one clear error', () => {
     const target = collector<ContactFields>();
-    expect(importVcard(target, 'name,email\nAda,ada@example.org\n')).toEqual({ imported: 0, errors: [{ code: 'NOT_VCARD', reason: 'the file is not a vCard (.vcf) file: it has no BEGIN:VCARD' }] });
+    expect(importVcard(target, 'name,email\nAda,ada@example.org\n')).toEqual({ imported: 0, errors: [{ code: 'NOT_VCARD', reason: 'the file is not a vCard (.vcf) file: it has no BEGIN:VCARD' }], warnings: [] });
     expect(target.written).toEqual([]);
   });
 });

@@ -13,16 +13,6 @@ export interface ComponentBlock {
   complete: boolean;
 }
 
-/** RFC 5545 3.1 and RFC 6350 3.2: a line starting with a space or tab continues the previous one. */
-export function unfoldLines(text: string): string[] {
-  const lines: string[] = [];
-  for (const raw of text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/)) {
-    if ((raw.startsWith(' ') || raw.startsWith('\t')) && lines.length > 0) lines[lines.length - 1] += raw.slice(1);
-    else if (raw.trim() !== '') lines.push(raw);
-  }
-  return lines;
-}
-
 /** The component name of a BEGIN or END line, upper-cased, or undefined for any other line. */
 function markerOf(line: string, keyword: 'BEGIN' | 'END'): string | undefined {
   const match = new RegExp(`^${keyword}:(.+)$`, 'i').exec(line.trim());
@@ -30,11 +20,10 @@ function markerOf(line: string, keyword: 'BEGIN' | 'END'): string | undefined {
 }
 
 /**
- * The items of every `wrapper` component in the file (VCALENDAR: its child components; VCARD: the cards
- * themselves), in file order, or undefined when the file holds no `wrapper` component at all.
+ * The items of every `wrapper` component in the file's unfolded lines (VCALENDAR: its child components; VCARD:
+ * the cards themselves), in file order, or undefined when the file holds no `wrapper` component at all.
  */
-export function splitComponentBlocks(text: string, wrapper: 'VCALENDAR' | 'VCARD'): ComponentBlock[] | undefined {
-  const lines = unfoldLines(text);
+export function splitComponentBlocks(lines: readonly string[], wrapper: 'VCALENDAR' | 'VCARD'): ComponentBlock[] | undefined {
   const itemsAreWrappers = wrapper === 'VCARD';
   const blocks: ComponentBlock[] = [];
   let insideWrapper = false;

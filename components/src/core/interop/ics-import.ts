@@ -1,8 +1,10 @@
 /**
  * iCalendar (RFC 5545) files → event fields. ical.js parses each item; this maps it onto `EventFields`:
  *
- * - Times: a UTC time (`…Z`) keeps zone `UTC`; a TZID resolves to an IANA zone (see ics-time-zones.ts) or, when
- *   only a VTIMEZONE defines it and no known zone matches, is converted to UTC. A floating time (no zone) is
+ * - Times: a UTC time (`…Z`) keeps zone `UTC`; a TZID resolves to an IANA zone (see ics-time-zones.ts), matched
+ *   over the years of the event's dates when only a VTIMEZONE defines it; when no IANA zone matches, one-off
+ *   times are converted to UTC and a series whose zone changes offset is refused (its occurrences would drift).
+ *   The report's `timeZones` says how each TZID that is not an IANA name was read. A floating time (no zone) is
  *   read in `floatingTimeZone`, the importing device's zone unless given, because a floating time means "in
  *   whatever zone the reader is". All-day events take that zone too (they float in the store as well).
  *   DTEND, EXDATE, RDATE and RECURRENCE-ID in another zone are converted to the start's zone.
@@ -20,7 +22,8 @@
 import ICAL from 'ical.js';
 import { deviceTimeZone, formatLocalDate, formatLocalDateTime, instantToWallClock, parseLocal, parseLocalDate, parseLocalDateTime, wallClockToInstant } from '../calendar/wall-clock-time.ts';
 import { rawPropertyValue, splitComponentBlocks, type ComponentBlock } from './component-blocks.ts';
-import { instantInDefinition, resolveTzid, type ResolvedZone } from './ics-time-zones.ts';
+import { instantInDefinition, resolveTzid, type ResolvedZone, type TimeZoneMappingKind, type YearRange } from './ics-time-zones.ts';
+import { contentLines, isBlob, type ImportBytes, type ImportInput } from './content-lines.ts';
 import { defaultOccurrenceEnd } from './occurrence-end.ts';
 import { ItemIssue, identify, issueFor, writeParsedItems, type ImportIssue, type ImportReport, type ParsedFile, type ParsedItem, type RecordWriter } from './import-report.ts';
 import type { EventFields, OccurrenceOverride } from '../records/records.ts';
@@ -33,10 +36,32 @@ export interface IcsImportOptions {
   resolveAttendee?: (email: string, name: string | undefined) => string | undefined;
 }
 
+/** How the events of a file read a TZID that is not an IANA name. */
+export interface TimeZoneMapping {
+  tzid: string;
+  /** The IANA zone the times were read in, or `UTC` when they were converted to UTC. */
+  zone: string;
+  kind: TimeZoneMappingKind;
+}
+
+/** A parsed iCalendar file: its events, what was left out, and how its time zones were read. */
+export interface ParsedIcsFile extends ParsedFile<EventFields> {
+  timeZones: TimeZoneMapping[];
+}
+
+export interface IcsImportReport extends ImportReport {
+  timeZones: TimeZoneMapping[];
+}
+
 /** A date of an all-day value, or a wall-clock time in an IANA zone (`UTC` for UTC and VTIMEZONE-only zones). */
 type TimeValue = { date: string } | { wall: string; zone: string };
 
 const DAY_MS = 86_400_000;
+/**
+ * A series without an UNTIL has its zone matched over this many years from its start: a VTIMEZONE's rules
+ * repeat every year, so an IANA zone that agrees with them for years running follows the same rules.
+ */
+const SERIES_MATCH_YEARS = 5;
 /** A lone RDATE list needs a rule to hang on; this one yields only the event's own start. */
 const SINGLE_OCCURRENCE_RULE = 'FREQ=DAILY;COUNT=1';
 const DATE_TIME_VALUE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(Z?)$/;
@@ -47,6 +72,10 @@ class IcsReader {
   readonly floatingZone: string;
   readonly #definitions: Map<string, ICAL.Component>;
   readonly #zones = new Map<string, ResolvedZone | undefined>();
+  /** How each TZID that is not an IANA name was read, by TZID and zone. */
+  readonly timeZones = new Map<string, TimeZoneMapping>();
+  /** The event being read: the years its dates fall on, and whether it is a series. */
+  #event: { years: YearRange; series: boolean } = { years: { from: 1970, to: 1970 }, series: false };
 
   constructor(
     definitions: Map<string, ICAL.Component>,
@@ -56,9 +85,26 @@ class IcsReader {
     this.floatingZone = options.floatingTimeZone ?? deviceTimeZone();
   }
 
-  #zone(tzid: string, year: number): ResolvedZone | undefined {
-    if (!this.#zones.has(tzid)) this.#zones.set(tzid, resolveTzid(tzid, this.#definitions, year));
-    return this.#zones.get(tzid);
+  /** Starts reading an event: the years over which a zone that only a VTIMEZONE defines must match. */
+  beginEvent(master: ICAL.Component): void {
+    const yearOf = (name: string) => Number(String(master.getFirstProperty(name)?.jCal[3] ?? '').slice(0, 4)) || undefined;
+    const from = yearOf('dtstart') ?? 1970;
+    const rule = master.getFirstPropertyValue('rrule');
+    const until = rule instanceof ICAL.Recur ? rule.until?.year : undefined;
+    const series = master.hasProperty('rrule') || master.hasProperty('rdate');
+    const to = series ? (until ?? from + SERIES_MATCH_YEARS) : (yearOf('dtend') ?? from);
+    this.#event = { years: { from, to: Math.max(from, to) }, series };
+  }
+
+  #zone(tzid: string): ResolvedZone | undefined {
+    const { years } = this.#event;
+    const key = `${tzid}\n${years.from}\n${years.to}`;
+    if (!this.#zones.has(key)) this.#zones.set(key, resolveTzid(tzid, this.#definitions, years));
+    return this.#zones.get(key);
+  }
+
+  #noteMapping(tzid: string, zone: string, kind: TimeZoneMappingKind): void {
+    this.timeZones.set(`${tzid}\n${zone}`, { tzid, zone, kind });
   }
 
   /** Every value of a date or date-time property (EXDATE and RDATE may hold several). */
@@ -87,9 +133,19 @@ class IcsReader {
     const wall = match[1]!;
     if (match[2]) return { wall, zone: 'UTC' };
     if (typeof tzid !== 'string') return { wall, zone: this.floatingZone };
-    const zone = this.#zone(tzid, Number(wall.slice(0, 4)));
+    const zone = this.#zone(tzid);
     if (!zone) throw new ItemIssue('UNREADABLE', `${label} is in time zone "${tzid}", which is neither an IANA nor a Windows zone name, and the file has no VTIMEZONE for it`);
-    if ('iana' in zone) return { wall, zone: zone.iana };
+    if ('iana' in zone) {
+      if (zone.kind) this.#noteMapping(tzid, zone.iana, zone.kind);
+      return { wall, zone: zone.iana };
+    }
+    if (zone.changesOffset && this.#event.series) {
+      throw new ItemIssue(
+        'UNSUPPORTED',
+        `the series is in time zone "${tzid}", whose VTIMEZONE changes offset on dates no IANA zone does; read in UTC, its occurrences would move by an hour after each change`,
+      );
+    }
+    this.#noteMapping(tzid, 'UTC', 'converted-to-utc');
     return { wall: formatLocalDateTime(instantInDefinition(wall, zone.definition)), zone: 'UTC' };
   }
 }
@@ -207,6 +263,7 @@ function attendeesOf(component: ICAL.Component, reader: IcsReader): string[] {
 /** One event from its master VEVENT and the VEVENTs that edit its occurrences. */
 function eventOf(master: ICAL.Component, edits: ICAL.Component[], reader: IcsReader): EventFields {
   if (isCancelled(master)) throw new ItemIssue('CANCELLED', 'the event is cancelled (STATUS:CANCELLED)');
+  reader.beginEvent(master);
   const dtstart = reader.time(master, 'dtstart');
   if (!dtstart) throw new ItemIssue('UNREADABLE', 'the event has no DTSTART');
   const allDay = 'date' in dtstart;
@@ -269,10 +326,10 @@ function parseBlock(block: ComponentBlock): ICAL.Component {
 
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** Reads every event of an iCalendar file without writing anything. */
-export function parseIcs(input: string, options: IcsImportOptions = {}): ParsedFile<EventFields> {
-  const blocks = splitComponentBlocks(input, 'VCALENDAR');
-  if (!blocks) return { items: [], errors: [{ code: 'NOT_ICALENDAR', reason: 'the file is not an iCalendar (.ics) file: it has no BEGIN:VCALENDAR' }] };
+/** Reads every event of an iCalendar file, as bytes or text, without writing anything. */
+function parseIcsBytes(input: ImportBytes, options: IcsImportOptions): ParsedIcsFile {
+  const blocks = splitComponentBlocks(contentLines(input), 'VCALENDAR');
+  if (!blocks) return { items: [], errors: [{ code: 'NOT_ICALENDAR', reason: 'the file is not an iCalendar (.ics) file: it has no BEGIN:VCALENDAR' }], warnings: [], timeZones: [] };
 
   const definitions = new Map<string, ICAL.Component>();
   for (const block of blocks.filter((candidate) => candidate.name === 'VTIMEZONE')) {
@@ -332,13 +389,32 @@ export function parseIcs(input: string, options: IcsImportOptions = {}): ParsedF
       }
     }
   }
-  return { items, errors };
+  return { items, errors, warnings: [], timeZones: [...reader.timeZones.values()] };
+}
+
+/**
+ * Reads every event of an iCalendar file without writing anything. Takes the file as a `File` or `Blob` (then
+ * answers a promise), as bytes, or as text.
+ */
+export function parseIcs(input: ImportBytes, options?: IcsImportOptions): ParsedIcsFile;
+export function parseIcs(input: Blob, options?: IcsImportOptions): Promise<ParsedIcsFile>;
+export function parseIcs(input: ImportInput, options?: IcsImportOptions): ParsedIcsFile | Promise<ParsedIcsFile>;
+export function parseIcs(input: ImportInput, options: IcsImportOptions = {}): ParsedIcsFile | Promise<ParsedIcsFile> {
+  return isBlob(input) ? input.arrayBuffer().then((bytes) => parseIcsBytes(bytes, options)) : parseIcsBytes(input, options);
+}
+
+function writeParsedEvents(target: RecordWriter<EventFields>, parsed: ParsedIcsFile): IcsImportReport {
+  return { ...writeParsedItems(target, parsed), timeZones: parsed.timeZones };
 }
 
 /**
  * Imports every readable event of an iCalendar file through `target.create` (an `EventsStore`), one item at
- * a time: each bad item is reported with its reason and the others still import.
+ * a time: each bad item is reported with its reason and the others still import. A `File` or `Blob` gives a
+ * promise of the report; bytes or text give the report.
  */
-export function importIcs(target: RecordWriter<EventFields>, input: string, options: IcsImportOptions = {}): ImportReport {
-  return writeParsedItems(target, parseIcs(input, options));
+export function importIcs(target: RecordWriter<EventFields>, input: ImportBytes, options?: IcsImportOptions): IcsImportReport;
+export function importIcs(target: RecordWriter<EventFields>, input: Blob, options?: IcsImportOptions): Promise<IcsImportReport>;
+export function importIcs(target: RecordWriter<EventFields>, input: ImportInput, options?: IcsImportOptions): IcsImportReport | Promise<IcsImportReport>;
+export function importIcs(target: RecordWriter<EventFields>, input: ImportInput, options: IcsImportOptions = {}): IcsImportReport | Promise<IcsImportReport> {
+  return isBlob(input) ? parseIcs(input, options).then((parsed) => writeParsedEvents(target, parsed)) : writeParsedEvents(target, parseIcs(input, options));
 }

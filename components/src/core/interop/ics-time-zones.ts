@@ -4,7 +4,7 @@
  * Time") or a "Customized Time Zone" that only its VTIMEZONE defines.
  */
 import ICAL from 'ical.js';
-import { formatLocalDateTime, isValidTimeZone, parseLocalDateTime, wallClockToInstant } from '../calendar/wall-clock-time.ts';
+import { isValidTimeZone, parseLocalDateTime, zoneOffset } from '../calendar/wall-clock-time.ts';
 
 /**
  * The Windows zone names Outlook and Exchange write most, with the IANA zone CLDR's windowsZones.xml maps each
@@ -75,8 +75,32 @@ export const WINDOWS_TIME_ZONES: Readonly<Record<string, string>> = {
   'Tonga Standard Time': 'Pacific/Tongatapu',
 };
 
+/** How a TZID that is not itself an IANA name was read, as the import summary reports it. */
+export type TimeZoneMappingKind =
+  /** An IANA name behind a vendor prefix (Thunderbird's `/mozilla.org/…/Europe/Paris`). */
+  | 'vendor-prefix'
+  /** A Windows zone name, through CLDR's table. */
+  | 'windows-name'
+  /** The VTIMEZONE's X-LIC-LOCATION, the IANA name its writer took it from. */
+  | 'x-lic-location'
+  /** An IANA zone whose offsets and changes match the VTIMEZONE's over the dates of the events that use it. */
+  | 'matching-rules'
+  /** A VTIMEZONE with one fixed offset of whole hours: the `Etc/GMT` zone of that offset. */
+  | 'fixed-offset'
+  /**
+   * A VTIMEZONE that no IANA zone matches: times converted to UTC from its own rules, exact for each instant.
+   * A series in it is refused instead when the zone changes offset, as its later occurrences would drift.
+   */
+  | 'converted-to-utc';
+
 /** How a TZID resolved: an IANA zone, or only the file's VTIMEZONE (times are then converted to UTC). */
-export type ResolvedZone = { iana: string } | { definition: ICAL.Timezone };
+export type ResolvedZone = { iana: string; kind: TimeZoneMappingKind | undefined } | { definition: ICAL.Timezone; changesOffset: boolean };
+
+/** The years whose dates an event's times fall on, first and last; zones are matched over them. */
+export interface YearRange {
+  from: number;
+  to: number;
+}
 
 /** The TZID's IANA zone if it is one, or contains one behind a vendor prefix. */
 function ianaName(tzid: string): string | undefined {
@@ -89,32 +113,99 @@ function ianaName(tzid: string): string | undefined {
   return undefined;
 }
 
-const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * 86_400_000;
+const MINUTE_MS = 60_000;
 
-/** Whether the VTIMEZONE puts every noon of `year` at the same instant as the IANA zone does. */
-function definitionMatches(definition: ICAL.Timezone, iana: string, year: number): boolean {
-  for (let day = Date.UTC(year, 0, 1); day < Date.UTC(year + 1, 0, 1); day += DAY_MS) {
-    const noon = day + DAY_MS / 2;
-    if (instantInDefinition(formatLocalDateTime(noon), definition) !== wallClockToInstant(noon, iana)) return false;
+/** A VTIMEZONE's offset changes: each UTC instant and the offset from then on, in milliseconds. */
+interface DefinitionChanges {
+  instants: number[];
+  offsets: number[];
+  /** The offset before the first change. */
+  initial: number;
+}
+
+function changesOf(definition: ICAL.Timezone, untilYear: number): DefinitionChanges {
+  definition._ensureCoverage(untilYear + 1);
+  const changes = definition.changes as { year: number; month: number; day: number; hour: number; minute: number; second: number; utcOffset: number; prevUtcOffset?: number }[];
+  // ical.js keeps the changes in UTC, ascending.
+  return {
+    instants: changes.map((change) => Date.UTC(change.year, change.month - 1, change.day, change.hour, change.minute, change.second)),
+    offsets: changes.map((change) => change.utcOffset * 1000),
+    initial: (changes[0]?.prevUtcOffset ?? changes[0]?.utcOffset ?? 0) * 1000,
+  };
+}
+
+function offsetAt(changes: DefinitionChanges, instant: number): number {
+  let low = 0;
+  let high = changes.instants.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (changes.instants[middle]! <= instant) low = middle + 1;
+    else high = middle;
   }
-  return true;
+  return low === 0 ? changes.initial : changes.offsets[low - 1]!;
+}
+
+/**
+ * The instants at which a zone must agree with the VTIMEZONE over the years: a minute before and at each of the
+ * VTIMEZONE's changes (so that both change when it does), and once a week (so that the zone has no change of
+ * its own in between: no zone changes and changes back within a week).
+ */
+function checkpoints(changes: DefinitionChanges, years: YearRange): number[] {
+  const from = Date.UTC(years.from, 0, 1);
+  const to = Date.UTC(years.to + 1, 0, 1);
+  // The changes first: most zones differ there, and a check stops at its first difference.
+  const points: number[] = [];
+  for (const instant of changes.instants) if (instant >= from && instant < to) points.push(instant - MINUTE_MS, instant);
+  for (let instant = from; instant < to; instant += WEEK_MS) points.push(instant);
+  return points;
+}
+
+const matches = (changes: DefinitionChanges, points: number[], iana: string) => points.every((instant) => zoneOffset(iana, instant) === offsetAt(changes, instant));
+
+/**
+ * The IANA zones a VTIMEZONE may match, the Windows table's first (the zones Outlook's customised zones are made
+ * from), then every other zone the runtime knows, looked at only when none of the table's match.
+ */
+function candidateZones(): string[][] {
+  const preferred = [...new Set(Object.values(WINDOWS_TIME_ZONES))];
+  const others = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone').filter((zone) => !preferred.includes(zone)) : [];
+  return [preferred, others];
+}
+
+/** The IANA zone for a VTIMEZONE over the years, or the definition itself when none matches. */
+function zoneForDefinition(definition: ICAL.Timezone, years: YearRange): ResolvedZone {
+  const changes = changesOf(definition, years.to);
+  const points = checkpoints(changes, years);
+  const offsets = new Set(points.map((instant) => offsetAt(changes, instant)));
+  if (offsets.size === 1) {
+    const offset = [...offsets][0]!;
+    // Etc/GMT zones are named with the sign POSIX uses: Etc/GMT-5 is five hours ahead of UTC.
+    if (offset % 3_600_000 === 0 && Math.abs(offset) <= 12 * 3_600_000) return { iana: offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset) / 3_600_000}`, kind: 'fixed-offset' };
+  }
+  for (const group of candidateZones()) {
+    const match = group.find((iana) => matches(changes, points, iana));
+    if (match) return { iana: match, kind: 'matching-rules' };
+  }
+  return { definition, changesOffset: offsets.size > 1 };
 }
 
 /**
  * The IANA zone for a TZID: the name itself, a Windows name from the table, the VTIMEZONE's X-LIC-LOCATION, or
- * a zone from the table whose rules match the VTIMEZONE's in `year` (so that a weekly 09:00 meeting stays at
- * 09:00 across daylight-saving changes). Otherwise the VTIMEZONE itself, or undefined when the file defines none.
+ * an IANA zone whose changes match the VTIMEZONE's over `years` (so that a weekly 09:00 meeting stays at 09:00
+ * across daylight-saving changes). Otherwise the VTIMEZONE itself, or undefined when the file defines none.
  */
-export function resolveTzid(tzid: string, definitions: ReadonlyMap<string, ICAL.Component>, year: number): ResolvedZone | undefined {
-  const direct = ianaName(tzid) ?? WINDOWS_TIME_ZONES[tzid];
-  if (direct) return { iana: direct };
+export function resolveTzid(tzid: string, definitions: ReadonlyMap<string, ICAL.Component>, years: YearRange): ResolvedZone | undefined {
+  if (isValidTimeZone(tzid)) return { iana: tzid, kind: undefined };
+  const prefixed = ianaName(tzid);
+  if (prefixed) return { iana: prefixed, kind: 'vendor-prefix' };
+  if (WINDOWS_TIME_ZONES[tzid]) return { iana: WINDOWS_TIME_ZONES[tzid], kind: 'windows-name' };
   const component = definitions.get(tzid);
   if (!component) return undefined;
   const location = component.getFirstPropertyValue('x-lic-location');
-  if (typeof location === 'string' && ianaName(location)) return { iana: ianaName(location)! };
-  const definition = new ICAL.Timezone(component);
-  const match = [...new Set(Object.values(WINDOWS_TIME_ZONES))].find((iana) => definitionMatches(definition, iana, year));
-  return match ? { iana: match } : { definition };
+  const located = typeof location === 'string' ? ianaName(location) : undefined;
+  if (located) return { iana: located, kind: 'x-lic-location' };
+  return zoneForDefinition(new ICAL.Timezone(component), years);
 }
 
 /** The UTC instant (ms) of a wall-clock time `YYYY-MM-DDTHH:mm:ss` in a zone that only a VTIMEZONE defines. */

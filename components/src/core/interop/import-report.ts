@@ -29,12 +29,20 @@ export interface ImportIssue {
   summary?: string;
   /** The refused field, for INVALID. */
   field?: string;
+  /** The file's property that was left out (a warning), e.g. `BDAY`. */
+  property?: string;
   reason: string;
 }
 
 export interface ImportReport {
   imported: number;
+  /** Items that were not imported, each with why. */
   errors: ImportIssue[];
+  /**
+   * What was left out of items that were imported: one bad property (a birthday that is no date, an address the
+   * store refuses) never costs a whole item, but is not dropped silently either.
+   */
+  warnings: ImportIssue[];
 }
 
 /** One item read from a file and mapped to a store's fields, not yet written. */
@@ -48,6 +56,7 @@ export interface ParsedItem<Fields> {
 export interface ParsedFile<Fields> {
   items: ParsedItem<Fields>[];
   errors: ImportIssue[];
+  warnings: ImportIssue[];
 }
 
 /** Where an import writes: `EventsStore` and `ContactsStore` fit, as does anything that validates and throws ValidationError. */
@@ -75,22 +84,50 @@ export function issueFor(code: ImportIssueCode, reason: string, item: { index: n
   return { code, ...identify(item), reason };
 }
 
+/** The list entry a refused field names (`emails.1.value` → emails, 1), if the field is one. */
+function refusedListEntry(fields: object, field: string): { list: string; index: number } | undefined {
+  const match = /^([A-Za-z]+)\.(\d+)(?:\.|$)/.exec(field);
+  const list = match && (fields as Record<string, unknown>)[match[1]!];
+  return match && Array.isArray(list) && Number(match[2]) < list.length ? { list: match[1]!, index: Number(match[2]) } : undefined;
+}
+
+/**
+ * Writes one item. When the store refuses one entry of a list (an email that is no address), that entry is left
+ * out and reported, and the rest of the item is written.
+ */
+function writeItem<Fields extends object>(target: RecordWriter<Fields>, item: ParsedItem<Fields>, report: ImportReport): void {
+  let fields = item.fields;
+  const warnings: ImportIssue[] = [];
+  for (;;) {
+    try {
+      target.create(fields);
+      report.imported += 1;
+      report.warnings.push(...warnings);
+      return;
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const entry = refusedListEntry(fields, error.field);
+      if (!entry) {
+        report.errors.push({ ...issueFor('INVALID', error.reason, item), field: error.field });
+        return;
+      }
+      const list = (fields as Record<string, unknown[]>)[entry.list]!;
+      warnings.push({ ...issueFor('INVALID', `${error.reason}: ${JSON.stringify(list[entry.index])} was left out`, item), field: error.field });
+      fields = { ...fields, [entry.list]: list.filter((_, index) => index !== entry.index) };
+    }
+  }
+}
+
 /**
  * Writes each parsed item on its own. The store validates each write and writes nothing when it refuses one,
  * so a refused item is reported and the others still land. Errors other than ValidationError (a read-only
  * document, say) concern every item and propagate.
  */
-export function writeParsedItems<Fields>(target: RecordWriter<Fields>, parsed: ParsedFile<Fields>): ImportReport {
-  const report: ImportReport = { imported: 0, errors: [...parsed.errors] };
-  for (const item of parsed.items) {
-    try {
-      target.create(item.fields);
-      report.imported += 1;
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      report.errors.push({ ...issueFor('INVALID', error.reason, item), field: error.field });
-    }
-  }
-  report.errors.sort((a, b) => (a.index ?? -1) - (b.index ?? -1));
+export function writeParsedItems<Fields extends object>(target: RecordWriter<Fields>, parsed: ParsedFile<Fields>): ImportReport {
+  const report: ImportReport = { imported: 0, errors: [...parsed.errors], warnings: [...parsed.warnings] };
+  for (const item of parsed.items) writeItem(target, item, report);
+  const byIndex = (a: ImportIssue, b: ImportIssue) => (a.index ?? -1) - (b.index ?? -1);
+  report.errors.sort(byIndex);
+  report.warnings.sort(byIndex);
   return report;
 }

@@ -1,135 +1,222 @@
 /**
- * vCard 3.0 and 4.0 (RFC 2426, RFC 6350) files → contact fields. ical.js parses each card; this maps N, FN, ORG,
- * EMAIL, TEL, ADR (with their TYPE or Apple X-ABLabel labels), BDAY, NOTE and CATEGORIES (→ tags).
+ * vCard 2.1, 3.0 and 4.0 files (vCard 2.1 spec, RFC 2426, RFC 6350) → contact fields. Maps N, FN, ORG, EMAIL,
+ * TEL, ADR (with their TYPE or Apple X-ABLabel labels), BDAY, NOTE and CATEGORIES (→ tags); vcard-properties.ts
+ * reads the lines, with their encodings, character sets and escapes.
+ *
+ * A `tel:` URI (RFC 3966, as RFC 6350's own example writes phones) keeps its number and extension, written
+ * `+1-418-656-9254 x102`. One property that cannot be read (a line without a value, a birthday that is no
+ * date) is left out and reported as a warning; the contact still imports.
  *
  * Dropped, because a contact here has no place for them: PHOTO and LOGO (images would bloat a document every
  * member syncs), N's middle names, prefixes and suffixes (FN keeps the full name), URL, IMPP, social profiles,
  * anniversaries, and a birthday given as free text. Contact groups (KIND:group, Apple's
  * X-ADDRESSBOOKSERVER-KIND:group) are reported as unsupported. UIDs are not kept: the store assigns ids.
  */
-import ICAL from 'ical.js';
 import { parseLocalDate } from '../calendar/wall-clock-time.ts';
-import { rawPropertyValue, splitComponentBlocks } from './component-blocks.ts';
+import { bytesOf, isBlob, type ImportBytes, type ImportInput } from './content-lines.ts';
+import { componentsOf, listOf, readVcards, unescapeText, versionOf, type VcardCard, type VcardProperty } from './vcard-properties.ts';
 import { labelFromVcard } from './vcard-labels.ts';
 import { derivedDisplayName } from './derived-display-name.ts';
 import { ItemIssue, identify, issueFor, writeParsedItems, type ImportIssue, type ImportReport, type ParsedFile, type ParsedItem, type RecordWriter } from './import-report.ts';
 import type { ContactFields, LabeledValue, PostalAddress } from '../records/records.ts';
 
-/** A structured value's component, which vCard 4.0 allows to hold several comma-separated values. */
-function part(value: unknown, index: number, separator = ' '): string {
-  const item = Array.isArray(value) ? value[index] : index === 0 ? value : undefined;
-  if (Array.isArray(item)) return item.map(String).filter(Boolean).join(separator);
-  return typeof item === 'string' ? item.trim() : '';
-}
-
-const rawValue = (property: ICAL.Property): unknown => property.jCal[3];
-
-function typesOf(property: ICAL.Property): string[] {
-  const type = property.getParameter('type');
-  const list = Array.isArray(type) ? type : typeof type === 'string' ? [type] : [];
-  return list.flatMap((entry) => String(entry).split(','));
-}
-
-/** Apple ties a custom label to a property by group: `item1.EMAIL…` and `item1.X-ABLabel:Clinic`. */
-function customLabels(card: ICAL.Component): Map<string, string> {
-  const labels = new Map<string, string>();
-  for (const property of card.getAllProperties('x-ablabel')) {
-    const group = property.getParameter('group');
-    if (typeof group === 'string') labels.set(group.toLowerCase(), String(rawValue(property)));
+/** A property that cannot be read; the contact imports without it. */
+class PropertyIssue extends Error {
+  constructor(
+    readonly property: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'PropertyIssue';
   }
-  return labels;
 }
 
-function labelOf(property: ICAL.Property, labels: Map<string, string>): string {
-  const group = property.getParameter('group');
-  return labelFromVcard(typesOf(property), typeof group === 'string' ? labels.get(group.toLowerCase()) : undefined);
+/** One card being read: its properties by name, and what was left out of it. */
+class CardReader {
+  readonly lists: boolean;
+  readonly warnings: { property: string | undefined; reason: string }[];
+  readonly #labels = new Map<string, string>();
+
+  constructor(readonly card: VcardCard) {
+    // vCard 2.1 has no comma-separated lists inside a component; a comma there is text.
+    this.lists = versionOf(card) !== '2.1';
+    this.warnings = card.unreadable.map((line) => ({ property: line.name, reason: line.reason }));
+    // Apple ties a custom label to a property by group: `item1.EMAIL…` and `item1.X-ABLabel:Clinic`.
+    for (const property of this.all('X-ABLABEL')) if (property.group) this.#labels.set(property.group, unescapeText(property.value));
+  }
+
+  all(name: string): VcardProperty[] {
+    return this.card.properties.filter((property) => property.name === name);
+  }
+
+  first(name: string): VcardProperty | undefined {
+    return this.card.properties.find((property) => property.name === name);
+  }
+
+  text(name: string): string {
+    const property = this.first(name);
+    return property ? unescapeText(property.value).trim() : '';
+  }
+
+  labelOf(property: VcardProperty): string {
+    const types = (property.params.get('TYPE') ?? []).flatMap((type) => type.split(','));
+    return labelFromVcard(types, property.group ? this.#labels.get(property.group) : undefined);
+  }
+
+  /** Reads each property on its own: one that throws a PropertyIssue is left out and noted. */
+  each<Value>(properties: VcardProperty[], read: (property: VcardProperty) => Value): Value[] {
+    const values: Value[] = [];
+    for (const property of properties) {
+      try {
+        values.push(read(property));
+      } catch (error) {
+        if (!(error instanceof PropertyIssue)) throw error;
+        this.warnings.push({ property: error.property, reason: error.reason });
+      }
+    }
+    return values;
+  }
+}
+
+/** A component of a structured value, its list items joined. */
+const joined = (components: string[][], index: number, separator = ' ') =>
+  (components[index] ?? [])
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .join(separator);
+
+/** RFC 3966: `tel:+1-418-656-9254;ext=102` → `+1-418-656-9254 x102`; other URI parameters are dropped. */
+function phoneFromTelUri(uri: string): string {
+  const [number = '', ...params] = uri.replace(/^tel:/i, '').split(';');
+  const extension = params.find((param) => /^ext=/i.test(param))?.slice(4);
+  const decoded = (text: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  return extension ? `${decoded(number)} x${decoded(extension)}` : decoded(number);
+}
+
+function phoneOf(property: VcardProperty): string {
+  const isUri = property.params.get('VALUE')?.some((value) => value.toLowerCase() === 'uri') || /^tel:/i.test(property.value.trim());
+  return isUri ? phoneFromTelUri(property.value.trim()) : unescapeText(property.value).trim();
 }
 
 const FULL_DATE = /^(\d{4})-?(\d{2})-?(\d{2})(?:T.*)?$/;
 const YEARLESS_DATE = /^--(\d{2})-?(\d{2})$/;
 
-/** `YYYY-MM-DD` or `--MM-DD`; Apple's 3.0 cards mark an unknown year with X-APPLE-OMIT-YEAR. */
-function birthdayOf(property: ICAL.Property): string | undefined {
-  if (property.type === 'text') return undefined;
-  const value = String(rawValue(property));
+/** `YYYY-MM-DD` or `--MM-DD`; Apple's 3.0 cards mark an unknown year with X-APPLE-OMIT-YEAR. Free text gives none. */
+function birthdayOf(property: VcardProperty): string | undefined {
+  if (property.params.get('VALUE')?.some((value) => value.toLowerCase() === 'text')) return undefined;
+  const value = property.value.trim();
   const full = FULL_DATE.exec(value);
   const yearless = YEARLESS_DATE.exec(value);
   let birthday: string | undefined;
-  if (full) birthday = full[1] === property.getParameter('x-apple-omit-year') ? `--${full[2]}-${full[3]}` : `${full[1]}-${full[2]}-${full[3]}`;
+  if (full) birthday = full[1] === property.params.get('X-APPLE-OMIT-YEAR')?.[0] ? `--${full[2]}-${full[3]}` : `${full[1]}-${full[2]}-${full[3]}`;
   else if (yearless) birthday = `--${yearless[1]}-${yearless[2]}`;
   // Any leap year accepts every month-day pair, so 2000 checks a yearless birthday such as --02-29.
-  if (!birthday || parseLocalDate(birthday.replace(/^--/, '2000-')) === undefined) throw new ItemIssue('UNREADABLE', `BDAY "${value}" is not a date`);
+  if (!birthday || parseLocalDate(birthday.replace(/^--/, '2000-')) === undefined) throw new PropertyIssue('BDAY', `BDAY "${value}" is not a date`);
   return birthday;
 }
 
-function isGroup(card: ICAL.Component): boolean {
-  const kind = String(card.getFirstPropertyValue('kind') ?? card.getFirstPropertyValue('x-addressbookserver-kind') ?? '');
-  return kind.toLowerCase() === 'group';
+function isGroup(reader: CardReader): boolean {
+  return (reader.text('KIND') || reader.text('X-ADDRESSBOOKSERVER-KIND')).toLowerCase() === 'group';
 }
 
-function contactOf(card: ICAL.Component): ContactFields {
-  if (isGroup(card)) throw new ItemIssue('UNSUPPORTED', 'the card is a contact group, which p2p-clinic does not hold');
-  const labels = customLabels(card);
-  const name = card.getFirstProperty('n');
-  const org = card.getFirstProperty('org');
-  const labeled = (propertyName: string, read: (value: string) => string): LabeledValue[] =>
-    card
-      .getAllProperties(propertyName)
-      .map((property) => ({ label: labelOf(property, labels), value: read(String(rawValue(property)).trim()) }))
-      .filter((entry) => entry.value !== '');
-  const addresses = card.getAllProperties('adr').map((property): PostalAddress => {
-    const value = rawValue(property);
-    return {
-      label: labelOf(property, labels),
-      street: [part(value, 0, ', '), part(value, 1, ', '), part(value, 2, ', ')].filter(Boolean).join('\n'),
-      locality: part(value, 3, ', '),
-      region: part(value, 4, ', '),
-      postalCode: part(value, 5, ', '),
-      country: part(value, 6, ', '),
-    };
-  });
-  const fields: ContactFields = {
-    givenName: name ? part(rawValue(name), 1) : '',
-    familyName: name ? part(rawValue(name), 0) : '',
-    displayName: '',
-    organisation: org ? [0, 1, 2, 3].map((index) => part(rawValue(org), index)).filter(Boolean).join(', ') : '',
-    emails: labeled('email', (value) => value.replace(/^mailto:/i, '')),
-    phones: labeled('tel', (value) => value.replace(/^tel:/i, '')),
-    addresses,
-    notes: card.getAllProperties('note').map((property) => String(rawValue(property))).join('\n\n'),
-    tags: [...new Set(card.getAllProperties('categories').flatMap((property) => property.getValues().map((tag) => String(tag).trim())).filter(Boolean))],
+function addressOf(property: VcardProperty, reader: CardReader): PostalAddress {
+  const parts = componentsOf(property, { lists: reader.lists });
+  return {
+    label: reader.labelOf(property),
+    street: [joined(parts, 0, ', '), joined(parts, 1, ', '), joined(parts, 2, ', ')].filter(Boolean).join('\n'),
+    locality: joined(parts, 3, ', '),
+    region: joined(parts, 4, ', '),
+    postalCode: joined(parts, 5, ', '),
+    country: joined(parts, 6, ', '),
   };
-  const bday = card.getFirstProperty('bday');
-  const birthday = bday ? birthdayOf(bday) : undefined;
+}
+
+function contactOf(reader: CardReader): ContactFields {
+  if (isGroup(reader)) throw new ItemIssue('UNSUPPORTED', 'the card is a contact group, which p2p-clinic does not hold');
+  const name = reader.first('N');
+  const names = name ? componentsOf(name, { lists: reader.lists }) : [];
+  const org = reader.first('ORG');
+  const labeled = (propertyName: string, read: (property: VcardProperty) => string): LabeledValue[] =>
+    reader
+      .all(propertyName)
+      .map((property) => ({ label: reader.labelOf(property), value: read(property) }))
+      .filter((entry) => entry.value !== '');
+  const fields: ContactFields = {
+    givenName: joined(names, 1),
+    familyName: joined(names, 0),
+    displayName: '',
+    // ORG is the organisation, then its units; a comma in it is text, not a list.
+    organisation: org ? componentsOf(org, { lists: false }).map((unit) => unit.join('').trim()).filter(Boolean).join(', ') : '',
+    emails: labeled('EMAIL', (property) => unescapeText(property.value).trim().replace(/^mailto:/i, '')),
+    phones: labeled('TEL', phoneOf),
+    addresses: reader.all('ADR').map((property) => addressOf(property, reader)),
+    notes: reader
+      .all('NOTE')
+      .map((property) => unescapeText(property.value))
+      .join('\n\n'),
+    tags: [
+      ...new Set(
+        reader
+          .all('CATEGORIES')
+          .flatMap(listOf)
+          .map((tag) => tag.trim())
+          .filter(Boolean),
+      ),
+    ],
+  };
+  const [birthday] = reader.each(reader.all('BDAY').slice(0, 1), birthdayOf);
   if (birthday) fields.birthday = birthday;
-  const formatted = String(card.getFirstPropertyValue('fn') ?? '').trim();
+  const formatted = reader.text('FN');
   if (formatted !== derivedDisplayName(fields)) fields.displayName = formatted;
   return fields;
 }
 
-/** Reads every contact of a vCard file without writing anything. */
-export function parseVcard(input: string): ParsedFile<ContactFields> {
-  const blocks = splitComponentBlocks(input, 'VCARD');
-  if (!blocks) return { items: [], errors: [{ code: 'NOT_VCARD', reason: 'the file is not a vCard (.vcf) file: it has no BEGIN:VCARD' }] };
+/** Reads every contact of a vCard file, as bytes or text, without writing anything. */
+function parseVcardBytes(input: ImportBytes): ParsedFile<ContactFields> {
+  const cards = readVcards(bytesOf(input));
+  if (!cards) return { items: [], errors: [{ code: 'NOT_VCARD', reason: 'the file is not a vCard (.vcf) file: it has no BEGIN:VCARD' }], warnings: [] };
   const items: ParsedItem<ContactFields>[] = [];
   const errors: ImportIssue[] = [];
-  blocks.forEach((block, index) => {
-    const named = { index, uid: rawPropertyValue(block, 'UID'), summary: rawPropertyValue(block, 'FN') };
+  const warnings: ImportIssue[] = [];
+  cards.forEach((card, index) => {
+    const reader = new CardReader(card);
+    const named = { index, uid: reader.text('UID') || undefined, summary: reader.text('FN') || undefined };
     try {
-      if (!block.complete) throw new ItemIssue('UNREADABLE', 'the VCARD has no END:VCARD line');
-      const card = new ICAL.Component(ICAL.parse(block.lines.join('\r\n')) as unknown[]);
-      items.push({ ...identify(named), fields: contactOf(card) });
+      if (!card.complete) throw new ItemIssue('UNREADABLE', 'the VCARD has no END:VCARD line');
+      items.push({ ...identify(named), fields: contactOf(reader) });
+      warnings.push(...reader.warnings.map(({ property, reason }) => ({ ...issueFor('UNREADABLE', reason, named), ...(property ? { property } : {}) })));
     } catch (error) {
       errors.push(issueFor(error instanceof ItemIssue ? error.code : 'UNREADABLE', error instanceof Error ? error.message : String(error), named));
     }
   });
-  return { items, errors };
+  return { items, errors, warnings };
+}
+
+/**
+ * Reads every contact of a vCard file without writing anything. Takes the file as a `File` or `Blob` (then
+ * answers a promise), as bytes, or as text.
+ */
+export function parseVcard(input: ImportBytes): ParsedFile<ContactFields>;
+export function parseVcard(input: Blob): Promise<ParsedFile<ContactFields>>;
+export function parseVcard(input: ImportInput): ParsedFile<ContactFields> | Promise<ParsedFile<ContactFields>>;
+export function parseVcard(input: ImportInput): ParsedFile<ContactFields> | Promise<ParsedFile<ContactFields>> {
+  return isBlob(input) ? input.arrayBuffer().then(parseVcardBytes) : parseVcardBytes(input);
 }
 
 /**
  * Imports every readable contact of a vCard file through `target.create` (a `ContactsStore`), one card at a
- * time: each bad card is reported with its reason and the others still import.
+ * time: each bad card is reported with its reason and the others still import. A `File` or `Blob` gives a
+ * promise of the report; bytes or text give the report.
  */
-export function importVcard(target: RecordWriter<ContactFields>, input: string): ImportReport {
-  return writeParsedItems(target, parseVcard(input));
+export function importVcard(target: RecordWriter<ContactFields>, input: ImportBytes): ImportReport;
+export function importVcard(target: RecordWriter<ContactFields>, input: Blob): Promise<ImportReport>;
+export function importVcard(target: RecordWriter<ContactFields>, input: ImportInput): ImportReport | Promise<ImportReport>;
+export function importVcard(target: RecordWriter<ContactFields>, input: ImportInput): ImportReport | Promise<ImportReport> {
+  return isBlob(input) ? parseVcard(input).then((parsed) => writeParsedItems(target, parsed)) : writeParsedItems(target, parseVcard(input));
 }
