@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 
-/** The browsers of the device lab (scripts/device-lab/); Firefox joins once the lab drives it. */
-const BROWSERS = ['chromium'] as const;
+/** The browsers of the device lab (scripts/device-lab/): Debian's chromium and firefox-esr. */
+const BROWSERS = ['chromium', 'firefox'] as const;
 
 export default defineConfig({
   test: {
@@ -46,7 +46,12 @@ export default defineConfig({
           name: browser,
           environment: 'node',
           env: { DEVICE_LAB_BROWSER: browser },
-          include: ['worker/test/e2e/**/*.browser.test.ts', 'components/**/*.browser.test.ts', 'app/**/*.browser.test.ts'],
+          include: [
+            'worker/test/e2e/**/*.browser.test.ts',
+            'components/**/*.browser.test.ts',
+            'app/**/*.browser.test.ts',
+            'scripts/**/*.browser.test.ts',
+          ],
           exclude: ['**/node_modules/**'],
           fileParallelism: false,
           testTimeout: 90_000,

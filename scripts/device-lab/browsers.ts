@@ -1,6 +1,7 @@
 /** One launched browser of the lab, whichever it is: it hands out devices and closes. */
 import type { BrowserName, Device } from './device.ts';
 import { launchLabChromium, newChromiumDevice } from './chromium.ts';
+import { launchFirefox, newFirefoxDevice } from './firefox.ts';
 
 export interface LabBrowser {
   newDevice(): Promise<Device>;
@@ -12,5 +13,6 @@ export async function launchLabBrowser(name: BrowserName): Promise<LabBrowser> {
     const browser = await launchLabChromium();
     return { newDevice: () => newChromiumDevice(browser), close: () => browser.close() };
   }
-  throw new Error(`the lab cannot drive ${name} yet`);
+  const browser = await launchFirefox();
+  return { newDevice: () => newFirefoxDevice(browser), close: () => browser.close() };
 }

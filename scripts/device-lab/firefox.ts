@@ -1,0 +1,144 @@
+/**
+ * The lab's Firefox devices: Debian's firefox-esr driven by puppeteer-core over WebDriver BiDi (Playwright's Firefox
+ * needs its own patched build), one user context per device, so each has its own storage like a separate machine.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import puppeteer, { type Browser, type KeyInput, type Page } from 'puppeteer-core';
+import type { Box, Device, ElementPath } from './device.ts';
+import { boxInPage, describePath, selectorChain } from './element-path.ts';
+import { KEEP_NAMES_SHIM, timedOut } from './page-scripts.ts';
+
+/** The Debian package's binary; never a downloaded browser. */
+export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+
+/** Headless in a container, and nothing that phones home or updates itself mid-run. */
+const FIREFOX_PREFS: Record<string, unknown> = {
+  // ICE offers the machine's own address as it is: an mDNS name in its place resolves nowhere in a container.
+  'media.peerconnection.ice.obfuscate_host_addresses': false,
+  'app.update.enabled': false,
+  'browser.safebrowsing.malware.enabled': false,
+  'browser.safebrowsing.phishing.enabled': false,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'toolkit.telemetry.enabled': false,
+};
+
+export function launchFirefox(): Promise<Browser> {
+  return puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX_PATH,
+    headless: true,
+    extraPrefsFirefox: FIREFOX_PREFS,
+    // For the colour scheme only: WebDriver BiDi cannot emulate it, Firefox's own code can (see `colorSchemeOverride`).
+    args: ['--remote-allow-system-access'],
+  });
+}
+
+/** What puppeteer keeps internal but the colour scheme needs: the raw BiDi connection and a tab's context id. */
+interface BidiInternals {
+  connection: { send(method: string, params: object): Promise<{ result: unknown }> };
+}
+
+/**
+ * Sets `prefers-color-scheme` for one tab, as Firefox's devtools do: through the `prefersColorSchemeOverride` of the
+ * tab's top browsing context, set from the browser's privileged (chrome) scope, since neither WebDriver BiDi nor a
+ * preference (which would cover every tab) can do it per device.
+ */
+async function colorSchemeOverride(browser: Browser, page: Page, scheme: 'light' | 'dark'): Promise<void> {
+  const { connection } = browser as unknown as BidiInternals;
+  const contextId = (page.mainFrame() as unknown as { _id: string })._id;
+  const tree = (await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' })).result as { contexts: { context: string }[] };
+  const chromeWindow = tree.contexts[0];
+  if (!chromeWindow) throw new Error('Firefox has no browser window to set the colour scheme from');
+  const expression = `(() => {
+    const { NavigableManager } = ChromeUtils.importESModule('chrome://remote/content/shared/NavigableManager.sys.mjs');
+    NavigableManager.getBrowsingContextById(${JSON.stringify(contextId)}).prefersColorSchemeOverride = ${JSON.stringify(scheme)};
+  })()`;
+  const { result } = (await connection.send('script.evaluate', { expression, target: { context: chromeWindow.context }, awaitPromise: false })) as {
+    result: { type: string; exceptionDetails?: { text: string } };
+  };
+  if (result.type === 'exception') throw new Error(`Firefox refused the colour scheme: ${result.exceptionDetails?.text}`);
+}
+
+/** `Shift+Tab` as the modifiers held and the key pressed; a lone `+` is a key, not a separator. */
+function chord(key: string): { modifiers: KeyInput[]; key: KeyInput } {
+  const match = /^((?:(?:Shift|Control|Alt|Meta)\+)*)(.+)$/.exec(key)!;
+  const modifiers = match[1]!.split('+').filter(Boolean) as KeyInput[];
+  return { modifiers, key: match[2] as KeyInput };
+}
+
+async function press(page: Page, key: string): Promise<void> {
+  const { modifiers, key: pressed } = chord(key);
+  for (const modifier of modifiers) await page.keyboard.down(modifier);
+  await page.keyboard.press(pressed);
+  for (const modifier of modifiers.reverse()) await page.keyboard.up(modifier);
+}
+
+export async function newFirefoxDevice(browser: Browser): Promise<Device> {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.evaluateOnNewDocument(KEEP_NAMES_SHIM);
+
+  // Firefox may replace the tab's browsing context on navigation, and the override with it: set again after each.
+  let scheme: 'light' | 'dark' | null = null;
+  const keepColorScheme = async () => {
+    if (scheme) await colorSchemeOverride(browser, page, scheme);
+  };
+
+  const boxOf = async (path: ElementPath, scroll = false): Promise<Box> => {
+    const box = await page.evaluate(boxInPage, { chain: selectorChain(path), scroll });
+    if (!box) throw new Error(`no element at ${describePath(path)}`);
+    return box;
+  };
+
+  return {
+    browser: 'firefox',
+    async goto(url) {
+      await page.goto(url, { waitUntil: 'load' });
+      await keepColorScheme();
+    },
+    async reload() {
+      await page.reload({ waitUntil: 'load' });
+      await keepColorScheme();
+    },
+    evaluate: (fn, arg) => page.evaluate(fn as (arg: unknown) => never, arg),
+    async waitFor(what, fn, arg, timeoutMs = 30_000) {
+      try {
+        await page.waitForFunction(fn as (arg: unknown) => unknown, { timeout: timeoutMs }, arg);
+      } catch (error) {
+        throw timedOut(error, what, timeoutMs, (e) => e instanceof Error && e.name === 'TimeoutError');
+      }
+    },
+    async addInitScript(fn) {
+      await page.evaluateOnNewDocument(fn);
+    },
+    keyboard: {
+      press: (key) => press(page, key),
+      type: (text) => page.keyboard.type(text),
+      down: (key) => page.keyboard.down(key as KeyInput),
+      up: (key) => page.keyboard.up(key as KeyInput),
+    },
+    mouse: {
+      click: (x, y) => page.mouse.click(x, y),
+      move: (x, y, options) => page.mouse.move(x, y, options),
+      down: () => page.mouse.down(),
+      up: () => page.mouse.up(),
+    },
+    boxOf: (path) => boxOf(path),
+    async click(path) {
+      const box = await boxOf(path, true);
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    },
+    async screenshot(file, options = {}) {
+      await mkdir(dirname(file), { recursive: true });
+      await page.screenshot({ path: file as `${string}.png`, fullPage: options.fullPage ?? false });
+    },
+    setViewport: (size) => page.setViewport(size),
+    async setColorScheme(chosen) {
+      scheme = chosen;
+      await keepColorScheme();
+    },
+    setOffline: (offline) => page.setOfflineMode(offline),
+    close: () => context.close(),
+  };
+}
