@@ -4,7 +4,7 @@ import { exportIcs, parseIcs } from '../src/core/interop/index.ts';
 import { eventFields, memoryStores, weekly } from './core-fixtures.ts';
 import type { EventFields } from '../src/core/records/records.ts';
 
-const BERLIN = { floatingZone: 'Europe/Berlin' };
+const BERLIN = { floatingTimeZone: 'Europe/Berlin' };
 
 async function roundTrip(fields: EventFields, resourceName?: (id: string) => string | undefined) {
   const { events } = await memoryStores();

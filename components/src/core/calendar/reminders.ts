@@ -22,6 +22,8 @@ export interface UpcomingReminder extends ReminderRef {
   /** When it fires (ms since the epoch): the occurrence's start minus the offset, or the end of a snooze. */
   firesAt: number;
   snoozed: boolean;
+  /** Whether this device has announced it (a notification, a toast) since it last fell due. */
+  announced: boolean;
 }
 
 export class RemindersStore {
@@ -55,7 +57,7 @@ export class RemindersStore {
       const firesAt = state?.snoozedUntil ?? occurrence.start - offset * MINUTE_MS;
       if (firesAt < from || firesAt >= to) return;
       included.add(key);
-      reminders.push({ ...ref, occurrence, firesAt, snoozed: state?.snoozedUntil !== undefined });
+      reminders.push({ ...ref, occurrence, firesAt, snoozed: state?.snoozedUntil !== undefined, announced: state?.announcedFor === firesAt });
     };
     for (const occurrence of this.events.occurrences(from, to + RECORD_LIMITS.reminderMinutes * MINUTE_MS, viewZone)) {
       for (const offset of occurrence.event.reminders) add(occurrence, offset);
@@ -82,8 +84,26 @@ export class RemindersStore {
     await this.#save({ ...checkRef(ref), snoozedUntil: until });
   }
 
+  /** Records that this device announced the reminder when it fell due at `firesAt`; a later snooze makes it due again. */
+  async markAnnounced(ref: ReminderRef, firesAt: number): Promise<void> {
+    if (!Number.isFinite(firesAt)) throw new ValidationError('firesAt', 'must be a time');
+    const checked = checkRef(ref);
+    await this.#save({ ...this.#states.get(reminderKey(checked)), ...checked, announcedFor: firesAt });
+  }
+
   subscribe(listener: StoreListener): Unsubscribe {
     return this.#listeners.add(listener);
+  }
+
+  /**
+   * Calls `listener` when this device writes an event that has reminders: the moment to ask for permission to
+   * show notifications, which browsers grant only in answer to something the person did. Called synchronously
+   * inside the write, so still within the click or key press that saved the event.
+   */
+  onReminderSet(listener: () => void): Unsubscribe {
+    return this.events.subscribe((change) => {
+      if (change.local && change.ids.some((id) => (this.events.get(id)?.reminders.length ?? 0) > 0)) listener();
+    });
   }
 
   destroy(): void {

@@ -123,6 +123,8 @@ export interface ReminderState {
   offset: number;
   dismissedAt?: number;
   snoozedUntil?: number;
+  /** When it was due the last time this device announced it (its `firesAt` then), so that it is announced once. */
+  announcedFor?: number;
 }
 
 export type ResourceKind = 'practitioner' | 'room' | 'equipment';
