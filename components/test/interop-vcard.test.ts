@@ -104,6 +104,34 @@ describe('vCard export', () => {
   });
 });
 
+describe('vCard escapes', () => {
+  const card = (version: string, line: string) => `BEGIN:VCARD\r\nVERSION:${version}\r\nFN:Ada Lovelace\r\nN:Lovelace;Ada;;;\r\n${line}\r\nEND:VCARD\r\n`;
+
+  it.each(['3.0', '4.0'])('unescapes semicolons, commas, backslashes and new lines in vCard %s text', (version) => {
+    expect(parseVcard(card(version, 'NOTE:x\\; y\\, z\\\\w\\nnext\\Nlast')).items[0]!.fields.notes).toBe('x; y, z\\w\nnext\nlast');
+  });
+
+  it('keeps a backslash that escapes nothing the grammar knows', () => {
+    expect(parseVcard(card('4.0', 'NOTE:C:\\Users\\ada and \\t')).items[0]!.fields.notes).toBe('C:\\Users\\ada and \\t');
+  });
+
+  it('splits structured values only at unescaped separators', () => {
+    expect(parseVcard(card('3.0', 'ADR;TYPE=WORK:;;1\\; Main St\\, Unit 4;Springfield;;12345;US')).items[0]!.fields.addresses[0]).toMatchObject({ street: '1; Main St, Unit 4', locality: 'Springfield' });
+  });
+
+  const tricky = asStored(contactFields({ organisation: 'A; B, C\\D', notes: 'path C:\\x; then, a\nnew line', tags: ['a;b', 'c,d', 'e\\f'], phones: [{ label: 'Clinic; main', value: '+44 20 7946 0018' }] }), 0);
+  const { id: _id, createdAt: _c, updatedAt: _u, ...trickyFields } = tricky;
+
+  it.each(['3.0', '4.0'] as const)('escapes text on export so that vCard %s brings it back unchanged', (version) => {
+    expect(parseVcard(exportVcard([tricky], { version })).items.map((item) => item.fields)).toEqual([trickyFields]);
+  });
+
+  it('escapes every semicolon in vCard 3.0 text, as RFC 2426 asks', () => {
+    expect(exportVcard([tricky], { version: '3.0' })).toContain('NOTE:path C:\\\\x\\; then\\, a\\nnew line\r\n');
+    expect(exportVcard([tricky], { version: '3.0' })).toContain('CATEGORIES:a\\;b,c\\,d,e\\\\f\r\n');
+  });
+});
+
 describe('vCard import of malformed files', () => {
   it('imports every card of a file with broken lines among them, without the lines', () => {
     const { contacts } = importFixture('malformed.vcf');

@@ -2,6 +2,10 @@
  * Contacts → a vCard file, 4.0 (RFC 6350) by default or 3.0 (RFC 2426) for older address books. A birthday
  * without a year is `--MMDD` in 4.0; 3.0 cannot say it, so it is written as Apple does (year 1604 marked by
  * X-APPLE-OMIT-YEAR), which Apple and this importer read back as yearless.
+ *
+ * Text is escaped as each version's grammar asks: ical.js escapes backslashes, commas and new lines everywhere,
+ * and semicolons between components, but RFC 2426 (3.0) also wants `\;` inside any text value, where RFC 6350
+ * (4.0) allows a bare one.
  */
 import ICAL from 'ical.js';
 import { typesForLabel } from './vcard-labels.ts';
@@ -56,7 +60,37 @@ function birthdayProperty(writer: CardWriter, birthday: string): void {
   else writer.add('bday', 'date', birthday);
 }
 
-function cardOf(contact: Contact, options: VcardExportOptions): ICAL.Component {
+/** vCard 3.0 properties whose value is one text (or a list of texts): a `;` in it must be escaped. */
+const PLAIN_TEXT_PROPERTIES = new Set(['fn', 'note', 'email', 'tel', 'x-ablabel', 'categories', 'uid', 'prodid']);
+
+/** Escapes every `;` that ical.js left bare in a property line's value (after the first colon outside quotes). */
+function escapeSemicolons(line: string): string {
+  let quoted = false;
+  let colon = -1;
+  for (let index = 0; index < line.length && colon < 0; index++) {
+    if (line[index] === '"') quoted = !quoted;
+    else if (line[index] === ':' && !quoted) colon = index;
+  }
+  let escaped = line.slice(0, colon + 1);
+  for (let index = colon + 1; index < line.length; index++) {
+    const character = line[index]!;
+    if (character === '\\') escaped += character + (line[++index] ?? '');
+    else escaped += character === ';' ? '\\;' : character;
+  }
+  return escaped;
+}
+
+/** One card's lines, each folded at 75 octets. */
+function cardText(writer: CardWriter): string {
+  const design = writer.version === '3.0' ? ICAL.design.vcard3 : ICAL.design.vcard;
+  const lines = writer.properties.map((property) => {
+    const line = ICAL.stringify.property(property, design, true);
+    return ICAL.helpers.foldline(writer.version === '3.0' && PLAIN_TEXT_PROPERTIES.has(property[0]) ? escapeSemicolons(line) : line);
+  });
+  return ['BEGIN:VCARD', ...lines, 'END:VCARD', ''].join('\r\n');
+}
+
+function cardOf(contact: Contact, options: VcardExportOptions): CardWriter {
   const writer = new CardWriter(options.version ?? '4.0');
   // RFC 6350 requires VERSION first; ical.js reads a card whose first property is not VERSION:4.0 as 3.0.
   writer.add('version', 'text', writer.version);
@@ -75,10 +109,10 @@ function cardOf(contact: Contact, options: VcardExportOptions): ICAL.Component {
   if (contact.birthday) birthdayProperty(writer, contact.birthday);
   if (contact.notes) writer.add('note', 'text', contact.notes);
   if (contact.tags.length) writer.properties.push(['categories', {}, 'text', ...contact.tags]);
-  return new ICAL.Component(['vcard', writer.properties, []]);
+  return writer;
 }
 
 /** A vCard file holding the contacts, with CRLF line endings and lines folded at 75 octets. */
 export function exportVcard(contacts: readonly Contact[], options: VcardExportOptions = {}): string {
-  return contacts.map((contact) => `${cardOf(contact, options).toString()}\r\n`).join('');
+  return contacts.map((contact) => cardText(cardOf(contact, options))).join('');
 }
