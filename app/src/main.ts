@@ -2,8 +2,10 @@
 import '../../components/src/define/p2p-app.ts';
 import { offerUpdates } from './update-offer.ts';
 
-const app = document.querySelector('p2p-app')!;
+// Created here rather than in index.html, so that it opens knowing its Worker.
+const app = document.createElement('p2p-app');
 app.workerUrl = import.meta.env.VITE_WORKER_URL ?? 'http://127.0.0.1:8787';
+document.body.append(app);
 
 // Only the build has a worker to register; the dev server serves sources, which must not be cached.
 if (import.meta.env.PROD && 'serviceWorker' in navigator) void offerUpdates('./sw.js');

@@ -1,0 +1,141 @@
+/** `<p2p-app>` as a person uses it: onboarding, org switcher, views, sync status, dialogs. Device interface only. */
+import type { Device } from '../../../scripts/device-lab/device.ts';
+import { ContactsPage } from './contacts-page.ts';
+import { clickButton, fillIn, textsIn, waitForElement, waitForText } from './shadow-query.ts';
+
+const APP = ['p2p-app'];
+const DIALOG = ['p2p-app', 'p2p-org-dialog'];
+
+export class AppPage {
+  readonly contacts: ContactsPage;
+
+  constructor(readonly device: Device) {
+    this.contacts = new ContactsPage(device, [...APP, 'p2p-contacts']);
+  }
+
+  /** Opens the app page of the lab's Vite server (beside the core page) against the lab's Worker. */
+  async open(pageUrl: string, workerUrl: string, search = ''): Promise<void> {
+    await this.device.goto(`${new URL('/app/test/app-page.html', pageUrl).href}${search}#worker=${encodeURIComponent(workerUrl)}`);
+    await this.device.waitFor('the app open', () => {
+      const app = document.querySelector('p2p-app');
+      return app?.shadowRoot?.querySelector('.topbar, .failure') ?? null;
+    });
+  }
+
+  async onboardingShown(): Promise<boolean> {
+    return (await textsIn(this.device, [...APP, '.onboarding h1'])).length > 0;
+  }
+
+  async startOnThisDevice(): Promise<void> {
+    await this.device.click([...APP, '.choice:first-of-type']);
+  }
+
+  async joinYourTeamFromOnboarding(): Promise<void> {
+    await this.device.click([...APP, '.choice:last-of-type']);
+    await waitForElement(this.device, [...DIALOG, 'input[name="code"]']);
+  }
+
+  currentOrgName(): Promise<string> {
+    return textsIn(this.device, [...APP, '.org-name']).then((texts) => texts[0] ?? '');
+  }
+
+  async waitForOrg(name: string): Promise<void> {
+    await waitForText(this.device, [...APP, '.org-name'], name);
+  }
+
+  async openOrgMenu(): Promise<void> {
+    await this.device.click([...APP, '.org-button']);
+    await waitForElement(this.device, [...APP, '#org-menu']);
+  }
+
+  orgMenuNames(): Promise<string[]> {
+    return textsIn(this.device, [...APP, '#org-menu [role="menuitemradio"] span:nth-of-type(2)']);
+  }
+
+  async switchTo(name: string): Promise<void> {
+    await this.openOrgMenu();
+    await clickButton(this.device, [...APP, '#org-menu'], `${name} ${(await this.#orgKind(name)) ?? ''}`.trim());
+    await this.waitForOrg(name);
+  }
+
+  async createOrg(name: string): Promise<void> {
+    await this.openOrgMenu();
+    await clickButton(this.device, [...APP, '#org-menu'], 'New org…');
+    await fillIn(this.device, [...DIALOG, 'input[name="name"]'], name);
+    await this.device.keyboard.press('Enter');
+    await this.waitForOrg(name);
+  }
+
+  async goTo(view: 'Calendar' | 'Contacts' | 'Reminders' | 'Settings'): Promise<void> {
+    const index = ['Calendar', 'Contacts', 'Reminders', 'Settings'].indexOf(view) + 1;
+    await this.device.click([...APP, `nav a:nth-of-type(${index})`]);
+    await waitForText(this.device, [...APP, 'nav a[aria-current="page"]'], view);
+  }
+
+  async openSyncStatus(): Promise<void> {
+    await this.device.click([...APP, '.status-button']);
+    await waitForElement(this.device, [...APP, '.sync-panel']);
+  }
+
+  syncStatusText(): Promise<string> {
+    return textsIn(this.device, [...APP, '.status-button']).then((texts) => texts[0] ?? '');
+  }
+
+  /** Shares the current org from the sync panel with `password` and returns the share code shown. */
+  async invite(password: string): Promise<string> {
+    await this.openSyncStatus();
+    await this.device.click([...APP, '.sync-panel .p2p-button.primary']);
+    await fillIn(this.device, [...DIALOG, 'input[name="password"]'], password);
+    await this.device.keyboard.press('Enter');
+    await waitForElement(this.device, [...DIALOG, '.code'], 60_000);
+    return (await textsIn(this.device, [...DIALOG, '.code']))[0] ?? '';
+  }
+
+  dialogText(): Promise<string> {
+    return textsIn(this.device, [...DIALOG, 'p2p-dialog']).then((texts) => texts[0] ?? '');
+  }
+
+  async waitForDialogText(text: string, timeoutMs?: number): Promise<void> {
+    await waitForText(this.device, [...DIALOG, 'p2p-dialog'], text, timeoutMs);
+  }
+
+  async openJoin(): Promise<void> {
+    await this.openOrgMenu();
+    await clickButton(this.device, [...APP, '#org-menu'], 'Join your team…');
+    await waitForElement(this.device, [...DIALOG, 'input[name="code"]']);
+  }
+
+  /** Fills the join dialog and submits; the outcome is for the test to wait for. */
+  async submitJoin(code: string, password: string): Promise<void> {
+    await fillIn(this.device, [...DIALOG, 'input[name="code"]'], code);
+    await fillIn(this.device, [...DIALOG, 'input[name="password"]'], password);
+    await this.device.keyboard.press('Enter');
+  }
+
+  async waitForJoinError(text: string): Promise<void> {
+    await waitForText(this.device, [...DIALOG, '.error'], text, 60_000);
+  }
+
+  async dialogClosed(): Promise<void> {
+    await this.device.waitFor('the dialog closed', () => !document.querySelector('p2p-app')?.shadowRoot?.querySelector('p2p-org-dialog'));
+  }
+
+  async closeDialog(buttonText: string): Promise<void> {
+    await clickButton(this.device, DIALOG, buttonText);
+    await this.dialogClosed();
+  }
+
+  async leaveCurrentOrg(): Promise<void> {
+    await this.goTo('Settings');
+    await clickButton(this.device, APP, 'Leave…');
+    await waitForText(this.device, [...DIALOG, 'p2p-dialog'], 'The other members keep their copies');
+    const name = await this.currentOrgName();
+    await clickButton(this.device, DIALOG, `Leave ${name}`);
+    await this.dialogClosed();
+  }
+
+  async #orgKind(name: string): Promise<string | undefined> {
+    const rows = await textsIn(this.device, [...APP, '#org-menu [role="menuitemradio"]']);
+    return rows.find((row) => row.startsWith(`${name} `))?.slice(name.length + 1);
+  }
+}
