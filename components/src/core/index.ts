@@ -12,6 +12,7 @@ export { RESOURCE_KINDS } from './calendar/resource-validation.ts';
 export { EVENT_STATUSES } from './calendar/event-validation.ts';
 export { occurrenceKey } from './calendar/booking-conflicts.ts';
 export { RemindersStore, type ReminderRef, type UpcomingReminder } from './calendar/reminders.ts';
+export { ReminderAlarms, MISSED_REMINDERS_LOOKBACK_MS, type ReminderAlarmsOptions } from './calendar/reminder-alarms.ts';
 export { memoryReminderStorage, type ReminderStateStorage } from './calendar/reminder-state-storage.ts';
 export { normaliseForSearch } from './contacts/contact-search.ts';
 export { removeContacts, type ContactRemoval } from './contacts/contact-removal.ts';

@@ -78,6 +78,18 @@ export const en = {
   'scope.following': 'This and following events',
   'scope.all': 'All events',
   'dialog.close': 'Close',
+  'reminders.label': 'Reminders',
+  'reminders.none': 'No reminders in the next {hours} hours.',
+  'reminders.due': 'Due reminders',
+  'reminders.when': '{time}, {distance}',
+  'reminders.dismiss': 'Dismiss',
+  'reminders.snooze': 'Snooze',
+  'reminders.snoozeFor': 'Snooze {title} for {duration}',
+  'reminders.snooze5': '5 min',
+  'reminders.snooze15': '15 min',
+  'reminders.snooze60': '1 hour',
+  'reminders.snoozeTomorrow': 'Tomorrow',
+  'reminders.snoozed': 'Snoozed',
 } as const;
 
 export type MessageKey = keyof typeof en;
