@@ -5,13 +5,13 @@
  */
 import './define/p2p-dialog.ts';
 import './define/p2p-reminders.ts';
-import './define/p2p-contacts.ts';
-import './define/p2p-app.ts';
+import './define/p2p-calendar.ts';
 
 export * from './core/index.ts';
 export { P2PDialog } from './define/p2p-dialog.ts';
 export { P2PReminders, type DueReminderDetail } from './define/p2p-reminders.ts';
-export { P2PContacts } from './define/p2p-contacts.ts';
-export { P2PApp } from './define/p2p-app.ts';
+export { P2PCalendar, P2PEventEditor } from './define/p2p-calendar.ts';
 export { StoreController, type Subscribable } from './elements/shared/store-controller.ts';
 export { registerMessages, type MessageKey, type MessageTable } from './elements/shared/messages.ts';
+export type { CalendarView } from './elements/calendar/calendar-range.ts';
+export type { EventSelectDetail, ViewChangeDetail, RequestCreateDetail, RequestChangeDetail, RequestDeleteDetail } from './elements/calendar/calendar.ts';

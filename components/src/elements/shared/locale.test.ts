@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstDayOfWeek, formatLocal, formatTimeOfDay, resolveLocale, textDirection, uses12HourClock } from './locale.ts';
+import { weekendDays, firstDayOfWeek, formatLocal, formatTimeOfDay, resolveLocale, textDirection, uses12HourClock } from './locale.ts';
 
 const LOCAL_2025_03_30_1430 = Date.UTC(2025, 2, 30, 14, 30);
 
@@ -9,6 +9,11 @@ describe('locale helpers', () => {
     expect(firstDayOfWeek('de-DE')).toBe(1);
     expect(firstDayOfWeek('en-GB')).toBe(1);
     expect(firstDayOfWeek('ar-EG')).toBe(6);
+  });
+
+  it('know each locale’s weekend', () => {
+    expect(weekendDays('de-DE')).toEqual([6, 0]);
+    expect(weekendDays('ar-EG')).toEqual([5, 6]);
   });
 
   it('read the clock from the locale', () => {

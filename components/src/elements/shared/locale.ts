@@ -13,6 +13,7 @@ export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 interface WeekInfo {
   firstDay: number;
+  weekend?: number[];
 }
 interface LocaleWithWeekInfo extends Intl.Locale {
   getWeekInfo?: () => WeekInfo;
@@ -50,6 +51,15 @@ export function firstDayOfWeek(locale: string): Weekday {
   if (region && SUNDAY_FIRST.has(region)) return 0;
   if (region && SATURDAY_FIRST.has(region)) return 6;
   return 1;
+}
+
+/** The days of the locale's weekend: Saturday and Sunday in most, Friday and Saturday in much of the Middle East. */
+export function weekendDays(locale: string): Weekday[] {
+  const intlLocale = new Intl.Locale(locale) as LocaleWithWeekInfo;
+  const info = intlLocale.getWeekInfo?.() ?? intlLocale.weekInfo;
+  if (info?.weekend) return info.weekend.map((day) => (day % 7) as Weekday);
+  const region = intlLocale.region ?? LIKELY_REGION[intlLocale.language];
+  return region && (SATURDAY_FIRST.has(region) || region === 'IL') ? [5, 6] : [6, 0];
 }
 
 /** Whether the locale writes times on a 12-hour clock. */

@@ -1,0 +1,125 @@
+/**
+ * The day, work-week, week and resource-day views: a grid of time slots (rows) by days or resources (columns),
+ * all-day events above it. The slots are the keyboard grid (`role="grid"`, one roving tab stop); each event sits
+ * in the cell where it starts, so that it is reached from there, and is drawn over the grid at its times.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { formatLocal, formatTimeOfDay } from '../shared/locale.ts';
+import { DAY_MS } from './calendar-range.ts';
+import { chipContent, colourOf, eventLabel, eventParts } from './event-chip.ts';
+import { layoutTimeGrid, type TimedBlock } from './time-grid-layout.ts';
+import type { ViewContext } from './view-context.ts';
+
+/** Rows with a visible time label: whole hours. */
+const isHourRow = (slot: number, slotMinutes: number) => (slot * slotMinutes) % 60 === 0;
+
+export function columnLabel(context: ViewContext, column: number): string {
+  const gridColumn = context.columns[column]!;
+  if (gridColumn.resourceId !== undefined) {
+    return gridColumn.resourceId === '' ? context.t('calendar.unassigned') : (context.resources.find((r) => r.id === gridColumn.resourceId)?.name ?? '');
+  }
+  return formatLocal(gridColumn.day * DAY_MS, context.locale, { weekday: 'long', day: 'numeric', month: 'long' });
+}
+
+export function renderTimeGrid(context: ViewContext): TemplateResult {
+  const { columns, slotMinutes, occurrences, cursor, readonly } = context;
+  const layout = layoutTimeGrid(occurrences, columns, context.zone, slotMinutes);
+  const indexOf = new Map(occurrences.map((occurrence, index) => [occurrence, index]));
+  const slots = Math.ceil(1440 / slotMinutes);
+  const byCell = new Map<string, TimedBlock[]>();
+  for (const block of layout.timed) {
+    const key = `${block.column}:${Math.floor(block.startMinute / slotMinutes)}`;
+    const list = byCell.get(key);
+    if (list) list.push(block);
+    else byCell.set(key, [block]);
+  }
+  const dayLabels = columns.map((_, column) => columnLabel(context, column));
+  const cursorColumn = context.range.view === 'resource-day' ? Math.min(cursor.column, columns.length - 1) : Math.max(0, columns.findIndex((column) => column.day === cursor.day));
+  const timeLabels = Array.from({ length: slots }, (_, slot) => formatTimeOfDay(slot * slotMinutes * 60_000, context.locale, context.hour12));
+  const todayColumns = columns.flatMap((column, index) => (column.day === context.today ? [index] : []));
+  const isResourceView = context.range.view === 'resource-day';
+
+  const block = (item: TimedBlock) => {
+    const index = indexOf.get(item.occurrence)!;
+    const dragged = context.drag?.index === index;
+    return html`<button
+      type="button"
+      class="tg-event ${item.endMinute - item.startMinute < 45 ? 'short' : ''} ${item.startsBefore ? 'starts-before' : ''} ${item.endsAfter ? 'ends-after' : ''} ${dragged ? 'dragging' : ''}"
+      part=${eventParts(item.occurrence, context)}
+      data-occ=${index}
+      tabindex="-1"
+      aria-label=${eventLabel(item.occurrence, context)}
+      style="--col:${item.column};--lane:${item.lane};--lanes:${item.lanes};--start:${item.startMinute};--end:${item.endMinute};--event-colour:${colourOf(item.occurrence, context.resources)}"
+    >
+      ${chipContent(item.occurrence, context, { time: 'after', detail: item.endMinute - item.startMinute >= 45 })}
+      ${readonly || item.endsAfter ? nothing : html`<span class="resize" part="event-resize" data-resize aria-hidden="true"></span>`}
+    </button>`;
+  };
+
+  return html`
+    <div class="timegrid" style="--columns:${columns.length};--slot-minutes:${slotMinutes}">
+      <div class="tg-sticky">
+      <div class="tg-head" aria-hidden="true">
+        <div class="tg-gutter"></div>
+        ${columns.map(
+          (column, index) => html`<div class="tg-colhead ${todayColumns.includes(index) ? 'today' : ''}" part="column-header${todayColumns.includes(index) ? ' today' : ''}">
+            ${isResourceView
+              ? html`<span class="swatch" style="--swatch:${context.resources.find((r) => r.id === column.resourceId)?.color ?? 'transparent'}"></span>${dayLabels[index]}`
+              : html`<span class="weekday">${formatLocal(column.day * DAY_MS, context.locale, { weekday: 'short' })}</span>
+                  <span class="daynum">${formatLocal(column.day * DAY_MS, context.locale, { day: 'numeric' })}</span>`}
+          </div>`,
+        )}
+      </div>
+      ${layout.allDay.length
+        ? html`<div class="tg-allday" style="--lanes:${layout.allDayLanes}">
+            <div class="tg-gutter">${context.t('calendar.allDay')}</div>
+            ${layout.allDay.map((bar) => {
+              const index = indexOf.get(bar.occurrence)!;
+              return html`<button
+                type="button"
+                class="bar ${bar.startsBefore ? 'starts-before' : ''} ${bar.endsAfter ? 'ends-after' : ''}"
+                part=${eventParts(bar.occurrence, context)}
+                data-occ=${index}
+                aria-label=${eventLabel(bar.occurrence, context)}
+                style="--first:${bar.firstColumn};--span:${bar.lastColumn - bar.firstColumn + 1};--lane:${bar.lane};--event-colour:${colourOf(bar.occurrence, context.resources)}"
+              >
+                ${chipContent(bar.occurrence, context, { time: 'none', detail: false })}
+              </button>`;
+            })}
+          </div>`
+        : nothing}
+      </div>
+      <div class="tg-body" role="grid" aria-label=${context.t('calendar.label')} aria-readonly=${readonly ? 'true' : 'false'} data-grid="time">
+        ${timeLabels.map(
+          (label, slot) => html`<div role="row" class="tg-row">
+            <div role="rowheader" class="tg-time ${isHourRow(slot, slotMinutes) ? 'hour' : ''}"><span>${label}</span></div>
+            ${columns.map((_, column) => {
+              const focused = column === cursorColumn && slot === cursor.slot;
+              const blocks = byCell.get(`${column}:${slot}`);
+              return html`<div
+                role="gridcell"
+                class="tg-cell ${isHourRow(slot, slotMinutes) ? 'hour' : ''} ${todayColumns.includes(column) ? 'today' : ''}"
+                data-column=${column}
+                data-slot=${slot}
+                tabindex=${focused ? 0 : -1}
+                aria-label="${dayLabels[column]}, ${label}"
+              >
+                ${blocks ? blocks.map(block) : nothing}
+              </div>`;
+            })}
+          </div>`,
+        )}
+        ${todayColumns.map((column) => html`<div class="now" part="now" style="--col:${column};--start:${context.nowMinute}" aria-hidden="true"></div>`)}
+        ${context.drag
+          ? html`<div
+              class="tg-event preview"
+              aria-hidden="true"
+              style="--col:${context.drag.column};--lane:0;--lanes:1;--start:${context.drag.startMinute};--end:${context.drag.endMinute};--event-colour:var(--_p2p-color-accent)"
+            >
+              ${formatTimeOfDay(context.drag.startMinute * 60_000, context.locale, context.hour12)} – ${formatTimeOfDay(context.drag.endMinute * 60_000, context.locale, context.hour12)}
+            </div>`
+          : nothing}
+      </div>
+    </div>
+  `;
+}
