@@ -5,6 +5,11 @@ export function interopFixture(name: string): string {
   return readFileSync(new URL(`./fixtures/interop/${name}`, import.meta.url), 'utf8');
 }
 
+/** A fixture's bytes, as a file picker hands them over: for files that are not UTF-8 or fold inside a character. */
+export function interopFixtureBytes(name: string): Uint8Array {
+  return new Uint8Array(readFileSync(new URL(`./fixtures/interop/${name}`, import.meta.url)));
+}
+
 /** A writer that validates nothing, so that a test sees exactly what the importer produced. */
 export function collector<Fields>() {
   const written: Fields[] = [];

@@ -10,12 +10,17 @@ const TYPE_OF_LABEL: Readonly<Record<string, string>> = { home: 'home', work: 'w
 /** Apple writes its own labels as `_$!<Mobile>!$_` and people's labels as typed. */
 const APPLE_BUILT_IN_LABEL = /^_\$!<(.+)>!\$_$/;
 
+/** Android writes a label of its own as an X- type: `TEL;X-Sykehus:` (vCard 2.1) or `TYPE=X-Sykehus`. */
+const CUSTOM_TYPE = /^x-(.+)$/i;
+
 /** The label of an email, phone or address from its TYPE values and, if grouped with one, its X-ABLabel. */
 export function labelFromVcard(types: readonly string[], customLabel: string | undefined): string {
   if (customLabel) {
     const builtIn = APPLE_BUILT_IN_LABEL.exec(customLabel);
     return builtIn ? builtIn[1]!.toLowerCase() : customLabel;
   }
+  const custom = types.map((type) => CUSTOM_TYPE.exec(type)?.[1]).find((label) => label !== undefined);
+  if (custom) return custom;
   const words = types.map((type) => LABEL_OF_TYPE[type.toLowerCase()]).filter((word): word is string => word !== undefined);
   return [...new Set(words)].join(' ');
 }

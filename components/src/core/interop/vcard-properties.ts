@@ -79,8 +79,9 @@ function parametersOf(texts: string[]): Map<string, string[]> {
   for (const text of texts) {
     const equals = text.indexOf('=');
     if (equals < 0) {
-      const bare = text.trim().toUpperCase();
-      if (bare) add(BARE_PARAMETERS[bare] ?? 'TYPE', [bare]);
+      // A bare type keeps its case: Android writes a label of its own as one (`TEL;X-Sykehus:`).
+      const bare = text.trim();
+      if (bare) add(BARE_PARAMETERS[bare.toUpperCase()] ?? 'TYPE', [bare]);
       continue;
     }
     const name = text.slice(0, equals).trim().toUpperCase();
@@ -182,9 +183,9 @@ function splitEscaped(text: string, separator: ';' | ','): string[] {
 
 const ESCAPED: Readonly<Record<string, string>> = { '\\': '\\', ',': ',', ';': ';', n: '\n', N: '\n' };
 
-/** A text value without its escapes. */
+/** A text value without its escapes; line breaks a quoted-printable value carries (`=0D=0A`) become `\n`. */
 export function unescapeText(text: string): string {
-  return text.replace(/\\([\\,;nN])/g, (_, character: string) => ESCAPED[character]!);
+  return text.replace(/\\([\\,;nN])/g, (_, character: string) => ESCAPED[character]!).replace(/\r\n?/g, '\n');
 }
 
 /** A structured value (N, ADR, ORG): its components, each a list of unescaped values. */
