@@ -6,8 +6,8 @@ export function interopFixture(name: string): string {
 }
 
 /** A fixture's bytes, as a file picker hands them over: for files that are not UTF-8 or fold inside a character. */
-export function interopFixtureBytes(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(new URL(`./fixtures/interop/${name}`, import.meta.url)));
+export function interopFixtureBytes(name: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(readFileSync(new URL(`./fixtures/interop/${name}`, import.meta.url)));
 }
 
 /** A writer that validates nothing, so that a test sees exactly what the importer produced. */
