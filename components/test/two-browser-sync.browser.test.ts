@@ -2,12 +2,14 @@
  * The whole sync story in real browsers: two browser contexts (two devices) and the local Worker. One device
  * creates an org and invites the other; the other joins with the code and the password; then an edit on either
  * side appears on the other over WebRTC alone, and again through the relay alone with WebRTC turned off.
+ * Run twice: both devices in the run's browser, then the front desk in it and the doctor in the other browser, so
+ * that the chromium and firefox runs together pair Chromium with Firefox in both roles.
  * Prints each propagation time (the budget, under one second on this machine, is checked by reading, not asserted).
  */
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../../scripts/core-page.ts';
-import type { Device } from '../../scripts/device-lab/device.ts';
-import { useDeviceLab } from '../../scripts/device-lab/lab.ts';
+import type { BrowserName, Device } from '../../scripts/device-lab/device.ts';
+import { BROWSERS, useDeviceLab } from '../../scripts/device-lab/lab.ts';
 import type { InvitedOrg, Invitation, OrgSession, OrgSync, RelayApi } from '../src/core/index.ts';
 
 const PASSWORD = 'kingfisher over the weir';
@@ -27,8 +29,8 @@ interface DeviceWindow {
   arrival: Promise<number>;
 }
 
-async function device(name: string): Promise<Device> {
-  const page = await lab.newDevice();
+async function device(name: string, browser: BrowserName): Promise<Device> {
+  const page = await lab.newDevice({ browser });
   await page.evaluate(
     async ({ workerUrl, email }) => {
       const w = window as unknown as DeviceWindow;
@@ -93,10 +95,15 @@ const waitForPeers = (page: Device) =>
 const waitForRelay = (page: Device) =>
   page.waitFor('the relay socket', () => (window as unknown as DeviceWindow).sync?.status.relay === 'websocket');
 
+const otherBrowser = BROWSERS.find((browser) => browser !== lab.browser)!;
+
 describe('two browsers of one org', () => {
-  it('join by invite, then sync edits both ways over WebRTC, and over the relay alone', async () => {
-    const front = await device('front-desk');
-    const doctor = await device('doctor');
+  it.each([
+    [lab.browser, lab.browser],
+    [lab.browser, otherBrowser],
+  ])('join by invite, then sync edits both ways over WebRTC, and over the relay alone (front desk in %s, doctor in %s)', async (frontBrowser, doctorBrowser) => {
+    const front = await device('front-desk', frontBrowser);
+    const doctor = await device('doctor', doctorBrowser);
 
     // The front desk creates the org and opens an invite.
     const code = await front.evaluate(async (password) => {
@@ -146,7 +153,7 @@ describe('two browsers of one org', () => {
     const relayBack = await propagation(doctor, front, 'Relayback');
 
     console.log(
-      `propagation on this machine: WebRTC ${webrtcForth} ms and ${webrtcBack} ms; relay alone ${relayForth} ms and ${relayBack} ms (budget: under 1000 ms)`,
+      `propagation ${frontBrowser} → ${doctorBrowser} on this machine: WebRTC ${webrtcForth} ms and ${webrtcBack} ms; relay alone ${relayForth} ms and ${relayBack} ms (budget: under 1000 ms)`,
     );
     // Both devices end with the same four contacts.
     const names = (page: Device) =>
