@@ -1,0 +1,182 @@
+/**
+ * Page object for `<p2p-reminders>` in a device of the lab: opens an org on the core page, adds appointments as
+ * another part of the app would, and reads and presses what a person sees. Notifications go to a stand-in for the
+ * browser's `Notification` (installed by `instrumentNotifications`) that records them, since headless browsers
+ * show none and answer permission requests with "denied".
+ */
+import type { Device, ElementPath } from '../../../../scripts/device-lab/device.ts';
+
+/** Runs in every page of the device before its scripts: a `Notification` that records, in this origin's storage. */
+export function instrumentNotifications(): void {
+  const record = (key: string, value: unknown) => {
+    const list = JSON.parse(localStorage.getItem(key) ?? '[]') as unknown[];
+    list.push(value);
+    localStorage.setItem(key, JSON.stringify(list));
+  };
+  class LabNotification extends EventTarget {
+    static get permission(): NotificationPermission {
+      return (localStorage.getItem('lab.permission') as NotificationPermission | null) ?? 'default';
+    }
+    static async requestPermission(): Promise<NotificationPermission> {
+      record('lab.permissionRequests', Date.now());
+      localStorage.setItem('lab.permission', 'granted');
+      return 'granted';
+    }
+    constructor(title: string, options: NotificationOptions = {}) {
+      super();
+      record('lab.notifications', { title, tag: options.tag ?? '' });
+    }
+    close(): void {}
+  }
+  Object.defineProperty(window, 'Notification', { value: LabNotification, configurable: true, writable: true });
+}
+
+interface PageWindow {
+  core: typeof import('../../core/index.ts');
+  reminderSession: import('../../core/index.ts').OrgSession;
+  dueEvents: string[][];
+}
+
+export class RemindersPage {
+  constructor(readonly device: Device) {}
+
+  /** Opens the org (created if new) and shows its reminders in a `<p2p-reminders>` on the page. */
+  async open(orgId: string): Promise<void> {
+    await this.device.evaluate(async (orgId) => {
+      // Built in the page: the test runner would rewrite an import() written here into its own loader.
+      const load = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
+      await load('/components/src/define/p2p-reminders.ts');
+      const w = window as unknown as PageWindow;
+      w.dueEvents = [];
+      w.reminderSession = await w.core.openOrg(orgId);
+      const element = document.createElement('p2p-reminders');
+      element.setAttribute('time-zone', 'UTC');
+      element.setAttribute('locale', 'en-GB');
+      element.addEventListener('p2p-reminder-due', (event) => w.dueEvents.push(event.detail.reminders.map((reminder) => reminder.title)));
+      document.body.append(element);
+      element.session = w.reminderSession;
+    }, orgId);
+    await this.device.waitFor('<p2p-reminders> to render', () => document.querySelector('p2p-reminders')?.shadowRoot?.querySelector('h2'));
+  }
+
+  /** Books an appointment starting `minutes` from now (in UTC), reminding `reminder` minutes before, as this device. */
+  async addAppointment(title: string, minutes: number, reminder: number): Promise<void> {
+    await this.device.evaluate(
+      ({ title, minutes, reminder }) => {
+        const w = window as unknown as PageWindow;
+        const at = (offset: number) => new Date(Date.now() + offset * 60_000).toISOString().slice(0, 19);
+        w.reminderSession.events.create({
+          title,
+          start: at(minutes),
+          end: at(minutes + 30),
+          allDay: false,
+          timeZone: 'UTC',
+          location: '',
+          notes: '',
+          attendees: [],
+          reminders: [reminder],
+          resources: [],
+          status: 'booked',
+          category: '',
+        });
+      },
+      { title, minutes, reminder },
+    );
+  }
+
+  at(...selectors: string[]): ElementPath {
+    return ['p2p-reminders', ...selectors];
+  }
+
+  toastTitles(): Promise<string[]> {
+    return this.device.evaluate(() =>
+      [...(document.querySelector('p2p-reminders')?.shadowRoot?.querySelectorAll('[part~="toast"] h3') ?? [])].map((title) => title.textContent ?? ''),
+    );
+  }
+
+  /** The list's rows as "time title detail" text. */
+  listItems(): Promise<string[]> {
+    return this.device.evaluate(() =>
+      [...(document.querySelector('p2p-reminders')?.shadowRoot?.querySelectorAll('[part~="item"]') ?? [])].map((item) => (item.textContent ?? '').replace(/\s+/g, ' ').trim()),
+    );
+  }
+
+  waitForToast(title: string): Promise<void> {
+    return this.device.waitFor(
+      `a toast for "${title}"`,
+      (title) => [...(document.querySelector('p2p-reminders')?.shadowRoot?.querySelectorAll('[part~="toast"] h3') ?? [])].some((h3) => h3.textContent === title),
+      title,
+    );
+  }
+
+  waitForNoToast(title: string): Promise<void> {
+    return this.device.waitFor(
+      `the toast for "${title}" to go`,
+      (title) => ![...(document.querySelector('p2p-reminders')?.shadowRoot?.querySelectorAll('[part~="toast"] h3') ?? [])].some((h3) => h3.textContent === title),
+      title,
+    );
+  }
+
+  /** The toast's key (eventId|recurrenceId|offset), to address its buttons. */
+  async #toastKey(title: string): Promise<string> {
+    const key = await this.device.evaluate(
+      (title) =>
+        [...(document.querySelector('p2p-reminders')?.shadowRoot?.querySelectorAll('[part~="toast"]') ?? [])]
+          .find((toast) => toast.querySelector('h3')?.textContent === title)
+          ?.getAttribute('data-reminder') ?? null,
+      title,
+    );
+    if (!key) throw new Error(`no toast for "${title}"`);
+    return key;
+  }
+
+  async dismiss(title: string): Promise<void> {
+    await this.device.click(this.at(`[data-reminder="${await this.#toastKey(title)}"] button.primary`));
+  }
+
+  async snooze(title: string, choice: '5m' | '15m' | '1h' | 'tomorrow'): Promise<void> {
+    await this.device.click(this.at(`[data-reminder="${await this.#toastKey(title)}"] button[data-snooze="${choice}"]`));
+  }
+
+  /** Focuses the toast's first button by keyboard from the page, and presses Enter on the named snooze. */
+  async snoozeByKeyboard(title: string, choice: '5m' | '15m' | '1h' | 'tomorrow'): Promise<void> {
+    const key = await this.#toastKey(title);
+    await this.device.evaluate(
+      ({ key }) => (document.querySelector('p2p-reminders')!.shadowRoot!.querySelector(`[data-reminder="${key}"] button.primary`) as HTMLElement).focus(),
+      { key },
+    );
+    const order = ['5m', '15m', '1h', 'tomorrow'];
+    for (let step = 0; step <= order.indexOf(choice); step++) await this.device.keyboard.press('Tab');
+    await this.device.keyboard.press('Enter');
+  }
+
+  notifications(): Promise<{ title: string; tag: string }[]> {
+    return this.device.evaluate(() => JSON.parse(localStorage.getItem('lab.notifications') ?? '[]') as { title: string; tag: string }[]);
+  }
+
+  permissionRequests(): Promise<number> {
+    return this.device.evaluate(() => (JSON.parse(localStorage.getItem('lab.permissionRequests') ?? '[]') as unknown[]).length);
+  }
+
+  async grantNotifications(): Promise<void> {
+    await this.device.evaluate(() => localStorage.setItem('lab.permission', 'granted'));
+  }
+
+  dueEvents(): Promise<string[][]> {
+    return this.device.evaluate(() => (window as unknown as PageWindow).dueEvents);
+  }
+
+  /** The stored snooze of the only reminder of the appointment titled `title`. */
+  snoozedUntil(title: string): Promise<number | null> {
+    return this.device.evaluate((title) => {
+      const { reminderSession: session } = window as unknown as PageWindow;
+      const event = session.events.list().find((candidate) => candidate.title === title)!;
+      return session.reminders.stateOf({ eventId: event.id, recurrenceId: event.start, offset: event.reminders[0]! })?.snoozedUntil ?? null;
+    }, title);
+  }
+
+  /** Closes the org's session, so that a reload finds its state stored. */
+  async close(): Promise<void> {
+    await this.device.evaluate(() => (window as unknown as PageWindow).reminderSession.close());
+  }
+}
