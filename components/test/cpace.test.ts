@@ -14,10 +14,7 @@ import {
   scalarMultVfy,
   transcriptIr,
 } from '../src/core/crypto/cpace.ts';
-
-const hex = (text: string) => Uint8Array.from(text.replace(/\s+/g, '').match(/../g)!.map((byte) => parseInt(byte, 16)));
-const toHex = (bytes: Uint8Array) => [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-const ascii = (text: string) => new TextEncoder().encode(text);
+import { ascii, hex, toHex } from './crypto-fixtures.ts';
 
 const VECTOR = {
   inputs: {

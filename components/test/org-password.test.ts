@@ -1,62 +1,60 @@
-import { pbkdf2Sync } from 'node:crypto';
+import { hkdfSync, pbkdf2Sync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assessOrgPassword, deriveInviteKeys, ORG_PASSWORD_ITERATIONS, type InviteKeys } from '../src/core/crypto/org-password.ts';
-import { open, seal } from '../src/core/crypto/aead.ts';
-import { createChallenge, respondToChallenge, verifyChallengeResponse } from '../src/core/crypto/challenge-response.ts';
-import { ascii, nodeHmac, nodeOpen, sealedAssociatedData, toHex } from './crypto-fixtures.ts';
+import {
+  assessOrgPassword,
+  deriveInviteKeys,
+  generateOrgPassword,
+  INVITE_PAKE_INFO,
+  ORG_PASSWORD_ITERATIONS,
+  ORG_PASSWORD_MIN_LENGTH,
+  type InviteKeys,
+} from '../src/core/crypto/org-password.ts';
+import { toHex } from './crypto-fixtures.ts';
 
 const ORG_ID = 'b6f0c1de-2d4e-4c55-9a61-3f5f0e7c9d10';
 const PASSWORD = 'violet tram ledger 42';
-const inviteContext = { orgId: ORG_ID, purpose: 'invite-org' as const, scope: 'invite-room-1' };
 
-/** node's PBKDF2-HMAC-SHA256 at the documented iteration count: an independent implementation. */
-const nodePbkdf2 = (password: string, salt: string) => pbkdf2Sync(password, salt, 600_000, 32, 'sha256');
+/** node's PBKDF2-HMAC-SHA256 at the documented iteration count, then its HKDF: an independent implementation. */
+const nodePakeSecret = (password: string) =>
+  Buffer.from(hkdfSync('sha256', pbkdf2Sync(password, `${ORG_ID}:invite`, 600_000, 32, 'sha256'), ORG_ID, INVITE_PAKE_INFO, 32));
 
 let keys: InviteKeys;
 beforeAll(async () => {
   keys = await deriveInviteKeys(PASSWORD, ORG_ID);
 });
 
-describe('deriveInviteKeys (PBKDF2-HMAC-SHA256)', () => {
+describe('deriveInviteKeys (one PBKDF2-HMAC-SHA256, then HKDF)', () => {
   it('runs 600,000 iterations, OWASP’s figure for PBKDF2-HMAC-SHA256', () => {
     expect(ORG_PASSWORD_ITERATIONS).toBe(600_000);
   });
 
-  it('derives authKey as PBKDF2(password, orgId + ":auth", 600,000) used as an HMAC-SHA256 key', async () => {
-    const data = ascii('transcript');
-    expect(toHex(await crypto.subtle.sign('HMAC', keys.authKey, data))).toBe(nodeHmac(nodePbkdf2(PASSWORD, `${ORG_ID}:auth`), data));
+  it('derives the PAKE secret as HKDF(PBKDF2(password, orgId + ":invite", 600,000), orgId, its info)', () => {
+    expect(toHex(keys.pakeSecret)).toBe(nodePakeSecret(PASSWORD).toString('hex'));
   });
 
-  it('derives encryptionKey as PBKDF2(password, orgId + ":encrypt", 600,000) used as an AES-256-GCM key', async () => {
-    const sealed = await seal(keys.encryptionKey, ascii('org key'), inviteContext);
-    expect(nodeOpen(nodePbkdf2(PASSWORD, `${ORG_ID}:encrypt`), sealed, sealedAssociatedData(inviteContext)).toString()).toBe('org key');
+  it('gives another password another PAKE secret', async () => {
+    expect(toHex((await deriveInviteKeys('violet tram ledger 43', ORG_ID)).pakeSecret)).not.toBe(toHex(keys.pakeSecret));
   });
 
-  it("gives a wrong password an authKey that cannot answer the inviter's challenge", async () => {
-    const wrong = await deriveInviteKeys('violet tram ledger 43', ORG_ID);
-    const [inviter, invitee] = [createChallenge(), createChallenge()];
-    const proof = await respondToChallenge(wrong.authKey, { purpose: 'invite-auth', ours: invitee, theirs: inviter });
-    expect(await verifyChallengeResponse(keys.authKey, { purpose: 'invite-auth', ours: inviter, theirs: invitee }, proof)).toBe(false);
-  });
-
-  it('gives a wrong password an encryptionKey that cannot open the invite', async () => {
-    const wrong = await deriveInviteKeys('violet tram ledger 43', ORG_ID);
-    const sealed = await seal(keys.encryptionKey, ascii('org key'), inviteContext);
-    await expect(open(wrong.encryptionKey, sealed, inviteContext)).rejects.toMatchObject({ name: 'CryptoError', code: 'DECRYPT_FAILED' });
-  });
-
-  it('derives the same keys from a password typed in composed or decomposed Unicode', async () => {
+  it('derives the same secret from a password typed in composed or decomposed Unicode', async () => {
     const [composed, decomposed] = [await deriveInviteKeys('café au lait 1914', ORG_ID), await deriveInviteKeys('cafe\u0301 au lait 1914', ORG_ID)];
-    const sealed = await seal(composed.encryptionKey, ascii('org key'), inviteContext);
-    expect(await open(decomposed.encryptionKey, sealed, inviteContext)).toEqual(ascii('org key'));
-  });
-
-  it('makes both keys non-extractable', () => {
-    expect([keys.authKey.extractable, keys.encryptionKey.extractable]).toEqual([false, false]);
+    expect(toHex(decomposed.pakeSecret)).toBe(toHex(composed.pakeSecret));
   });
 
   it('refuses an empty password', async () => {
     await expect(deriveInviteKeys('', ORG_ID)).rejects.toMatchObject({ name: 'CryptoError', code: 'INVALID_KEY' });
+  });
+});
+
+describe('generateOrgPassword', () => {
+  it('offers four groups of four unambiguous characters that meet the minimum', () => {
+    const password = generateOrgPassword();
+    expect(password).toMatch(/^[a-km-np-z2-9]{4}(-[a-km-np-z2-9]{4}){3}$/);
+    expect(assessOrgPassword(password).length).toBeGreaterThanOrEqual(ORG_PASSWORD_MIN_LENGTH);
+  });
+
+  it('offers a different password each time', () => {
+    expect(new Set(Array.from({ length: 20 }, generateOrgPassword)).size).toBe(20);
   });
 });
 

@@ -37,9 +37,12 @@ export {
   HandshakeError,
   MAX_FRAME_BYTES,
   type PeerHandshake,
+  type BoundHandshake,
+  type HandshakeSteps,
   type HandshakeFailure,
   type GateObserver,
 } from './sync/gated-peer-connection.ts';
+export type { ChannelBinding } from './sync/channel-binding.ts';
 export {
   Invitation,
   InviteRedemption,

@@ -12,7 +12,7 @@
  * Initiator-responder mode: A is the party whose share comes first in the transcript (the invitee), B the other.
  */
 import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
-import { bytesToNumberLE } from '@noble/curves/utils.js';
+import { bytesToNumberLE, concatBytes } from '@noble/curves/utils.js';
 import { CryptoError } from './crypto-error.ts';
 
 const { Point } = ristretto255;
@@ -126,16 +126,7 @@ export class CpaceParty {
   }
 }
 
-async function sha512(data: Uint8Array): Promise<Uint8Array> {
+/** H of the cipher suite. */
+export async function sha512(data: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await crypto.subtle.digest('SHA-512', data.slice()));
-}
-
-function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((size, part) => size + part.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
 }

@@ -3,6 +3,7 @@ export { CryptoError, type CryptoErrorCode } from './crypto-error.ts';
 export { generateOrgKey, deriveOrgSubkeys, ORG_KEY_BYTES, ORG_SUBKEY_INFO, type OrgSubkeys } from './org-key.ts';
 export {
   deriveInviteKeys,
+  generateOrgPassword,
   assessOrgPassword,
   ORG_PASSWORD_ITERATIONS,
   ORG_PASSWORD_MIN_LENGTH,

@@ -1,7 +1,11 @@
 /**
- * The org password guards invites only (see org-key.ts for why it derives nothing else). Per the seed:
- * authKey = PBKDF2(password, orgId + ":auth") proves the password in the invite handshake, and
- * encryptionKey = PBKDF2(password, orgId + ":encrypt") encrypts the org key sent to the invitee.
+ * The org password guards invites only (see org-key.ts for why it derives nothing else). It enters the invite's
+ * PAKE (invite-exchange.ts) as CPace's password-related string:
+ *   stretched = PBKDF2-HMAC-SHA256(password, orgId + ":invite", 600,000)
+ *   pakeSecret = HKDF-SHA256(stretched, salt = orgId, info = "p2p-clinic/v1/invite-pake")
+ * One PBKDF2, not one per key: an attacker who could test guesses pays one stretch per guess, so the inviter and
+ * invitee should pay no more than that either. Nothing sealed or sent derives from the password alone: the
+ * payload key and the confirmation keys come from the PAKE's session key.
  */
 import { CryptoError } from './crypto-error.ts';
 
@@ -10,16 +14,18 @@ import { CryptoError } from './crypto-error.ts';
  * (capped at 100,000), run it at full strength, and it is paid once per invite on each side.
  */
 export const ORG_PASSWORD_ITERATIONS = 600_000;
-/** What the UI recommends; shorter passwords are allowed but flagged. */
+/** Invites refuse shorter org passwords (`Invitation.create`); `generateOrgPassword` offers one that passes. */
 export const ORG_PASSWORD_MIN_LENGTH = 12;
 /** A password of a few characters repeated (`abcabcabcabc`) is long but guessable early. */
 const MIN_DISTINCT_CHARACTERS = 5;
 
+/** HKDF `info` of the invite's PAKE secret: part of the protocol. */
+export const INVITE_PAKE_INFO = 'p2p-clinic/v1/invite-pake';
+const PAKE_SECRET_BITS = 256;
+
 export interface InviteKeys {
-  /** HMAC-SHA256: the invite's challenge-response. */
-  authKey: CryptoKey;
-  /** AES-256-GCM: seals the org and its key for the invitee. */
-  encryptionKey: CryptoKey;
+  /** CPace's PRS for the invite's key exchange (raw bytes: CPace hashes it into its generator). */
+  pakeSecret: Uint8Array;
 }
 
 export type OrgPasswordProblem = 'TOO_SHORT' | 'FEW_DISTINCT_CHARACTERS';
@@ -43,13 +49,30 @@ function normalisePassword(password: string): string {
 
 export async function deriveInviteKeys(password: string, orgId: string): Promise<InviteKeys> {
   if (password.length === 0) throw new CryptoError('INVALID_KEY', 'the org password is empty');
-  const material = await crypto.subtle.importKey('raw', utf8.encode(normalisePassword(password)), 'PBKDF2', false, ['deriveKey']);
-  const pbkdf2 = (salt: string) => ({ name: 'PBKDF2', hash: 'SHA-256', salt: utf8.encode(salt), iterations: ORG_PASSWORD_ITERATIONS });
-  const [authKey, encryptionKey] = await Promise.all([
-    crypto.subtle.deriveKey(pbkdf2(`${orgId}:auth`), material, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign', 'verify']),
-    crypto.subtle.deriveKey(pbkdf2(`${orgId}:encrypt`), material, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']),
-  ]);
-  return { authKey, encryptionKey };
+  const material = await crypto.subtle.importKey('raw', utf8.encode(normalisePassword(password)), 'PBKDF2', false, ['deriveBits']);
+  const pbkdf2 = { name: 'PBKDF2', hash: 'SHA-256', salt: utf8.encode(`${orgId}:invite`), iterations: ORG_PASSWORD_ITERATIONS };
+  const stretchedBits = await crypto.subtle.deriveBits(pbkdf2, material, PAKE_SECRET_BITS);
+  const stretched = await crypto.subtle.importKey('raw', stretchedBits, 'HKDF', false, ['deriveBits']);
+  const hkdf = { name: 'HKDF', hash: 'SHA-256', salt: utf8.encode(orgId), info: utf8.encode(INVITE_PAKE_INFO) };
+  return { pakeSecret: new Uint8Array(await crypto.subtle.deriveBits(hkdf, stretched, PAKE_SECRET_BITS)) };
+}
+
+/** Letters and digits nobody misreads when a password is read out on a call (no 0/O, 1/l/I). */
+const GENERATED_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+const GENERATED_GROUPS = 4;
+const GENERATED_GROUP_LENGTH = 4;
+
+/**
+ * A password to offer instead of making one up: four groups of four from a 32-character alphabet, 80 random bits
+ * (`k7qm-x3vt-9pfw-ha2e`), easy to read out and far beyond any online guessing.
+ */
+export function generateOrgPassword(): string {
+  const random = crypto.getRandomValues(new Uint8Array(GENERATED_GROUPS * GENERATED_GROUP_LENGTH));
+  // 256 is a multiple of 32, so taking each byte modulo the alphabet's size is uniform.
+  const characters = [...random].map((byte) => GENERATED_ALPHABET[byte % GENERATED_ALPHABET.length]!);
+  return Array.from({ length: GENERATED_GROUPS }, (_, group) =>
+    characters.slice(group * GENERATED_GROUP_LENGTH, (group + 1) * GENERATED_GROUP_LENGTH).join(''),
+  ).join('-');
 }
 
 export function assessOrgPassword(password: string): OrgPasswordAssessment {

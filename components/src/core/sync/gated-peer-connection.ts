@@ -12,7 +12,12 @@
  *
  * The gate also frames messages so that no data-channel message exceeds 16 KiB (y-webrtc issue #20: browsers
  * disagree on the maximum message size) and reassembles them on the other side.
+ *
+ * A handshake can be bound to the connection (`BoundHandshake`): the gate then hands it both ends' DTLS fingerprints
+ * (channel-binding.ts) and sends its opening in place of a random challenge. The invite's PAKE runs that way.
  */
+import { channelBindingOf, type ChannelBinding } from './channel-binding.ts';
+
 
 export interface PeerHandshake {
   /** Our proof that we hold the key, answering `theirs` and bound to `ours`. */
@@ -25,6 +30,19 @@ export interface PeerHandshake {
    * the password offline. The other side then proves first (`prove-first`).
    */
   order: 'together' | 'prove-first' | 'verify-first';
+}
+
+/** The proving and verifying steps of one connection, whatever opening they answer. */
+export type HandshakeSteps = Pick<PeerHandshake, 'prove' | 'verify'>;
+
+/**
+ * A handshake made per connection from its channel binding: `opening` is sent instead of a random challenge (a
+ * PAKE's share), and the steps that follow keep whatever state the opening needs. `bind` throwing fails the
+ * connection's handshake (PROTOCOL_ERROR).
+ */
+export interface BoundHandshake {
+  order: PeerHandshake['order'];
+  bind(binding: ChannelBinding): Promise<HandshakeSteps & { opening: Uint8Array }>;
 }
 
 /** Why a handshake failed; `REJECTED_BY_PEER` is what a wrong password looks like from the prover's side. */
@@ -74,7 +92,7 @@ const enum Frame {
 }
 
 /** The `wrtc` option for simple-peer (y-webrtc's `peerOpts.wrtc`). */
-export function gatedWrtc(handshake: PeerHandshake, observer: GateObserver = {}) {
+export function gatedWrtc(handshake: PeerHandshake | BoundHandshake, observer: GateObserver = {}) {
   class GatedPeerConnection extends RTCPeerConnection {
     private readonly gates = new Set<GatedChannel>();
     private authenticated = false;
@@ -83,7 +101,7 @@ export function gatedWrtc(handshake: PeerHandshake, observer: GateObserver = {})
       super(config);
       // Created before any other channel on both sides, so the negotiated id is reserved on both.
       const auth = super.createDataChannel(AUTH_CHANNEL_LABEL, { negotiated: true, id: AUTH_CHANNEL_ID });
-      runHandshake(auth, handshake).then(
+      runHandshake(auth, handshake, () => channelBindingOf(this)).then(
         () => {
           this.authenticated = true;
           observer.onAuthenticated?.();
@@ -128,17 +146,29 @@ export function gatedWrtc(handshake: PeerHandshake, observer: GateObserver = {})
 }
 
 /** simple-peer's options (y-webrtc's `peerOpts`) for a gated connection: the gate, the ICE servers, the negotiated channel. */
-export function gatedPeerOpts(handshake: PeerHandshake, observer: GateObserver, iceServers: RTCIceServer[] = []) {
+export function gatedPeerOpts(handshake: PeerHandshake | BoundHandshake, observer: GateObserver, iceServers: RTCIceServer[] = []) {
   return { wrtc: gatedWrtc(handshake, observer), config: { iceServers }, channelConfig: PEER_CHANNEL_CONFIG };
 }
 
+/** A random challenge for a plain handshake; for a bound one, its opening, once the channel is known. */
+async function openingAndSteps(
+  handshake: PeerHandshake | BoundHandshake,
+  binding: () => ChannelBinding | null,
+): Promise<HandshakeSteps & { opening: Uint8Array }> {
+  if (!('bind' in handshake)) return { opening: crypto.getRandomValues(new Uint8Array(CHALLENGE_BYTES)), prove: handshake.prove, verify: handshake.verify };
+  // The auth channel opens after DTLS did, so both descriptions (and their fingerprints) are set by then.
+  const channel = binding();
+  if (!channel) throw new Error('the connection has no DTLS fingerprints to bind to');
+  return handshake.bind(channel);
+}
+
 /**
- * Sends our challenge, then proves and verifies in the handshake's order. Rejects with a HandshakeError on any
- * failure or timeout, after which nothing more is sent.
+ * Sends our challenge (or a bound handshake's opening), then proves and verifies in the handshake's order, one
+ * message at a time. Rejects with a HandshakeError on any failure or timeout, after which nothing more is sent.
  */
-function runHandshake(channel: RTCDataChannel, handshake: PeerHandshake): Promise<void> {
+function runHandshake(channel: RTCDataChannel, handshake: PeerHandshake | BoundHandshake, binding: () => ChannelBinding | null): Promise<void> {
   channel.binaryType = 'arraybuffer';
-  const ours = crypto.getRandomValues(new Uint8Array(CHALLENGE_BYTES));
+  let steps: Promise<HandshakeSteps & { opening: Uint8Array }> | null = null;
   let theirs: Uint8Array | null = null;
   let proofSent = false;
   let verified = false;
@@ -152,8 +182,12 @@ function runHandshake(channel: RTCDataChannel, handshake: PeerHandshake): Promis
       reject(new HandshakeError(code, reason));
     };
     const timer = setTimeout(() => fail('TIMEOUT', 'the peer did not authenticate in time'), HANDSHAKE_TIMEOUT_MS);
+    const started = () => (steps ??= openingAndSteps(handshake, binding));
     const sendProof = async () => {
-      channel.send(withType(AuthMessage.Proof, await handshake.prove(ours, theirs!)));
+      const { opening, prove } = await started();
+      const proof = await prove(opening, theirs!);
+      if (settled) return;
+      channel.send(withType(AuthMessage.Proof, proof));
       proofSent = true;
     };
     const maybeDone = () => {
@@ -163,36 +197,44 @@ function runHandshake(channel: RTCDataChannel, handshake: PeerHandshake): Promis
         resolve();
       }
     };
-    channel.onopen = () => channel.send(withType(AuthMessage.Challenge, ours));
-    channel.onclose = () => fail('CLOSED', 'the authentication channel closed');
-    channel.onmessage = async (event: MessageEvent<ArrayBuffer>) => {
-      const message = new Uint8Array(event.data);
-      const body = message.subarray(1);
-      try {
-        if (message[0] === AuthMessage.Challenge && theirs === null) {
-          if (body.byteLength !== CHALLENGE_BYTES) return fail('PROTOCOL_ERROR', 'malformed challenge');
-          // A peer echoing our own challenge is trying to make us answer for it.
-          if (equalBytes(body, ours)) return fail('PROTOCOL_ERROR', 'reflected challenge');
-          theirs = body.slice();
-          if (handshake.order !== 'verify-first') await sendProof();
-        } else if (message[0] === AuthMessage.Proof && theirs !== null && !verified) {
-          if (handshake.order === 'prove-first' && !proofSent) return fail('PROTOCOL_ERROR', 'proof before ours');
-          if (!(await handshake.verify(ours, theirs, body))) {
-            channel.send(Uint8Array.of(AuthMessage.Rejected));
-            return fail('PEER_NOT_AUTHENTIC', 'the peer could not prove it holds the key');
-          }
-          verified = true;
-          if (!proofSent) await sendProof();
-        } else if (message[0] === AuthMessage.Rejected) {
-          return fail('REJECTED_BY_PEER', 'the peer refused our proof');
-        } else {
-          return fail('PROTOCOL_ERROR', 'unexpected authentication message');
-        }
-        maybeDone();
-      } catch (err) {
-        fail('PROTOCOL_ERROR', (err as Error).message);
-      }
+    // One message at a time, in arrival order: a step that awaits (a PAKE's hashing, a verification) must not let
+    // the next message overtake it.
+    let queue: Promise<unknown> = Promise.resolve();
+    const serially = (step: () => Promise<unknown>) => {
+      queue = queue.then(step).catch((err: unknown) => fail('PROTOCOL_ERROR', (err as Error).message));
     };
+    channel.onopen = () =>
+      serially(async () => {
+        const { opening } = await started();
+        if (!settled) channel.send(withType(AuthMessage.Challenge, opening));
+      });
+    channel.onclose = () => fail('CLOSED', 'the authentication channel closed');
+    const receive = async (message: Uint8Array) => {
+      if (settled) return;
+      const body = message.subarray(1);
+      const { opening: ours, verify } = await started();
+      if (message[0] === AuthMessage.Challenge && theirs === null) {
+        if (body.byteLength !== CHALLENGE_BYTES) return fail('PROTOCOL_ERROR', 'malformed challenge');
+        // A peer echoing our own challenge is trying to make us answer for it.
+        if (equalBytes(body, ours)) return fail('PROTOCOL_ERROR', 'reflected challenge');
+        theirs = body.slice();
+        if (handshake.order !== 'verify-first') await sendProof();
+      } else if (message[0] === AuthMessage.Proof && theirs !== null && !verified) {
+        if (handshake.order === 'prove-first' && !proofSent) return fail('PROTOCOL_ERROR', 'proof before ours');
+        if (!(await verify(ours, theirs, body))) {
+          channel.send(Uint8Array.of(AuthMessage.Rejected));
+          return fail('PEER_NOT_AUTHENTIC', 'the peer could not prove it holds the key');
+        }
+        verified = true;
+        if (!proofSent) await sendProof();
+      } else if (message[0] === AuthMessage.Rejected) {
+        return fail('REJECTED_BY_PEER', 'the peer refused our proof');
+      } else {
+        return fail('PROTOCOL_ERROR', 'unexpected authentication message');
+      }
+      maybeDone();
+    };
+    channel.onmessage = (event: MessageEvent<ArrayBuffer>) => serially(() => receive(new Uint8Array(event.data)));
   });
 }
 

@@ -1,27 +1,33 @@
 /**
- * Invites, the seed's flow: the inviter waits in an ephemeral room bound to a one-time share code; the invitee
- * redeems the code, both connect over WebRTC through that room, the invitee proves the org password first, the
- * inviter verifies and proves it too, and only then does the inviter send the org and its key, sealed under the
- * password's encryption key.
+ * Invites: the inviter waits in an ephemeral room bound to a one-time share code; the invitee redeems the code,
+ * both connect over WebRTC through that room and run the invite's PAKE (crypto/invite-exchange.ts: CPace on the org
+ * password, bound to the room and both DTLS fingerprints) on the peer gate's auth channel. The invitee confirms
+ * first; the inviter checks that confirmation under its guess limit (guess-limit.ts) and only then answers with its
+ * own confirmation and the org and its key, sealed under the PAKE's session key. Nothing that crosses the Worker or
+ * the connection can be tested against a password offline, and each connection is at most one online guess.
  *
- * The transfer reuses the peer gate (gated-peer-connection.ts) with the password's auth key, in the order that
- * keeps the inviter from ever answering an unproven peer (`verify-first`), and a throwaway Y.Doc carried by
- * y-webrtc: nothing in it flows before the gate opens.
+ * The signalling and the connection are y-webrtc's, with a throwaway Y.Doc: once the gate opens, the invitee's
+ * receipt reaches the inviter through it.
  */
 import * as Y from 'yjs';
 import { ObservableV2 } from 'lib0/observable';
 import { WebrtcProvider } from 'y-webrtc';
 import { decodeBase64url, encodeBase64url, isRoomId } from '#protocol';
-import { bindCipher } from '../crypto/aead.ts';
-import { challengeProofs } from '../crypto/challenge-response.ts';
+import { bindCipher, type BoundCipher } from '../crypto/aead.ts';
+import { InviteExchange, joinInviterProof, splitInviterProof, type InviteSessionKeys } from '../crypto/invite-exchange.ts';
 import { ORG_KEY_BYTES } from '../crypto/org-key.ts';
-import { deriveInviteKeys } from '../crypto/org-password.ts';
+import { assessOrgPassword, deriveInviteKeys, ORG_PASSWORD_MIN_LENGTH } from '../crypto/org-password.ts';
 import type { Org } from '../records/records.ts';
-import { gatedPeerOpts, type GateObserver, type PeerHandshake } from './gated-peer-connection.ts';
+import type { ChannelBinding } from './channel-binding.ts';
+import { gatedPeerOpts, type BoundHandshake, type HandshakeSteps } from './gated-peer-connection.ts';
+import { GuessLimit } from './guess-limit.ts';
 import { signallingUrl } from './peer-sync.ts';
 import { RelayApiError, type RelayApi } from './relay-api.ts';
 
-/** Wrong passwords an invite tolerates before it closes; each side counts its own. */
+/**
+ * Password guesses an invite allows before it closes. The inviter enforces it over all connections together
+ * (guess-limit.ts); the invitee counts its own tries to tell its user.
+ */
 export const MAX_PASSWORD_TRIES = 3;
 /** How long the invitee waits for the inviter to answer before giving up on a try. */
 const INVITER_ANSWER_MS = 30_000;
@@ -39,7 +45,9 @@ export type InviteErrorCode =
   | 'INVITER_UNREACHABLE'
   | 'INVALID_INVITE'
   | 'RATE_LIMITED'
-  | 'NETWORK';
+  | 'NETWORK'
+  /** The inviter chose an org password shorter than ORG_PASSWORD_MIN_LENGTH characters. */
+  | 'PASSWORD_TOO_SHORT';
 
 export class InviteError extends Error {
   constructor(
@@ -63,7 +71,7 @@ export type InvitationState = 'waiting' | 'completed' | 'locked' | 'expired' | '
 
 export interface InvitationEvents {
   state: (state: InvitationState) => void;
-  /** An invitee tried a wrong password; `triesLeft` before the invite closes. */
+  /** A guess was refused (wrong, or sent while another was being checked); `triesLeft` before the invite closes. */
   'wrong-password': (triesLeft: number) => void;
 }
 
@@ -72,7 +80,10 @@ interface InvitationOptions {
   /** A synced org (it has a room) and its key. */
   org: Org & { roomId: string };
   orgKey: Uint8Array;
-  /** The org password, as the inviter will tell it to the invitee by call or text. */
+  /**
+   * The org password, as the inviter will tell it to the invitee by call or text: at least ORG_PASSWORD_MIN_LENGTH
+   * characters (`generateOrgPassword` offers one).
+   */
   password: string;
   iceServers?: RTCIceServer[];
 }
@@ -80,7 +91,12 @@ interface InvitationOptions {
 /** The inviter's side: a code to show, a countdown, and the outcome. */
 export class Invitation extends ObservableV2<InvitationEvents> {
   state: InvitationState = 'waiting';
-  private failures = 0;
+  private readonly guesses = new GuessLimit({
+    budget: MAX_PASSWORD_TRIES,
+    isOpen: () => this.state === 'waiting',
+    onRefused: (left) => this.emit('wrong-password', [left]),
+    onExhausted: () => this.finish('locked'),
+  });
   private readonly doc = new Y.Doc();
   private provider: WebrtcProvider | null = null;
   private readonly timer: ReturnType<typeof setTimeout>;
@@ -98,20 +114,21 @@ export class Invitation extends ObservableV2<InvitationEvents> {
 
   static async create(options: InvitationOptions): Promise<Invitation> {
     const { org, orgKey, api } = options;
+    if (assessOrgPassword(options.password).problems.includes('TOO_SHORT')) {
+      throw new InviteError('PASSWORD_TOO_SHORT', `The org password must have at least ${ORG_PASSWORD_MIN_LENGTH} characters.`);
+    }
     const roomId = `${org.id}.${encodeBase64url(crypto.getRandomValues(new Uint8Array(16)))}`;
     // Derived before the code exists, so the 5 minutes are not spent on PBKDF2.
-    const keys = await deriveInviteKeys(options.password, org.id);
+    const { pakeSecret } = await deriveInviteKeys(options.password, org.id);
     const payload: InvitePayload = {
       format: PAYLOAD_FORMAT,
       org: { id: org.id, name: org.name, color: org.color, roomId: org.roomId },
       orgKey: encodeBase64url(orgKey),
     };
-    const sealed = await bindCipher(keys.encryptionKey, { orgId: org.id, purpose: 'invite-org', scope: roomId }).seal(
-      new TextEncoder().encode(JSON.stringify(payload)),
-    );
+    const plaintext = new TextEncoder().encode(JSON.stringify(payload));
     const { code, expiresAt } = await inviteCall(() => api.createShareCode(roomId));
     const invitation = new Invitation(code, expiresAt, roomId);
-    invitation.listen(api.workerUrl, { ...challengeProofs(keys.authKey, 'invite-auth'), order: 'verify-first' }, sealed, options.iceServers);
+    invitation.listen(api.workerUrl, invitation.inviterHandshake(pakeSecret, org.id, plaintext), options.iceServers);
     return invitation;
   }
 
@@ -119,24 +136,41 @@ export class Invitation extends ObservableV2<InvitationEvents> {
     this.finish('cancelled');
   }
 
-  private listen(workerUrl: string, handshake: PeerHandshake, sealed: Uint8Array, iceServers: RTCIceServer[] = []): void {
+  /**
+   * Each connection's run of the exchange. The invitee's confirmation is checked only through the guess limit;
+   * the payload is sealed, and our confirmation sent, only for a connection whose check passed.
+   */
+  private inviterHandshake(pakeSecret: Uint8Array, orgId: string, plaintext: Uint8Array): BoundHandshake {
+    return {
+      order: 'verify-first',
+      bind: async (binding) => {
+        const run = await ExchangeRun.start('inviter', pakeSecret, this.roomId, binding);
+        let confirmed = false;
+        return {
+          opening: run.share,
+          verify: async (_ours, theirs, proof) => {
+            confirmed = await this.guesses.judge(async () => (await run.keys(theirs)).confirms(proof));
+            return confirmed;
+          },
+          prove: async (_ours, theirs) => {
+            if (!confirmed) throw new Error('the invitee has not confirmed');
+            const keys = await run.keys(theirs);
+            const sealed = await payloadCipher(keys, orgId, this.roomId).seal(plaintext);
+            return joinInviterProof(keys.confirmation, sealed);
+          },
+        };
+      },
+    };
+  }
+
+  private listen(workerUrl: string, handshake: BoundHandshake, iceServers: RTCIceServer[] = []): void {
     const invite = this.doc.getMap<unknown>('invite');
-    invite.set('sealed', sealed);
     invite.observe(() => {
       if (invite.get('received') === true) this.finish('completed');
     });
-    const observer: GateObserver = {
-      onRejected: (error) => {
-        // Only a proof that failed counts as a try; a dropped connection does not.
-        if (error.code !== 'PEER_NOT_AUTHENTIC' || this.state !== 'waiting') return;
-        this.failures += 1;
-        this.emit('wrong-password', [MAX_PASSWORD_TRIES - this.failures]);
-        if (this.failures >= MAX_PASSWORD_TRIES) this.finish('locked');
-      },
-    };
     this.provider = new WebrtcProvider(this.roomId, this.doc, {
       signaling: [signallingUrl(workerUrl, this.roomId)],
-      peerOpts: gatedPeerOpts(handshake, observer, iceServers),
+      peerOpts: gatedPeerOpts(handshake, {}, iceServers),
     });
   }
 
@@ -176,25 +210,12 @@ export class InviteRedemption {
     return MAX_PASSWORD_TRIES - this.tries;
   }
 
-  /** Proves `password` to the inviter and, once both are proven, receives the org and its key. */
+  /** Runs the exchange with `password` against the inviter and, once both confirmed, receives the org and its key. */
   async tryPassword(password: string): Promise<InvitedOrg> {
     if (this.triesLeft <= 0) throw new InviteError('TOO_MANY_TRIES', 'Too many wrong passwords: ask for a new invite.');
-    const keys = await deriveInviteKeys(password, this.orgId);
-    const cipher = bindCipher(keys.encryptionKey, { orgId: this.orgId, purpose: 'invite-org', scope: this.roomId });
+    const { pakeSecret } = await deriveInviteKeys(password, this.orgId);
     const doc = new Y.Doc();
     const invite = doc.getMap<unknown>('invite');
-    const proofs = challengeProofs(keys.authKey, 'invite-auth');
-    let proved = false;
-    const handshake: PeerHandshake = {
-      // One proof per try: should y-webrtc reconnect after a refusal, no second guess goes out on this try.
-      prove: (ours, theirs) => {
-        if (proved) return Promise.reject(new Error('this try has already proved once'));
-        proved = true;
-        return proofs.prove(ours, theirs);
-      },
-      verify: proofs.verify,
-      order: 'prove-first',
-    };
 
     let provider: WebrtcProvider | null = null;
     const outcome = new Promise<InvitedOrg>((resolve, reject) => {
@@ -206,20 +227,34 @@ export class InviteRedemption {
         clearTimeout(timer);
         outcome();
       };
-      invite.observe(() => {
-        const sealed = invite.get('sealed');
-        if (!(sealed instanceof Uint8Array) || invite.get('received') === true) return;
-        cipher
-          .open(sealed)
-          .then((plaintext) => {
-            const invited = parsePayload(plaintext, this.orgId);
-            invite.set('received', true);
-            settle(() => resolve(invited));
-          })
-          .catch((err: unknown) =>
-            settle(() => reject(err instanceof InviteError ? err : new InviteError('INVALID_INVITE', 'The invite could not be opened.'))),
-          );
-      });
+      let confirmed = false;
+      const handshake: BoundHandshake = {
+        order: 'prove-first',
+        bind: async (binding) => {
+          const run = await ExchangeRun.start('invitee', pakeSecret, this.roomId, binding);
+          const steps: HandshakeSteps = {
+            // One confirmation per try: should y-webrtc connect again after a refusal, no second guess goes out.
+            prove: async (_ours, theirs) => {
+              if (confirmed) throw new Error('this try has already confirmed once');
+              confirmed = true;
+              return (await run.keys(theirs)).confirmation;
+            },
+            verify: async (_ours, theirs, proof) => {
+              const { confirmation, sealed } = splitInviterProof(proof);
+              const keys = await run.keys(theirs);
+              if (!(await keys.confirms(confirmation))) return false;
+              try {
+                const invited = parsePayload(await payloadCipher(keys, this.orgId, this.roomId).open(sealed), this.orgId);
+                settle(() => resolve(invited));
+              } catch (err) {
+                settle(() => reject(err instanceof InviteError ? err : new InviteError('INVALID_INVITE', 'The invite could not be opened.')));
+              }
+              return true;
+            },
+          };
+          return { opening: run.share, ...steps };
+        },
+      };
       provider = new WebrtcProvider(this.roomId, doc, {
         signaling: [signallingUrl(this.api.workerUrl, this.roomId)],
         peerOpts: gatedPeerOpts(
@@ -237,6 +272,8 @@ export class InviteRedemption {
     });
     try {
       const invited = await outcome;
+      // The gate opens right after the inviter's confirmation checked out; the receipt crosses it then.
+      invite.set('received', true);
       // Let "received" reach the inviter before the connection goes.
       await new Promise((resolve) => setTimeout(resolve, RECEIPT_DELIVERY_MS));
       return invited;
@@ -252,6 +289,30 @@ export class InviteRedemption {
       ? new InviteError('WRONG_PASSWORD', `Wrong password: ${this.triesLeft} ${this.triesLeft === 1 ? 'try' : 'tries'} left.`, this.triesLeft)
       : new InviteError('TOO_MANY_TRIES', 'Too many wrong passwords: ask for a new invite.', 0);
   }
+}
+
+/** One connection's exchange, with its session keys computed once, whichever step needs them first. */
+class ExchangeRun {
+  #keys: Promise<InviteSessionKeys> | null = null;
+
+  private constructor(private readonly exchange: InviteExchange) {}
+
+  static async start(role: 'invitee' | 'inviter', pakeSecret: Uint8Array, roomId: string, binding: ChannelBinding): Promise<ExchangeRun> {
+    const [inviteeFingerprint, inviterFingerprint] = role === 'invitee' ? [binding.local, binding.remote] : [binding.remote, binding.local];
+    return new ExchangeRun(await InviteExchange.start(role, pakeSecret, { roomId, inviteeFingerprint, inviterFingerprint }));
+  }
+
+  get share(): Uint8Array {
+    return this.exchange.share;
+  }
+
+  keys(theirShare: Uint8Array): Promise<InviteSessionKeys> {
+    return (this.#keys ??= this.exchange.complete(theirShare));
+  }
+}
+
+function payloadCipher(keys: InviteSessionKeys, orgId: string, roomId: string): BoundCipher {
+  return bindCipher(keys.payloadKey, { orgId, purpose: 'invite-org', scope: roomId });
 }
 
 interface InvitePayload {
