@@ -98,6 +98,29 @@ describe('adopting an org joined by invite', () => {
     expect(await loadOrgKey(invited.id)).toBeUndefined();
   });
 
+  it('refuses an invite that claims an org this device has, under another key, and leaves the org as it was', async () => {
+    const registry = await OrgRegistry.open();
+    const orgKey = crypto.getRandomValues(new Uint8Array(32));
+    const member = await registry.adopt(invited, orgKey);
+    const takeover = { ...invited, name: 'A new shared calendar', color: '#be185d', roomId: 'attacker-room' };
+    await expect(registry.adopt(takeover, crypto.getRandomValues(new Uint8Array(32)))).rejects.toMatchObject({
+      name: 'OrgRegistryError',
+      code: 'ORG_ID_TAKEN',
+    });
+    expect(registry.get(invited.id)).toEqual(member);
+    expect(await loadOrgKey(invited.id)).toEqual(orgKey);
+    const reopened = await OrgRegistry.open();
+    expect(reopened.get(invited.id)).toEqual(member);
+  });
+
+  it('refreshes an org it has from an invite carrying the same key', async () => {
+    const registry = await OrgRegistry.open();
+    const orgKey = crypto.getRandomValues(new Uint8Array(32));
+    await registry.adopt(invited, orgKey);
+    const refreshed = await registry.adopt({ ...invited, name: 'Praxis am Park (Nord)', roomId: 'b1c2d3e4-room-2' }, orgKey.slice());
+    expect(refreshed).toMatchObject({ id: invited.id, name: 'Praxis am Park (Nord)', roomId: 'b1c2d3e4-room-2' });
+  });
+
   it('refuses to replace the Personal org', async () => {
     const registry = await OrgRegistry.open();
     const personal = registry.current();

@@ -5,7 +5,7 @@
  */
 import * as idb from 'lib0/indexeddb';
 import { generateOrgKey } from '../crypto/org-key.ts';
-import { deleteOrgKey, saveOrgKey } from '../crypto/key-store.ts';
+import { deleteOrgKey, loadOrgKey, saveOrgKey } from '../crypto/key-store.ts';
 import { checkString } from '../records/field-checks.ts';
 import { RECORD_LIMITS } from '../records/record-limits.ts';
 import { ValidationError } from '../records/validation-error.ts';
@@ -21,7 +21,12 @@ const CURRENT_ORG_KEY = 'currentOrgId';
 export const DEFAULT_ORG_NAME = 'Personal';
 export const DEFAULT_ORG_COLOR = '#3b82f6';
 
-export type OrgRegistryErrorCode = 'ORG_NOT_FOUND' | 'DEFAULT_ORG_CANNOT_BE_LEFT' | 'DEFAULT_ORG_CANNOT_BE_REPLACED';
+export type OrgRegistryErrorCode =
+  | 'ORG_NOT_FOUND'
+  | 'DEFAULT_ORG_CANNOT_BE_LEFT'
+  | 'DEFAULT_ORG_CANNOT_BE_REPLACED'
+  /** An invite names an org this device already has, under another key: someone is trying to take it over. */
+  | 'ORG_ID_TAKEN';
 
 export class OrgRegistryError extends Error {
   constructor(
@@ -51,6 +56,12 @@ async function createOrgRecord(fields: Pick<Org, 'name' | 'color'> & { isDefault
   // The key first: an org listed without its key could never sync.
   await saveOrgKey(org.id, await generateOrgKey());
   return org;
+}
+
+/** Without an early exit, though both keys are this device's own by now. */
+function sameKey(stored: Uint8Array | undefined, offered: Uint8Array): boolean {
+  if (stored === undefined || stored.byteLength !== offered.byteLength) return false;
+  return stored.reduce((difference, byte, index) => difference | (byte ^ offered[index]!), 0) === 0;
 }
 
 export class OrgRegistry {
@@ -108,8 +119,12 @@ export class OrgRegistry {
   }
 
   /**
-   * Adds an org this device joined by invite, with the org key the inviter sent. The key is stored first, as
-   * for a created org; joining an org already listed only refreshes its key and room.
+   * Adds an org this device joined by invite, with the org key the inviter sent. The key is stored first, as for a
+   * created org. An org already listed is only refreshed (name, colour, room), and only by an invite that carries
+   * the same key: the org id in an invite is the inviter's choice, and anyone who knows an org's id (every member,
+   * former members, the Worker's operator from the room ids) could otherwise point this device's copy of the org
+   * at a room and key of their own, and receive every future edit. Such an invite is refused with ORG_ID_TAKEN,
+   * the org unchanged.
    */
   async adopt(fields: Pick<Org, 'id' | 'name' | 'color' | 'roomId'>, orgKey: Uint8Array): Promise<Org> {
     const existing = this.#orgs.get(fields.id);
@@ -121,6 +136,12 @@ export class OrgRegistry {
       createdAt: existing?.createdAt ?? Date.now(),
     };
     if (existing?.isDefault) throw new OrgRegistryError('DEFAULT_ORG_CANNOT_BE_REPLACED', 'The Personal org belongs to this device and cannot be replaced.');
+    if (existing && !sameKey(await loadOrgKey(existing.id), orgKey)) {
+      throw new OrgRegistryError(
+        'ORG_ID_TAKEN',
+        `This device already has the org “${existing.name}” under the id this invite claims, with another key. The invite was refused and the org left as it was.`,
+      );
+    }
     await saveOrgKey(org.id, orgKey);
     return this.#put(org);
   }
