@@ -22,7 +22,7 @@
 import ICAL from 'ical.js';
 import { deviceTimeZone, formatLocalDate, formatLocalDateTime, instantToWallClock, parseLocal, parseLocalDate, parseLocalDateTime, wallClockToInstant } from '../calendar/wall-clock-time.ts';
 import { rawPropertyValue, splitComponentBlocks, type ComponentBlock } from './component-blocks.ts';
-import { instantInDefinition, resolveTzid, type ResolvedZone, type TimeZoneMappingKind, type YearRange } from './ics-time-zones.ts';
+import { resolveTzid, type ResolvedZone, type TimeZoneMappingKind, type YearRange } from './ics-time-zones.ts';
 import { contentLines, isBlob, type ImportBytes, type ImportInput } from './content-lines.ts';
 import { defaultOccurrenceEnd } from './occurrence-end.ts';
 import { ItemIssue, identify, issueFor, writeParsedItems, type ImportIssue, type ImportReport, type ParsedFile, type ParsedItem, type RecordWriter } from './import-report.ts';
@@ -146,7 +146,7 @@ class IcsReader {
       );
     }
     this.#noteMapping(tzid, 'UTC', 'converted-to-utc');
-    return { wall: formatLocalDateTime(instantInDefinition(wall, zone.definition)), zone: 'UTC' };
+    return { wall: formatLocalDateTime(zone.definition.instantOf(parseLocalDateTime(wall)!)), zone: 'UTC' };
   }
 }
 

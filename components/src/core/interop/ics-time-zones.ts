@@ -4,7 +4,8 @@
  * Time") or a "Customized Time Zone" that only its VTIMEZONE defines.
  */
 import ICAL from 'ical.js';
-import { isValidTimeZone, parseLocalDateTime, zoneOffset } from '../calendar/wall-clock-time.ts';
+import { isValidTimeZone, zoneOffset } from '../calendar/wall-clock-time.ts';
+import { VtimezoneOffsets } from './vtimezone-offsets.ts';
 
 /**
  * The Windows zone names Outlook and Exchange write most, with the IANA zone CLDR's windowsZones.xml maps each
@@ -94,7 +95,7 @@ export type TimeZoneMappingKind =
   | 'converted-to-utc';
 
 /** How a TZID resolved: an IANA zone, or only the file's VTIMEZONE (times are then converted to UTC). */
-export type ResolvedZone = { iana: string; kind: TimeZoneMappingKind | undefined } | { definition: ICAL.Timezone; changesOffset: boolean };
+export type ResolvedZone = { iana: string; kind: TimeZoneMappingKind | undefined } | { definition: VtimezoneOffsets; changesOffset: boolean };
 
 /** The years whose dates an event's times fall on, first and last; zones are matched over them. */
 export interface YearRange {
@@ -113,81 +114,40 @@ function ianaName(tzid: string): string | undefined {
   return undefined;
 }
 
-const WEEK_MS = 7 * 86_400_000;
+const HOUR_MS = 3_600_000;
+const WEEK_MS = 7 * 24 * HOUR_MS;
 const MINUTE_MS = 60_000;
-
-/** A VTIMEZONE's offset changes: each UTC instant and the offset from then on, in milliseconds. */
-interface DefinitionChanges {
-  instants: number[];
-  offsets: number[];
-  /** The offset before the first change. */
-  initial: number;
-}
-
-function changesOf(definition: ICAL.Timezone, untilYear: number): DefinitionChanges {
-  definition._ensureCoverage(untilYear + 1);
-  const changes = definition.changes as { year: number; month: number; day: number; hour: number; minute: number; second: number; utcOffset: number; prevUtcOffset?: number }[];
-  // ical.js keeps the changes in UTC, ascending.
-  return {
-    instants: changes.map((change) => Date.UTC(change.year, change.month - 1, change.day, change.hour, change.minute, change.second)),
-    offsets: changes.map((change) => change.utcOffset * 1000),
-    initial: (changes[0]?.prevUtcOffset ?? changes[0]?.utcOffset ?? 0) * 1000,
-  };
-}
-
-function offsetAt(changes: DefinitionChanges, instant: number): number {
-  let low = 0;
-  let high = changes.instants.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (changes.instants[middle]! <= instant) low = middle + 1;
-    else high = middle;
-  }
-  return low === 0 ? changes.initial : changes.offsets[low - 1]!;
-}
 
 /**
  * The instants at which a zone must agree with the VTIMEZONE over the years: a minute before and at each of the
  * VTIMEZONE's changes (so that both change when it does), and once a week (so that the zone has no change of
- * its own in between: no zone changes and changes back within a week).
+ * its own in between: no zone changes and changes back within a week). The changes come first, as most zones
+ * differ there and a check stops at its first difference.
  */
-function checkpoints(changes: DefinitionChanges, years: YearRange): number[] {
+function checkpoints(definition: VtimezoneOffsets, years: YearRange): number[] {
   const from = Date.UTC(years.from, 0, 1);
   const to = Date.UTC(years.to + 1, 0, 1);
-  // The changes first: most zones differ there, and a check stops at its first difference.
-  const points: number[] = [];
-  for (const instant of changes.instants) if (instant >= from && instant < to) points.push(instant - MINUTE_MS, instant);
+  const points = definition.changesBetween(from, to).flatMap((instant) => [instant - MINUTE_MS, instant]);
   for (let instant = from; instant < to; instant += WEEK_MS) points.push(instant);
   return points;
 }
 
-const matches = (changes: DefinitionChanges, points: number[], iana: string) => points.every((instant) => zoneOffset(iana, instant) === offsetAt(changes, instant));
-
 /**
- * The IANA zones a VTIMEZONE may match, the Windows table's first (the zones Outlook's customised zones are made
- * from), then every other zone the runtime knows, looked at only when none of the table's match.
+ * The IANA zone for a VTIMEZONE over the years: the `Etc/GMT` zone of a fixed offset of whole hours, or the first
+ * zone of the Windows table whose offsets match at every checkpoint (Outlook's customised zones are edited
+ * copies of Windows zones). The table's zones only, so that a file costs at most one Intl formatter per table
+ * zone, not one per zone the runtime knows. Otherwise the definition itself.
  */
-function candidateZones(): string[][] {
-  const preferred = [...new Set(Object.values(WINDOWS_TIME_ZONES))];
-  const others = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone').filter((zone) => !preferred.includes(zone)) : [];
-  return [preferred, others];
-}
-
-/** The IANA zone for a VTIMEZONE over the years, or the definition itself when none matches. */
-function zoneForDefinition(definition: ICAL.Timezone, years: YearRange): ResolvedZone {
-  const changes = changesOf(definition, years.to);
-  const points = checkpoints(changes, years);
-  const offsets = new Set(points.map((instant) => offsetAt(changes, instant)));
-  if (offsets.size === 1) {
-    const offset = [...offsets][0]!;
-    // Etc/GMT zones are named with the sign POSIX uses: Etc/GMT-5 is five hours ahead of UTC.
-    if (offset % 3_600_000 === 0 && Math.abs(offset) <= 12 * 3_600_000) return { iana: offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset) / 3_600_000}`, kind: 'fixed-offset' };
+function zoneForDefinition(definition: VtimezoneOffsets, years: YearRange): ResolvedZone {
+  const points = checkpoints(definition, years);
+  const offsets = new Set(points.map((instant) => definition.offsetAt(instant)));
+  const offset = [...offsets][0]!;
+  // Etc/GMT zones are named with the sign POSIX uses: Etc/GMT-5 is five hours ahead of UTC.
+  if (offsets.size === 1 && offset % HOUR_MS === 0 && Math.abs(offset) <= 12 * HOUR_MS) {
+    return { iana: offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset) / HOUR_MS}`, kind: 'fixed-offset' };
   }
-  for (const group of candidateZones()) {
-    const match = group.find((iana) => matches(changes, points, iana));
-    if (match) return { iana: match, kind: 'matching-rules' };
-  }
-  return { definition, changesOffset: offsets.size > 1 };
+  const match = [...new Set(Object.values(WINDOWS_TIME_ZONES))].find((iana) => points.every((instant) => zoneOffset(iana, instant) === definition.offsetAt(instant)));
+  return match ? { iana: match, kind: 'matching-rules' } : { definition, changesOffset: offsets.size > 1 };
 }
 
 /**
@@ -205,23 +165,5 @@ export function resolveTzid(tzid: string, definitions: ReadonlyMap<string, ICAL.
   const location = component.getFirstPropertyValue('x-lic-location');
   const located = typeof location === 'string' ? ianaName(location) : undefined;
   if (located) return { iana: located, kind: 'x-lic-location' };
-  return zoneForDefinition(new ICAL.Timezone(component), years);
-}
-
-/** The UTC instant (ms) of a wall-clock time `YYYY-MM-DDTHH:mm:ss` in a zone that only a VTIMEZONE defines. */
-export function instantInDefinition(wall: string, definition: ICAL.Timezone): number {
-  const local = new Date(parseLocalDateTime(wall)!);
-  const time = ICAL.Time.fromData(
-    {
-      year: local.getUTCFullYear(),
-      month: local.getUTCMonth() + 1,
-      day: local.getUTCDate(),
-      hour: local.getUTCHours(),
-      minute: local.getUTCMinutes(),
-      second: local.getUTCSeconds(),
-      isDate: false,
-    },
-    definition,
-  );
-  return time.toUnixTime() * 1000;
+  return zoneForDefinition(new VtimezoneOffsets(component, years.from, years.to), years);
 }
