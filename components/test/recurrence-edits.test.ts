@@ -210,6 +210,23 @@ describe('editing this and the following occurrences', () => {
     expect(times).toEqual([...Array(6).fill('07:00–07:30'), ...Array(4).fill('12:00–13:00')]);
   });
 
+  it('splits a counted rule that must be expanded, such as the second Tuesday of each month', async () => {
+    const { events, series } = await seriesIn(
+      eventFields({ start: '2024-01-09T16:00:00', end: '2024-01-09T17:00:00', recurrence: weekly('FREQ=MONTHLY;BYDAY=2TU;COUNT=6') }),
+    );
+    const after = events.editOccurrence(series.id, '2024-04-09T16:00:00', { title: 'Spring' }, 'following');
+    expect(events.get(series.id)!.recurrence!.rrule).toBe('FREQ=MONTHLY;BYDAY=2TU;COUNT=3');
+    expect(after).toMatchObject({ start: '2024-04-09T16:00:00', recurrence: { rrule: 'FREQ=MONTHLY;BYDAY=2TU;COUNT=3' } });
+    expect(shown(events).map((occurrence) => `${occurrence.start.slice(0, 10)} ${occurrence.title}`)).toEqual([
+      '2024-01-09 Check-up',
+      '2024-02-13 Check-up',
+      '2024-03-12 Check-up',
+      '2024-04-09 Spring',
+      '2024-05-14 Spring',
+      '2024-06-11 Spring',
+    ]);
+  });
+
   it('treats this and following from the first occurrence as the whole series', async () => {
     const { events, series } = await seriesIn(mondays());
     events.editOccurrence(series.id, '2024-05-06T09:00:00', { title: 'All of them' }, 'following');
@@ -258,6 +275,13 @@ describe('editing all occurrences', () => {
       recurrence: { exdates: ['2024-05-13T10:30:00'], overrides: [{ recurrenceId: '2024-05-20T10:30:00', start: '2024-05-20T13:30:00' }] },
     });
     expect(shown(events).map((occurrence) => occurrence.start.slice(0, 16))).toEqual(['2024-05-06T08:30', '2024-05-20T11:30', '2024-05-27T08:30']);
+  });
+
+  it('keeps wall-clock times when a series moves across the clocks changing', async () => {
+    const { events, series } = await seriesIn(eventFields({ start: '2024-03-25T09:00:00', end: '2024-03-25T09:30:00', recurrence: weekly('FREQ=DAILY;COUNT=3') }));
+    events.editOccurrence(series.id, '2024-03-26T09:00:00', { start: '2024-03-30T10:00:00', end: '2024-03-30T10:30:00' }, 'all');
+    // 29 and 30 March are in winter time (UTC+1), 31 March in summer time (UTC+2): 10:00 all the same.
+    expect(shown(events).map((occurrence) => occurrence.start.slice(0, 16))).toEqual(['2024-03-29T09:00', '2024-03-30T09:00', '2024-03-31T08:00']);
   });
 
   it('moves the weekdays of a weekly rule when an occurrence moves to another day', async () => {
