@@ -91,6 +91,12 @@ function refusedListEntry(fields: object, field: string): { list: string; index:
   return match && Array.isArray(list) && Number(match[2]) < list.length ? { list: match[1]!, index: Number(match[2]) } : undefined;
 }
 
+/** A list entry as a person recognises it: an email's or phone's value, a tag, or the entry as JSON. */
+function describeEntry(entry: unknown): string {
+  const value = typeof entry === 'object' && entry !== null && 'value' in entry ? (entry as { value: unknown }).value : entry;
+  return typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+}
+
 /**
  * Writes one item. When the store refuses one entry of a list (an email that is no address), that entry is left
  * out and reported, and the rest of the item is written.
@@ -112,7 +118,7 @@ function writeItem<Fields extends object>(target: RecordWriter<Fields>, item: Pa
         return;
       }
       const list = (fields as Record<string, unknown[]>)[entry.list]!;
-      warnings.push({ ...issueFor('INVALID', `${error.reason}: ${JSON.stringify(list[entry.index])} was left out`, item), field: error.field });
+      warnings.push({ ...issueFor('INVALID', `${error.reason}; ${describeEntry(list[entry.index])} was left out`, item), field: error.field });
       fields = { ...fields, [entry.list]: list.filter((_, index) => index !== entry.index) };
     }
   }
