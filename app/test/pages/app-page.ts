@@ -87,7 +87,9 @@ export class AppPage {
     await this.device.click([...APP, '.sync-panel .p2p-button.primary']);
     await fillIn(this.device, [...DIALOG, 'input[name="password"]'], password);
     await this.device.keyboard.press('Enter');
-    await waitForElement(this.device, [...DIALOG, '.code'], 60_000);
+    await this.device.waitFor('the share code or an error', () => document.querySelector('p2p-app')?.shadowRoot?.querySelector('p2p-org-dialog')?.shadowRoot?.querySelector('.code, .error'), undefined, 60_000);
+    const [error] = await textsIn(this.device, [...DIALOG, '.error']);
+    if (error) throw new Error(`the invite failed: ${error}`);
     return (await textsIn(this.device, [...DIALOG, '.code']))[0] ?? '';
   }
 

@@ -52,8 +52,9 @@ export function waitForElement(device: Device, chain: readonly string[], timeout
   );
 }
 
-/** Clicks into a field, clears it and types, as a person would. */
+/** Clicks into a field (once it is there), clears it and types, as a person would. */
 export async function fillIn(device: Device, chain: readonly string[], text: string): Promise<void> {
+  await waitForElement(device, chain);
   await device.click(chain);
   await device.keyboard.press('Control+a');
   await device.keyboard.press('Backspace');
