@@ -1,9 +1,10 @@
 /**
- * Splits an iCalendar or vCard file into the text of its items before anything parses them, so that one broken
- * item (a bad line, a missing END) fails alone instead of making ical.js reject the whole file.
+ * Splits an iCalendar file into the text of its items before anything parses them, so that one broken item (a
+ * bad line, a missing END) fails alone instead of making ical.js reject the whole file. (vCards are split as
+ * their lines are read, by vcard-properties.ts.)
  */
 
-/** The text of one item: a VEVENT or VTIMEZONE inside a VCALENDAR, or one VCARD. */
+/** The text of one item: a VEVENT, VTODO or VTIMEZONE inside a VCALENDAR. */
 export interface ComponentBlock {
   /** Upper-case component name, e.g. `VEVENT`. */
   name: string;
@@ -20,11 +21,11 @@ function markerOf(line: string, keyword: 'BEGIN' | 'END'): string | undefined {
 }
 
 /**
- * The items of every `wrapper` component in the file's unfolded lines (VCALENDAR: its child components; VCARD:
- * the cards themselves), in file order, or undefined when the file holds no `wrapper` component at all.
+ * The child components of every VCALENDAR in the file's unfolded lines, in file order, or undefined when the
+ * file holds no VCALENDAR at all.
  */
-export function splitComponentBlocks(lines: readonly string[], wrapper: 'VCALENDAR' | 'VCARD'): ComponentBlock[] | undefined {
-  const itemsAreWrappers = wrapper === 'VCARD';
+export function splitComponentBlocks(lines: readonly string[]): ComponentBlock[] | undefined {
+  const wrapper = 'VCALENDAR';
   const blocks: ComponentBlock[] = [];
   let insideWrapper = false;
   let foundWrapper = false;
@@ -43,7 +44,7 @@ export function splitComponentBlocks(lines: readonly string[], wrapper: 'VCALEND
     const ends = markerOf(line, 'END');
     if (current) {
       // A new item of the same kind, or the end of the wrapper, means this item lost its END line.
-      if (begins === current.block.name || (!itemsAreWrappers && ends === wrapper)) {
+      if (begins === current.block.name || ends === wrapper) {
         close(false);
       } else {
         current.block.lines.push(line);
@@ -55,8 +56,7 @@ export function splitComponentBlocks(lines: readonly string[], wrapper: 'VCALEND
     }
     if (begins === wrapper) {
       foundWrapper = true;
-      if (itemsAreWrappers) current = { block: { name: begins, lines: [line], complete: false }, depth: 0 };
-      else insideWrapper = true;
+      insideWrapper = true;
     } else if (ends === wrapper) {
       insideWrapper = false;
     } else if (insideWrapper && begins) {

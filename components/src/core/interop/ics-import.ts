@@ -328,7 +328,7 @@ const reasonOf = (error: unknown) => (error instanceof Error ? error.message : S
 
 /** Reads every event of an iCalendar file, as bytes or text, without writing anything. */
 function parseIcsBytes(input: ImportBytes, options: IcsImportOptions): ParsedIcsFile {
-  const blocks = splitComponentBlocks(contentLines(input), 'VCALENDAR');
+  const blocks = splitComponentBlocks(contentLines(input));
   if (!blocks) return { items: [], errors: [{ code: 'NOT_ICALENDAR', reason: 'the file is not an iCalendar (.ics) file: it has no BEGIN:VCALENDAR' }], warnings: [], timeZones: [] };
 
   const definitions = new Map<string, ICAL.Component>();
