@@ -1,6 +1,8 @@
 /**
  * iCalendar (RFC 5545) files → event fields. ical.js parses each item; this maps it onto `EventFields`:
  *
+ * - The file: a `File` or `Blob` (the answer is then a promise), bytes or text; bytes are unfolded before they
+ *   are decoded as UTF-8 (content-lines.ts), so that a fold inside a character does not break it.
  * - Times: a UTC time (`…Z`) keeps zone `UTC`; a TZID resolves to an IANA zone (see ics-time-zones.ts), matched
  *   over the years of the event's dates when only a VTIMEZONE defines it; when no IANA zone matches, one-off
  *   times are converted to UTC and a series whose zone changes offset is refused (its occurrences would drift).
