@@ -92,6 +92,19 @@ describe(`a device of the lab`, () => {
     await expect(device.boxOf(['lab-form', '#missing'])).rejects.toThrow('lab-form >> #missing');
   });
 
+  it('chooses an option of a <select> it clicked with the arrow keys and Enter, as a person does', async () => {
+    const device = await lab.newDevice();
+    await device.evaluate(() => {
+      document.body.innerHTML = `<label>Tag <select id="tag"><option value="">All</option><option>Diabetes</option><option>Asthma</option></select></label>`;
+    });
+    await device.click('#tag');
+    await device.keyboard.press('ArrowDown');
+    await device.keyboard.press('Enter');
+    expect(await device.evaluate(() => (document.getElementById('tag') as HTMLSelectElement).value)).toBe('Diabetes');
+    await device.keyboard.press('ArrowDown');
+    expect(await device.evaluate(() => (document.getElementById('tag') as HTMLSelectElement).value)).toBe('Asthma');
+  });
+
   it('sizes its viewport, answers the colour scheme it is given, and takes screenshots', async () => {
     const device = await lab.newDevice();
     await device.setViewport({ width: 640, height: 480 });

@@ -29,35 +29,80 @@ export function launchFirefox(): Promise<Browser> {
     executablePath: FIREFOX_PATH,
     headless: true,
     extraPrefsFirefox: FIREFOX_PREFS,
-    // For the colour scheme only: WebDriver BiDi cannot emulate it, Firefox's own code can (see `colorSchemeOverride`).
+    // For the colour scheme and `<select>` drop-downs, which only Firefox's own (chrome) code reaches: `evaluateInChrome`.
     args: ['--remote-allow-system-access'],
   });
 }
 
-/** What puppeteer keeps internal but the colour scheme needs: the raw BiDi connection and a tab's context id. */
+/** What puppeteer keeps internal but the lab needs: the raw BiDi connection and a tab's context id. */
 interface BidiInternals {
   connection: { send(method: string, params: object): Promise<{ result: unknown }> };
 }
 
+const contextIdOf = (page: Page): string => (page.mainFrame() as unknown as { _id: string })._id;
+
 /**
- * Sets `prefers-color-scheme` for one tab, as Firefox's devtools do: through the `prefersColorSchemeOverride` of the
- * tab's top browsing context, set from the browser's privileged (chrome) scope, since neither WebDriver BiDi nor a
- * preference (which would cover every tab) can do it per device.
+ * Runs `expression` in the browser window's privileged (chrome) scope, for what neither WebDriver BiDi nor page
+ * script can reach; allowed by `--remote-allow-system-access`. Resolves with its (JSON-serialisable) value.
  */
-async function colorSchemeOverride(browser: Browser, page: Page, scheme: 'light' | 'dark'): Promise<void> {
+async function evaluateInChrome(browser: Browser, expression: string): Promise<unknown> {
   const { connection } = browser as unknown as BidiInternals;
-  const contextId = (page.mainFrame() as unknown as { _id: string })._id;
   const tree = (await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' })).result as { contexts: { context: string }[] };
   const chromeWindow = tree.contexts[0];
-  if (!chromeWindow) throw new Error('Firefox has no browser window to set the colour scheme from');
-  const expression = `(() => {
-    const { NavigableManager } = ChromeUtils.importESModule('chrome://remote/content/shared/NavigableManager.sys.mjs');
-    NavigableManager.getBrowsingContextById(${JSON.stringify(contextId)}).prefersColorSchemeOverride = ${JSON.stringify(scheme)};
-  })()`;
-  const { result } = (await connection.send('script.evaluate', { expression, target: { context: chromeWindow.context }, awaitPromise: false })) as {
-    result: { type: string; exceptionDetails?: { text: string } };
-  };
-  if (result.type === 'exception') throw new Error(`Firefox refused the colour scheme: ${result.exceptionDetails?.text}`);
+  if (!chromeWindow) throw new Error('Firefox has no browser window to reach');
+  const { result } = (await connection.send('script.evaluate', {
+    expression: `(async () => JSON.stringify(await (${expression})))()`,
+    target: { context: chromeWindow.context },
+    awaitPromise: true,
+  })) as { result: { type: string; result?: { value?: string }; exceptionDetails?: { text: string } } };
+  if (result.type === 'exception') throw new Error(`Firefox's chrome scope threw: ${result.exceptionDetails?.text}`);
+  const json = result.result?.value;
+  return json === undefined ? undefined : JSON.parse(json);
+}
+
+/**
+ * Sets `prefers-color-scheme` for one tab, as Firefox's devtools do: through the `prefersColorSchemeOverride` of the
+ * tab's top browsing context, since neither WebDriver BiDi nor a preference (which would cover every tab) can.
+ */
+async function overrideColorScheme(browser: Browser, page: Page, scheme: 'light' | 'dark'): Promise<void> {
+  await evaluateInChrome(
+    browser,
+    `(() => {
+      const { NavigableManager } = ChromeUtils.importESModule('chrome://remote/content/shared/NavigableManager.sys.mjs');
+      NavigableManager.getBrowsingContextById(${JSON.stringify(contextIdOf(page))}).prefersColorSchemeOverride = ${JSON.stringify(scheme)};
+    })()`,
+  );
+}
+
+/** Runs in the page: whether the focused element, looked for through shadow roots, is a drop-down `<select>`. */
+function focusIsDropDown(): boolean {
+  let focused = document.activeElement;
+  while (focused?.shadowRoot?.activeElement) focused = focused.shadowRoot.activeElement;
+  return focused instanceof HTMLSelectElement && !focused.multiple && focused.size <= 1;
+}
+
+/**
+ * Firefox draws a `<select>`'s drop-down in the browser window, outside the page, where keys sent through WebDriver
+ * BiDi never arrive: a click that opened one would leave the keyboard dead. The lab waits for that drop-down and
+ * closes it, leaving the `<select>` focused, so the keys that follow (ArrowDown, Enter) choose options as in Chromium.
+ */
+async function closeSelectDropDown(browser: Browser): Promise<void> {
+  await evaluateInChrome(
+    browser,
+    `new Promise((resolve, reject) => {
+      const { SelectParentHelper } = ChromeUtils.importESModule('resource://gre/actors/SelectParent.sys.mjs');
+      const started = Date.now();
+      const close = () => {
+        const popup = SelectParentHelper._currentMenulist?.menupopup;
+        if (popup?.state === 'open') {
+          popup.addEventListener('popuphidden', () => resolve(true), { once: true });
+          popup.hidePopup();
+        } else if (Date.now() - started > 10000) reject(new Error('the <select> drop-down did not open'));
+        else setTimeout(close, 10);
+      };
+      close();
+    })`,
+  );
 }
 
 /** `Shift+Tab` as the modifiers held and the key pressed; a lone `+` is a key, not a separator. */
@@ -82,7 +127,12 @@ export async function newFirefoxDevice(browser: Browser): Promise<Device> {
   // Firefox may replace the tab's browsing context on navigation, and the override with it: set again after each.
   let scheme: 'light' | 'dark' | null = null;
   const keepColorScheme = async () => {
-    if (scheme) await colorSchemeOverride(browser, page, scheme);
+    if (scheme) await overrideColorScheme(browser, page, scheme);
+  };
+
+  const clickAt = async (x: number, y: number) => {
+    await page.mouse.click(x, y);
+    if (await page.evaluate(focusIsDropDown)) await closeSelectDropDown(browser);
   };
 
   const boxOf = async (path: ElementPath, scroll = false): Promise<Box> => {
@@ -119,7 +169,7 @@ export async function newFirefoxDevice(browser: Browser): Promise<Device> {
       up: (key) => page.keyboard.up(key as KeyInput),
     },
     mouse: {
-      click: (x, y) => page.mouse.click(x, y),
+      click: clickAt,
       move: (x, y, options) => page.mouse.move(x, y, options),
       down: () => page.mouse.down(),
       up: () => page.mouse.up(),
@@ -127,7 +177,7 @@ export async function newFirefoxDevice(browser: Browser): Promise<Device> {
     boxOf: (path) => boxOf(path),
     async click(path) {
       const box = await boxOf(path, true);
-      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      await clickAt(box.x + box.width / 2, box.y + box.height / 2);
     },
     async screenshot(file, options = {}) {
       await mkdir(dirname(file), { recursive: true });
