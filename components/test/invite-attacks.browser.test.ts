@@ -1,7 +1,9 @@
 /**
  * Invites under attack, in real browsers through the local Worker, each written as the attacker would run it:
- * a share-code holder who opens twelve connections to the inviter at once, each carrying a password guess; and an
- * inviter who claims the id of an org the invitee already belongs to.
+ * a share-code holder who opens twelve connections to the inviter at once, each carrying a password guess; an
+ * operator relaying between the two browsers, so that each sees another certificate at the other end; and an
+ * inviter who claims the id of an org the invitee already belongs to. The offline side of the relaying operator
+ * (its recording verifies no password guess) is components/test/invite-exchange.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import type { Device } from '../../scripts/device-lab/device.ts';
@@ -49,6 +51,24 @@ function countHmacVerifications() {
       stats.inFlight -= 1;
     }
   };
+}
+
+/**
+ * What a browser sees when someone relays its connection: DTLS completes with the relay's certificate, so the
+ * fingerprint the browser holds for the other end is the relay's, not the other end's. Simulated by showing the
+ * page another fingerprint for every remote description, while the real connection stays direct.
+ */
+function seeARelaysCertificate() {
+  const remoteDescription = Object.getOwnPropertyDescriptor(RTCPeerConnection.prototype, 'remoteDescription')!;
+  Object.defineProperty(RTCPeerConnection.prototype, 'remoteDescription', {
+    configurable: true,
+    get(this: RTCPeerConnection) {
+      const description = remoteDescription.get!.call(this) as RTCSessionDescription | null;
+      if (!description) return description;
+      const relayed = description.sdp.replace(/^a=fingerprint:(\S+) .*$/gm, 'a=fingerprint:$1 0E:0E:0E:0E:0E:0E:0E:0E:0E:0E:0E:0E:0E:0E:0E:0E');
+      return { type: description.type, sdp: relayed, toJSON: () => ({ type: description.type, sdp: relayed }) };
+    },
+  });
 }
 
 /**
@@ -180,6 +200,17 @@ describe('an invite under attack', () => {
     // The right password now finds the invite closed: nothing answers it, and the guesser's device gets no org.
     expect(await tryPasswordAndAdopt(guesser, PASSWORD)).toMatchObject({ ok: false, code: 'INVITER_UNREACHABLE' });
     expect((await listedOrgs(guesser)).map((org) => org.name)).toEqual(['Personal']);
+  });
+
+  it('refuses the right password over a connection whose ends see different certificates, as under a relaying operator', async () => {
+    const inviter = await lab.newDevice();
+    const invitee = await lab.newDevice({ initScript: seeARelaysCertificate });
+    const offer = await openInvite(inviter, lab.workerUrl, PASSWORD);
+    await redeem(invitee, lab.workerUrl, offer.code);
+    expect(await tryPasswordAndAdopt(invitee, PASSWORD)).toMatchObject({ ok: false, code: 'WRONG_PASSWORD' });
+    await inviter.waitFor('the inviter refused a guess', () => (window as unknown as InviteWindow).wrongPasswordEvents.length === 1);
+    expect(await inviter.evaluate(() => (window as unknown as InviteWindow).invitation.state)).toBe('waiting');
+    expect((await listedOrgs(invitee)).map((org) => org.name)).toEqual(['Personal']);
   });
 
   it("refuses an invite that claims an org the invitee already has, and leaves that org as it was", async () => {
