@@ -1,6 +1,6 @@
 /**
- * Mutual challenge-response over HMAC-SHA256, used twice: between an org's peers (key: the org's peerAuthKey) and
- * in an invite (key: the password's authKey).
+ * Mutual challenge-response over HMAC-SHA256, between an org's peers (key: the org's peerAuthKey). Invites, whose
+ * secret is a password, run a PAKE instead (invite-exchange.ts).
  *
  * The handshake: each side sends a fresh 32-byte challenge; then each answers the other's with
  *   proof = HMAC(key, transcript(label, purpose, "prover", proverChallenge, "verifier", verifierChallenge)).
@@ -21,7 +21,10 @@ const LABEL = 'p2p-clinic/v1/challenge-response';
 export type ChallengePurpose =
   /** Two devices of the same org, before any Yjs data flows between them. */
   | 'peer-auth'
-  /** Inviter and invitee proving the org password to each other. */
+  /**
+   * Retired: invites proved the org password this way until they moved to a PAKE. The label stays reserved, so that
+   * no later purpose signs transcripts an old client would have accepted as an invite's.
+   */
   | 'invite-auth';
 
 /** One side's view of a handshake: its own challenge and the one the other side sent. */
