@@ -63,6 +63,7 @@ export async function openOrg(orgId: string): Promise<OrgSession> {
   const snapshotSaver = new RecordsSnapshotSaver(persistence, doc);
   let stores: OrgStores;
   let loadWhenIdle: IdleTask | undefined;
+  let loadDocumentWhenIdle: (() => void) | undefined;
   let closed = false;
   if (snapshot) {
     let loaded = false;
@@ -96,7 +97,9 @@ export async function openOrg(orgId: string): Promise<OrgSession> {
       reminders,
       readOnly: false,
     };
-    loadWhenIdle = whenIdle(loadDocument);
+    loadDocumentWhenIdle = () => {
+      if (!loaded && !closed) loadWhenIdle = whenIdle(loadDocument);
+    };
   } else {
     persistence.load(doc);
     stores = await attachStores(doc, reminderStorage);
@@ -104,6 +107,9 @@ export async function openOrg(orgId: string): Promise<OrgSession> {
   }
   // The calendar is what most people look at first.
   const indexesReady = stores.events.indexWhenIdle().then(() => stores.contacts.indexWhenIdle());
+  // Decoding a busy org's document is one long task (docs/benchmarks.md): it waits for the indexes the first views
+  // need, so that it does not hold up painting them.
+  if (loadDocumentWhenIdle) void indexesReady.then(loadDocumentWhenIdle);
   return {
     get doc() {
       return stores.doc;
