@@ -25,6 +25,9 @@ const APPLE_OMITTED_YEAR = '1604';
 
 type JCardProperty = [string, Record<string, string | string[]>, string, ...unknown[]];
 
+/** RFC 6350 3.4 / RFC 2426 5: a text value's backslashes, new lines, commas and semicolons escaped. */
+const escapeText = (text: string) => text.replace(/[\\,;]/g, (character) => `\\${character}`).replace(/\n/g, '\\n');
+
 /** Builds a card's properties, numbering the groups that carry custom labels. */
 class CardWriter {
   readonly properties: JCardProperty[] = [];
@@ -46,7 +49,8 @@ class CardWriter {
     if (types === undefined) {
       const group = `item${++this.#groups}`;
       this.add(name, type, value, { ...params, group });
-      this.add('x-ablabel', 'unknown', label, { group });
+      // ical.js writes a value of unknown type as it is, so the label is escaped here as text.
+      this.add('x-ablabel', 'unknown', escapeText(label), { group });
     } else {
       this.add(name, type, value, params);
     }
