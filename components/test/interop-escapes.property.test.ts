@@ -46,10 +46,32 @@ function randomContacts(seed: number) {
 const withoutIds = <Stored extends { id: string; createdAt: number; updatedAt: number }>({ id: _id, createdAt: _c, updatedAt: _u, ...fields }: Stored) => fields;
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
+/** Folds every line again at `width` octets, wherever that falls, inside a character or not (RFC 6350 3.2 allows it). */
+function refoldBytes(text: string, width: number): Uint8Array {
+  const out: number[] = [];
+  for (const line of text.replace(/\r\n[ \t]/g, '').split('\r\n')) {
+    const bytes = utf8(line);
+    for (let start = 0; start < bytes.length; start += width) {
+      if (start > 0) out.push(0x0d, 0x0a, 0x20);
+      out.push(...bytes.subarray(start, start + width));
+    }
+    out.push(0x0d, 0x0a);
+  }
+  return new Uint8Array(out);
+}
+
 describe('escapes through an export and an import', () => {
   it.each(SEEDS.flatMap((seed) => [[seed, '3.0'] as const, [seed, '4.0'] as const]))('brings contacts of seed %i back unchanged from vCard %s', (seed, version) => {
     const contacts = randomContacts(seed);
     expect(parseVcard(utf8(exportVcard(contacts, { version }))).items.map((item) => item.fields)).toEqual(contacts.map(withoutIds));
+  });
+
+  it.each(SEEDS)('brings contacts of seed %i back unchanged from a file folded at any octet', (seed) => {
+    const contacts = randomContacts(seed);
+    const text = exportVcard(contacts);
+    for (const width of [2, 3, 5, 7, 11, 13]) {
+      expect(parseVcard(refoldBytes(text, width)).items.map((item) => item.fields), `folded every ${width} octets`).toEqual(contacts.map(withoutIds));
+    }
   });
 
   it.each(SEEDS)('brings event texts of seed %i back unchanged from iCalendar', (seed) => {
