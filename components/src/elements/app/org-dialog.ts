@@ -8,7 +8,15 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { MIN_PASSWORD_LENGTH } from '#protocol';
-import { InviteError, type Invitation, type InvitationState, type InviteRedemption } from '../../core/index.ts';
+import {
+  assessOrgPassword,
+  InviteError,
+  ORG_PASSWORD_MIN_LENGTH,
+  OrgRegistryError,
+  type Invitation,
+  type InvitationState,
+  type InviteRedemption,
+} from '../../core/index.ts';
 import { tokens } from '../shared/tokens.styles.ts';
 import { buttonStyles } from '../shared/buttons.styles.ts';
 import '../../define/p2p-dialog.ts';
@@ -29,6 +37,9 @@ const ORG_COLOURS = ['#0e7490', '#7c3aed', '#c2410c', '#15803d', '#be185d', '#1d
 
 /** What the joiner reads for each way a join can fail. */
 function joinErrorMessage(error: unknown): string {
+  if (error instanceof OrgRegistryError && error.code === 'ORG_ID_TAKEN') {
+    return 'This invite claims an org you already belong to, with another key. It was refused and your org is unchanged: check with whoever sent it.';
+  }
   if (!(error instanceof InviteError)) return 'Something went wrong. Please try again.';
   switch (error.code) {
     case 'CODE_INVALID':
@@ -42,6 +53,7 @@ function joinErrorMessage(error: unknown): string {
     case 'INVITER_UNREACHABLE':
       return 'The person who invited you did not answer. Is their invite still open on their screen?';
     case 'RATE_LIMITED':
+    case 'PASSWORD_TOO_SHORT':
       return error.message;
     default:
       return 'This invite could not be opened. Ask for a new one.';
@@ -245,6 +257,7 @@ export class P2POrgDialog extends LitElement {
   #renderCreate() {
     return html`
       <form
+        id="create-form"
         @submit=${(event: SubmitEvent) => {
           event.preventDefault();
           const data = new FormData(event.target as HTMLFormElement);
@@ -259,8 +272,8 @@ export class P2POrgDialog extends LitElement {
       >
         <label>Name <input name="name" required autocomplete="organization" autofocus /></label>
         ${this.#colourPicker(ORG_COLOURS[0]!)} ${this.#errorLine()}
-        <button class="p2p-button primary" ?disabled=${this._busy}>Create</button>
       </form>
+      <button slot="footer" type="submit" form="create-form" class="p2p-button primary" ?disabled=${this._busy}>Create</button>
     `;
   }
 
@@ -283,8 +296,8 @@ export class P2POrgDialog extends LitElement {
       <form
         @submit=${(event: SubmitEvent) => {
           event.preventDefault();
-          if (strength === 'too-short') {
-            this._error = 'Choose a password of at least 8 characters.';
+          if (assessOrgPassword(this._password).problems.includes('TOO_SHORT')) {
+            this._error = `Choose a password of at least ${ORG_PASSWORD_MIN_LENGTH} characters.`;
             return;
           }
           void this.#run(() => this.#openInvite(), joinErrorMessage);
@@ -309,8 +322,8 @@ export class P2POrgDialog extends LitElement {
         <meter min="0" max="3" low="1.5" high="2.5" optimum="3" value=${level} aria-label="Password strength"></meter>
         <span id="strength" class="hint">${STRENGTH_TEXT[strength]}. ${RECOMMENDED_PASSWORD_LENGTH}+ characters recommended.</span>
         ${this.#errorLine()}
-        <button class="p2p-button primary" ?disabled=${this._busy}>${this._busy ? 'Preparing…' : 'Create invite'}</button>
       </form>
+      <button slot="footer" type="submit" form="share-form" class="p2p-button primary" ?disabled=${this._busy}>${this._busy ? 'Preparing…' : 'Create invite'}</button>
     `;
   }
 
@@ -368,6 +381,7 @@ export class P2POrgDialog extends LitElement {
   #renderJoin() {
     return html`
       <form
+        id="join-form"
         @submit=${(event: SubmitEvent) => {
           event.preventDefault();
           const data = new FormData(event.target as HTMLFormElement);
@@ -378,8 +392,8 @@ export class P2POrgDialog extends LitElement {
         <label>Share code <input name="code" required autocomplete="off" autocapitalize="characters" placeholder="XXXX-XXXX" autofocus /></label>
         <label>Org password <input name="password" type="password" required autocomplete="current-password" /></label>
         ${this.#errorLine()}
-        <button class="p2p-button primary" ?disabled=${this._busy}>${this._busy ? 'Joining…' : 'Join'}</button>
       </form>
+      <button slot="footer" type="submit" form="join-form" class="p2p-button primary" ?disabled=${this._busy}>${this._busy ? 'Joining…' : 'Join'}</button>
     `;
   }
 
@@ -433,6 +447,7 @@ export class P2POrgDialog extends LitElement {
     const signUp = this._mode === 'sign-up';
     return html`
       <form
+        id="account-form"
         @submit=${(event: SubmitEvent) => {
           event.preventDefault();
           const data = new FormData(event.target as HTMLFormElement);
@@ -450,18 +465,19 @@ export class P2POrgDialog extends LitElement {
           ${signUp ? html`<span class="hint">At least ${MIN_PASSWORD_LENGTH} characters.</span>` : nothing}
         </label>
         ${this.#errorLine()}
-        <button class="p2p-button primary" ?disabled=${this._busy}>${signUp ? 'Create account' : 'Sign in'}</button>
-        <button
-          type="button"
-          class="p2p-button"
-          @click=${() => {
-            this._mode = signUp ? 'sign-in' : 'sign-up';
-            this._error = '';
-          }}
-        >
-          ${signUp ? 'I have an account' : 'Create an account'}
-        </button>
       </form>
+      <button
+        slot="footer"
+        type="button"
+        class="p2p-button"
+        @click=${() => {
+          this._mode = signUp ? 'sign-in' : 'sign-up';
+          this._error = '';
+        }}
+      >
+        ${signUp ? 'I have an account' : 'Create an account'}
+      </button>
+      <button slot="footer" type="submit" form="account-form" class="p2p-button primary" ?disabled=${this._busy}>${signUp ? 'Create account' : 'Sign in'}</button>
     `;
   }
 }
