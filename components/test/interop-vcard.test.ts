@@ -111,6 +111,10 @@ describe('vCard escapes', () => {
     expect(parseVcard(card(version, 'NOTE:x\\; y\\, z\\\\w\\nnext\\Nlast')).items[0]!.fields.notes).toBe('x; y, z\\w\nnext\nlast');
   });
 
+  it('reads a backslash in vCard 2.1 as text, but \\; and \\n as 2.1 writers mean them', () => {
+    expect(parseVcard(card('2.1', 'NOTE:Befund in C:\\Praxis\\2024\\, Akte 7\\; siehe\\nOrdner')).items[0]!.fields.notes).toBe('Befund in C:\\Praxis\\2024\\, Akte 7; siehe\nOrdner');
+  });
+
   it('keeps a backslash that escapes nothing the grammar knows', () => {
     expect(parseVcard(card('4.0', 'NOTE:C:\\Users\\ada and \\t')).items[0]!.fields.notes).toBe('C:\\Users\\ada and \\t');
   });

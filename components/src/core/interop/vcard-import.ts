@@ -14,7 +14,7 @@
  */
 import { parseLocalDate } from '../calendar/wall-clock-time.ts';
 import { bytesOf, isBlob, type ImportBytes, type ImportInput } from './content-lines.ts';
-import { componentsOf, listOf, readVcards, unescapeText, versionOf, type VcardCard, type VcardProperty } from './vcard-properties.ts';
+import { componentsOf, listOf, readVcards, unescapeText, versionOf, type VcardCard, type VcardProperty, type VcardVersionRead } from './vcard-properties.ts';
 import { labelFromVcard } from './vcard-labels.ts';
 import { derivedDisplayName } from './derived-display-name.ts';
 import { ItemIssue, identify, issueFor, writeParsedItems, type ImportIssue, type ImportReport, type ParsedFile, type ParsedItem, type RecordWriter } from './import-report.ts';
@@ -33,16 +33,15 @@ class PropertyIssue extends Error {
 
 /** One card being read: its properties by name, and what was left out of it. */
 class CardReader {
-  readonly lists: boolean;
+  readonly version: VcardVersionRead;
   readonly warnings: { property: string | undefined; reason: string }[];
   readonly #labels = new Map<string, string>();
 
   constructor(readonly card: VcardCard) {
-    // vCard 2.1 has no comma-separated lists inside a component; a comma there is text.
-    this.lists = versionOf(card) !== '2.1';
+    this.version = versionOf(card);
     this.warnings = card.unreadable.map((line) => ({ property: line.name, reason: line.reason }));
     // Apple ties a custom label to a property by group: `item1.EMAIL…` and `item1.X-ABLabel:Clinic`.
-    for (const property of this.all('X-ABLABEL')) if (property.group) this.#labels.set(property.group, unescapeText(property.value));
+    for (const property of this.all('X-ABLABEL')) if (property.group) this.#labels.set(property.group, this.unescape(property.value));
   }
 
   all(name: string): VcardProperty[] {
@@ -55,7 +54,15 @@ class CardReader {
 
   text(name: string): string {
     const property = this.first(name);
-    return property ? unescapeText(property.value).trim() : '';
+    return property ? this.unescape(property.value).trim() : '';
+  }
+
+  unescape(text: string): string {
+    return unescapeText(text, this.version);
+  }
+
+  components(property: VcardProperty, options?: { lists: boolean }): string[][] {
+    return componentsOf(property, this.version, options);
   }
 
   labelOf(property: VcardProperty): string {
@@ -99,9 +106,9 @@ function phoneFromTelUri(uri: string): string {
   return extension ? `${decoded(number)} x${decoded(extension)}` : decoded(number);
 }
 
-function phoneOf(property: VcardProperty): string {
+function phoneOf(property: VcardProperty, reader: CardReader): string {
   const isUri = property.params.get('VALUE')?.some((value) => value.toLowerCase() === 'uri') || /^tel:/i.test(property.value.trim());
-  return isUri ? phoneFromTelUri(property.value.trim()) : unescapeText(property.value).trim();
+  return isUri ? phoneFromTelUri(property.value.trim()) : reader.unescape(property.value).trim();
 }
 
 const FULL_DATE = /^(\d{4})-?(\d{2})-?(\d{2})(?:T.*)?$/;
@@ -126,7 +133,7 @@ function isGroup(reader: CardReader): boolean {
 }
 
 function addressOf(property: VcardProperty, reader: CardReader): PostalAddress {
-  const parts = componentsOf(property, { lists: reader.lists });
+  const parts = reader.components(property);
   return {
     label: reader.labelOf(property),
     street: [joined(parts, 0, ', '), joined(parts, 1, ', '), joined(parts, 2, ', ')].filter(Boolean).join('\n'),
@@ -140,7 +147,7 @@ function addressOf(property: VcardProperty, reader: CardReader): PostalAddress {
 function contactOf(reader: CardReader): ContactFields {
   if (isGroup(reader)) throw new ItemIssue('UNSUPPORTED', 'the card is a contact group, which p2p-clinic does not hold');
   const name = reader.first('N');
-  const names = name ? componentsOf(name, { lists: reader.lists }) : [];
+  const names = name ? reader.components(name) : [];
   const org = reader.first('ORG');
   const labeled = (propertyName: string, read: (property: VcardProperty) => string): LabeledValue[] =>
     reader
@@ -152,19 +159,19 @@ function contactOf(reader: CardReader): ContactFields {
     familyName: joined(names, 0),
     displayName: '',
     // ORG is the organisation, then its units; a comma in it is text, not a list.
-    organisation: org ? componentsOf(org, { lists: false }).map((unit) => unit.join('').trim()).filter(Boolean).join(', ') : '',
-    emails: labeled('EMAIL', (property) => unescapeText(property.value).trim().replace(/^mailto:/i, '')),
-    phones: labeled('TEL', phoneOf),
+    organisation: org ? reader.components(org, { lists: false }).map((unit) => unit.join('').trim()).filter(Boolean).join(', ') : '',
+    emails: labeled('EMAIL', (property) => reader.unescape(property.value).trim().replace(/^mailto:/i, '')),
+    phones: labeled('TEL', (property) => phoneOf(property, reader)),
     addresses: reader.all('ADR').map((property) => addressOf(property, reader)),
     notes: reader
       .all('NOTE')
-      .map((property) => unescapeText(property.value))
+      .map((property) => reader.unescape(property.value))
       .join('\n\n'),
     tags: [
       ...new Set(
         reader
           .all('CATEGORIES')
-          .flatMap(listOf)
+          .flatMap((property) => listOf(property, reader.version))
           .map((tag) => tag.trim())
           .filter(Boolean),
       ),

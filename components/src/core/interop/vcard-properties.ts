@@ -7,8 +7,10 @@
  * - QUOTED-PRINTABLE values are decoded to bytes, then to text in their CHARSET (UTF-8 by default); BASE64 and
  *   `b` values (photos) are kept as they are.
  * - Text keeps its escapes until a property's value is split (`;` between components, `,` between list items),
- *   then each piece is unescaped: `\\`, `\,`, `\;`, and `\n` or `\N` for a new line, as RFC 2426 3.4 and RFC 6350
- *   3.4 write them (RFC 6350 allows `\;` in any text for 3.0 compatibility). Other backslashes are kept.
+ *   then each piece is unescaped by its version's grammar: in 3.0 and 4.0 `\\`, `\,`, `\;`, and `\n` or `\N` for
+ *   a new line, as RFC 2426 5 and RFC 6350 3.4 write them (RFC 6350 allows `\;` in any text for 3.0
+ *   compatibility); in 2.1, which escapes only `\;`, a backslash is text (a Windows path), but `\n` is still a
+ *   new line, as Android writes one. Other backslashes are kept.
  */
 import { decodeText, unfoldContentLines } from './content-lines.ts';
 
@@ -182,20 +184,25 @@ function splitEscaped(text: string, separator: ';' | ','): string[] {
 }
 
 const ESCAPED: Readonly<Record<string, string>> = { '\\': '\\', ',': ',', ';': ';', n: '\n', N: '\n' };
+const ESCAPE = /\\([\\,;nN])/g;
+const ESCAPE_2_1 = /\\([;nN])/g;
 
 /** A text value without its escapes; line breaks a quoted-printable value carries (`=0D=0A`) become `\n`. */
-export function unescapeText(text: string): string {
-  return text.replace(/\\([\\,;nN])/g, (_, character: string) => ESCAPED[character]!).replace(/\r\n?/g, '\n');
+export function unescapeText(text: string, version: VcardVersionRead): string {
+  return text.replace(version === '2.1' ? ESCAPE_2_1 : ESCAPE, (_, character: string) => ESCAPED[character]!).replace(/\r\n?/g, '\n');
 }
 
-/** A structured value (N, ADR, ORG): its components, each a list of unescaped values. */
-export function componentsOf(property: VcardProperty, { lists = true } = {}): string[][] {
-  return splitEscaped(property.value, ';').map((component) => (lists ? splitEscaped(component, ',') : [component]).map(unescapeText));
+/**
+ * A structured value (N, ADR, ORG): its components, each a list of unescaped values. vCard 2.1 has no lists
+ * inside a component (a comma there is text), and ORG's units are never lists.
+ */
+export function componentsOf(property: VcardProperty, version: VcardVersionRead, { lists = version !== '2.1' } = {}): string[][] {
+  return splitEscaped(property.value, ';').map((component) => (lists ? splitEscaped(component, ',') : [component]).map((text) => unescapeText(text, version)));
 }
 
 /** A list value (CATEGORIES): its unescaped items. */
-export function listOf(property: VcardProperty): string[] {
-  return splitEscaped(property.value, ',').map(unescapeText);
+export function listOf(property: VcardProperty, version: VcardVersionRead): string[] {
+  return splitEscaped(property.value, ',').map((text) => unescapeText(text, version));
 }
 
 /** The card's version: 2.1, 3.0 or 4.0 by its VERSION property, 3.0 when it has none. */
