@@ -21,7 +21,7 @@ interface AxeViolation {
 export async function axeViolations(device: Device, path?: ElementPath): Promise<AxeViolation[]> {
   const source = await axeSource;
   const chain = path === undefined ? null : selectorChain(path);
-  if (chain && !(await device.evaluate(boxInPage, { chain, scroll: false }))) throw new Error(`axe: no element at ${describePath(chain)}`);
+  if (chain && !(await device.evaluate(boxInPage, chain))) throw new Error(`axe: no element at ${describePath(chain)}`);
   return device.evaluate(
     async ({ source, chain }) => {
       type Axe = typeof import('axe-core');

@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../chromium.ts';
 import type { Box, Device, ElementPath } from './device.ts';
-import { boxInPage, describePath, selectorChain } from './element-path.ts';
+import { clickWhenClickable } from './clicking.ts';
+import { boxInPage, clickTargetInPage, describePath, selectorChain } from './element-path.ts';
 import { KEEP_NAMES_SHIM, timedOut } from './page-scripts.ts';
 
 export function launchLabChromium(): Promise<Browser> {
@@ -17,8 +18,8 @@ export async function newChromiumDevice(browser: Browser): Promise<Device> {
   const page: Page = await context.newPage();
   await page.addInitScript({ content: KEEP_NAMES_SHIM });
 
-  const boxOf = async (path: ElementPath, scroll = false): Promise<Box> => {
-    const box = await page.evaluate(boxInPage, { chain: selectorChain(path), scroll });
+  const boxOf = async (path: ElementPath): Promise<Box> => {
+    const box = await page.evaluate(boxInPage, selectorChain(path));
     if (!box) throw new Error(`no element at ${describePath(path)}`);
     return box;
   };
@@ -54,11 +55,8 @@ export async function newChromiumDevice(browser: Browser): Promise<Device> {
       down: () => page.mouse.down(),
       up: () => page.mouse.up(),
     },
-    boxOf: (path) => boxOf(path),
-    async click(path) {
-      const box = await boxOf(path, true);
-      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    },
+    boxOf,
+    click: (path) => clickWhenClickable((chain) => page.evaluate(clickTargetInPage, chain), (x, y) => page.mouse.click(x, y), path),
     async screenshot(file, options = {}) {
       await mkdir(dirname(file), { recursive: true });
       await page.screenshot({ path: file, fullPage: options.fullPage ?? false });

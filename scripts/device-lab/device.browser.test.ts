@@ -92,6 +92,29 @@ describe(`a device of the lab`, () => {
     await expect(device.boxOf(['lab-form', '#missing'])).rejects.toThrow('lab-form >> #missing');
   });
 
+  it('clicks an element only once nothing covers it', async () => {
+    const device = await deviceWithForm();
+    await device.evaluate(() => {
+      const w = window as unknown as LabWindow & { hitTests: number };
+      const veil = Object.assign(document.createElement('div'), { id: 'veil' });
+      veil.style.cssText = 'position: fixed; inset: 0; background: white;';
+      veil.addEventListener('click', () => w.clicked.push('veil'));
+      document.body.append(veil);
+      // Counts the lab's looks at what the click would hit.
+      w.hitTests = 0;
+      const elementFromPoint = document.elementFromPoint.bind(document);
+      document.elementFromPoint = (x, y) => {
+        w.hitTests += 1;
+        return elementFromPoint(x, y);
+      };
+    });
+    const clicking = device.click(['lab-form', '#save']);
+    await device.waitFor('the lab to find the button covered twice', () => (window as unknown as { hitTests: number }).hitTests >= 2);
+    await device.evaluate(() => document.getElementById('veil')!.remove());
+    await clicking;
+    expect(await device.evaluate(() => (window as unknown as LabWindow).clicked)).toEqual(['save']);
+  });
+
   it('chooses an option of a <select> it clicked with the arrow keys and Enter, as a person does', async () => {
     const device = await lab.newDevice();
     await device.evaluate(() => {

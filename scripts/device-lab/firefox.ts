@@ -6,7 +6,8 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import puppeteer, { type Browser, type KeyInput, type Page } from 'puppeteer-core';
 import type { Box, Device, ElementPath } from './device.ts';
-import { boxInPage, describePath, selectorChain } from './element-path.ts';
+import { clickWhenClickable } from './clicking.ts';
+import { boxInPage, clickTargetInPage, describePath, selectorChain } from './element-path.ts';
 import { KEEP_NAMES_SHIM, timedOut } from './page-scripts.ts';
 
 /** The Debian package's binary; never a downloaded browser. */
@@ -135,8 +136,8 @@ export async function newFirefoxDevice(browser: Browser): Promise<Device> {
     if (await page.evaluate(focusIsDropDown)) await closeSelectDropDown(browser);
   };
 
-  const boxOf = async (path: ElementPath, scroll = false): Promise<Box> => {
-    const box = await page.evaluate(boxInPage, { chain: selectorChain(path), scroll });
+  const boxOf = async (path: ElementPath): Promise<Box> => {
+    const box = await page.evaluate(boxInPage, selectorChain(path));
     if (!box) throw new Error(`no element at ${describePath(path)}`);
     return box;
   };
@@ -174,11 +175,8 @@ export async function newFirefoxDevice(browser: Browser): Promise<Device> {
       down: () => page.mouse.down(),
       up: () => page.mouse.up(),
     },
-    boxOf: (path) => boxOf(path),
-    async click(path) {
-      const box = await boxOf(path, true);
-      await clickAt(box.x + box.width / 2, box.y + box.height / 2);
-    },
+    boxOf,
+    click: (path) => clickWhenClickable((chain) => page.evaluate(clickTargetInPage, chain), clickAt, path),
     async screenshot(file, options = {}) {
       await mkdir(dirname(file), { recursive: true });
       await page.screenshot({ path: file as `${string}.png`, fullPage: options.fullPage ?? false });
