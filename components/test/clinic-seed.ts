@@ -22,7 +22,7 @@ export async function seedClinic(options: ClinicSeedOptions = {}): Promise<Seede
   const org = registry.current();
   registry.close();
   const session = await p2p.openOrg(org.id);
-  const base = { location: '', notes: '', attendees: [] as string[], reminders: [] as number[], resources: [] as string[], status: 'booked' as const, category: '', allDay: false, timeZone: 'Europe/Berlin' };
+  const base = { location: '', notes: '', attendees: [] as string[], reminders: [] as number[], resources: [] as string[], status: 'booked' as 'booked' | 'arrived' | 'no-show' | 'cancelled', category: '', allDay: false, timeZone: 'Europe/Berlin' };
   const resources = session.resources;
   const amir = resources.create({ name: 'Dr Amir Haddad', kind: 'practitioner', color: '#2563eb' }).id;
   const berg = resources.create({ name: 'Dr Lena Berg', kind: 'practitioner', color: '#059669' }).id;

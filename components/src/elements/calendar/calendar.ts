@@ -1,42 +1,4 @@
-/**
- * The calendar a clinic's front desk looks at all day: day, work week, week, month, agenda and a resource day
- * view (one column per practitioner, room or piece of equipment), over an org's events on this device.
- *
- * Give it an open org with the `session` property, or nothing: it then opens this device's current org (or the
- * one named by `org`) itself. Events show in the view's zone (`time-zone`, default this device's) and keep their
- * own. Every write goes through a cancelable `p2p-request-*` event first, so that a host can veto it; a repeating
- * event asks whether a change applies to this occurrence, this and the following ones, or all.
- *
- * Keyboard (the views are ARIA grids with one tab stop): arrow keys move between slots or days (Left/Right follow
- * the reading direction); Home/End go to the first/last column of the row; Page Up/Page Down go to the previous/next
- * period; Enter on an empty slot creates an event there, on a slot with events moves into them; on an event, Enter
- * opens it, Alt+arrows move it (a slot or a day), Shift+Up/Down make it shorter/longer, Delete removes it and
- * Escape goes back to the grid. Mouse: click or drag across empty slots to create, drag an event to move it, drag
- * its lower edge to resize.
- *
- * @summary A calendar of the org's events: day, week, month, agenda and resource views.
- * @fires p2p-event-select - An event was chosen (click or Enter); `detail`: `{ eventId, recurrenceId, start, end }` (instants in ms).
- * @fires p2p-view-change - The view or its dates changed; `detail`: `{ view, date, start, end }` (`start`/`end` as `YYYY-MM-DD`, end exclusive).
- * @fires p2p-request-create - Cancelable, before an event is created; `detail`: `{ fields }`.
- * @fires p2p-request-change - Cancelable, before an event or occurrence changes; `detail`: `{ eventId, recurrenceId, patch, scope }`.
- * @fires p2p-request-delete - Cancelable, before an event or occurrence is removed; `detail`: `{ eventId, recurrenceId, scope }`.
- * @csspart toolbar - The row of navigation and view buttons.
- * @csspart title - The heading naming the dates shown.
- * @csspart legend - The list of resources and their colours.
- * @csspart view - The area holding the current view.
- * @csspart column-header - A day's or resource's heading (plus `today`).
- * @csspart day - A month cell (plus `today`, `outside` for days of other months).
- * @csspart event - An event (plus its status `booked`, `arrived`, `no-show` or `cancelled`, and `all-day`, `conflict`).
- * @csspart event-resize - The lower edge of an event that resizes it.
- * @csspart more - A month cell's `+N more`.
- * @csspart now - The current-time line.
- * @csspart agenda-day - A day heading in the agenda.
- * @csspart empty - The message of an empty agenda.
- * @csspart status - The message shown while opening or when the org cannot be opened.
- * @cssproperty --p2p-calendar-hour-height - The height of an hour in time grids (default `3rem`).
- * @cssproperty --p2p-calendar-height - The element's height when its container does not set one (default `40rem`).
- * @cssproperty --p2p-color-accent - The accent colour; see shared/tokens.styles.ts for every `--p2p-*` token.
- */
+/** `<p2p-calendar>`: the element class; its contract is the class comment below. Registered by define/p2p-calendar.ts. */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { OrgRegistry } from '../../core/org/org-registry.ts';
 import { openOrg, type OrgSession } from '../../core/org/org-session.ts';
@@ -152,6 +114,46 @@ interface EditorState {
   fields: EventFields;
 }
 
+/**
+ * The calendar a clinic's front desk looks at all day: day, work week, week, month, agenda and a resource day
+ * view (one column per practitioner, room or piece of equipment), over an org's events on this device.
+ *
+ * Give it an open org with the `session` property, or nothing: it then opens this device's current org (or the
+ * one named by `org`) itself. Events show in the view's zone (`time-zone`, default this device's) and keep their
+ * own. Every write goes through a cancelable `p2p-request-*` event first, so that a host can veto it; a repeating
+ * event asks whether a change applies to this occurrence, this and the following ones, or all.
+ *
+ * Keyboard (the views are ARIA grids with one tab stop): arrow keys move between slots or days (Left/Right follow
+ * the reading direction); Home/End go to the first/last column of the row; Page Up/Page Down go to the previous/next
+ * period; Enter on an empty slot creates an event there, on a slot with events moves into them; on an event, Enter
+ * opens it, Alt+arrows move it (a slot or a day), Shift+Up/Down make it shorter/longer, Delete removes it and
+ * Escape goes back to the grid. Mouse: click or drag across empty slots to create, drag an event to move it, drag
+ * its lower edge to resize.
+ *
+ * @tagname p2p-calendar
+ * @summary A calendar of the org's events: day, week, month, agenda and resource views.
+ * @fires {CustomEvent<EventSelectDetail>} p2p-event-select - An event was chosen (click or Enter); `detail`: `{ eventId, recurrenceId, start, end }` (instants in ms).
+ * @fires {CustomEvent<ViewChangeDetail>} p2p-view-change - The view or its dates changed; `detail`: `{ view, date, start, end }` (`start`/`end` as `YYYY-MM-DD`, end exclusive).
+ * @fires {CustomEvent<RequestCreateDetail>} p2p-request-create - Cancelable, before an event is created; `detail`: `{ fields }`.
+ * @fires {CustomEvent<RequestChangeDetail>} p2p-request-change - Cancelable, before an event or occurrence changes; `detail`: `{ eventId, recurrenceId, patch, scope }`.
+ * @fires {CustomEvent<RequestDeleteDetail>} p2p-request-delete - Cancelable, before an event or occurrence is removed; `detail`: `{ eventId, recurrenceId, scope }`.
+ * @csspart toolbar - The row of navigation and view buttons.
+ * @csspart title - The heading naming the dates shown.
+ * @csspart legend - The list of resources and their colours.
+ * @csspart view - The area holding the current view.
+ * @csspart column-header - A day's or resource's heading (plus `today`).
+ * @csspart day - A month cell (plus `today`, `outside` for days of other months).
+ * @csspart event - An event (plus its status `booked`, `arrived`, `no-show` or `cancelled`, and `all-day`, `conflict`).
+ * @csspart event-resize - The lower edge of an event that resizes it.
+ * @csspart more - A month cell's `+N more`.
+ * @csspart now - The current-time line.
+ * @csspart agenda-day - A day heading in the agenda.
+ * @csspart empty - The message of an empty agenda.
+ * @csspart status - The message shown while opening or when the org cannot be opened.
+ * @cssproperty --p2p-calendar-hour-height - The height of an hour in time grids (default `3rem`).
+ * @cssproperty --p2p-calendar-height - The element's height when its container does not set one (default `40rem`).
+ * @cssproperty --p2p-color-accent - The accent colour; see shared/tokens.styles.ts for every `--p2p-*` token.
+ */
 export class P2PCalendar extends LitElement {
   static override styles = calendarStyles;
 
@@ -441,6 +443,7 @@ export class P2PCalendar extends LitElement {
           class="view view-${view}"
           part="view"
           @keydown=${this.#onKeyDown}
+          @focusin=${this.#onFocusIn}
           @click=${this.#onClick}
           @pointerdown=${this.#onPointerDown}
           @pointermove=${this.#onPointerMove}
@@ -597,6 +600,16 @@ export class P2PCalendar extends LitElement {
     // Leaving the range moves the view along, as paging does.
     if (day < range.start || day >= range.end || (range.view === 'work-week' && !range.days.includes(day))) this.#setDate(day);
     this.#focusAfterRender = 'cell';
+  }
+
+  /** The cursor follows focus, however it got there (a click, a screen reader's own navigation). */
+  #onFocusIn(event: FocusEvent): void {
+    const cell = (event.composedPath()[0] as HTMLElement).closest<HTMLElement>('[role="gridcell"]');
+    if (!cell) return;
+    const day = dayOf(cell.dataset.date ?? '');
+    if (day === undefined) return;
+    const cursor = { day, slot: cell.dataset.slot === undefined ? this._cursor.slot : Number(cell.dataset.slot), column: cell.dataset.column === undefined ? this._cursor.column : Number(cell.dataset.column) };
+    if (cursor.day !== this._cursor.day || cursor.slot !== this._cursor.slot || cursor.column !== this._cursor.column) this._cursor = cursor;
   }
 
   #onKeyDown(event: KeyboardEvent): void {

@@ -69,13 +69,21 @@ export function chipContent(occurrence: Occurrence, context: ViewContext, option
   const names = options.detail ? resourceNames(occurrence, context.resources) : '';
   const time =
     options.time !== 'none' && !occurrence.allDay
-      ? html`<span class="ev-time">${formatTimeOfDay(instantToWallClock(occurrence.start, context.zone), context.locale, context.hour12)}</span>`
+      ? html`<span class="ev-time" aria-hidden="true">${formatTimeOfDay(instantToWallClock(occurrence.start, context.zone), context.locale, context.hour12)}</span>`
       : nothing;
   return html`${conflict ? html`<span class="ev-conflict" aria-hidden="true" title=${context.t('calendar.doubleBooked')}>⚠</span>` : nothing}${options.time === 'before'
       ? time
-      : nothing}<span class="ev-title">${titleOf(occurrence, context)}</span>${options.time === 'after' ? time : nothing}${status !== 'booked'
-      ? html`<span class="ev-status">${context.t(STATUS_MESSAGE[status])}</span>`
-      : nothing}${options.detail && (names || occurrence.location) ? html`<span class="ev-detail">${[names, occurrence.location].filter(Boolean).join(' · ')}</span>` : nothing}`;
+      : nothing}<span class="ev-title" aria-hidden="true">${titleOf(occurrence, context)}</span>${options.time === 'after' ? time : nothing}${status !== 'booked'
+      ? html`<span class="ev-status" aria-hidden="true">${context.t(STATUS_MESSAGE[status])}</span>`
+      : nothing}${options.detail && (names || occurrence.location) ? html`<span class="ev-detail" aria-hidden="true">${[names, occurrence.location].filter(Boolean).join(' · ')}</span>` : nothing}`;
+}
+
+/**
+ * An event's accessible name, as its first child: the visible text beside it is hidden from assistive technology,
+ * since the name says all of it and more (a name given by `aria-label` would have to start with the visible text).
+ */
+export function eventName(occurrence: Occurrence, context: ViewContext) {
+  return html`<span class="visually-hidden">${eventLabel(occurrence, context)}</span>`;
 }
 
 /** The parts of an event element: `event` plus its status, and state names a page may style. */

@@ -1,17 +1,4 @@
-/**
- * The dialog in which `<p2p-calendar>` creates and edits an event: title, start and end or all day, time zone,
- * location, notes, status, attendees from the org's contacts, resources, repeat (presets or a custom RRULE) and
- * reminders. It edits a copy and says what the person chose through events; the calendar decides what to write
- * (and asks "this / following / all" for a series). Read-only, it shows the same fields disabled.
- *
- * @summary Event editor dialog used by `<p2p-calendar>`.
- * @fires p2p-editor-save - Save pressed with valid times; `detail.fields` are the event's fields, `detail.confirmed` is true when a warning shown was accepted.
- * @fires p2p-editor-delete - Delete pressed.
- * @fires p2p-editor-close - The dialog closed without saving.
- * @csspart dialog - The `<p2p-dialog>`.
- * @csspart form - The form.
- * @csspart warning - A warning or error shown above the actions.
- */
+/** `<p2p-event-editor>`, the event dialog of `<p2p-calendar>`; its contract is the class comment below. */
 import { LitElement, css, html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { tokens } from '../shared/tokens.styles.ts';
@@ -71,6 +58,21 @@ const fromInputTime = (value: string) => (value.length === 16 ? `${value}:00` : 
 const lastDayOf = (end: string) => dateOf((dayOf(end) ?? 0) - 1);
 const endAfterLastDay = (lastDay: string) => dateOf((dayOf(lastDay) ?? 0) + 1);
 
+/**
+ * The dialog in which `<p2p-calendar>` creates and edits an event: title, start and end or all day, time zone,
+ * location, notes, status, attendees from the org's contacts, resources, repeat (presets or a custom RRULE) and
+ * reminders. It edits a copy and says what the person chose through events; the calendar decides what to write
+ * (and asks "this / following / all" for a series). Read-only, it shows the same fields disabled.
+ *
+ * @tagname p2p-event-editor
+ * @summary Event editor dialog used by `<p2p-calendar>`.
+ * @fires {CustomEvent<EditorSaveDetail>} p2p-editor-save - Save pressed with valid times; `detail.fields` are the event's fields, `detail.confirmed` is true when a warning shown was accepted.
+ * @fires {CustomEvent} p2p-editor-delete - Delete pressed.
+ * @fires {CustomEvent} p2p-editor-close - The dialog closed without saving.
+ * @csspart dialog - The `<p2p-dialog>`.
+ * @csspart form - The form.
+ * @csspart warning - A warning or error shown above the actions.
+ */
 export class P2PEventEditor extends LitElement {
   static override styles = [
     tokens,

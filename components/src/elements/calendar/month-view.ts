@@ -5,8 +5,8 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { formatLocal } from '../shared/locale.ts';
-import { DAY_MS, weekdayOf } from './calendar-range.ts';
-import { chipContent, colourOf, eventLabel, eventParts } from './event-chip.ts';
+import { DAY_MS, dateOf, weekdayOf } from './calendar-range.ts';
+import { chipContent, colourOf, eventName, eventParts, titleOf } from './event-chip.ts';
 import { layoutMonth } from './month-layout.ts';
 import type { ViewContext } from './view-context.ts';
 
@@ -41,10 +41,11 @@ export function renderMonth(context: ViewContext): TemplateResult {
               class="mo-cell ${outside ? 'outside' : ''} ${today ? 'today' : ''} ${weekend ? 'weekend' : ''}"
               part="day${today ? ' today' : ''}${outside ? ' outside' : ''}"
               data-day=${day}
+              data-date=${dateOf(day)}
               tabindex=${day === cursorDay ? 0 : -1}
               aria-current=${today ? 'date' : nothing}
-              aria-label=${formatLocal(day * DAY_MS, context.locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })}
             >
+              <span class="visually-hidden">${formatLocal(day * DAY_MS, context.locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })}</span>
               <span class="mo-date" aria-hidden="true">${formatLocal(day * DAY_MS, context.locale, { day: 'numeric' })}</span>
               ${bars.map((bar) => {
                 const index = indexOf.get(bar.occurrence)!;
@@ -55,10 +56,10 @@ export function renderMonth(context: ViewContext): TemplateResult {
                   part=${eventParts(bar.occurrence, context)}
                   data-occ=${index}
                   tabindex="-1"
-                  aria-label=${eventLabel(bar.occurrence, context)}
+                  data-title=${titleOf(bar.occurrence, context)}
                   style="--first:${bar.firstColumn};--span:${bar.lastColumn - bar.firstColumn + 1};--lane:${bar.lane};--event-colour:${colourOf(bar.occurrence, context.resources)}"
                 >
-                  ${chipContent(bar.occurrence, context, { time: long ? 'none' : 'before', detail: false })}
+                  ${eventName(bar.occurrence, context)}${chipContent(bar.occurrence, context, { time: long ? 'none' : 'before', detail: false })}
                 </button>`;
               })}
               ${hidden > 0

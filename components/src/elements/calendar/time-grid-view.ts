@@ -5,8 +5,8 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { formatLocal, formatTimeOfDay } from '../shared/locale.ts';
-import { DAY_MS } from './calendar-range.ts';
-import { chipContent, colourOf, eventLabel, eventParts } from './event-chip.ts';
+import { DAY_MS, dateOf } from './calendar-range.ts';
+import { chipContent, colourOf, eventName, eventParts, titleOf } from './event-chip.ts';
 import { layoutTimeGrid, type TimedBlock } from './time-grid-layout.ts';
 import type { ViewContext } from './view-context.ts';
 
@@ -34,6 +34,7 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
     else byCell.set(key, [block]);
   }
   const dayLabels = columns.map((_, column) => columnLabel(context, column));
+  const dates = columns.map((column) => dateOf(column.day));
   const cursorColumn = context.range.view === 'resource-day' ? Math.min(cursor.column, columns.length - 1) : Math.max(0, columns.findIndex((column) => column.day === cursor.day));
   const timeLabels = Array.from({ length: slots }, (_, slot) => formatTimeOfDay(slot * slotMinutes * 60_000, context.locale, context.hour12));
   const todayColumns = columns.flatMap((column, index) => (column.day === context.today ? [index] : []));
@@ -48,10 +49,10 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
       part=${eventParts(item.occurrence, context)}
       data-occ=${index}
       tabindex="-1"
-      aria-label=${eventLabel(item.occurrence, context)}
+      data-title=${titleOf(item.occurrence, context)}
       style="--col:${item.column};--lane:${item.lane};--lanes:${item.lanes};--start:${item.startMinute};--end:${item.endMinute};--event-colour:${colourOf(item.occurrence, context.resources)}"
     >
-      ${chipContent(item.occurrence, context, { time: 'after', detail: item.endMinute - item.startMinute >= 45 })}
+      ${eventName(item.occurrence, context)}${chipContent(item.occurrence, context, { time: 'after', detail: item.endMinute - item.startMinute >= 45 })}
       ${readonly || item.endsAfter ? nothing : html`<span class="resize" part="event-resize" data-resize aria-hidden="true"></span>`}
     </button>`;
   };
@@ -80,10 +81,10 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
                 class="bar ${bar.startsBefore ? 'starts-before' : ''} ${bar.endsAfter ? 'ends-after' : ''}"
                 part=${eventParts(bar.occurrence, context)}
                 data-occ=${index}
-                aria-label=${eventLabel(bar.occurrence, context)}
+                data-title=${titleOf(bar.occurrence, context)}
                 style="--first:${bar.firstColumn};--span:${bar.lastColumn - bar.firstColumn + 1};--lane:${bar.lane};--event-colour:${colourOf(bar.occurrence, context.resources)}"
               >
-                ${chipContent(bar.occurrence, context, { time: 'none', detail: false })}
+                ${eventName(bar.occurrence, context)}${chipContent(bar.occurrence, context, { time: 'none', detail: false })}
               </button>`;
             })}
           </div>`
@@ -100,11 +101,12 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
                 role="gridcell"
                 class="tg-cell ${isHourRow(slot, slotMinutes) ? 'hour' : ''} ${todayColumns.includes(column) ? 'today' : ''}"
                 data-column=${column}
+                data-date=${dates[column]}
                 data-slot=${slot}
                 tabindex=${focused ? 0 : -1}
-                aria-label="${dayLabels[column]}, ${label}"
+                aria-label=${blocks ? nothing : `${dayLabels[column]}, ${label}`}
               >
-                ${blocks ? blocks.map(block) : nothing}
+                ${blocks ? html`<span class="visually-hidden">${dayLabels[column]}, ${label}</span>${blocks.map(block)}` : nothing}
               </div>`;
             })}
           </div>`,

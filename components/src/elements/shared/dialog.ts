@@ -1,28 +1,4 @@
-/**
- * A modal dialog for every p2p element, over the native `<dialog>`: the browser keeps it in the top layer, makes
- * the page behind it inert and closes it on Escape. On opening, focus goes to the first slotted control marked
- * `autofocus`, else the first focusable one; on closing, it returns to whatever had it before, even inside another
- * element's shadow root.
- *
- * ```html
- * <p2p-dialog label="Edit event" @p2p-dialog-close=${…}>
- *   <form>…</form>
- *   <button slot="footer" class="p2p-button">Cancel</button>
- * </p2p-dialog>
- * ```
- *
- * @summary A modal dialog with managed focus.
- * @slot - The dialog's content.
- * @slot footer - Actions, end-aligned.
- * @fires p2p-dialog-close - When the dialog closes, with `detail.returnValue` (`'cancel'` for Escape or the close button).
- * @csspart dialog - The native `<dialog>`.
- * @csspart header - The heading row.
- * @csspart title - The heading.
- * @csspart close - The close button.
- * @csspart body - The content area.
- * @csspart footer - The actions row.
- * @cssproperty --p2p-dialog-width - The dialog's width (default `min(32rem, 100vw - 2rem)`).
- */
+/** `<p2p-dialog>`, the modal dialog every p2p element reuses; its contract is the class comment below. */
 import { LitElement, css, html } from 'lit';
 import { tokens } from './tokens.styles.ts';
 import { buttonStyles } from './buttons.styles.ts';
@@ -53,6 +29,32 @@ export function deepActiveElement(): HTMLElement | null {
   return active instanceof HTMLElement ? active : null;
 }
 
+/**
+ * A modal dialog for every p2p element, over the native `<dialog>`: the browser keeps it in the top layer, makes
+ * the page behind it inert and closes it on Escape. On opening, focus goes to the first slotted control marked
+ * `autofocus`, else the first focusable one; on closing, it returns to whatever had it before, even inside another
+ * element's shadow root.
+ *
+ * ```html
+ * <p2p-dialog label="Edit event" @p2p-dialog-close=${…}>
+ *   <form>…</form>
+ *   <button slot="footer" class="p2p-button">Cancel</button>
+ * </p2p-dialog>
+ * ```
+ *
+ * @tagname p2p-dialog
+ * @summary A modal dialog with managed focus.
+ * @slot - The dialog's content.
+ * @slot footer - Actions, end-aligned.
+ * @fires {CustomEvent<DialogCloseDetail>} p2p-dialog-close - When the dialog closes, with `detail.returnValue` (`'cancel'` for Escape or the close button).
+ * @csspart dialog - The native `<dialog>`.
+ * @csspart header - The heading row.
+ * @csspart title - The heading.
+ * @csspart close - The close button.
+ * @csspart body - The content area.
+ * @csspart footer - The actions row.
+ * @cssproperty --p2p-dialog-width - The dialog's width (default `min(32rem, 100vw - 2rem)`).
+ */
 export class P2PDialog extends LitElement {
   static override styles = [
     tokens,

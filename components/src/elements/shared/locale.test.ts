@@ -32,6 +32,7 @@ describe('locale helpers', () => {
     expect(formatTimeOfDay(LOCAL_2025_03_30_1430, 'de-DE')).toBe('14:30');
     expect(formatTimeOfDay(LOCAL_2025_03_30_1430, 'en-US')).toMatch(/^2:30\sPM$/);
     expect(formatTimeOfDay(LOCAL_2025_03_30_1430, 'en-US', false)).toBe('14:30');
+    expect(formatTimeOfDay(Date.UTC(2025, 2, 30, 9), 'en-GB')).toBe('09:00');
   });
 
   it('fall back to the browser language for a tag Intl refuses', () => {

@@ -94,6 +94,7 @@ export function formatLocal(localMs: number, locale: string, options: Intl.DateT
 }
 
 /** Formats a time of day in the locale's clock, or the one forced by `hour12`. */
-export function formatTimeOfDay(localMs: number, locale: string, hour12?: boolean): string {
-  return formatLocal(localMs, locale, { hour: 'numeric', minute: '2-digit', ...(hour12 === undefined ? {} : { hour12 }) });
+export function formatTimeOfDay(localMs: number, locale: string, hour12: boolean = uses12HourClock(locale)): string {
+  // 24-hour clocks read 09:00, 12-hour ones 9:00 AM.
+  return formatLocal(localMs, locale, { hour: hour12 ? 'numeric' : '2-digit', minute: '2-digit', hour12 });
 }

@@ -1,0 +1,301 @@
+/**
+ * Page object for `<p2p-calendar>` in a device of the lab: opens the elements page with a seeded clinic (see
+ * components/test/clinic-seed.ts), reads where events are drawn and what the store holds, and does what a person
+ * does with the mouse and keyboard. Tests read as what happens at the desk; selectors live here only.
+ */
+import type { Device, ElementPath } from '../../../../scripts/device-lab/device.ts';
+import { seedClinic, type ClinicSeedOptions, type SeededClinic } from '../../../test/clinic-seed.ts';
+import type { CalendarEvent } from '../../core/index.ts';
+
+export interface CalendarOptions {
+  view?: string;
+  date?: string;
+  locale?: string;
+  timeZone?: string;
+  readonly?: boolean;
+  theme?: 'light' | 'dark';
+  slotMinutes?: number;
+  seed?: ClinicSeedOptions;
+}
+
+/** An event as drawn: which cell it starts in (date and slot of a time grid, date of a month). */
+export interface DrawnEvent {
+  title: string;
+  label: string;
+  date: string | null;
+  slot: number | null;
+  parts: string;
+}
+
+export interface RecordedEvent {
+  type: string;
+  detail: unknown;
+}
+
+interface PageWindow {
+  clinic: import('../../core/index.ts').OrgSession;
+  calendarEvents: RecordedEvent[];
+  vetoed: string[];
+}
+
+const CALENDAR = 'p2p-calendar';
+
+export class CalendarPage {
+  constructor(readonly device: Device) {}
+
+  /** Loads the elements page beside the lab's core page, seeds the clinic and shows it in a calendar. */
+  async open(pageUrl: string, options: CalendarOptions = {}): Promise<SeededClinic> {
+    await this.device.goto(new URL('elements-page.html', pageUrl).href);
+    await this.device.waitFor('the elements page to load', () => document.title === 'elements ready', undefined, 60_000);
+    const clinic = await this.device.evaluate(seedClinic, options.seed ?? {});
+    await this.device.evaluate((options) => {
+      const w = window as unknown as PageWindow;
+      w.calendarEvents = [];
+      w.vetoed = [];
+      const calendar = document.createElement('p2p-calendar');
+      for (const type of ['p2p-event-select', 'p2p-view-change', 'p2p-request-create', 'p2p-request-change', 'p2p-request-delete']) {
+        calendar.addEventListener(type, (event) => {
+          const { detail } = event as CustomEvent;
+          w.calendarEvents.push({ type, detail: JSON.parse(JSON.stringify(detail)) });
+          if (w.vetoed.includes(type)) event.preventDefault();
+        });
+      }
+      calendar.setAttribute('view', options.view ?? 'week');
+      calendar.setAttribute('date', options.date ?? '2025-03-26');
+      calendar.setAttribute('locale', options.locale ?? 'en-GB');
+      calendar.setAttribute('time-zone', options.timeZone ?? 'Europe/Berlin');
+      if (options.readonly) calendar.setAttribute('readonly', '');
+      if (options.theme) calendar.setAttribute('theme', options.theme);
+      if (options.slotMinutes) calendar.setAttribute('slot-minutes', String(options.slotMinutes));
+      calendar.session = w.clinic;
+      document.body.append(calendar);
+    }, options);
+    await this.rendered();
+    return clinic;
+  }
+
+  /** Waits until the calendar shows a view (not its opening message) and has finished updating. */
+  async rendered(): Promise<void> {
+    await this.device.waitFor('<p2p-calendar> to render a view', () => {
+      const calendar = document.querySelector('p2p-calendar');
+      return calendar?.shadowRoot?.querySelector('[part="view"]') && calendar.updateComplete.then(() => true);
+    });
+    await this.device.evaluate(() => document.querySelector('p2p-calendar')!.updateComplete);
+  }
+
+  async setAttribute(name: string, value: string | null): Promise<void> {
+    await this.device.evaluate(
+      ({ name, value }) => {
+        const calendar = document.querySelector('p2p-calendar')!;
+        if (value === null) calendar.removeAttribute(name);
+        else calendar.setAttribute(name, value);
+        return calendar.updateComplete;
+      },
+      { name, value },
+    );
+  }
+
+  /** Every event drawn in the view, with the cell it starts in. */
+  async drawnEvents(): Promise<DrawnEvent[]> {
+    await this.rendered();
+    return this.device.evaluate(() => {
+      const root = document.querySelector('p2p-calendar')!.shadowRoot!;
+      return [...root.querySelectorAll<HTMLElement>('[data-occ]')].map((element) => {
+        const cell = element.closest<HTMLElement>('[role="gridcell"]');
+        return {
+          title: element.querySelector('.ev-title')?.textContent?.trim() ?? '',
+          label: element.querySelector(':scope > .visually-hidden')?.textContent?.trim() ?? '',
+          date: cell?.dataset.date ?? null,
+          slot: cell?.dataset.slot === undefined ? null : Number(cell.dataset.slot),
+          parts: element.getAttribute('part') ?? '',
+        };
+      });
+    });
+  }
+
+  async drawn(title: string): Promise<DrawnEvent[]> {
+    return (await this.drawnEvents()).filter((event) => event.title === title);
+  }
+
+  /** Texts of the elements matching `selector` in the calendar's shadow root. */
+  async texts(selector: string): Promise<string[]> {
+    await this.rendered();
+    return this.device.evaluate(
+      (selector) => [...document.querySelector('p2p-calendar')!.shadowRoot!.querySelectorAll(selector)].map((element) => element.textContent?.replace(/\s+/g, ' ').trim() ?? ''),
+      selector,
+    );
+  }
+
+  async attribute(selector: string, name: string): Promise<string | null> {
+    return this.device.evaluate(
+      ({ selector, name }) => document.querySelector('p2p-calendar')!.shadowRoot!.querySelector(selector)?.getAttribute(name) ?? null,
+      { selector, name },
+    );
+  }
+
+  /** The org's events as the store holds them. */
+  async storedEvents(): Promise<CalendarEvent[]> {
+    return this.device.evaluate(() => JSON.parse(JSON.stringify((window as unknown as PageWindow).clinic.events.list())));
+  }
+
+  async stored(title: string): Promise<CalendarEvent[]> {
+    return (await this.storedEvents()).filter((event) => event.title === title);
+  }
+
+  /**
+   * Waits until the store holds an event with these fields (or, with `absent`, none with this title), failing
+   * with `what` and the events the store does hold.
+   */
+  async waitForStored(what: string, match: Partial<Pick<CalendarEvent, 'title' | 'start' | 'end' | 'allDay'>> & { absent?: boolean }): Promise<void> {
+    try {
+      await this.device.waitFor(
+        what,
+        ({ absent, ...fields }) => {
+          const events = (window as unknown as PageWindow).clinic.events.list();
+          const found = events.some((event) => Object.entries(fields).every(([key, value]) => event[key as keyof typeof event] === value));
+          return absent ? !events.some((event) => event.title === fields.title) : found;
+        },
+        match,
+        20_000,
+      );
+    } catch (error) {
+      const held = (await this.storedEvents()).map((event) => `${event.title} ${event.start}–${event.end}`);
+      throw new Error(`${(error as Error).message}; the store holds: ${held.join('; ')}`);
+    }
+  }
+
+  async recordedEvents(type?: string): Promise<RecordedEvent[]> {
+    const all = await this.device.evaluate(() => (window as unknown as PageWindow).calendarEvents);
+    return type ? all.filter((event) => event.type === type) : all;
+  }
+
+  /** Makes the host page call `preventDefault()` on every later event of this type. */
+  async veto(type: string): Promise<void> {
+    await this.device.evaluate((type) => (window as unknown as PageWindow).vetoed.push(type), type);
+  }
+
+  // ————— Mouse —————
+
+  cell(date: string, slot?: number): ElementPath {
+    return [CALENDAR, slot === undefined ? `[role="gridcell"][data-date="${date}"]` : `[role="gridcell"][data-date="${date}"][data-slot="${slot}"]`];
+  }
+
+  event(title: string): ElementPath {
+    return [CALENDAR, `[data-occ][data-title="${title}"]`];
+  }
+
+  async click(path: ElementPath): Promise<void> {
+    await this.device.click(path);
+  }
+
+  /** Presses at the middle of `from`, moves in steps to the middle of `to`, releases. */
+  async drag(from: ElementPath | { x: number; y: number }, to: ElementPath | { x: number; y: number }): Promise<void> {
+    const start = isPoint(from) ? from : centre(await this.device.boxOf(from));
+    const end = isPoint(to) ? to : centre(await this.device.boxOf(to));
+    await this.device.mouse.move(start.x, start.y);
+    await this.device.mouse.down();
+    await this.device.mouse.move(start.x, start.y + (end.y >= start.y ? 6 : -6), { steps: 2 });
+    await this.device.mouse.move(end.x, end.y, { steps: 6 });
+    await this.device.mouse.up();
+  }
+
+  /** A point just inside the top edge of an element: the start of a slot. */
+  async topOf(path: ElementPath): Promise<{ x: number; y: number }> {
+    const box = await this.device.boxOf(path);
+    return { x: box.x + box.width / 2, y: box.y + 2 };
+  }
+
+  /** The bottom edge of an event, where it is resized. */
+  async bottomEdgeOf(title: string): Promise<{ x: number; y: number }> {
+    const box = await this.device.boxOf(this.event(title));
+    return { x: box.x + box.width / 2, y: box.y + box.height - 2 };
+  }
+
+  // ————— Keyboard —————
+
+  async press(...keys: string[]): Promise<void> {
+    for (const key of keys) await this.device.keyboard.press(key);
+  }
+
+  /** The description of what has focus inside the calendar (and its dialogs): the focused element's label or text. */
+  async focused(): Promise<string> {
+    return this.device.evaluate(() => {
+      let active: Element | null = document.activeElement;
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+      return (active?.getAttribute('aria-label') ?? active?.querySelector(':scope > .visually-hidden')?.textContent ?? active?.textContent ?? '').trim();
+    });
+  }
+
+  /** Puts keyboard focus on a time grid's or month's cell, as a Tab into the grid and arrow keys would. */
+  async focusCell(date: string, slot?: number): Promise<void> {
+    await this.device.evaluate(
+      ({ date, slot }) => {
+        const root = document.querySelector('p2p-calendar')!.shadowRoot!;
+        const selector = slot === null ? `[role="gridcell"][data-date="${date}"]` : `[role="gridcell"][data-date="${date}"][data-slot="${slot}"]`;
+        const cell = root.querySelector<HTMLElement>(selector);
+        if (!cell) throw new Error(`no cell ${selector}`);
+        cell.focus();
+      },
+      { date, slot: slot ?? null },
+    );
+  }
+
+  // ————— Dialogs —————
+
+  async editorOpen(): Promise<boolean> {
+    return this.device.evaluate(() => !!document.querySelector('p2p-calendar')!.shadowRoot!.querySelector('p2p-event-editor')?.shadowRoot?.querySelector('p2p-dialog[open]'));
+  }
+
+  async waitForEditor(open = true): Promise<void> {
+    await this.device.waitFor(
+      open ? 'the event editor to open' : 'the event editor to close',
+      (open) => !!document.querySelector('p2p-calendar')!.shadowRoot!.querySelector('p2p-event-editor')?.shadowRoot?.querySelector('p2p-dialog[open]') === open,
+      open,
+    );
+  }
+
+  editorField(name: string): ElementPath {
+    return [CALENDAR, 'p2p-event-editor', `[name="${name}"]`];
+  }
+
+  async editorValue(name: string): Promise<string> {
+    return this.device.evaluate(
+      (name) => document.querySelector('p2p-calendar')!.shadowRoot!.querySelector('p2p-event-editor')!.shadowRoot!.querySelector<HTMLInputElement>(`[name="${name}"]`)!.value,
+      name,
+    );
+  }
+
+  async editorWarning(): Promise<string> {
+    await this.device.waitFor('the editor to show a warning', () =>
+      document.querySelector('p2p-calendar')!.shadowRoot!.querySelector('p2p-event-editor')!.shadowRoot!.querySelector('[part="warning"]'),
+    );
+    return this.device.evaluate(() => document.querySelector('p2p-calendar')!.shadowRoot!.querySelector('p2p-event-editor')!.shadowRoot!.querySelector('[part="warning"]')!.textContent!.trim());
+  }
+
+  /** Replaces the editor's title with `text`, typed as a person would. */
+  async typeTitle(text: string): Promise<void> {
+    await this.device.click(this.editorField('title'));
+    await this.device.keyboard.press('Control+a');
+    await this.device.keyboard.type(text);
+  }
+
+  async save(): Promise<void> {
+    await this.device.click([CALENDAR, 'p2p-event-editor', 'button[type="submit"]']);
+  }
+
+  async deleteInEditor(): Promise<void> {
+    await this.device.click([CALENDAR, 'p2p-event-editor', 'button.danger']);
+  }
+
+  async waitForScopeQuestion(): Promise<void> {
+    await this.device.waitFor('the this/following/all question', () => document.querySelector('p2p-calendar')!.shadowRoot!.querySelector('p2p-dialog[open]'));
+  }
+
+  async chooseScope(scope: 'this' | 'following' | 'all'): Promise<void> {
+    await this.waitForScopeQuestion();
+    await this.device.click([CALENDAR, `button[data-scope="${scope}"]`]);
+  }
+}
+
+const isPoint = (target: ElementPath | { x: number; y: number }): target is { x: number; y: number } => typeof target === 'object' && 'x' in target;
+const centre = (box: { x: number; y: number; width: number; height: number }) => ({ x: box.x + box.width / 2, y: box.y + box.height / 2 });
