@@ -57,6 +57,12 @@ export class ContactsPage {
     await clickButton(this.device, this.root, text);
   }
 
+  /** Opens the duplicates panel, which loads on first use. */
+  async openDuplicates(): Promise<void> {
+    await this.clickButton('Duplicates');
+    await waitForElement(this.device, this.at('.duplicates'));
+  }
+
   /** Fills a form field by its id (`field-givenName`, `field-emails-0-value`). */
   async fill(fieldId: string, text: string): Promise<void> {
     await fillIn(this.device, this.at(`#${fieldId}`), text);

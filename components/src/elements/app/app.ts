@@ -33,14 +33,18 @@ const VIEW_LABELS: Record<AppView, string> = { calendar: 'Calendar', contacts: '
 /** How far ahead the reminders view looks. */
 const REMINDERS_AHEAD_MS = 7 * 24 * 3600_000;
 
-export type SyncLevel = 'local' | 'offline' | 'connecting' | 'synced';
+export type SyncLevel = 'local' | 'offline' | 'connecting' | 'waiting' | 'synced';
 
-/** One word for the dot: a local-only org, offline, still connecting, or connected to a peer or the relay. */
+/**
+ * One word for the dot: a local-only org; offline (the device, or the relay out of reach); connecting to the
+ * relay; waiting for another device with no relay to carry changes meanwhile; or connected to a peer or the relay.
+ */
 export function syncLevel(status: OrgSyncStatus | undefined, online: boolean): SyncLevel {
   if (!status) return 'local';
   if (!online) return 'offline';
   if (status.peers > 0 || status.relay === 'websocket' || status.relay === 'polling') return 'synced';
-  return status.relay === 'offline' ? 'offline' : 'connecting';
+  if (status.relay === 'offline') return 'offline';
+  return status.relay === 'connecting' ? 'connecting' : 'waiting';
 }
 
 export class P2PApp extends LitElement {
@@ -396,7 +400,13 @@ export class P2PApp extends LitElement {
   }
 }
 
-const SYNC_LEVEL_TEXT: Record<SyncLevel, string> = { local: 'This device only', offline: 'Offline', connecting: 'Connecting…', synced: 'Synced' };
+const SYNC_LEVEL_TEXT: Record<SyncLevel, string> = {
+  local: 'This device only',
+  offline: 'Offline',
+  connecting: 'Connecting…',
+  waiting: 'No other device online',
+  synced: 'Synced',
+};
 const RELAY_TEXT: Record<OrgSyncStatus['relay'], string> = {
   off: 'Off (not signed in)',
   connecting: 'Connecting…',

@@ -1,0 +1,63 @@
+/**
+ * `npm run screenshots`: every scene of scripts/screenshots/*.scene.ts at phone and desktop width, light and dark,
+ * into docs/screenshots/. `npm run screenshots -- contacts` runs the scenes whose name contains "contacts".
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startDeviceLab } from '../device-lab/lab.ts';
+import { ROOT } from '../local-worker.ts';
+import { VIEWPORTS, type Scene } from './scene.ts';
+
+const OUT_DIR = join(ROOT, 'docs', 'screenshots');
+const filter = process.argv[2] ?? '';
+
+const sceneFiles = (await readdir(import.meta.dirname)).filter((file) => file.endsWith('.scene.ts')).sort();
+const scenes: Scene[] = [];
+for (const file of sceneFiles) {
+  const module = (await import(pathToFileURL(join(import.meta.dirname, file)).href)) as { scenes: Scene[] };
+  scenes.push(...module.scenes.filter((scene) => scene.name.includes(filter)));
+}
+
+const lab = await startDeviceLab('chromium');
+let failed = 0;
+try {
+  // The dev server optimises dependencies on the first load and reloads the page when done: a throwaway first load
+  // keeps that out of the first scene.
+  const warmUp = await lab.newBlankDevice();
+  await warmUp.goto(new URL('/app/test/app-page.html', lab.pageUrl).href);
+  await warmUp.waitFor('the app page to settle', () => document.querySelector('p2p-app')?.shadowRoot?.querySelector('.topbar'), undefined, 60_000);
+  await lab.closeDevices();
+  for (const scene of scenes) {
+    for (const [width, viewport] of Object.entries(VIEWPORTS)) {
+      for (const scheme of ['light', 'dark'] as const) {
+        const file = join(OUT_DIR, `${scene.name}-${width}-${scheme}.png`);
+        const device = await lab.newBlankDevice();
+        try {
+          await device.setViewport(viewport);
+          await device.setColorScheme(scheme);
+          await scene.setup({
+            device,
+            pageUrl: lab.pageUrl,
+            workerUrl: lab.workerUrl,
+            newDevice: async () => {
+              const other = await lab.newBlankDevice();
+              await other.setViewport(viewport);
+              return other;
+            },
+          });
+          await device.screenshot(file);
+          console.log(`✓ ${file}`);
+        } catch (error) {
+          failed += 1;
+          console.error(`✗ ${scene.name} ${width} ${scheme}: ${(error as Error).message}`);
+        } finally {
+          await lab.closeDevices();
+        }
+      }
+    }
+  }
+} finally {
+  await lab.dispose();
+}
+if (failed > 0) process.exit(1);
