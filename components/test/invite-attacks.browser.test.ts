@@ -213,22 +213,41 @@ describe('an invite under attack', () => {
     expect((await listedOrgs(invitee)).map((org) => org.name)).toEqual(['Personal']);
   });
 
-  it("refuses an invite that claims an org the invitee already has, and leaves that org as it was", async () => {
+  it('refuses an invite that claims the id of an org the invitee has, under another key, and leaves that org as it was', async () => {
     const member = await lab.newDevice();
     const attacker = await lab.newDevice();
-    // The member already belongs to an org (through its own device here; by invite would be the same).
-    const ownOffer = await openInvite(member, lab.workerUrl, 'the real org password');
-    await member.evaluate(() => (window as unknown as InviteWindow).invitation.cancel());
-    const before = (await listedOrgs(member)).find((org) => org.id === ownOffer.org.id)!;
+    // The member belongs to an org made before org ids committed to their keys: a random v4 UUID.
+    const legacyOrg = await member.evaluate(async () => {
+      const registry = await (window as unknown as InviteWindow).core.OrgRegistry.open();
+      const orgKey = crypto.getRandomValues(new Uint8Array(32));
+      return registry.adopt({ id: crypto.randomUUID(), name: 'Praxis am Park', color: '#0e7490', roomId: crypto.randomUUID() }, orgKey);
+    });
+    const before = (await listedOrgs(member)).find((org) => org.id === legacyOrg.id)!;
 
     // The attacker knows the org's id (from a room id) and invites the member into "a new shared calendar" with it.
-    const claim = { id: ownOffer.org.id, name: 'A new shared calendar', color: '#be185d', roomId: 'attacker-room' };
+    const claim = { id: legacyOrg.id, name: 'A new shared calendar', color: '#be185d', roomId: 'attacker-room' };
     const offer = await openInvite(attacker, lab.workerUrl, 'an attacker password', claim);
     await redeem(member, lab.workerUrl, offer.code);
     expect(await tryPasswordAndAdopt(member, 'an attacker password')).toMatchObject({ ok: false, name: 'OrgRegistryError', code: 'ORG_ID_TAKEN' });
+    expect((await listedOrgs(member)).find((org) => org.id === legacyOrg.id)).toEqual(before);
+  });
 
-    const after = (await listedOrgs(member)).find((org) => org.id === ownOffer.org.id)!;
-    expect(after).toEqual(before);
-    expect(after.keyText).toBe(ownOffer.keyText);
+  it("refuses an invite that claims a new org's id with another key, whether or not the invitee has that org", async () => {
+    const owner = await lab.newDevice();
+    const attacker = await lab.newDevice();
+    const stranger = await lab.newDevice();
+    // A new org's id is a commitment to its key.
+    const ownOffer = await openInvite(owner, lab.workerUrl, 'the real org password');
+    await owner.evaluate(() => (window as unknown as InviteWindow).invitation.cancel());
+    const before = await listedOrgs(owner);
+
+    const claim = { id: ownOffer.org.id, name: 'A new shared calendar', color: '#be185d', roomId: 'attacker-room' };
+    for (const invitee of [owner, stranger]) {
+      const offer = await openInvite(attacker, lab.workerUrl, 'an attacker password', claim);
+      await redeem(invitee, lab.workerUrl, offer.code);
+      expect(await tryPasswordAndAdopt(invitee, 'an attacker password')).toMatchObject({ ok: false, name: 'InviteError', code: 'INVALID_INVITE' });
+    }
+    expect(await listedOrgs(owner)).toEqual(before);
+    expect((await listedOrgs(stranger)).map((org) => org.name)).toEqual(['Personal']);
   });
 });

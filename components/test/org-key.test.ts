@@ -1,5 +1,6 @@
+import { hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { deriveOrgSubkeys, generateOrgKey, ORG_SUBKEY_INFO } from '../src/core/crypto/org-key.ts';
+import { deriveOrgSubkeys, generateOrgKey, ORG_ID_INFO, ORG_SUBKEY_INFO, orgIdFor, orgIdMatchesKey } from '../src/core/crypto/org-key.ts';
 import { open, seal } from '../src/core/crypto/aead.ts';
 import { createChallenge, respondToChallenge, verifyChallengeResponse } from '../src/core/crypto/challenge-response.ts';
 import { ascii, nodeHmac, nodeOpen, nodeSubkey, relayContext, sealedAssociatedData, toHex } from './crypto-fixtures.ts';
@@ -89,5 +90,28 @@ describe('deriveOrgSubkeys (HKDF-SHA256, salt = org id, info per purpose)', () =
 
   it('refuses an org key that is not 32 bytes', async () => {
     await expect(deriveOrgSubkeys(new Uint8Array(31), ORG_ID)).rejects.toMatchObject({ name: 'CryptoError', code: 'INVALID_KEY' });
+  });
+});
+
+describe('orgIdFor (an org id that commits to the org key)', () => {
+  it('is a version-8 UUID of the first 16 bytes of HKDF(org key, no salt, its info)', async () => {
+    const orgKey = await generateOrgKey();
+    const orgId = await orgIdFor(orgKey);
+    const bytes = Buffer.from(hkdfSync('sha256', orgKey, new Uint8Array(), ORG_ID_INFO, 16));
+    bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+    bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+    expect(orgId.replaceAll('-', '')).toBe(bytes.toString('hex'));
+    expect(orgId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('matches the key it was made from and no other', async () => {
+    const orgKey = await generateOrgKey();
+    const orgId = await orgIdFor(orgKey);
+    expect(await orgIdMatchesKey(orgId, orgKey)).toBe(true);
+    expect(await orgIdMatchesKey(orgId, await generateOrgKey())).toBe(false);
+  });
+
+  it('accepts any key for the random id of an org made before ids were commitments', async () => {
+    expect(await orgIdMatchesKey(ORG_ID, await generateOrgKey())).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { OrgRegistry, OrgRegistryError } from '../src/core/org/org-registry.ts';
 import { openOrg, orgDatabaseName } from '../src/core/org/org-session.ts';
 import { loadOrgKey } from '../src/core/crypto/key-store.ts';
+import { orgIdFor } from '../src/core/crypto/org-key.ts';
 import { ValidationError } from '../src/core/records/validation-error.ts';
 import { contactFields } from './core-fixtures.ts';
 
@@ -35,6 +36,12 @@ describe('the org registry', () => {
     const org = await registry.create({ name: 'Nordklinik', color: '#0E7490' });
     expect(org).toMatchObject({ name: 'Nordklinik', color: '#0e7490' });
     expect((await loadOrgKey(org.id))?.byteLength).toBe(32);
+  });
+
+  it('gives a new org the id its key commits to', async () => {
+    const registry = await OrgRegistry.open();
+    const org = await registry.create({ name: 'Nordklinik', color: '#0e7490' });
+    expect(org.id).toBe(await orgIdFor((await loadOrgKey(org.id))!));
   });
 
   it('keeps orgs, names and colours across reopening', async () => {

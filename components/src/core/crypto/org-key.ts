@@ -38,6 +38,16 @@ export interface OrgSubkeys {
   relayWorkspaceId: string;
 }
 
+/**
+ * HKDF `info` of an org's id. Unlike the subkeys it is not salted with the org id, which it defines: an org created
+ * since invites checked it has the id its key commits to (`orgIdFor`), so an invite cannot carry that org's id with
+ * another key.
+ */
+export const ORG_ID_INFO = 'p2p-clinic/v1/org-id';
+/** The UUID version marking an id as a commitment to the org key (RFC 9562 §5.8: version 8, custom). */
+const COMMITTED_ORG_ID_VERSION = 8;
+const COMMITTED_ORG_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 const SUBKEY_BITS = 256;
 const utf8 = new TextEncoder();
 
@@ -71,14 +81,30 @@ export async function deriveOrgSubkeys(orgKey: Uint8Array, orgId: string): Promi
     peerAuthKey,
     relayKey,
     joinSecret: encodeBase64url(joinSecret),
-    relayWorkspaceId: uuidV4(workspaceIdBits),
+    relayWorkspaceId: uuidOf(workspaceIdBits, 4),
   };
 }
 
-/** RFC 9562 §5.4: the first 16 bytes with the version (4) and variant (10) bits set. */
-function uuidV4(bytes: Uint8Array): string {
+/** The id of an org created with `orgKey`: a version-8 UUID of HKDF-SHA256(org key, no salt, ORG_ID_INFO). */
+export async function orgIdFor(orgKey: Uint8Array): Promise<string> {
+  assertOrgKey(orgKey);
+  const ikm = await crypto.subtle.importKey('raw', orgKey.slice(), 'HKDF', false, ['deriveBits']);
+  const hkdf = { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(), info: utf8.encode(ORG_ID_INFO) };
+  return uuidOf(new Uint8Array(await crypto.subtle.deriveBits(hkdf, ikm, 128)), COMMITTED_ORG_ID_VERSION);
+}
+
+/**
+ * Whether `orgId` may belong to `orgKey`: an id in the committed form must be exactly `orgIdFor(orgKey)`; an id of
+ * an org created before ids were commitments (a random v4 UUID) commits to nothing and is accepted.
+ */
+export async function orgIdMatchesKey(orgId: string, orgKey: Uint8Array): Promise<boolean> {
+  return !COMMITTED_ORG_ID.test(orgId) || orgId === (await orgIdFor(orgKey));
+}
+
+/** RFC 9562: the first 16 bytes with the version and variant (10) bits set. */
+function uuidOf(bytes: Uint8Array, version: number): string {
   const uuid = bytes.slice(0, 16);
-  uuid[6] = (uuid[6]! & 0x0f) | 0x40;
+  uuid[6] = (uuid[6]! & 0x0f) | (version << 4);
   uuid[8] = (uuid[8]! & 0x3f) | 0x80;
   const hex = [...uuid].map((byte) => byte.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

@@ -4,7 +4,7 @@
  * opens.
  */
 import * as idb from 'lib0/indexeddb';
-import { generateOrgKey } from '../crypto/org-key.ts';
+import { generateOrgKey, orgIdFor } from '../crypto/org-key.ts';
 import { deleteOrgKey, loadOrgKey, saveOrgKey } from '../crypto/key-store.ts';
 import { checkString } from '../records/field-checks.ts';
 import { RECORD_LIMITS } from '../records/record-limits.ts';
@@ -51,10 +51,12 @@ function checkColor(color: unknown): string {
 const byDefaultThenAge = (a: Org, b: Org) => Number(b.isDefault ?? false) - Number(a.isDefault ?? false) || a.createdAt - b.createdAt;
 
 async function createOrgRecord(fields: Pick<Org, 'name' | 'color'> & { isDefault?: boolean }): Promise<Org> {
-  const org: Org = { id: crypto.randomUUID(), name: fields.name, color: fields.color, createdAt: Date.now() };
+  const orgKey = await generateOrgKey();
+  // The id commits to the key, so that no invite can carry it with another key (orgIdMatchesKey).
+  const org: Org = { id: await orgIdFor(orgKey), name: fields.name, color: fields.color, createdAt: Date.now() };
   if (fields.isDefault) org.isDefault = true;
   // The key first: an org listed without its key could never sync.
-  await saveOrgKey(org.id, await generateOrgKey());
+  await saveOrgKey(org.id, orgKey);
   return org;
 }
 

@@ -15,7 +15,7 @@ import { WebrtcProvider } from 'y-webrtc';
 import { decodeBase64url, encodeBase64url, isRoomId } from '#protocol';
 import { bindCipher, type BoundCipher } from '../crypto/aead.ts';
 import { InviteExchange, joinInviterProof, splitInviterProof, type InviteSessionKeys } from '../crypto/invite-exchange.ts';
-import { ORG_KEY_BYTES } from '../crypto/org-key.ts';
+import { ORG_KEY_BYTES, orgIdMatchesKey } from '../crypto/org-key.ts';
 import { assessOrgPassword, deriveInviteKeys, ORG_PASSWORD_MIN_LENGTH } from '../crypto/org-password.ts';
 import type { Org } from '../records/records.ts';
 import type { ChannelBinding } from './channel-binding.ts';
@@ -244,7 +244,7 @@ export class InviteRedemption {
               const keys = await run.keys(theirs);
               if (!(await keys.confirms(confirmation))) return false;
               try {
-                const invited = parsePayload(await payloadCipher(keys, this.orgId, this.roomId).open(sealed), this.orgId);
+                const invited = await parsePayload(await payloadCipher(keys, this.orgId, this.roomId).open(sealed), this.orgId);
                 settle(() => resolve(invited));
               } catch (err) {
                 settle(() => reject(err instanceof InviteError ? err : new InviteError('INVALID_INVITE', 'The invite could not be opened.')));
@@ -321,7 +321,8 @@ interface InvitePayload {
   orgKey: string;
 }
 
-function parsePayload(plaintext: Uint8Array, orgId: string): InvitedOrg {
+/** The payload, checked: well formed, for the org the room names, with a key that org's id commits to (if it does). */
+async function parsePayload(plaintext: Uint8Array, orgId: string): Promise<InvitedOrg> {
   const invalid = () => new InviteError('INVALID_INVITE', 'The invite is malformed.');
   let payload: InvitePayload;
   try {
@@ -340,7 +341,8 @@ function parsePayload(plaintext: Uint8Array, orgId: string): InvitedOrg {
     typeof org.color !== 'string' ||
     typeof org.roomId !== 'string' ||
     !isRoomId(org.roomId) ||
-    orgKey?.byteLength !== ORG_KEY_BYTES
+    orgKey?.byteLength !== ORG_KEY_BYTES ||
+    !(await orgIdMatchesKey(org.id, orgKey))
   ) {
     throw invalid();
   }
