@@ -37,8 +37,9 @@ export type HandshakeSteps = Pick<PeerHandshake, 'prove' | 'verify'>;
 
 /**
  * A handshake made per connection from its channel binding: `opening` is sent instead of a random challenge (a
- * PAKE's share), and the steps that follow keep whatever state the opening needs. `bind` throwing fails the
- * connection's handshake (PROTOCOL_ERROR).
+ * PAKE's share; CHALLENGE_BYTES long, the only size the gate accepts, as a ristretto255 element is), and the steps
+ * that follow keep whatever state the opening needs. `bind` throwing fails the connection's handshake
+ * (PROTOCOL_ERROR).
  */
 export interface BoundHandshake {
   order: PeerHandshake['order'];
