@@ -876,6 +876,17 @@ export class P2PCalendar extends LitElement {
     };
   }
 
+  /**
+   * Opens the editor for a new half-hour event at the next full hour, with `fields` filled in: an attendee chosen
+   * elsewhere, for instance (the contacts card's "New appointment").
+   */
+  openNewEvent(fields: Partial<EventFields> = {}): void {
+    const hourMs = 60 * MINUTE_MS;
+    const nextHour = Math.ceil(instantToWallClock(Date.now(), this.#zone) / hourMs) * hourMs;
+    this.#openNew(Math.floor(nextHour / DAY_MS), (nextHour % DAY_MS) / MINUTE_MS, 30, undefined);
+    if (this._editor) this._editor = { ...this._editor, fields: { ...this._editor.fields, ...fields } };
+  }
+
   #openNew(day: number, startMinute: number, minutes: number, resourceId: string | undefined): void {
     if (!this.#writable) return;
     const start = day * DAY_MS + startMinute * MINUTE_MS;
