@@ -92,6 +92,7 @@ function serve(files: Record<string, () => Buffer | string>): Promise<{ server: 
 interface Measured {
   ours: { month: number[]; next: number[]; week: number[]; monthNodes: number; weekNodes: number; monthChips: number; error?: string };
   fullCalendar: { month: number[]; next: number[]; week: number[]; monthNodes: number; weekNodes: number; events: number };
+  core: { query: number[]; conflicts: number[] };
 }
 
 /** Runs in the page: both calendars over the same org, fresh instances each run. */
@@ -151,6 +152,18 @@ async function measureInPage({ orgId, runs, monthDate, weekDate, zone }: { orgId
     ours.error = String(error);
   }
 
+  // What the core costs of a month render: the occurrences of the grid's six weeks and their double bookings.
+  const grid = [Date.UTC(2023, 4, 28), Date.UTC(2023, 6, 9)] as const;
+  const core: Measured['core'] = { query: [], conflicts: [] };
+  for (let run = 0; run < runs; run++) {
+    let started = performance.now();
+    session.events.occurrences(...grid, zone);
+    core.query.push(performance.now() - started);
+    started = performance.now();
+    session.events.conflictingIn(...grid, zone);
+    core.conflicts.push(performance.now() - started);
+  }
+
   // The grids show whole weeks: six of them around the month, plus the next month for navigating.
   const occurrences = session.events.occurrences(Date.UTC(2023, 4, 28), Date.UTC(2023, 7, 14), zone);
   const events = occurrences.map((occurrence) => ({ title: occurrence.title, start: occurrence.start, end: occurrence.end, allDay: occurrence.allDay }));
@@ -180,7 +193,7 @@ async function measureInPage({ orgId, runs, monthDate, weekDate, zone }: { orgId
   }
   stage.replaceChildren();
   await session.close();
-  return { ours, fullCalendar };
+  return { ours, fullCalendar, core };
 }
 
 /** Loads the page with only the element on it and waits until its month shows events; in-page timings. */
@@ -268,6 +281,9 @@ try {
     line('Month view, next month', measured.ours.next, measured.fullCalendar.next);
   }
   if (measured.ours.week.length > 0) line('Week view, first render', measured.ours.week, measured.fullCalendar.week);
+  const query = summarize(measured.core.query);
+  const conflicts = summarize(measured.core.conflicts);
+  console.log(`Of which the core, for the month grid's six weeks: occurrences p50 ${ms(query.p50)} (max ${ms(query.max)}), double bookings p50 ${ms(conflicts.p50)} (max ${ms(conflicts.max)})`);
   console.log(`DOM nodes: month ours ${measured.ours.monthNodes}, FullCalendar ${measured.fullCalendar.monthNodes}; week ours ${measured.ours.weekNodes}, FullCalendar ${measured.fullCalendar.weekNodes}`);
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   const oursGzip = gzipSync(oursBytes, { level: 9 }).byteLength;
