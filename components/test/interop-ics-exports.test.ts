@@ -99,6 +99,17 @@ describe('Outlook zones that only a VTIMEZONE defines', () => {
   });
 });
 
+describe('ICS items with a part that cannot be read', () => {
+  it('imports an event whose alarm has no trigger, without that reminder, and reports it', () => {
+    const broken = ['BEGIN:VALARM', 'ACTION:DISPLAY', 'END:VALARM'];
+    const working = ['BEGIN:VALARM', 'ACTION:DISPLAY', 'TRIGGER:-PT15M', 'END:VALARM'];
+    const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:alarm', 'DTSTART:20240610T090000Z', 'SUMMARY:Check-up', ...broken, ...working, 'END:VEVENT', 'END:VCALENDAR'].join('\r\n');
+    const result = parseIcs(ics);
+    expect(result.items.map((item) => item.fields.reminders)).toEqual([[15]]);
+    expect(result.warnings).toEqual([{ code: 'UNREADABLE', index: 0, uid: 'alarm', summary: 'Check-up', property: 'VALARM', reason: 'a VALARM has no TRIGGER; the reminder was left out' }]);
+  });
+});
+
 describe('ICS import from a File', () => {
   it('imports the File a file picker gives, as a promise of the report', async () => {
     const target = collector<EventFields>();

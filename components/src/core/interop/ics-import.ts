@@ -16,7 +16,8 @@
  *   keeps extra dates only on a rule. RANGE=THISANDFUTURE is applied to the one occurrence it names. Edited
  *   occurrences whose master is not in the file (an invitation to one instance) import as one-off events.
  * - VALARM: relative triggers (to the start or, with RELATED=END, the end) and absolute ones become minutes
- *   before the start; alarms after the start, and Apple's ACTION:NONE placeholders, are dropped.
+ *   before the start; alarms after the start, and Apple's ACTION:NONE placeholders, are dropped. An alarm that
+ *   cannot be read is left out and reported as a warning; the event still imports.
  * - ATTENDEE `mailto:` addresses become contact ids through `resolveAttendee`; without it, or for addresses it
  *   does not know, attendees are dropped. ORGANIZER, CATEGORIES, URL, ATTACH and X- properties are dropped.
  * - UIDs are not kept: the store assigns ids, so importing the same file twice makes two copies.
@@ -78,6 +79,8 @@ class IcsReader {
   readonly timeZones = new Map<string, TimeZoneMapping>();
   /** The event being read: the years its dates fall on, and whether it is a series. */
   #event: { years: YearRange; series: boolean } = { years: { from: 1970, to: 1970 }, series: false };
+  /** What was left out of the event being read, each with its property and why. */
+  warnings: { property: string; reason: string }[] = [];
 
   constructor(
     definitions: Map<string, ICAL.Component>,
@@ -96,6 +99,7 @@ class IcsReader {
     const series = master.hasProperty('rrule') || master.hasProperty('rdate');
     const to = series ? (until ?? from + SERIES_MATCH_YEARS) : (yearOf('dtend') ?? from);
     this.#event = { years: { from, to: Math.max(from, to) }, series };
+    this.warnings = [];
   }
 
   #zone(tzid: string): ResolvedZone | undefined {
@@ -222,28 +226,34 @@ function overrideOf(component: ICAL.Component, master: EventFields, frame: Event
 }
 
 /** Minutes before the start of each alarm that fires at or before the start, without repeats. */
-function remindersOf(component: ICAL.Component, event: EventFields, floatingZone: string): number[] {
-  const zone = event.allDay ? floatingZone : event.timeZone;
+/** The minutes before the start at which one alarm fires, or why it cannot be read. */
+function alarmMinutes(alarm: ICAL.Component, startInstant: number, endInstant: number, zone: string): number | { problem: string } {
+  const trigger = alarm.getFirstProperty('trigger');
+  if (!trigger) return { problem: 'a VALARM has no TRIGGER' };
+  const value = String(trigger.jCal[3]);
+  let firesAt: number;
+  if (trigger.type === 'duration') {
+    if (!DURATION_VALUE.test(value)) return { problem: 'a VALARM TRIGGER is not a valid duration' };
+    const anchor = String(trigger.getParameter('related') ?? 'START').toUpperCase() === 'END' ? endInstant : startInstant;
+    firesAt = anchor + ICAL.Duration.fromString(value).toSeconds() * 1000;
+  } else {
+    const match = DATE_TIME_VALUE.exec(value);
+    if (!match || parseLocalDateTime(match[1]!) === undefined) return { problem: 'a VALARM TRIGGER is not a valid date-time' };
+    firesAt = match[2] ? parseLocalDateTime(match[1]!)! : wallClockToInstant(parseLocalDateTime(match[1]!)!, zone);
+  }
+  return Math.round((startInstant - firesAt) / 60_000);
+}
+
+function remindersOf(component: ICAL.Component, event: EventFields, reader: IcsReader): number[] {
+  const zone = event.allDay ? reader.floatingZone : event.timeZone;
   const startInstant = wallClockToInstant(parseLocal(event.start, event.allDay)!, zone);
   const endInstant = wallClockToInstant(parseLocal(event.end, event.allDay)!, zone);
   const reminders: number[] = [];
   for (const alarm of component.getAllSubcomponents('valarm')) {
     if (text(alarm, 'action').toUpperCase() === 'NONE') continue;
-    const trigger = alarm.getFirstProperty('trigger');
-    if (!trigger) throw new ItemIssue('UNREADABLE', 'a VALARM has no TRIGGER');
-    const value = String(trigger.jCal[3]);
-    let firesAt: number;
-    if (trigger.type === 'duration') {
-      if (!DURATION_VALUE.test(value)) throw new ItemIssue('UNREADABLE', 'a VALARM TRIGGER is not a valid duration');
-      const anchor = String(trigger.getParameter('related') ?? 'START').toUpperCase() === 'END' ? endInstant : startInstant;
-      firesAt = anchor + ICAL.Duration.fromString(value).toSeconds() * 1000;
-    } else {
-      const match = DATE_TIME_VALUE.exec(value);
-      if (!match || parseLocalDateTime(match[1]!) === undefined) throw new ItemIssue('UNREADABLE', 'a VALARM TRIGGER is not a valid date-time');
-      firesAt = match[2] ? parseLocalDateTime(match[1]!)! : wallClockToInstant(parseLocalDateTime(match[1]!)!, zone);
-    }
-    const minutes = Math.round((startInstant - firesAt) / 60_000);
-    if (minutes >= 0 && !reminders.includes(minutes)) reminders.push(minutes);
+    const minutes = alarmMinutes(alarm, startInstant, endInstant, zone);
+    if (typeof minutes !== 'number') reader.warnings.push({ property: 'VALARM', reason: `${minutes.problem}; the reminder was left out` });
+    else if (minutes >= 0 && !reminders.includes(minutes)) reminders.push(minutes);
   }
   return reminders;
 }
@@ -283,7 +293,7 @@ function eventOf(master: ICAL.Component, edits: ICAL.Component[], reader: IcsRea
     reminders: [],
     ...clinicFieldsOf(master),
   };
-  fields.reminders = remindersOf(master, fields, reader.floatingZone);
+  fields.reminders = remindersOf(master, fields, reader);
 
   const rules = master.getAllProperties('rrule');
   if (rules.length > 1) throw new ItemIssue('UNSUPPORTED', 'the event has more than one RRULE (deprecated since RFC 5545)');
@@ -345,6 +355,7 @@ function parseIcsBytes(input: ImportBytes, options: IcsImportOptions): ParsedIcs
   }
 
   const errors: ImportIssue[] = [];
+  const warnings: ImportIssue[] = [];
   const groups = new Map<string, EventGroup>();
   blocks
     .filter((block) => block.name !== 'VTIMEZONE')
@@ -386,12 +397,13 @@ function parseIcsBytes(input: ImportBytes, options: IcsImportOptions): ParsedIcs
       const named = { ...group, index: event.index, summary: text(event.component, 'summary') || group.summary };
       try {
         items.push({ ...identify(named), fields: eventOf(event.component, event.edits.map((edit) => edit.component), reader) });
+        warnings.push(...reader.warnings.map(({ property, reason }) => ({ ...issueFor('UNREADABLE', reason, named), property })));
       } catch (error) {
         errors.push(issueFor(error instanceof ItemIssue ? error.code : 'UNREADABLE', reasonOf(error), named));
       }
     }
   }
-  return { items, errors, warnings: [], timeZones: [...reader.timeZones.values()] };
+  return { items, errors, warnings, timeZones: [...reader.timeZones.values()] };
 }
 
 /**
