@@ -23,8 +23,13 @@ describe('content lines from bytes', () => {
 
   it('continues a quoted-printable value after a soft line break only when asked, and only for such a value', () => {
     const file = bytes('NOTE;ENCODING=QUOTED-PRINTABLE:a=\r\nb\r\nX-OTHER:c=\r\nD:d\r\n');
-    expect(texts(unfoldContentLines(file, { quotedPrintable: true }))).toEqual(['NOTE;ENCODING=QUOTED-PRINTABLE:ab', 'X-OTHER:c=', 'D:d']);
+    expect(texts(unfoldContentLines(file, { vcard21: true }))).toEqual(['NOTE;ENCODING=QUOTED-PRINTABLE:ab', 'X-OTHER:c=', 'D:d']);
     expect(texts(unfoldContentLines(file))).toEqual(['NOTE;ENCODING=QUOTED-PRINTABLE:a=', 'b', 'X-OTHER:c=', 'D:d']);
+  });
+
+  it('continues a vCard 2.1 BASE64 value on unindented lines until a line with a colon', () => {
+    const file = bytes('PHOTO;ENCODING=BASE64;JPEG:/9j/4AAQ\r\nSkZJRgAB\r\nAQAAAQ==\r\n\r\nTEL;CELL:+47 912 34 567\r\n');
+    expect(texts(unfoldContentLines(file, { vcard21: true }))).toEqual(['PHOTO;ENCODING=BASE64;JPEG:/9j/4AAQSkZJRgABAQAAAQ==', 'TEL;CELL:+47 912 34 567']);
   });
 
   it('reads bytes that are not UTF-8 as Windows-1252, and a named character set by its name', () => {

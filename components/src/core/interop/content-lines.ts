@@ -43,16 +43,19 @@ function physicalLines(bytes: Uint8Array): Uint8Array[] {
   return lines;
 }
 
-/** Whether the line's name and parameters (the bytes before its first unquoted colon) say QUOTED-PRINTABLE. */
-function isQuotedPrintable(line: Uint8Array): boolean {
+/** The line's name and parameters: the bytes before its first unquoted colon, as text. */
+function headOf(line: Uint8Array): string {
   let quoted = false;
   let end = 0;
   for (; end < line.length; end++) {
     if (line[end] === QUOTE) quoted = !quoted;
     else if (line[end] === COLON && !quoted) break;
   }
-  return /QUOTED-PRINTABLE/i.test(new TextDecoder('latin1').decode(line.subarray(0, end)));
+  return new TextDecoder('latin1').decode(line.subarray(0, end));
 }
+
+const isQuotedPrintable = (line: Uint8Array) => /QUOTED-PRINTABLE/i.test(headOf(line));
+const isBase64 = (line: Uint8Array) => /[;=]BASE64\b/i.test(headOf(line));
 
 function concat(parts: Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0]!;
@@ -67,15 +70,16 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 /**
  * The logical lines of a file, as bytes: a physical line starting with a space or tab continues the previous
- * one (the space or tab removed); with `quotedPrintable`, a QUOTED-PRINTABLE value ending in `=` (vCard 2.1's
- * soft line break) continues on the next physical line, whatever it starts with. Blank lines are dropped.
+ * one (the space or tab removed). With `vcard21`, vCard 2.1's own continuations too: a QUOTED-PRINTABLE value
+ * ending in `=` (a soft line break) continues on the next physical line, whatever it starts with, and a BASE64
+ * value on lines without a colon (some phones do not indent them; base64 has no colon). Blank lines are dropped.
  */
-export function unfoldContentLines(bytes: Uint8Array, { quotedPrintable = false } = {}): Uint8Array[] {
+export function unfoldContentLines(bytes: Uint8Array, { vcard21 = false } = {}): Uint8Array[] {
   const logical: Uint8Array[][] = [];
   let softBreak = false;
   for (const line of physicalLines(bytes)) {
     const current = logical.at(-1);
-    if (current && softBreak) {
+    if (current && (softBreak || (vcard21 && line.length > 0 && !line.includes(COLON) && isBase64(current[0]!)))) {
       current.push(line);
     } else if (current && (line[0] === SPACE || line[0] === TAB)) {
       current.push(line.subarray(1));
@@ -85,7 +89,7 @@ export function unfoldContentLines(bytes: Uint8Array, { quotedPrintable = false 
       continue;
     }
     const last = logical.at(-1)!;
-    softBreak = quotedPrintable && line.at(-1) === EQUALS && isQuotedPrintable(last[0]!);
+    softBreak = vcard21 && line.at(-1) === EQUALS && isQuotedPrintable(last[0]!);
     // The `=` of a soft line break is not part of the value.
     if (softBreak) last[last.length - 1] = last.at(-1)!.subarray(0, -1);
   }

@@ -149,7 +149,7 @@ const isMarker = (line: VcardProperty | UnreadableLine, name: 'BEGIN' | 'END') =
 export function readVcards(bytes: Uint8Array): VcardCard[] | undefined {
   const cards: VcardCard[] = [];
   let current: VcardCard | undefined;
-  for (const bytesOfLine of unfoldContentLines(bytes, { quotedPrintable: true })) {
+  for (const bytesOfLine of unfoldContentLines(bytes, { vcard21: true })) {
     const line = parseVcardLine(bytesOfLine);
     if (isMarker(line, 'BEGIN')) {
       // A card that begins before the last one ended means the last one lost its END line.
