@@ -54,6 +54,13 @@ describe('vCard 2.1 from Android', () => {
   });
 });
 
+describe('vCard 2.1 with an AGENT', () => {
+  it("skips the assistant's card nested under AGENT and keeps the rest of the outer card", () => {
+    const file = ['BEGIN:VCARD', 'VERSION:2.1', 'N:Weber;Anna', 'AGENT:', 'BEGIN:VCARD', 'VERSION:2.1', 'N:Koch;Lena', 'TEL;WORK:+49 30 1111', 'END:VCARD', 'TEL;WORK:+49 30 2222', 'END:VCARD', ''].join('\r\n');
+    expect(parseVcard(file)).toMatchObject({ items: [{ fields: { givenName: 'Anna', familyName: 'Weber', phones: [{ label: 'work', value: '+49 30 2222' }] } }], errors: [] });
+  });
+});
+
 describe('vCard 3.0 from iOS', () => {
   it('unfolds a line folded inside a multi-byte character before decoding it', () => {
     const note = contactsOf('ios-contacts.vcf')[0]!.notes;

@@ -149,9 +149,18 @@ const isMarker = (line: VcardProperty | UnreadableLine, name: 'BEGIN' | 'END') =
 export function readVcards(bytes: Uint8Array): VcardCard[] | undefined {
   const cards: VcardCard[] = [];
   let current: VcardCard | undefined;
+  /** How deep inside a vCard 2.1 AGENT's own card the lines are (its lines are not the outer card's). */
+  let agentDepth = 0;
   for (const bytesOfLine of unfoldContentLines(bytes, { vcard21: true })) {
     const line = parseVcardLine(bytesOfLine);
-    if (isMarker(line, 'BEGIN')) {
+    const previous = current?.properties.at(-1);
+    if (agentDepth > 0) {
+      if (isMarker(line, 'BEGIN')) agentDepth++;
+      else if (isMarker(line, 'END')) agentDepth--;
+    } else if (isMarker(line, 'BEGIN') && previous?.name === 'AGENT' && previous.value.trim() === '') {
+      // vCard 2.1 nests the card of an assistant under an empty AGENT; p2p-clinic keeps no agents.
+      agentDepth = 1;
+    } else if (isMarker(line, 'BEGIN')) {
       // A card that begins before the last one ended means the last one lost its END line.
       if (current) cards.push(current);
       current = { properties: [], unreadable: [], complete: false };
