@@ -51,7 +51,7 @@ function headOf(line: Uint8Array): string {
     if (line[end] === QUOTE) quoted = !quoted;
     else if (line[end] === COLON && !quoted) break;
   }
-  return new TextDecoder('latin1').decode(line.subarray(0, end));
+  return decoderFor('latin1').decode(line.subarray(0, end));
 }
 
 const isQuotedPrintable = (line: Uint8Array) => /QUOTED-PRINTABLE/i.test(headOf(line));
@@ -96,17 +96,28 @@ export function unfoldContentLines(bytes: Uint8Array, { vcard21 = false } = {}):
   return logical.map(concat);
 }
 
+/** Decoders are made once: a file has a line per property, and making one costs more than decoding a line. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+const decoders = new Map<string, TextDecoder>();
+
+function decoderFor(charset: string): TextDecoder {
+  const label = charset.toLowerCase();
+  let decoder = decoders.get(label);
+  if (!decoder) decoders.set(label, (decoder = new TextDecoder(label)));
+  return decoder;
+}
+
 /**
  * Text from bytes in a named character set (a CHARSET parameter), UTF-8 when none is named. Bytes that are not
  * valid UTF-8 are read as Windows-1252, which is what older Outlook and phone exports without a CHARSET hold.
  * Throws a RangeError for a character set TextDecoder does not know.
  */
 export function decodeText(bytes: Uint8Array, charset?: string): string {
-  if (charset && !/^utf-?8$/i.test(charset)) return new TextDecoder(charset).decode(bytes);
+  if (charset && !/^utf-?8$/i.test(charset)) return decoderFor(charset).decode(bytes);
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return STRICT_UTF8.decode(bytes);
   } catch {
-    return new TextDecoder('windows-1252').decode(bytes);
+    return decoderFor('windows-1252').decode(bytes);
   }
 }
 
