@@ -124,7 +124,7 @@ export function parseVcardLine(line: Uint8Array): VcardProperty | UnreadableLine
   const [nameText = '', ...paramTexts] = splitUnquoted(head, ';');
   const name = NAME_PATTERN.exec(nameText.trim());
   if (colon < 0 || !name) {
-    const shown = decodeText(line.subarray(0, 60));
+    const shown = decodeText(line).slice(0, 60);
     return { name: name?.[2]?.toUpperCase(), reason: `invalid line (no name and ":" before its value) "${shown}"` };
   }
   const params = parametersOf(paramTexts);
