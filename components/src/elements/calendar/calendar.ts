@@ -2,7 +2,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { OrgRegistry } from '../../core/org/org-registry.ts';
 import { openOrg, type OrgSession } from '../../core/org/org-session.ts';
-import { OrgSync } from '../../core/sync/org-sync.ts';
+import type { OrgSync } from '../../core/sync/org-sync.ts';
 import { loadOrgKey } from '../../core/crypto/key-store.ts';
 import { formatLocalDate, formatLocalDateTime, instantToWallClock, isValidTimeZone, wallClockToInstant, deviceTimeZone } from '../../core/calendar/wall-clock-time.ts';
 import type { CalendarEvent, EventFields, Occurrence, RecurrenceScope, Resource } from '../../core/index.ts';
@@ -312,6 +312,8 @@ export class P2PCalendar extends LitElement {
       let sync: OrgSync | undefined;
       if (this.workerUrl && org.roomId) {
         const orgKey = await loadOrgKey(org.id);
+        // Loaded here: a page that hands the calendar its session never downloads sync.
+        const { OrgSync } = await import('../../core/sync/org-sync.ts');
         if (orgKey) sync = await OrgSync.start({ orgId: org.id, roomId: org.roomId, doc: session.doc, orgKey, workerUrl: this.workerUrl });
       }
       registry.close();

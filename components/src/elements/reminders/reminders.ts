@@ -23,7 +23,10 @@
  * @cssproperty --p2p-reminders-toast-width - The width of a toast (default `22rem`).
  */
 import { LitElement, html, nothing } from 'lit';
-import { ReminderAlarms, deviceTimeZone, type RemindersStore, type UpcomingReminder, type Unsubscribe } from '../../core/index.ts';
+import { ReminderAlarms } from '../../core/calendar/reminder-alarms.ts';
+import { deviceTimeZone } from '../../core/calendar/wall-clock-time.ts';
+import type { RemindersStore, UpcomingReminder } from '../../core/calendar/reminders.ts';
+import type { Unsubscribe } from '../../core/records/change-listeners.ts';
 import { tokens } from '../shared/tokens.styles.ts';
 import { buttonStyles } from '../shared/buttons.styles.ts';
 import { StoreController } from '../shared/store-controller.ts';

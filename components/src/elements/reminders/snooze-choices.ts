@@ -1,5 +1,5 @@
 /** How long a due reminder can be snoozed for, as the toast offers it. */
-import { instantToWallClock, wallClockToInstant } from '../../core/index.ts';
+import { instantToWallClock, wallClockToInstant } from '../../core/calendar/wall-clock-time.ts';
 import type { MessageKey } from '../shared/messages.ts';
 
 const MINUTE_MS = 60_000;
