@@ -12,16 +12,29 @@ afterAll(() => {
   rmSync(outDir, { recursive: true, force: true });
 });
 
+/** A built module's export names, from the export list it ends with: `export{a as OrgRegistry,…}`. */
+function exportsOf(file: string): Set<string | undefined> {
+  const module = readFileSync(file, 'utf8');
+  const exportList = /export\s*\{([^}]*)\}\s*;?\s*$/.exec(module)?.[1] ?? '';
+  return new Set(exportList.split(',').map((entry) => entry.trim().split(/\s+as\s+/).at(-1)));
+}
+
 describe('the app build', () => {
-  it('publishes the embeddable module at the path the embed snippet names, with the core’s public API', async () => {
+  it('publishes the embeddable module at the path the embed snippet names: the elements and what opens an org', async () => {
     await build({ configFile: join(ROOT, 'app', 'vite.config.ts'), logLevel: 'silent', build: { outDir } });
-    const module = readFileSync(join(outDir, COMPONENTS_MODULE_PATH), 'utf8');
-    // The module ends with its export list: `export{a as OrgRegistry,…}`.
-    const exportList = /export\s*\{([^}]*)\}\s*;?\s*$/.exec(module)?.[1] ?? '';
-    const exported = new Set(exportList.split(',').map((entry) => entry.trim().split(/\s+as\s+/).at(-1)));
-    for (const name of ['OrgRegistry', 'openOrg', 'OrgSync', 'Invitation', 'InviteRedemption', 'importIcs', 'exportVcard']) {
-      expect(exported, name).toContain(name);
-    }
+    const exported = exportsOf(join(outDir, COMPONENTS_MODULE_PATH));
+    for (const name of ['P2PCalendar', 'P2PContacts', 'P2PApp', 'P2PReminders', 'OrgRegistry', 'openOrg', 'loadCore']) expect(exported, name).toContain(name);
     expect(readFileSync(join(outDir, 'index.html'), 'utf8')).toContain('<script type="module"');
+  });
+
+  it('loads the rest of the core (import/export, sharing, sync) on demand through loadCore', () => {
+    const module = readFileSync(join(outDir, COMPONENTS_MODULE_PATH), 'utf8');
+    // loadCore is `() => import('./assets/core-….js')`, the only dynamic import of the core's namespace.
+    const coreChunk = /import\(\s*[`'"]\.\/(assets\/core-[^`'"]+)[`'"]\s*\)/.exec(module)?.[1];
+    expect(coreChunk, 'the chunk loadCore imports').toBeDefined();
+    expect(module, 'the core chunk stays out of the static imports').not.toMatch(new RegExp(`from\\s*["']\\./${coreChunk!.replace(/[.]/g, '\\.')}["']`));
+    // The chunk builds the namespace as an object of getters: `{…,importIcs:()=>dn,…}`.
+    const chunk = readFileSync(join(outDir, coreChunk!), 'utf8');
+    for (const name of ['OrgSync', 'Invitation', 'InviteRedemption', 'importIcs', 'exportVcard', 'loadOrgKey']) expect(chunk, name).toMatch(new RegExp(`[{,]${name}:\\(\\)=>`));
   });
 });

@@ -6,11 +6,30 @@
 import './define/p2p-dialog.ts';
 import './define/p2p-reminders.ts';
 import './define/p2p-calendar.ts';
+import './define/p2p-contacts.ts';
+import './define/p2p-app.ts';
 
-export * from './core/index.ts';
+export {
+  OrgRegistry,
+  openOrg,
+  ContactsStore,
+  EventsStore,
+  RemindersStore,
+  ValidationError,
+  RecordNotFoundError,
+  type OrgSession,
+} from './core/index.ts';
+export type * from './core/records/records.ts';
+/**
+ * The whole client core (import and export of ICS and vCard, sharing, invites, sync, crypto), loaded on first
+ * call: `const { importIcs, OrgSync } = await loadCore();`. Kept out of the first load (see docs/embedding.md).
+ */
+export const loadCore = () => import('./core/index.ts');
 export { P2PDialog } from './define/p2p-dialog.ts';
 export { P2PReminders, type DueReminderDetail } from './define/p2p-reminders.ts';
 export { P2PCalendar, P2PEventEditor } from './define/p2p-calendar.ts';
+export { P2PContacts } from './define/p2p-contacts.ts';
+export { P2PApp } from './define/p2p-app.ts';
 export { StoreController, type Subscribable } from './elements/shared/store-controller.ts';
 export { registerMessages, type MessageKey, type MessageTable } from './elements/shared/messages.ts';
 export type { CalendarView } from './elements/calendar/calendar-range.ts';

@@ -3,7 +3,8 @@
  * through the encrypted relay. Kept in this origin's localStorage (a token, never the password). Signing out
  * forgets the token only: orgs, their data and keys stay on the device.
  */
-import { RelayApi, RelayApiError, type RelayAccount } from '../../core/index.ts';
+import { RelayApi, RelayApiError } from '../../core/sync/relay-api.ts';
+import type { RelayAccount } from '../../core/sync/relay-workspace.ts';
 
 const STORAGE_KEY = 'p2p-clinic-account';
 

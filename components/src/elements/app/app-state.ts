@@ -1,21 +1,15 @@
 /**
  * What the app holds between screens: the device's orgs, an open session per org visited (kept open, so that
  * switching back is instant), each synced org's sync and its status, the account. Elements render it and call
- * its intents; it tells them of any change through `subscribe`.
+ * its intents; it tells them of any change through `subscribe`. Sync and invites load on first use: a device
+ * with only its Personal org never downloads WebRTC or the invite's key exchange.
  */
-import {
-  Invitation,
-  InviteRedemption,
-  OrgRegistry,
-  OrgSync,
-  leaveOrg,
-  loadOrgKey,
-  openOrg,
-  type InvitedOrg,
-  type Org,
-  type OrgSession,
-  type OrgSyncStatus,
-} from '../../core/index.ts';
+import { OrgRegistry } from '../../core/org/org-registry.ts';
+import { openOrg, type OrgSession } from '../../core/org/org-session.ts';
+import { loadOrgKey } from '../../core/crypto/key-store.ts';
+import type { Org } from '../../core/records/records.ts';
+import type { Invitation, InviteRedemption, InvitedOrg } from '../../core/sync/invite.ts';
+import type { OrgSync, OrgSyncStatus } from '../../core/sync/org-sync.ts';
 import { ChangeListeners } from '../../core/records/change-listeners.ts';
 import { Account } from './account.ts';
 
@@ -106,11 +100,13 @@ export class AppState {
     const org = await this.share(orgId);
     const orgKey = await loadOrgKey(orgId);
     if (!orgKey) throw new Error('This device has lost the org’s key.');
+    const { Invitation } = await import('../../core/sync/invite.ts');
     return Invitation.create({ api: this.account.api, org, orgKey, password });
   }
 
   /** Redeems a share code: the code is spent from here on; the passwords are tried on the redemption. */
-  redeem(code: string): Promise<InviteRedemption> {
+  async redeem(code: string): Promise<InviteRedemption> {
+    const { InviteRedemption } = await import('../../core/sync/invite.ts');
     return InviteRedemption.redeem(this.account.api, code);
   }
 
@@ -132,6 +128,7 @@ export class AppState {
     this.#syncs.delete(orgId);
     this.#sessions.delete(orgId);
     this.#statuses.delete(orgId);
+    const { leaveOrg } = await import('../../core/sync/org-sync.ts');
     await leaveOrg(this.registry, orgId, { sync: sync ?? null });
   }
 
@@ -153,7 +150,7 @@ export class AppState {
     if (!org?.roomId) return Promise.resolve(null);
     const roomId = org.roomId;
     started = (async () => {
-      const [session, orgKey] = await Promise.all([this.session(orgId), loadOrgKey(orgId)]);
+      const [session, orgKey, { OrgSync }] = await Promise.all([this.session(orgId), loadOrgKey(orgId), import('../../core/sync/org-sync.ts')]);
       if (!orgKey) return null;
       const sync = await OrgSync.start({ orgId, roomId, doc: session.doc, orgKey, workerUrl: this.workerUrl, account: this.account.relayAccount() });
       this.#statuses.set(orgId, sync.status);

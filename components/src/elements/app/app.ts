@@ -9,7 +9,6 @@
  * ```
  *
  * @summary The whole app: top bar, org switcher, views, onboarding.
- * @slot calendar - Shown as the calendar view when `<p2p-calendar>` is not registered on the page.
  * @csspart topbar - The top bar.
  * @csspart org-switcher - The button opening the list of orgs.
  * @csspart sync-status - The sync status button.
@@ -17,12 +16,18 @@
  * @csspart view - The current view.
  */
 import { LitElement, html, nothing } from 'lit';
-import type { Org, OrgSession, OrgSyncStatus, UpcomingReminder } from '../../core/index.ts';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import type { Org } from '../../core/records/records.ts';
+import type { OrgSession } from '../../core/org/org-session.ts';
+import type { OrgSyncStatus } from '../../core/sync/org-sync.ts';
 import { tokens } from '../shared/tokens.styles.ts';
 import { buttonStyles } from '../shared/buttons.styles.ts';
 import { StoreController } from '../shared/store-controller.ts';
 import { resolveLocale } from '../shared/locale.ts';
 import '../../define/p2p-contacts.ts';
+import '../../define/p2p-calendar.ts';
+import '../../define/p2p-reminders.ts';
+import type { ViewChangeDetail } from '../calendar/calendar.ts';
 import { appStyles } from './app.styles.ts';
 import { AppState } from './app-state.ts';
 import { APP_VIEWS, formatRoute, parseRoute, type AppRoute, type AppView } from './app-route.ts';
@@ -30,8 +35,8 @@ import type { OrgDialogKind } from './org-dialog.ts';
 
 const ONBOARDED_KEY = 'p2p-clinic-onboarded';
 const VIEW_LABELS: Record<AppView, string> = { calendar: 'Calendar', contacts: 'Contacts', reminders: 'Reminders', settings: 'Settings' };
-/** How far ahead the reminders view looks. */
-const REMINDERS_AHEAD_MS = 7 * 24 * 3600_000;
+/** How far ahead the reminders view looks: a week, so that Monday shows Friday's. */
+const REMINDERS_AHEAD_HOURS = 7 * 24;
 
 export type SyncLevel = 'local' | 'offline' | 'connecting' | 'waiting' | 'synced';
 
@@ -306,43 +311,37 @@ export class P2PApp extends LitElement {
     const session = this._session!;
     switch (view) {
       case 'calendar':
-        return customElements.get('p2p-calendar')
-          ? html`<p2p-calendar .session=${session} date=${this._route.date} locale=${this.locale}></p2p-calendar>`
-          : html`<slot name="calendar"><p class="placeholder">The calendar appears here.</p></slot>`;
+        return html`<p2p-calendar
+          .session=${session}
+          date=${ifDefined(this._route.date || undefined)}
+          locale=${ifDefined(this.locale || undefined)}
+          @p2p-view-change=${(event: CustomEvent<ViewChangeDetail>) => {
+            if (event.detail.date !== this._route.date) this.#navigate({ ...this._route, date: event.detail.date }, { push: this._route.date !== '' });
+          }}
+        ></p2p-calendar>`;
       case 'contacts':
         return html`<p2p-contacts
           .session=${session}
           contact=${this._route.contact}
           locale=${this.locale}
           @p2p-contact-open=${(event: CustomEvent<{ contactId: string }>) => this.#navigate({ ...this._route, contact: event.detail.contactId }, { push: true })}
-          @p2p-request-new-appointment=${() => this.#navigate({ ...this._route, view: 'calendar' }, { push: true })}
+          @p2p-request-new-appointment=${(event: CustomEvent<{ contactId: string }>) => void this.#newAppointment(event.detail.contactId)}
         ></p2p-contacts>`;
       case 'reminders':
-        return this.#renderReminders(session);
+        return html`<section class="page">
+          <h1>Reminders</h1>
+          <p2p-reminders .session=${session} hours=${REMINDERS_AHEAD_HOURS} locale=${ifDefined(this.locale || undefined)}></p2p-reminders>
+        </section>`;
       case 'settings':
         return this.#renderSettings(org);
     }
   }
 
-  #renderReminders(session: OrgSession) {
-    const now = Date.now();
-    const upcoming: UpcomingReminder[] = session.reminders.upcoming(now, now + REMINDERS_AHEAD_MS);
-    const locale = resolveLocale(this.locale);
-    return html`
-      <section class="page">
-        <h1>Reminders</h1>
-        ${upcoming.length === 0
-          ? html`<p class="muted">No reminders in the next seven days.</p>`
-          : html`<ul class="reminders">
-              ${upcoming.map(
-                (reminder) => html`<li>
-                  <span class="when">${new Date(reminder.firesAt).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' })}</span>
-                  ${reminder.occurrence.title || '(no title)'}
-                </li>`,
-              )}
-            </ul>`}
-      </section>
-    `;
+  /** "New appointment" on a contact's card: the calendar's create dialog with the contact as attendee. */
+  async #newAppointment(contactId: string): Promise<void> {
+    this.#navigate({ ...this._route, view: 'calendar' }, { push: true });
+    await this.updateComplete;
+    this.renderRoot.querySelector('p2p-calendar')?.openNewEvent({ attendees: [contactId] });
   }
 
   #renderSettings(org: Org) {

@@ -1,6 +1,7 @@
 /** The card of `<p2p-contacts>`: every field of one contact, and their appointments before and after now. */
 import { html, nothing } from 'lit';
-import { wallClockToInstant, type CalendarEvent, type Contact } from '../../core/index.ts';
+import { wallClockToInstant } from '../../core/calendar/wall-clock-time.ts';
+import type { CalendarEvent, Contact } from '../../core/records/records.ts';
 import { formatLocal } from '../shared/locale.ts';
 
 export interface Appointment {

@@ -4,7 +4,7 @@
  */
 import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
-import type { Contact, ContactFields, LabeledValue, PostalAddress } from '../../core/index.ts';
+import type { Contact, ContactFields, LabeledValue, PostalAddress } from '../../core/records/records.ts';
 
 /** A field the form shows an error for: the core's dotted path (`emails.1.value`) or a plain field name. */
 export interface FieldError {

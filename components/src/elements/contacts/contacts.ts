@@ -24,18 +24,13 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
-import {
-  ValidationError,
-  mergeContacts,
-  removeContacts,
-  type CalendarEvent,
-  type Contact,
-  type ContactFields,
-  type ContactRemoval,
-  type ContactsStore,
-  type DuplicatePair,
-  type EventsStore,
-} from '../../core/index.ts';
+import { ValidationError } from '../../core/records/validation-error.ts';
+import { mergeContacts } from '../../core/contacts/contact-merge.ts';
+import { removeContacts, type ContactRemoval } from '../../core/contacts/contact-removal.ts';
+import type { ContactsStore } from '../../core/contacts/contacts-store.ts';
+import type { DuplicatePair } from '../../core/contacts/contact-duplicates.ts';
+import type { EventsStore } from '../../core/calendar/events-store.ts';
+import type { CalendarEvent, Contact, ContactFields } from '../../core/records/records.ts';
 import type * as Y from 'yjs';
 import { tokens } from '../shared/tokens.styles.ts';
 import { buttonStyles } from '../shared/buttons.styles.ts';

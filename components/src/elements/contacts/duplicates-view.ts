@@ -3,16 +3,9 @@
  * for one pair the field-by-field choice of what survives (lists are joined), previewed before merging.
  */
 import { html, nothing } from 'lit';
-import {
-  MERGE_CHOICE_FIELDS,
-  defaultMergeChoices,
-  findDuplicates,
-  mergedFields,
-  type Contact,
-  type DuplicatePair,
-  type MergeChoiceField,
-  type MergeChoices,
-} from '../../core/index.ts';
+import { MERGE_CHOICE_FIELDS, defaultMergeChoices, mergedFields, type MergeChoiceField, type MergeChoices } from '../../core/contacts/contact-merge.ts';
+import { findDuplicates, type DuplicatePair } from '../../core/contacts/contact-duplicates.ts';
+import type { Contact } from '../../core/records/records.ts';
 
 export { findDuplicates, defaultMergeChoices };
 
