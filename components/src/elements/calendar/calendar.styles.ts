@@ -17,6 +17,7 @@ export const calendarStyles = [
       min-block-size: 20rem;
       --_hour: var(--p2p-calendar-hour-height, 3rem);
       --_gutter: 3.75rem;
+      --_gutter-12h: 4.75rem;
       --_month-date: 26px;
       --_month-line: 22px;
     }
@@ -154,6 +155,8 @@ export const calendarStyles = [
       cursor: pointer;
     }
     [part~='event'] .ev-title {
+      /* A Latin name in a right-to-left page (or the reverse) reads, and is cut, in its own direction. */
+      unicode-bidi: plaintext;
       font-weight: 600;
       overflow: hidden;
       text-overflow: ellipsis;
@@ -208,6 +211,9 @@ export const calendarStyles = [
       z-index: 3;
       background: var(--_p2p-color-bg);
       border-bottom: 1px solid var(--_p2p-color-border);
+    }
+    .timegrid.hour12 {
+      --_gutter: var(--_gutter-12h);
     }
     .tg-head,
     .tg-allday,
@@ -281,6 +287,7 @@ export const calendarStyles = [
       text-align: end;
     }
     .tg-time span {
+      white-space: nowrap;
       position: absolute;
       inset-inline-end: var(--_p2p-space-2);
       top: -0.6em;
@@ -322,6 +329,16 @@ export const calendarStyles = [
     .tg-event.short {
       flex-wrap: nowrap;
       white-space: nowrap;
+    }
+    .tg-event {
+      container-type: inline-size;
+    }
+    /* A narrow block (a phone's week, side by side with others) gives its line to the title. */
+    @container (max-width: 6rem) {
+      .tg-event .ev-time,
+      .tg-event .ev-conflict {
+        display: none;
+      }
     }
     .tg-event .ev-time {
       color: var(--_p2p-color-text-muted);
@@ -545,6 +562,7 @@ export const calendarStyles = [
     @media (max-width: 40rem) {
       :host {
         --_gutter: 2.75rem;
+        --_gutter-12h: 4.25rem;
       }
       .toolbar {
         padding: var(--_p2p-space-2);

@@ -58,7 +58,7 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
   };
 
   return html`
-    <div class="timegrid" style="--columns:${columns.length};--slot-minutes:${slotMinutes}">
+    <div class="timegrid ${context.hour12 ? 'hour12' : ''}" style="--columns:${columns.length};--slot-minutes:${slotMinutes}">
       <div class="tg-sticky">
       <div class="tg-head" aria-hidden="true">
         <div class="tg-gutter"></div>

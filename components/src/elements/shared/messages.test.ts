@@ -4,7 +4,13 @@ import { message, registerMessages } from './messages.ts';
 describe('message table', () => {
   it('fills placeholders, formatting counts for the locale', () => {
     expect(message('en-US', 'calendar.more', { count: 1200 })).toBe('+1,200 more');
-    expect(message('de-DE', 'calendar.more', { count: 1200 })).toBe('+1.200 more');
+    expect(message('de-DE', 'calendar.more', { count: 1200 })).toBe('+1.200 weitere');
+  });
+
+  it('speaks German and Arabic in the calendar, English where a language has no string', () => {
+    expect(message('de-AT', 'calendar.today')).toBe('Heute');
+    expect(message('ar-EG', 'calendar.today')).toBe('اليوم');
+    expect(message('ar-EG', 'reminders.label')).toBe('Reminders');
   });
 
   it('looks a locale up, then its language, then English', () => {

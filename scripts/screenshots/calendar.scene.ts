@@ -1,0 +1,36 @@
+/** `<p2p-calendar>`'s views over the seeded clinic week (components/test/clinic-seed.ts), its editor and its questions. */
+import { CalendarPage, type CalendarOptions } from '../../components/src/elements/calendar/calendar.page.ts';
+import type { Scene, SceneContext } from './scene.ts';
+
+function calendarScene(name: string, options: CalendarOptions, then?: (calendar: CalendarPage) => Promise<void>): Scene {
+  return {
+    name,
+    async setup({ device, pageUrl }: SceneContext) {
+      const calendar = new CalendarPage(device);
+      await calendar.open(pageUrl, options);
+      await then?.(calendar);
+      await calendar.rendered();
+    },
+  };
+}
+
+export const scenes: Scene[] = [
+  calendarScene('calendar-week', { view: 'week' }),
+  calendarScene('calendar-work-week', { view: 'work-week' }),
+  calendarScene('calendar-day', { view: 'day' }),
+  calendarScene('calendar-month', { view: 'month', seed: { busy: 3 } }),
+  calendarScene('calendar-agenda', { view: 'agenda', seed: { busy: 1 } }, (calendar) =>
+    calendar.device.waitFor('the agenda to list events', () => document.querySelector('p2p-calendar')!.shadowRoot!.querySelector('.ag-event')),
+  ),
+  calendarScene('calendar-resources', { view: 'resource-day' }),
+  calendarScene('calendar-week-new-york', { view: 'week', timeZone: 'America/New_York', locale: 'en-US' }),
+  calendarScene('calendar-week-arabic', { view: 'week', locale: 'ar-EG', timeZone: 'Africa/Cairo' }),
+  calendarScene('calendar-editor', { view: 'week' }, async (calendar) => {
+    await calendar.click(calendar.event('Check-up Ada'));
+    await calendar.waitForEditor();
+  }),
+  calendarScene('calendar-repeat-question', { view: 'week' }, async (calendar) => {
+    await calendar.drag(await calendar.topOf(calendar.event('Physio Grace')), await calendar.topOf(calendar.cell('2025-03-24', 44)));
+    await calendar.waitForScopeQuestion();
+  }),
+];
