@@ -34,7 +34,8 @@ export function openInvite(page: Device, workerUrl: string, password: string, cl
       w.wrongPasswordEvents = [];
       w.invitation = await Invitation.create({ api: new RelayApi(workerUrl), org, orgKey, password });
       w.invitation.on('wrong-password', (triesLeft: number) => w.wrongPasswordEvents.push(triesLeft));
-      return { code: w.invitation.code, roomId: w.invitation.roomId, org, keyText: btoa(String.fromCharCode(...orgKey)) };
+      const { code, expiresAt, roomId } = w.invitation;
+      return { code, expiresAt, roomId, org, keyText: btoa(String.fromCharCode(...orgKey)) };
     },
     { workerUrl, password, claim },
   );
@@ -68,7 +69,8 @@ export function tryPasswordAndAdopt(page: Device, password: string) {
       return { ok: true as const, org, keyText: btoa(String.fromCharCode(...stored)) };
     } catch (err) {
       const error = err as InviteError | OrgRegistryError;
-      return { ok: false as const, name: error.name, code: error.code, message: error.message };
+      const triesLeft = error instanceof w.core.InviteError ? error.triesLeft : undefined;
+      return { ok: false as const, name: error.name, code: error.code, triesLeft, message: error.message };
     }
   }, password);
 }
@@ -78,8 +80,7 @@ export function listedOrgs(page: Device) {
   return page.evaluate(async () => {
     const { core } = window as unknown as InviteWindow;
     const orgs = (await core.OrgRegistry.open()).list();
-    return Promise.all(
-      orgs.map(async (org) => ({ ...org, keyText: btoa(String.fromCharCode(...((await core.loadOrgKey(org.id)) ?? new Uint8Array())) )})),
-    );
+    const keyText = async (orgId: string) => btoa(String.fromCharCode(...((await core.loadOrgKey(orgId)) ?? new Uint8Array())));
+    return Promise.all(orgs.map(async (org) => ({ ...org, keyText: await keyText(org.id) })));
   });
 }
