@@ -77,6 +77,21 @@ describe('marking double bookings in a view', () => {
     expect(events.conflictingIn(utc('2024-05-01T00:00:00Z'), utc('2024-05-31T00:00:00Z'), 'UTC').size).toBe(0);
   });
 
+  it('marks a chain of overlapping bookings whole, and only the clashing ones where a series overlaps itself', async () => {
+    const { events } = await memoryStores();
+    const chain = [
+      ['09:00', '09:30'],
+      ['09:20', '09:50'],
+      ['09:40', '10:10'],
+    ].map(([start, end]) => events.create(booking({ start: `2024-05-06T${start}:00`, end: `2024-05-06T${end}:00` })));
+    const series = events.create(booking({ start: '2024-05-06T14:00:00', end: '2024-05-07T14:30:00', resources: ['room-9'], recurrence: weekly('FREQ=DAILY;COUNT=2') }));
+    const late = events.create(booking({ start: '2024-05-07T15:00:00', end: '2024-05-07T15:10:00', resources: ['room-9'] }));
+    const marked = events.conflictingIn(utc('2024-05-06T00:00:00Z'), utc('2024-05-09T00:00:00Z'), 'UTC');
+    expect(marked).toEqual(
+      new Set([...chain.map((event) => `${event.id}|${event.start}`), `${series.id}|2024-05-07T14:00:00`, `${late.id}|${late.start}`]),
+    );
+  });
+
   it('marks a clash with an appointment that began before the range', async () => {
     const { events } = await memoryStores();
     const long = events.create(booking({ start: '2024-05-05T20:00:00', end: '2024-05-06T10:00:00' }));

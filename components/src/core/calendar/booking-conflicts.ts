@@ -42,10 +42,12 @@ export function conflictsWith(
 }
 
 /**
- * The keys of the occurrences among `occurrences` that conflict with another among them: per resource, a sweep
- * by start keeps those still running and checks each new one against them.
+ * The occurrences among `occurrences` that conflict with another among them. Per resource, a sweep by start groups
+ * the bookings into runs that overlap one after another; in a run of two or more, every booking overlaps another
+ * (that is what keeps the run going), so all of them conflict, unless one series' own occurrences are involved,
+ * which are then checked pair by pair within the run.
  */
-export function conflictingKeys(occurrences: readonly Occurrence[]): Set<string> {
+export function conflictingOccurrences(occurrences: readonly Occurrence[]): Set<Occurrence> {
   const byResource = new Map<string, Occurrence[]>();
   for (const occurrence of occurrences) {
     if (!booksResources(occurrence)) continue;
@@ -55,19 +57,36 @@ export function conflictingKeys(occurrences: readonly Occurrence[]): Set<string>
       booked.push(occurrence);
     }
   }
-  const keys = new Set<string>();
+  const conflicting = new Set<Occurrence>();
   for (const booked of byResource.values()) {
     booked.sort((a, b) => a.start - b.start);
-    let running: Occurrence[] = [];
-    for (const occurrence of booked) {
-      running = running.filter((other) => other.end > occurrence.start);
-      for (const other of running) {
-        if (other.eventId === occurrence.eventId) continue;
-        keys.add(occurrenceKey(other));
-        keys.add(occurrenceKey(occurrence));
+    let run: Occurrence[] = [];
+    let runEnd = -Infinity;
+    for (const occurrence of [...booked, undefined]) {
+      if (occurrence && occurrence.start < runEnd) {
+        run.push(occurrence);
+        runEnd = Math.max(runEnd, occurrence.end);
+        continue;
       }
-      running.push(occurrence);
+      if (run.length > 1) markRun(run, conflicting);
+      run = occurrence ? [occurrence] : [];
+      runEnd = occurrence?.end ?? -Infinity;
     }
   }
-  return keys;
+  return conflicting;
+}
+
+function markRun(run: Occurrence[], conflicting: Set<Occurrence>): void {
+  const events = new Set(run.map((occurrence) => occurrence.eventId));
+  if (events.size === run.length) {
+    for (const occurrence of run) conflicting.add(occurrence);
+    return;
+  }
+  for (let first = 0; first < run.length; first++) {
+    for (let second = first + 1; second < run.length && run[second]!.start < run[first]!.end; second++) {
+      if (run[first]!.eventId === run[second]!.eventId) continue;
+      conflicting.add(run[first]!);
+      conflicting.add(run[second]!);
+    }
+  }
 }

@@ -19,7 +19,7 @@ import {
   withOccurrenceRemoved,
   withSeriesEdited,
 } from './recurrence-edits.ts';
-import { conflictingKeys, conflictsWith, occurrenceKey } from './booking-conflicts.ts';
+import { conflictingOccurrences, conflictsWith, occurrenceKey } from './booking-conflicts.ts';
 import type { CalendarEvent, EventFields, EventStatus, Occurrence, OccurrenceOverride, RecurrenceScope } from '../records/records.ts';
 
 /** The recurrence is stored as four entries, so that an edited rule and an added exception merge. */
@@ -132,14 +132,11 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
    * Occurrences reaching into the range from up to a day outside it are taken into account.
    */
   conflictingIn(rangeStart: number, rangeEnd: number, viewZone: string = deviceTimeZone()): Set<string> {
-    const around = this.occurrences(rangeStart - DAY_MS, rangeEnd + DAY_MS, viewZone);
-    const keys = conflictingKeys(around);
-    const inRange = new Set<string>();
-    for (const occurrence of around) {
-      const key = occurrenceKey(occurrence);
-      if (keys.has(key) && occurrence.start < rangeEnd && occurrence.end > rangeStart) inRange.add(key);
+    const keys = new Set<string>();
+    for (const occurrence of conflictingOccurrences(this.occurrences(rangeStart - DAY_MS, rangeEnd + DAY_MS, viewZone))) {
+      if (occurrence.start < rangeEnd && occurrence.end > rangeStart) keys.add(occurrenceKey(occurrence));
     }
-    return inRange;
+    return keys;
   }
 
   #existing(eventId: string): CalendarEvent {
