@@ -236,6 +236,14 @@ describe('<p2p-calendar> repeating events', () => {
 });
 
 describe('<p2p-calendar> for the host page', () => {
+  it('shows this device’s default org when the page has nothing but the tag', async () => {
+    const device = await lab.newBlankDevice();
+    const calendar = new CalendarPage(device);
+    await calendar.openStandalone(lab.pageUrl, 'date="2025-03-26" time-zone="Europe/Berlin" locale="en-GB"');
+    expect(await calendar.attribute('[data-view="week"]', 'aria-pressed')).toBe('true');
+    expect(where(await calendar.drawn('Check-up Ada'))).toEqual([{ date: '2025-03-26', slot: slotAt('09:00') }]);
+  });
+
   it('changes nothing when read-only: no creating, moving or saving', async () => {
     const { calendar } = await openCalendar({ readonly: true });
     await calendar.drag(calendar.cell('2025-03-24', slotAt('13:00')), calendar.cell('2025-03-24', slotAt('14:00')));

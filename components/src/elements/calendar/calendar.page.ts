@@ -74,6 +74,22 @@ export class CalendarPage {
     return clinic;
   }
 
+  /**
+   * As a plain page would: the seeded clinic is written to this device's default org and closed, then only the
+   * tag goes in the page, with attributes and no session, and the calendar opens the org itself.
+   */
+  async openStandalone(pageUrl: string, attributes: string): Promise<SeededClinic> {
+    await this.device.goto(new URL('elements-page.html', pageUrl).href);
+    await this.device.waitFor('the elements page to load', () => document.title === 'elements ready', undefined, 60_000);
+    const clinic = await this.device.evaluate(seedClinic, {});
+    await this.device.evaluate(async (attributes) => {
+      await (window as unknown as PageWindow).clinic.close();
+      document.body.insertAdjacentHTML('beforeend', `<p2p-calendar ${attributes}></p2p-calendar>`);
+    }, attributes);
+    await this.rendered();
+    return clinic;
+  }
+
   /** Waits until the calendar shows a view (not its opening message) and has finished updating. */
   async rendered(): Promise<void> {
     await this.device.waitFor('<p2p-calendar> to render a view', () => {
