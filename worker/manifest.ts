@@ -48,10 +48,12 @@ export const workerManifest = {
     { binding: 'RATE_LIMITER', className: 'RateLimiter' },
     { binding: 'SIGNAL_ROOM', className: 'SignalRoom' },
     { binding: 'SHARE_CODES', className: 'ShareCodeShard' },
+    { binding: 'EMAIL_ACCOUNTS', className: 'EmailAccount' },
   ],
   migrations: [
     { tag: 'v1', newSqliteClasses: ['SyncRoom', 'RateLimiter'] },
     { tag: 'v2', newSqliteClasses: ['SignalRoom', 'ShareCodeShard'] },
+    { tag: 'v3', newSqliteClasses: ['EmailAccount'] },
   ],
   secrets: [{ name: 'JWT_SECRET', purpose: 'HS256 signing key of the API tokens' }],
   vars: [

@@ -7,27 +7,33 @@ import {
   type CreateAccountResponse,
   type LoginResponse,
 } from './protocol/index.ts';
+import { emailAccount, type AccountRecord } from './email-account.ts';
 import type { Env } from './env.ts';
 import { readJsonBody } from './json-body.ts';
-import { DECOY_PASSWORD_HASH, hashPassword, verifyPassword, type PasswordHash } from './passwords.ts';
-import { assertNotLimited, clientIp, consumeAttempt, recordAttempt, resetAttempts } from './rate-limiter.ts';
-import { issueToken } from './tokens.ts';
+import { DECOY_PASSWORD_HASH, hashPassword, verifyPassword } from './passwords.ts';
+import { assertNotLimited, clientIp, consumeAttempt, recordAttempt, resetAttempts, type RateLimitName } from './rate-limiter.ts';
+import { unwrap } from './room-result.ts';
+import { issueDeviceToken, issueToken, verifyDeviceToken } from './tokens.ts';
 
-/** What ACCOUNTS holds under `account:<email>`. */
-export interface AccountRecord {
-  accountId: string;
-  email: string;
-  password: PasswordHash;
-  createdAt: number;
+/**
+ * Where accounts lived before each email got its own Durable Object (`EmailAccount`). Such accounts are still
+ * found here, read only: nothing is moved, and no account is written to KV any more (docs/security.md).
+ */
+const legacyAccountKey = (email: string) => `account:${email}`;
+
+/** The account of `email`, wherever it is kept, or null. */
+async function findAccount(env: Env, email: string): Promise<AccountRecord | null> {
+  return (await emailAccount(env, email).account()) ?? (await env.ACCOUNTS.get<AccountRecord>(legacyAccountKey(email), 'json'));
 }
 
-const accountKey = (email: string) => `account:${email}`;
-
-/** `POST /api/accounts` */
+/** `POST /api/accounts`: exactly one account per email, however many sign-ups for it arrive together. */
 export async function createAccount(request: Request, env: Env): Promise<Response> {
   const { email, password } = parseNewCredentials(await readJsonBody(request, MAX_SMALL_BODY_BYTES));
   await consumeAttempt(env, 'accountCreationPerIp', clientIp(request));
-  if (await env.ACCOUNTS.get(accountKey(email))) {
+  const slot = emailAccount(env, email);
+  // Claimed first, so that the losers of a race are refused by one call; an abandoned claim expires harmlessly.
+  const { claimId } = unwrap(await slot.claim());
+  if (await env.ACCOUNTS.get(legacyAccountKey(email))) {
     throw new ProtocolError('EMAIL_TAKEN', 'an account with this email already exists');
   }
   const record: AccountRecord = {
@@ -36,24 +42,43 @@ export async function createAccount(request: Request, env: Env): Promise<Respons
     password: await hashPassword(password),
     createdAt: Date.now(),
   };
-  await env.ACCOUNTS.put(accountKey(email), JSON.stringify(record));
-  const { token } = await issueToken(record.accountId, env.JWT_SECRET);
-  return json({ accountId: record.accountId, token } satisfies CreateAccountResponse, { status: 201 });
+  unwrap(await slot.complete(claimId, record));
+  const [{ token }, deviceToken] = await Promise.all([
+    issueToken(record.accountId, env.JWT_SECRET),
+    issueDeviceToken(record.accountId, env.JWT_SECRET),
+  ]);
+  return json({ accountId: record.accountId, token, deviceToken } satisfies CreateAccountResponse, { status: 201 });
 }
 
-/** `POST /api/login`: unknown email and wrong password are indistinguishable, in answer and in timing. */
+/**
+ * `POST /api/login`: unknown email and wrong password are indistinguishable, in answer and in work.
+ * Failures are limited per client address, and per email for clients that have never logged in to the account;
+ * a client with the account's device token is limited per device instead, so that failures by anyone else never
+ * lock it out (docs/api.md, "Rate limits").
+ */
 export async function login(request: Request, env: Env): Promise<Response> {
-  const { email, password } = parseLoginCredentials(await readJsonBody(request, MAX_SMALL_BODY_BYTES));
-  const ip = clientIp(request);
-  await Promise.all([assertNotLimited(env, 'loginFailuresPerIp', ip), assertNotLimited(env, 'loginFailuresPerEmail', email)]);
+  const { email, password, deviceToken } = parseLoginCredentials(await readJsonBody(request, MAX_SMALL_BODY_BYTES));
+  const [record, device] = await Promise.all([
+    findAccount(env, email),
+    deviceToken === undefined ? null : verifyDeviceToken(deviceToken, env.JWT_SECRET),
+  ]);
+  const knownDevice = record && device?.accountId === record.accountId ? device.deviceId : null;
+  const limits: [RateLimitName, string][] = [
+    ['loginFailuresPerIp', clientIp(request)],
+    knownDevice ? ['loginFailuresPerDevice', knownDevice] : ['loginFailuresPerEmail', email],
+  ];
+  await Promise.all(limits.map(([name, key]) => assertNotLimited(env, name, key)));
 
-  const record = await env.ACCOUNTS.get<AccountRecord>(accountKey(email), 'json');
   const matches = await verifyPassword(password, record?.password ?? DECOY_PASSWORD_HASH);
   if (!record || !matches) {
-    await Promise.all([recordAttempt(env, 'loginFailuresPerIp', ip), recordAttempt(env, 'loginFailuresPerEmail', email)]);
+    await Promise.all(limits.map(([name, key]) => recordAttempt(env, name, key)));
     throw new ProtocolError('INVALID_CREDENTIALS', 'email or password is wrong');
   }
-  await resetAttempts(env, 'loginFailuresPerEmail', email);
-  const issued = await issueToken(record.accountId, env.JWT_SECRET);
-  return json(issued satisfies LoginResponse);
+  // The email's own failures only refill with time: its owner logging in must not hand a guesser fresh attempts.
+  if (knownDevice) await resetAttempts(env, 'loginFailuresPerDevice', knownDevice);
+  const [issued, freshDeviceToken] = await Promise.all([
+    issueToken(record.accountId, env.JWT_SECRET),
+    issueDeviceToken(record.accountId, env.JWT_SECRET),
+  ]);
+  return json({ ...issued, deviceToken: freshDeviceToken } satisfies LoginResponse);
 }

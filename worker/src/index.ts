@@ -10,6 +10,7 @@ import { openSignalSocket } from './signal-room.ts';
 import { compactWorkspace, openSyncSocket, pullChanges, pushChanges } from './sync.ts';
 import { createWorkspace, joinWorkspace, listWorkspaces } from './workspaces.ts';
 
+export { EmailAccount } from './email-account.ts';
 export { RateLimiter } from './rate-limiter.ts';
 export { ShareCodeShard } from './share-codes.ts';
 export { SignalRoom } from './signal-room.ts';

@@ -12,8 +12,13 @@ export interface RateLimitRule {
 }
 
 export const RATE_LIMIT_RULES = {
-  /** Failed logins for one email: slows guessing one account's password from many addresses. */
+  /**
+   * Failed logins for one email by clients without the account's device token: slows guessing one account's
+   * password from many addresses, without refusing the account's own devices.
+   */
   loginFailuresPerEmail: { capacity: 10, refillSeconds: 60 },
+  /** Failed logins with one device token: a stolen device token buys no more guesses than an email does. */
+  loginFailuresPerDevice: { capacity: 10, refillSeconds: 60 },
   /** Failed logins from one client IP: slows guessing many accounts' passwords from one address. */
   loginFailuresPerIp: { capacity: 30, refillSeconds: 20 },
   /** Accounts created from one client IP. */

@@ -8,25 +8,27 @@ import {
   MAX_SOCKETS_PER_SIGNAL_ROOM,
   PRESENCE_TTL_MS,
   ProtocolError,
+  SOCKET_HANDSHAKE_TIMEOUT_MS,
   SYNC_PING,
   SYNC_PONG,
   isRoomId,
+  frameByteLength,
   parseSignalClientMessage,
-  utf8Length,
   type AnnounceRequest,
   type PresencePeer,
   type SignalClientMessage,
   type SignalServerMessage,
 } from './protocol/index.ts';
 import type { Env } from './env.ts';
-import { safeSend } from './socket-send.ts';
+import { closeCodeToEcho, safeSend } from './socket-send.ts';
 import { asRoomResult, type RoomResult } from './room-result.ts';
 
 /** A socket's subscriptions, kept as its attachment so they survive hibernation. */
 interface SignalSocketState {
   topics: string[];
+  /** When the socket opened (ms since the epoch): it must have subscribed SOCKET_HANDSHAKE_TIMEOUT_MS later. */
+  openedAt: number;
 }
-
 
 /**
  * One signalling room: y-webrtc's signalling protocol (subscribe, unsubscribe, publish, ping) for the sockets
@@ -50,7 +52,9 @@ export class SignalRoom extends DurableObject<Env> {
     const pair = new WebSocketPair();
     const full = this.ctx.getWebSockets().length >= MAX_SOCKETS_PER_SIGNAL_ROOM;
     this.ctx.acceptWebSocket(pair[1]);
-    pair[1].serializeAttachment({ topics: [] } satisfies SignalSocketState);
+    const openedAt = Date.now();
+    pair[1].serializeAttachment({ topics: [], openedAt } satisfies SignalSocketState);
+    await this.scheduleAlarm(openedAt + SOCKET_HANDSHAKE_TIMEOUT_MS);
     if (full) {
       // Accepted only to say why: a refused upgrade would reach y-webrtc as a bare connection error.
       sendError(pair[1], new ProtocolError('ROOM_FULL', `a room holds at most ${MAX_SOCKETS_PER_SIGNAL_ROOM} sockets`));
@@ -60,7 +64,7 @@ export class SignalRoom extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    if (messageBytes(message) > MAX_SIGNAL_MESSAGE_BYTES) {
+    if (frameByteLength(message) > MAX_SIGNAL_MESSAGE_BYTES) {
       sendError(ws, new ProtocolError('PAYLOAD_TOO_LARGE', `message exceeds ${MAX_SIGNAL_MESSAGE_BYTES} bytes`));
       ws.close(CLOSE_CODE.messageTooBig, 'PAYLOAD_TOO_LARGE');
       return;
@@ -77,8 +81,7 @@ export class SignalRoom extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     this.subscriptions.delete(ws);
-    // 1005/1006 are reserved and may not be sent back.
-    ws.close(code === 1005 || code === 1006 ? 1000 : code, 'closing');
+    ws.close(closeCodeToEcho(code), 'closing');
   }
 
   /** Records (or refreshes) `peerId` on the board for PRESENCE_TTL_MS. */
@@ -110,8 +113,16 @@ export class SignalRoom extends DurableObject<Env> {
       .map((row) => ({ peerId: row.peer_id, data: row.data, expiresAt: row.expires_at }));
   }
 
+  /** Deletes expired announcements and closes sockets that subscribed to nothing in time; then waits for the next. */
   override async alarm(): Promise<void> {
-    this.sql.exec('DELETE FROM presence WHERE expires_at <= ?', Date.now());
+    const now = Date.now();
+    this.sql.exec('DELETE FROM presence WHERE expires_at <= ?', now);
+    for (const ws of this.ctx.getWebSockets()) {
+      const state = ws.deserializeAttachment() as SignalSocketState | null;
+      if (!state || state.openedAt + SOCKET_HANDSHAKE_TIMEOUT_MS > now || this.topicsOf(ws).size > 0) continue;
+      sendError(ws, new ProtocolError('INVALID_INPUT', `subscribe within ${SOCKET_HANDSHAKE_TIMEOUT_MS / 1000} s of opening the socket`));
+      ws.close(CLOSE_CODE.policyViolation, 'INVALID_INPUT');
+    }
     await this.scheduleCleanup();
   }
 
@@ -163,14 +174,26 @@ export class SignalRoom extends DurableObject<Env> {
 
   private setTopics(ws: WebSocket, topics: Set<string>): void {
     this.subscriptions.set(ws, topics);
-    ws.serializeAttachment({ topics: [...topics] } satisfies SignalSocketState);
+    const { openedAt } = ws.deserializeAttachment() as SignalSocketState;
+    ws.serializeAttachment({ topics: [...topics], openedAt } satisfies SignalSocketState);
   }
 
+  /** One alarm for the earliest of: the next announcement to expire, the next socket due to have subscribed. */
   private async scheduleCleanup(): Promise<void> {
-    const next = this.sql.exec<{ next: number | null }>('SELECT MIN(expires_at) AS next FROM presence').one().next;
-    if (next === null) return;
+    const now = Date.now();
+    const deadlines = this.ctx
+      .getWebSockets()
+      .map((ws) => ({ ws, state: ws.deserializeAttachment() as SignalSocketState | null }))
+      .filter(({ ws, state }) => state && state.openedAt + SOCKET_HANDSHAKE_TIMEOUT_MS > now && this.topicsOf(ws).size === 0)
+      .map(({ state }) => state!.openedAt + SOCKET_HANDSHAKE_TIMEOUT_MS);
+    const expiry = this.sql.exec<{ next: number | null }>('SELECT MIN(expires_at) AS next FROM presence').one().next;
+    const next = Math.min(...deadlines, expiry ?? Number.POSITIVE_INFINITY);
+    if (next !== Number.POSITIVE_INFINITY) await this.scheduleAlarm(next);
+  }
+
+  private async scheduleAlarm(at: number): Promise<void> {
     const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > next) await this.ctx.storage.setAlarm(next);
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
 }
 
@@ -191,12 +214,6 @@ export async function openSignalSocket(request: IRequest, env: Env): Promise<Res
     throw new ProtocolError('UPGRADE_REQUIRED', 'this route only speaks WebSocket');
   }
   return signalRoom(env, roomId).fetch(request);
-}
-
-function messageBytes(message: string | ArrayBuffer): number {
-  if (typeof message !== 'string') return message.byteLength;
-  // A UTF-16 length is a lower bound of the UTF-8 length and three times it an upper bound: count only when it matters.
-  return message.length * 3 <= MAX_SIGNAL_MESSAGE_BYTES ? message.length : utf8Length(message);
 }
 
 function send(ws: WebSocket, message: SignalServerMessage): void {

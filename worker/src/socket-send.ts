@@ -6,3 +6,13 @@ export function safeSend(ws: WebSocket, text: string): void {
     // Best effort, as fan-out to a vanished peer always is.
   }
 }
+
+/**
+ * The close code to answer a client's close frame with: its own when it may be sent (RFC 6455 §7.4: 1000–1003,
+ * 1007–1014, 3000–4999), else 1000. Echoing a reserved code (1005, 1006, 1015) or one out of range makes `close`
+ * throw.
+ */
+export function closeCodeToEcho(code: number): number {
+  const sendable = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+  return sendable ? code : 1000;
+}

@@ -5,6 +5,7 @@ import {
   MAX_SYNC_MESSAGE_BYTES,
   MAX_SYNC_MESSAGES_AHEAD,
   ProtocolError,
+  SOCKET_HANDSHAKE_TIMEOUT_MS,
   SYNC_PING,
   SYNC_PONG,
   decodeBase64url,
@@ -23,7 +24,7 @@ import {
   type Workspace,
 } from './protocol/index.ts';
 import type { Env } from './env.ts';
-import { safeSend } from './socket-send.ts';
+import { closeCodeToEcho, safeSend } from './socket-send.ts';
 import { asRoomResult, type RoomResult } from './room-result.ts';
 import { verifyTokenClaims } from './tokens.ts';
 
@@ -41,6 +42,8 @@ interface SocketState {
   joined: boolean;
   /** The `seq` of the next message to handle; later ones wait in `SyncRoom.early`. */
   nextSeq: number;
+  /** When the socket opened (ms since the epoch): it must have joined SOCKET_HANDSHAKE_TIMEOUT_MS later. */
+  openedAt: number;
 }
 
 /** Messages of one socket that arrived before an earlier one, by `seq`. */
@@ -141,10 +144,32 @@ export class SyncRoom extends DurableObject<Env> {
 
   override async fetch(): Promise<Response> {
     const pair = new WebSocketPair();
-    const state: SocketState = { accountId: null, tokenExpiresAt: 0, joined: false, nextSeq: 1 };
+    const state: SocketState = { accountId: null, tokenExpiresAt: 0, joined: false, nextSeq: 1, openedAt: Date.now() };
     this.ctx.acceptWebSocket(pair[1]);
     pair[1].serializeAttachment(state);
+    await this.scheduleHandshakeDeadline(state.openedAt + SOCKET_HANDSHAKE_TIMEOUT_MS);
     return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  /** Closes the sockets that have not joined in time, and wakes again for the next one due. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    let next: number | null = null;
+    for (const ws of this.ctx.getWebSockets()) {
+      const state = ws.deserializeAttachment() as SocketState;
+      if (state.joined) continue;
+      const deadline = state.openedAt + SOCKET_HANDSHAKE_TIMEOUT_MS;
+      if (deadline <= now) {
+        const seconds = SOCKET_HANDSHAKE_TIMEOUT_MS / 1000;
+        this.refuse(ws, new ProtocolError('UNAUTHORIZED', `send auth and join within ${seconds} s of opening the socket`), CLOSE_CODE.policyViolation);
+      } else next = Math.min(next ?? deadline, deadline);
+    }
+    if (next !== null) await this.scheduleHandshakeDeadline(next);
+  }
+
+  private async scheduleHandshakeDeadline(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
@@ -155,8 +180,7 @@ export class SyncRoom extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     this.early.delete(ws);
-    // 1005/1006 are reserved and may not be sent back.
-    ws.close(code === 1005 || code === 1006 ? 1000 : code, 'closing');
+    ws.close(closeCodeToEcho(code), 'closing');
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {

@@ -4,6 +4,10 @@ import { ProtocolError } from './protocol/index.ts';
 export const TOKEN_ISSUER = 'p2p-clinic';
 export const TOKEN_AUDIENCE = 'p2p-clinic-api';
 export const TOKEN_LIFETIME_SECONDS = 60 * 60;
+/** A device token proves only "this client has logged in to this account before", for the login limits. */
+export const DEVICE_TOKEN_AUDIENCE = 'p2p-clinic-device';
+/** A device that has not logged in for a year is a new device again. */
+export const DEVICE_TOKEN_LIFETIME_SECONDS = 365 * 24 * 60 * 60;
 /** Pinned: anything else, including `none`, is refused whatever the token's header says. */
 const TOKEN_ALGORITHM = 'HS256';
 
@@ -25,6 +29,44 @@ export async function issueToken(accountId: string, secret: string, now = Date.n
     .setExpirationTime(expiresAtSeconds)
     .sign(signingKey(secret));
   return { token, expiresAt: expiresAtSeconds * 1000 };
+}
+
+/**
+ * A device token for `accountId`: its own audience, so it opens no API route, and its own id, so that failed logins
+ * made with it are counted for that device alone.
+ */
+export async function issueDeviceToken(accountId: string, secret: string, now = Date.now()): Promise<string> {
+  const issuedAt = Math.floor(now / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: 'JWT' })
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(DEVICE_TOKEN_AUDIENCE)
+    .setSubject(accountId)
+    .setJti(crypto.randomUUID())
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + DEVICE_TOKEN_LIFETIME_SECONDS)
+    .sign(signingKey(secret));
+}
+
+export interface VerifiedDeviceToken {
+  accountId: string;
+  deviceId: string;
+}
+
+/** The account and device a device token names, or null for anything else: a bad one only loses its privilege. */
+export async function verifyDeviceToken(token: string, secret: string): Promise<VerifiedDeviceToken | null> {
+  try {
+    const { payload } = await jwtVerify(token, signingKey(secret), {
+      algorithms: [TOKEN_ALGORITHM],
+      issuer: TOKEN_ISSUER,
+      audience: DEVICE_TOKEN_AUDIENCE,
+      requiredClaims: ['sub', 'jti', 'iat', 'exp'],
+    });
+    if (!payload.sub || !payload.jti) return null;
+    return { accountId: payload.sub, deviceId: payload.jti };
+  } catch {
+    return null;
+  }
 }
 
 export interface VerifiedToken {

@@ -28,10 +28,13 @@ export function call(path: string, init: { method?: string; body?: unknown; toke
   });
 }
 
+/** Checks status, code, and that the body has exactly the documented shape `{"error":{"code","message"}}`. */
 export async function expectError(response: Response, status: number, code: string): Promise<ErrorBody> {
   const body = (await response.json()) as ErrorBody;
-  if (response.status !== status || body.error?.code !== code) {
-    throw new Error(`expected ${status} ${code}, got ${response.status} ${JSON.stringify(body)}`);
+  const shaped =
+    Object.keys(body).join() === 'error' && Object.keys(body.error ?? {}).join() === 'code,message' && typeof body.error.message === 'string';
+  if (response.status !== status || body.error?.code !== code || !shaped) {
+    throw new Error(`expected ${status} {"error":{"code":"${code}","message"}}, got ${response.status} ${JSON.stringify(body)}`);
   }
   return body;
 }

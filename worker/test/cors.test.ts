@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { call } from './api-client.ts';
+import { RATE_LIMIT_RULES } from '../src/rate-limiter.ts';
+import { call, expectError, freshClientIp } from './api-client.ts';
 
 // worker/wrangler.jsonc allows the local app's origins.
 const allowed = 'http://localhost:5173';
@@ -20,6 +21,17 @@ describe('CORS', () => {
     const response = await call('/api/nothing', { headers: { origin: allowed } });
     expect(response.status).toBe(404);
     expect(response.headers.get('access-control-allow-origin')).toBe(allowed);
+  });
+
+  it('lets an allowed origin read Retry-After on a 429', async () => {
+    const ip = freshClientIp();
+    const redeem = () => call(`/api/share-codes/ZZZZ-ZZZZ/redeem`, { method: 'POST', headers: { origin: allowed, 'cf-connecting-ip': ip } });
+    for (let i = 0; i < RATE_LIMIT_RULES.shareCodeRedeemFailuresPerIp.capacity; i++) await expectError(await redeem(), 404, 'NOT_FOUND');
+    const response = await redeem();
+    await expectError(response.clone(), 429, 'RATE_LIMITED');
+    expect(response.headers.get('access-control-allow-origin')).toBe(allowed);
+    expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(response.headers.get('access-control-expose-headers')?.toLowerCase()).toBe('retry-after');
   });
 
   it('gives another origin no CORS headers', async () => {

@@ -1,5 +1,5 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   SHARE_CODE_ALPHABET,
   SHARE_CODE_TTL_MS,
@@ -119,6 +119,13 @@ describe('share codes', () => {
 });
 
 describe('share code rate limits', () => {
+  // Buckets refill with time: the clock stands still (a day ahead, so that clean-up alarms set by it stay in the
+  // future) and a slow loop earns no extra attempt.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 24 * 60 * 60 * 1000);
+  });
+
   it('answer 429 with Retry-After once one address has issued too many codes', async () => {
     const ip = '198.51.100.40';
     for (let i = 0; i < RATE_LIMIT_RULES.shareCodeCreationPerIp.capacity; i++) await issue(undefined, ip);

@@ -1,6 +1,6 @@
 import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './limits.ts';
 import { ProtocolError } from './errors.ts';
-import { expectObject, expectString } from './validation.ts';
+import { expectObject, expectString, optionalString } from './validation.ts';
 
 /** `POST /api/accounts` and `POST /api/login` both take credentials. */
 export interface Credentials {
@@ -8,15 +8,27 @@ export interface Credentials {
   password: string;
 }
 
+/**
+ * A login may add the device token its client got from an earlier sign-up or login for the same account: failed
+ * logins by others then cannot lock this client out (docs/api.md, "Rate limits").
+ */
+export interface LoginCredentials extends Credentials {
+  deviceToken?: string;
+}
+
 export interface CreateAccountResponse {
   accountId: string;
   token: string;
+  /** Keep it and send it with later logins from this client. */
+  deviceToken: string;
 }
 
 export interface LoginResponse {
   token: string;
   /** Milliseconds since the epoch. */
   expiresAt: number;
+  /** A fresh device token for this client; replaces the one sent. */
+  deviceToken: string;
 }
 
 // Deliberately permissive (RFC 5322 allows far more than any regex should judge): one @, no spaces, a dotted domain.
@@ -41,9 +53,10 @@ export function parseNewCredentials(body: unknown): Credentials {
  * Validates login credentials. The password policy is not re-applied (a login never reveals it),
  * but the length cap is: PBKDF2's cost grows with the input.
  */
-export function parseLoginCredentials(body: unknown): Credentials {
+export function parseLoginCredentials(body: unknown): LoginCredentials {
   const obj = expectObject(body);
   const email = normalizeEmail(expectString(obj, 'email', { maxLength: MAX_EMAIL_LENGTH * 2 }));
   const password = expectString(obj, 'password', { minLength: 1, maxLength: MAX_PASSWORD_LENGTH });
-  return { email, password };
+  const deviceToken = optionalString(obj, 'deviceToken', { minLength: 1, maxLength: 4096 });
+  return { email, password, ...(deviceToken === undefined ? {} : { deviceToken }) };
 }

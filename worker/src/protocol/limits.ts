@@ -37,6 +37,13 @@ export const SHARE_CODE_TTL_MS = 5 * 60 * 1000;
 /** Codes are spread over this many Durable Objects so that no single object serves every invite. */
 export const SHARE_CODE_SHARDS = 16;
 
+/**
+ * A sync socket that has not joined (auth, then join) this long after opening is told why and closed, and so is a
+ * signalling socket that has subscribed to nothing: an idle socket costs the room memory and a connection slot.
+ * Clients send their first messages at once; ten seconds leaves room for a slow network.
+ */
+export const SOCKET_HANDSHAKE_TIMEOUT_MS = 10_000;
+
 /** y-webrtc's offers and answers are a few KiB; 64 KiB leaves room for many ICE candidates, not for data. */
 export const MAX_SIGNAL_MESSAGE_BYTES = 64 * KiB;
 /** y-webrtc subscribes a socket to one topic per room it syncs over that connection. */
