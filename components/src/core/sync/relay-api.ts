@@ -39,8 +39,12 @@ export class RelayApi {
     return this.request('POST', '/api/accounts', { body: { email, password } });
   }
 
-  login(email: string, password: string): Promise<LoginResponse> {
-    return this.request('POST', '/api/login', { body: { email, password } });
+  /**
+   * `deviceToken`: the one the last sign-up or login on this device answered with. With it, failed logins by others
+   * for the same email cannot lock this device out; keep the new one each answer carries.
+   */
+  login(email: string, password: string, deviceToken?: string): Promise<LoginResponse> {
+    return this.request('POST', '/api/login', { body: { email, password, ...(deviceToken === undefined ? {} : { deviceToken }) } });
   }
 
   listWorkspaces(token: string): Promise<ListWorkspacesResponse> {
