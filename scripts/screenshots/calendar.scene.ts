@@ -30,7 +30,7 @@ export const scenes: Scene[] = [
     await calendar.waitForEditor();
   }),
   calendarScene('calendar-repeat-question', { view: 'week' }, async (calendar) => {
-    await calendar.drag(await calendar.topOf(calendar.event('Physio Grace')), await calendar.topOf(calendar.cell('2025-03-24', 44)));
+    await calendar.drag(await calendar.topOf(calendar.event('Physio Grace')), await calendar.at('2025-03-24', '11:00'));
     await calendar.waitForScopeQuestion();
   }),
 ];

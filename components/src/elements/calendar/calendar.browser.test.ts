@@ -99,7 +99,7 @@ describe('<p2p-calendar> views', () => {
 describe('<p2p-calendar> editing', () => {
   it('creates an event by dragging across empty slots, snapped to the slot', async () => {
     const { calendar } = await openCalendar();
-    await calendar.drag(calendar.cell('2025-03-24', slotAt('13:00')), calendar.cell('2025-03-24', slotAt('13:45')));
+    await calendar.drag(await calendar.at('2025-03-24', '13:00'), await calendar.at('2025-03-24', '13:45'));
     await calendar.waitForEditor();
     expect(await calendar.editorValue('start')).toBe('2025-03-24T13:00');
     expect(await calendar.editorValue('end')).toBe('2025-03-24T14:00');
@@ -113,7 +113,7 @@ describe('<p2p-calendar> editing', () => {
 
   it('creates an event from the keyboard: arrows to the slot, Enter, type, Enter', async () => {
     const { calendar } = await openCalendar();
-    await calendar.focusCell('2025-03-24', slotAt('15:00'));
+    await calendar.focusCell('2025-03-24', '15:00');
     await calendar.press('ArrowDown', 'ArrowDown', 'ArrowRight');
     expect(await calendar.focused()).toMatch(/^Tuesday,? 25 March, 15:30$/);
     await calendar.press('Enter');
@@ -137,20 +137,20 @@ describe('<p2p-calendar> editing', () => {
 
   it('moves an event by dragging it to another day and time', async () => {
     const { calendar } = await openCalendar();
-    await calendar.drag(calendar.event('Vaccination'), calendar.cell('2025-03-27', slotAt('12:00')));
+    await calendar.drag(await calendar.topOf(calendar.event('Vaccination')), await calendar.at('2025-03-27', '12:00'));
     await calendar.waitForStored('the moved vaccination', { title: 'Vaccination', start: '2025-03-27T12:00:00', end: '2025-03-27T12:15:00' });
     expect((await calendar.recordedEvents('p2p-request-change'))[0]?.detail).toMatchObject({ scope: 'all', patch: { start: '2025-03-27T12:00:00' } });
   });
 
   it('resizes an event by dragging its lower edge', async () => {
     const { calendar } = await openCalendar();
-    await calendar.drag(await calendar.bottomEdgeOf('Dental review'), await calendar.topOf(calendar.cell('2025-03-28', slotAt('12:00'))));
+    await calendar.drag(await calendar.bottomEdgeOf('Dental review'), await calendar.at('2025-03-28', '12:00'));
     await calendar.waitForStored('the longer review', { title: 'Dental review', start: '2025-03-28T11:00:00', end: '2025-03-28T12:00:00' });
   });
 
   it('moves and resizes an event from the keyboard, keeping focus on it', async () => {
     const { calendar } = await openCalendar();
-    await calendar.focusCell('2025-03-28', slotAt('11:00'));
+    await calendar.focusCell('2025-03-28', '11:00');
     await calendar.press('Enter');
     expect(await calendar.focused()).toMatch(/^Dental review, Friday,? 28 March 2025, 11:00 – 11:30/);
     await calendar.press('Alt+ArrowDown');
@@ -164,7 +164,7 @@ describe('<p2p-calendar> editing', () => {
 
   it('deletes an event with the Delete key', async () => {
     const { calendar } = await openCalendar();
-    await calendar.focusCell('2025-03-26', slotAt('11:00'));
+    await calendar.focusCell('2025-03-26', '11:00');
     await calendar.press('Enter', 'Delete');
     await calendar.waitForStored('the vaccination gone', { title: 'Vaccination', absent: true });
     expect((await calendar.recordedEvents('p2p-request-delete'))[0]?.detail).toMatchObject({ scope: 'all' });
@@ -172,7 +172,7 @@ describe('<p2p-calendar> editing', () => {
 
   it('warns before double-booking a practitioner, and books when told to', async () => {
     const { calendar, clinic } = await openCalendar();
-    await calendar.click(calendar.cell('2025-03-26', slotAt('09:00')));
+    await calendar.clickAt('2025-03-26', '09:00');
     await calendar.waitForEditor();
     await calendar.typeTitle('Second check-up');
     await calendar.click(['p2p-calendar', 'p2p-event-editor', `[name="resource"][value="${clinic.resources.amir}"]`]);
@@ -187,7 +187,7 @@ describe('<p2p-calendar> editing', () => {
 describe('<p2p-calendar> repeating events', () => {
   it('moves this occurrence only', async () => {
     const { calendar } = await openCalendar();
-    await calendar.drag(await calendar.topOf(calendar.event('Physio Grace')), await calendar.topOf(calendar.cell('2025-03-24', slotAt('11:00'))));
+    await calendar.drag(await calendar.topOf(calendar.event('Physio Grace')), await calendar.at('2025-03-24', '11:00'));
     await calendar.chooseScope('this');
     await calendar.device.waitFor('the occurrence to move', () =>
       [...document.querySelector('p2p-calendar')!.shadowRoot!.querySelectorAll('[data-occ]')].some((element) => element.querySelector('.visually-hidden')!.textContent!.match(/Monday,? 24 March 2025, 11:00/)),
@@ -207,7 +207,7 @@ describe('<p2p-calendar> repeating events', () => {
       const elements = [...document.querySelector('p2p-calendar')!.shadowRoot!.querySelectorAll<HTMLElement>('[data-occ]')];
       return elements.find((element) => /^Physio Grace, Thursday/.test(element.querySelector('.visually-hidden')!.textContent!))!.dataset.occ;
     }))!;
-    await calendar.drag(await calendar.topOf(['p2p-calendar', `[data-occ="${thursday}"]`]), await calendar.topOf(calendar.cell('2025-03-27', slotAt('11:00'))));
+    await calendar.drag(await calendar.topOf(['p2p-calendar', `[data-occ="${thursday}"]`]), await calendar.at('2025-03-27', '11:00'));
     await calendar.chooseScope('following');
     await calendar.waitForStored('a new series from Thursday at 11:00', { title: 'Physio Grace', start: '2025-03-27T11:00:00' });
     const both = await calendar.stored('Physio Grace');
@@ -220,7 +220,7 @@ describe('<p2p-calendar> repeating events', () => {
 
   it('moves all occurrences, and removes one from the editor', async () => {
     const { calendar } = await openCalendar();
-    await calendar.drag(await calendar.topOf(calendar.event('Physio Grace')), await calendar.topOf(calendar.cell('2025-03-24', slotAt('08:00'))));
+    await calendar.drag(await calendar.topOf(calendar.event('Physio Grace')), await calendar.at('2025-03-24', '08:00'));
     await calendar.chooseScope('all');
     await calendar.waitForStored('the series two hours earlier', { title: 'Physio Grace', start: '2025-03-24T08:00:00' });
     await calendar.click(calendar.event('Physio Grace'));
@@ -246,9 +246,9 @@ describe('<p2p-calendar> for the host page', () => {
 
   it('changes nothing when read-only: no creating, moving or saving', async () => {
     const { calendar } = await openCalendar({ readonly: true });
-    await calendar.drag(calendar.cell('2025-03-24', slotAt('13:00')), calendar.cell('2025-03-24', slotAt('14:00')));
-    await calendar.drag(calendar.event('Vaccination'), calendar.cell('2025-03-27', slotAt('12:00')));
-    await calendar.focusCell('2025-03-28', slotAt('11:00'));
+    await calendar.drag(await calendar.at('2025-03-24', '13:00'), await calendar.at('2025-03-24', '14:00'));
+    await calendar.drag(await calendar.topOf(calendar.event('Vaccination')), await calendar.at('2025-03-27', '12:00'));
+    await calendar.focusCell('2025-03-28', '11:00');
     await calendar.press('Enter', 'Alt+ArrowDown', 'Delete');
     await calendar.click(calendar.event('Check-up Ada'));
     await calendar.waitForEditor();
@@ -274,12 +274,12 @@ describe('<p2p-calendar> for the host page', () => {
   it('lets the host veto a change before the store is written', async () => {
     const { calendar } = await openCalendar();
     await calendar.veto('p2p-request-change');
-    await calendar.focusCell('2025-03-26', slotAt('11:00'));
+    await calendar.focusCell('2025-03-26', '11:00');
     await calendar.press('Enter', 'Alt+ArrowDown');
     await calendar.device.waitFor('the vetoed request', () => (window as unknown as { calendarEvents: { type: string }[] }).calendarEvents.some((event) => event.type === 'p2p-request-change'));
     expect((await calendar.stored('Vaccination'))[0]!.start).toBe('2025-03-26T11:00:00');
     await calendar.veto('p2p-request-create');
-    await calendar.click(calendar.cell('2025-03-24', slotAt('13:00')));
+    await calendar.clickAt('2025-03-24', '13:00');
     await calendar.waitForEditor();
     await calendar.typeTitle('Vetoed');
     await calendar.save();

@@ -18,7 +18,7 @@ export interface CalendarOptions {
   seed?: ClinicSeedOptions;
 }
 
-/** An event as drawn: which cell it starts in (date and slot of a time grid, date of a month). */
+/** An event as drawn: the date of the cell it starts in, and in a time grid the 15-minute slot it starts at. */
 export interface DrawnEvent {
   title: string;
   label: string;
@@ -122,7 +122,7 @@ export class CalendarPage {
           title: element.querySelector('.ev-title')?.textContent?.trim() ?? '',
           label: element.querySelector(':scope > .visually-hidden')?.textContent?.trim() ?? '',
           date: cell?.dataset.date ?? null,
-          slot: cell?.dataset.slot === undefined ? null : Number(cell.dataset.slot),
+          slot: cell?.dataset.hour === undefined ? null : Math.floor(parseFloat(element.style.getPropertyValue('--start')) / 15),
           parts: element.getAttribute('part') ?? '',
         };
       });
@@ -192,8 +192,20 @@ export class CalendarPage {
 
   // ————— Mouse —————
 
-  cell(date: string, slot?: number): ElementPath {
-    return [CALENDAR, slot === undefined ? `[role="gridcell"][data-date="${date}"]` : `[role="gridcell"][data-date="${date}"][data-slot="${slot}"]`];
+  /** A month's day, or a time grid's hour (`HH:00`) of a day. */
+  cell(date: string, hour?: string): ElementPath {
+    return [CALENDAR, hour === undefined ? `[role="gridcell"][data-date="${date}"]` : `[role="gridcell"][data-date="${date}"][data-hour="${Number(hour.slice(0, 2))}"]`];
+  }
+
+  /** A point in a time grid just after `time` (`HH:mm`) on `date`, where a person aims to start or end something then. */
+  async at(date: string, time: string): Promise<{ x: number; y: number }> {
+    const box = await this.device.boxOf(this.cell(date, time));
+    return { x: box.x + box.width / 2, y: box.y + (Number(time.slice(3, 5)) / 60) * box.height + 2 };
+  }
+
+  async clickAt(date: string, time: string): Promise<void> {
+    const point = await this.at(date, time);
+    await this.device.mouse.click(point.x, point.y);
   }
 
   event(title: string): ElementPath {
@@ -242,17 +254,17 @@ export class CalendarPage {
     });
   }
 
-  /** Puts keyboard focus on a time grid's or month's cell, as a Tab into the grid and arrow keys would. */
-  async focusCell(date: string, slot?: number): Promise<void> {
+  /** Puts keyboard focus on a month's day or a time grid's hour (`HH:00`), as a Tab into the grid and arrow keys would. */
+  async focusCell(date: string, hour?: string): Promise<void> {
     await this.device.evaluate(
-      ({ date, slot }) => {
+      ({ date, hour }) => {
         const root = document.querySelector('p2p-calendar')!.shadowRoot!;
-        const selector = slot === null ? `[role="gridcell"][data-date="${date}"]` : `[role="gridcell"][data-date="${date}"][data-slot="${slot}"]`;
+        const selector = hour === null ? `[role="gridcell"][data-date="${date}"]` : `[role="gridcell"][data-date="${date}"][data-hour="${hour}"]`;
         const cell = root.querySelector<HTMLElement>(selector);
         if (!cell) throw new Error(`no cell ${selector}`);
         cell.focus();
       },
-      { date, slot: slot ?? null },
+      { date, hour: hour === undefined ? null : Number(hour.slice(0, 2)) },
     );
   }
 

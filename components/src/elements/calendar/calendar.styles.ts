@@ -272,7 +272,7 @@ export const calendarStyles = [
     }
     .tg-body {
       position: relative;
-      grid-auto-rows: calc(var(--_hour) * var(--slot-minutes) / 60);
+      grid-auto-rows: var(--_hour);
       --_minute: calc(var(--_hour) / 60);
     }
     .tg-row {
@@ -297,18 +297,17 @@ export const calendarStyles = [
     .tg-row:first-child .tg-time span {
       top: 0;
     }
-    .tg-time:not(.hour) span {
-      clip-path: inset(50%);
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-    }
     .tg-cell {
       min-inline-size: 0;
       border-inline-start: 1px solid var(--_p2p-color-border);
-    }
-    .tg-cell.hour {
       border-top: 1px solid var(--_p2p-color-border);
+      /* The half hour, fainter than the hour. */
+      background-image: linear-gradient(
+        to bottom,
+        transparent calc(50% - 0.5px),
+        color-mix(in srgb, var(--_p2p-color-border) 45%, transparent) calc(50% - 0.5px) calc(50% + 0.5px),
+        transparent calc(50% + 0.5px)
+      );
     }
     .tg-cell.today {
       background: color-mix(in srgb, var(--_p2p-color-accent) 5%, transparent);
@@ -325,20 +324,17 @@ export const calendarStyles = [
       white-space: normal;
       cursor: grab;
       touch-action: none;
+      /* Sized by the grid, so its content never changes the layout around it: a week lays out hundreds of these. */
+      contain: strict;
     }
     .tg-event.short {
       flex-wrap: nowrap;
       white-space: nowrap;
     }
-    .tg-event {
-      container-type: inline-size;
-    }
-    /* A narrow block (a phone's week, side by side with others) gives its line to the title. */
-    @container (max-width: 6rem) {
-      .tg-event .ev-time,
-      .tg-event .ev-conflict {
-        display: none;
-      }
+    /* A narrow block (side by side with others) gives its line to the title. */
+    .tg-event.narrow .ev-time,
+    .tg-event.narrow .ev-conflict {
+      display: none;
     }
     .tg-event .ev-time {
       color: var(--_p2p-color-text-muted);
@@ -458,6 +454,7 @@ export const calendarStyles = [
     }
     .month .bar,
     .month .more {
+      contain: strict;
       position: absolute;
       top: calc(var(--_month-date) + var(--lane) * var(--_month-line));
       block-size: calc(var(--_month-line) - 2px);
@@ -579,6 +576,10 @@ export const calendarStyles = [
         font-size: var(--_p2p-font-size-small);
       }
       .tg-colhead .weekday {
+        display: none;
+      }
+      .timegrid.many .tg-event .ev-time,
+      .timegrid.many .tg-event .ev-conflict {
         display: none;
       }
       .ag-time {

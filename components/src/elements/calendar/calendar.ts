@@ -610,7 +610,11 @@ export class P2PCalendar extends LitElement {
     if (!cell) return;
     const day = dayOf(cell.dataset.date ?? '');
     if (day === undefined) return;
-    const cursor = { day, slot: cell.dataset.slot === undefined ? this._cursor.slot : Number(cell.dataset.slot), column: cell.dataset.column === undefined ? this._cursor.column : Number(cell.dataset.column) };
+    // A time grid's cell is an hour: the cursor keeps its slot when it is in that hour, else goes to the hour's start.
+    const hour = cell.dataset.hour === undefined ? undefined : Number(cell.dataset.hour);
+    const slotMinutes = this.#slot;
+    const slot = hour === undefined || Math.floor((this._cursor.slot * slotMinutes) / 60) === hour ? this._cursor.slot : (hour * 60) / slotMinutes;
+    const cursor = { day, slot, column: cell.dataset.column === undefined ? this._cursor.column : Number(cell.dataset.column) };
     if (cursor.day !== this._cursor.day || cursor.slot !== this._cursor.slot || cursor.column !== this._cursor.column) this._cursor = cursor;
   }
 
@@ -660,8 +664,7 @@ export class P2PCalendar extends LitElement {
       if (view === 'month') this.#openNew(Number(cell.dataset.day), 9 * 60, NEW_EVENT_MINUTES, undefined);
       else {
         const column = Number(cell.dataset.column);
-        const slot = Number(cell.dataset.slot);
-        this.#openNew(context.columns[column]!.day, slot * context.slotMinutes, Math.max(NEW_EVENT_MINUTES, context.slotMinutes), context.columns[column]!.resourceId);
+        this.#openNew(context.columns[column]!.day, cursor.slot * context.slotMinutes, Math.max(NEW_EVENT_MINUTES, context.slotMinutes), context.columns[column]!.resourceId);
       }
       return true;
     }

@@ -1,7 +1,9 @@
 /**
- * The day, work-week, week and resource-day views: a grid of time slots (rows) by days or resources (columns),
- * all-day events above it. The slots are the keyboard grid (`role="grid"`, one roving tab stop); each event sits
- * in the cell where it starts, so that it is reached from there, and is drawn over the grid at its times.
+ * The day, work-week, week and resource-day views: a grid of hours (rows) by days or resources (columns), all-day
+ * events above it. The hours are the keyboard grid (`role="grid"`, one roving tab stop); the keyboard cursor moves
+ * by slot within them, and the focused cell names the slot it is on. Each event sits in the cell of the hour it
+ * starts in, so that it is reached from there, and is drawn over the grid at its times. An hour a cell (not a
+ * slot a cell) keeps a week of 5-minute slots to 168 cells.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { formatLocal, formatTimeOfDay } from '../shared/locale.ts';
@@ -10,8 +12,7 @@ import { chipContent, colourOf, eventName, eventParts, titleOf } from './event-c
 import { layoutTimeGrid, type TimedBlock } from './time-grid-layout.ts';
 import type { ViewContext } from './view-context.ts';
 
-/** Rows with a visible time label: whole hours. */
-const isHourRow = (slot: number, slotMinutes: number) => (slot * slotMinutes) % 60 === 0;
+const HOURS = Array.from({ length: 24 }, (_, hour) => hour);
 
 export function columnLabel(context: ViewContext, column: number): string {
   const gridColumn = context.columns[column]!;
@@ -25,10 +26,9 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
   const { columns, slotMinutes, occurrences, cursor, readonly } = context;
   const layout = layoutTimeGrid(occurrences, columns, context.zone, slotMinutes);
   const indexOf = new Map(occurrences.map((occurrence, index) => [occurrence, index]));
-  const slots = Math.ceil(1440 / slotMinutes);
   const byCell = new Map<string, TimedBlock[]>();
   for (const block of layout.timed) {
-    const key = `${block.column}:${Math.floor(block.startMinute / slotMinutes)}`;
+    const key = `${block.column}:${Math.min(23, Math.floor(block.startMinute / 60))}`;
     const list = byCell.get(key);
     if (list) list.push(block);
     else byCell.set(key, [block]);
@@ -36,7 +36,10 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
   const dayLabels = columns.map((_, column) => columnLabel(context, column));
   const dates = columns.map((column) => dateOf(column.day));
   const cursorColumn = context.range.view === 'resource-day' ? Math.min(cursor.column, columns.length - 1) : Math.max(0, columns.findIndex((column) => column.day === cursor.day));
-  const timeLabels = Array.from({ length: slots }, (_, slot) => formatTimeOfDay(slot * slotMinutes * 60_000, context.locale, context.hour12));
+  const hourLabels = HOURS.map((hour) => formatTimeOfDay(hour * 3_600_000, context.locale, context.hour12));
+  const cursorMinute = cursor.slot * slotMinutes;
+  const cursorHour = Math.floor(cursorMinute / 60);
+  const cursorLabel = formatTimeOfDay(cursorMinute * 60_000, context.locale, context.hour12);
   const todayColumns = columns.flatMap((column, index) => (column.day === context.today ? [index] : []));
   const isResourceView = context.range.view === 'resource-day';
 
@@ -45,7 +48,7 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
     const dragged = context.drag?.index === index;
     return html`<button
       type="button"
-      class="tg-event ${item.endMinute - item.startMinute < 45 ? 'short' : ''} ${item.startsBefore ? 'starts-before' : ''} ${item.endsAfter ? 'ends-after' : ''} ${dragged ? 'dragging' : ''}"
+      class="tg-event ${item.endMinute - item.startMinute < 45 ? 'short' : ''} ${item.lanes > 2 ? 'narrow' : ''} ${item.startsBefore ? 'starts-before' : ''} ${item.endsAfter ? 'ends-after' : ''} ${dragged ? 'dragging' : ''}"
       part=${eventParts(item.occurrence, context)}
       data-occ=${index}
       tabindex="-1"
@@ -58,7 +61,7 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
   };
 
   return html`
-    <div class="timegrid ${context.hour12 ? 'hour12' : ''}" style="--columns:${columns.length};--slot-minutes:${slotMinutes}">
+    <div class="timegrid ${context.hour12 ? 'hour12' : ''} ${columns.length > 3 ? 'many' : ''}" style="--columns:${columns.length}">
       <div class="tg-sticky">
       <div class="tg-head" aria-hidden="true">
         <div class="tg-gutter"></div>
@@ -91,22 +94,23 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
         : nothing}
       </div>
       <div class="tg-body" role="grid" aria-label=${context.t('calendar.label')} aria-readonly=${readonly ? 'true' : 'false'} data-grid="time">
-        ${timeLabels.map(
-          (label, slot) => html`<div role="row" class="tg-row">
-            <div role="rowheader" class="tg-time ${isHourRow(slot, slotMinutes) ? 'hour' : ''}"><span>${label}</span></div>
+        ${hourLabels.map(
+          (label, hour) => html`<div role="row" class="tg-row">
+            <div role="rowheader" class="tg-time"><span>${label}</span></div>
             ${columns.map((_, column) => {
-              const focused = column === cursorColumn && slot === cursor.slot;
-              const blocks = byCell.get(`${column}:${slot}`);
+              const focused = column === cursorColumn && hour === cursorHour;
+              const name = `${dayLabels[column]}, ${focused ? cursorLabel : label}`;
+              const blocks = byCell.get(`${column}:${hour}`);
               return html`<div
                 role="gridcell"
-                class="tg-cell ${isHourRow(slot, slotMinutes) ? 'hour' : ''} ${todayColumns.includes(column) ? 'today' : ''}"
+                class="tg-cell ${todayColumns.includes(column) ? 'today' : ''}"
                 data-column=${column}
                 data-date=${dates[column]}
-                data-slot=${slot}
+                data-hour=${hour}
                 tabindex=${focused ? 0 : -1}
-                aria-label=${blocks ? nothing : `${dayLabels[column]}, ${label}`}
+                aria-label=${blocks ? nothing : name}
               >
-                ${blocks ? html`<span class="visually-hidden">${dayLabels[column]}, ${label}</span>${blocks.map(block)}` : nothing}
+                ${blocks ? html`<span class="visually-hidden">${name}</span>${blocks.map(block)}` : nothing}
               </div>`;
             })}
           </div>`,

@@ -88,9 +88,22 @@ export function formatter(locale: string, options: Intl.DateTimeFormatOptions): 
   return cached;
 }
 
+/** Formatted strings by format and instant: a view labels hundreds of events with a handful of dates and times. */
+const formatted = new Map<string, Map<number, string>>();
+const FORMATTED_PER_FORMAT = 4096;
+
 /** Formats a wall-clock time (local milliseconds) as it reads. */
 export function formatLocal(localMs: number, locale: string, options: Intl.DateTimeFormatOptions): string {
-  return formatter(locale, { ...options, timeZone: 'UTC' }).format(localMs);
+  const key = locale + JSON.stringify(options);
+  let cache = formatted.get(key);
+  if (!cache) formatted.set(key, (cache = new Map()));
+  let text = cache.get(localMs);
+  if (text === undefined) {
+    text = formatter(locale, { ...options, timeZone: 'UTC' }).format(localMs);
+    if (cache.size >= FORMATTED_PER_FORMAT) cache.clear();
+    cache.set(localMs, text);
+  }
+  return text;
 }
 
 /** Formats a time of day in the locale's clock, or the one forced by `hour12`. */
