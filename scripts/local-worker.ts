@@ -11,7 +11,10 @@ const WRANGLER_BIN = join(ROOT, 'node_modules', '.bin', 'wrangler');
 const READY_TIMEOUT_MS = 90_000;
 
 export interface LocalWorkerOptions {
-  /** Defaults to a free port. */
+  /**
+   * Defaults to a port the system picks when wrangler binds it (port 0), so that no other process can take it between
+   * a choice and its use. Given (as by a restart), it must be free: a Worker listening elsewhere is an error.
+   */
   port?: number;
   /** Directory for KV and Durable Object state; kept across restarts. */
   persistTo: string;
@@ -27,20 +30,25 @@ export interface LocalWorker {
   stop(): Promise<void>;
 }
 
+/** wrangler's line once workerd listens: the only reliable word on which port it got. */
+const READY_LINE = /Ready on http:\/\/127\.0\.0\.1:(\d+)/;
+/** Enough of wrangler's output to explain a failure; request logs beyond it are dropped. */
+const KEPT_OUTPUT_CHARS = 64 * 1024;
+
 export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
-  const port = options.port ?? (await freePort());
   const child = spawn(
     WRANGLER_BIN,
     [
       'dev',
       '--config', WRANGLER_CONFIG,
-      '--port', String(port),
+      '--port', String(options.port ?? 0),
       '--ip', '127.0.0.1',
-      '--inspector-port', String(await freePort()),
+      '--inspector-port', '0',
       '--persist-to', options.persistTo,
       '--env-file', options.envFile,
       '--show-interactive-dev-session=false',
-      '--log-level', options.inheritOutput ? 'info' : 'error',
+      // Info, not error: the ready line says which port workerd listens on.
+      '--log-level', 'info',
     ],
     {
       cwd: ROOT,
@@ -52,22 +60,50 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
         WRANGLER_HIDE_BANNER: 'true',
         NO_UPDATE_NOTIFIER: '1',
       },
-      stdio: options.inheritOutput ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     },
   );
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let resolveReady: (port: number) => void = () => undefined;
+  const ready = new Promise<number>((resolve) => (resolveReady = resolve));
+  const onOutput = (sink: NodeJS.WriteStream) => (chunk: Buffer) => {
+    if (options.inheritOutput) sink.write(chunk);
+    output = (output + chunk.toString()).slice(-KEPT_OUTPUT_CHARS);
+    const match = READY_LINE.exec(output);
+    if (match) resolveReady(Number(match[1]));
+  };
+  child.stdout?.on('data', onOutput(process.stdout));
+  child.stderr?.on('data', onOutput(process.stderr));
 
-  const url = `http://127.0.0.1:${port}`;
   try {
+    const port = await listeningPort(ready, child);
+    if (options.port !== undefined && port !== options.port) {
+      throw new Error(`wrangler dev listens on port ${port}, not on ${options.port} as asked: another process holds ${options.port}`);
+    }
+    const url = `http://127.0.0.1:${port}`;
     await waitUntilHealthy(url, child);
+    return { url, port, stop: () => stopProcess(child) };
   } catch (err) {
     await stopProcess(child);
     throw new Error(`${(err as Error).message}\n--- wrangler output ---\n${output}`);
   }
-  return { url, port, stop: () => stopProcess(child) };
+}
+
+/** The port from wrangler's ready line; fails when wrangler exits or stays silent for READY_TIMEOUT_MS. */
+async function listeningPort(ready: Promise<number>, child: ChildProcess): Promise<number> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const failed = new Promise<never>((_, reject) => {
+    child.once('exit', (code) => reject(new Error(`wrangler dev exited with code ${code} before it was ready`)));
+    timer = setTimeout(() => reject(new Error(`wrangler dev said nothing of being ready within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+  });
+  // Once ready, the child's eventual exit (its stop) is no failure.
+  failed.catch(() => undefined);
+  try {
+    return await Promise.race([ready, failed]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function waitUntilHealthy(url: string, child: ChildProcess): Promise<void> {
@@ -78,7 +114,7 @@ async function waitUntilHealthy(url: string, child: ChildProcess): Promise<void>
       const response = await fetch(`${url}/api/health`);
       if (response.ok) return;
     } catch {
-      // Not listening yet.
+      // Listening, but not answering yet.
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -105,6 +141,10 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * A port free at the moment of asking, for servers that cannot bind port 0 and report what they got; between the
+ * answer and its use another process may take it, which is why the Worker does not use it.
+ */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
