@@ -1,7 +1,9 @@
 /**
  * The peer gate in real browsers: two browser contexts, each with a Y.Doc and a PeerSync in one room on a
  * scratch Worker, connected over real WebRTC. Every data-channel send in each page is recorded by patching
- * RTCDataChannel.prototype.send, so what crossed is counted below the gate as well as by the gate's own observer.
+ * RTCDataChannel.prototype.send, and every channel the page opens and what arrives on it by patching
+ * RTCPeerConnection.prototype.createDataChannel, so what crossed is counted below the gate as well as by the gate's
+ * own observer.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -30,16 +32,33 @@ interface PeerWindow {
   doc: YModule.Doc;
   sync: PeerSync;
   dataChannelSends: DataChannelSend[];
+  /** Every message that arrived on a data channel the page created, gated or not, by label. */
+  dataChannelReceives: DataChannelSend[];
+  /** How many auth channels, so how many peer connections, the page opened. */
+  authChannels: number;
+  /** Lets a `member-verifying-late` page check the proof it holds. */
+  releaseVerification: () => void;
   rejections: HandshakeFailure[];
   /** Proofs that this page's handshake verified, for the replay test. */
   verifiedProofs: number[][];
 }
 
-/** Runs before the core loads: records the label and size of every message any RTCDataChannel actually sends. */
+/** Runs before the core loads: records the label and size of every message any RTCDataChannel sends or receives. */
 function recordDataChannelSends() {
   const w = window as unknown as PeerWindow;
   const sends: DataChannelSend[] = [];
   w.dataChannelSends = sends;
+  w.dataChannelReceives = [];
+  w.authChannels = 0;
+  const createDataChannel = RTCPeerConnection.prototype.createDataChannel;
+  RTCPeerConnection.prototype.createDataChannel = function (this: RTCPeerConnection, label: string, init?: RTCDataChannelInit) {
+    const channel = createDataChannel.call(this, label, init);
+    if (label === 'p2p-clinic-auth') w.authChannels += 1;
+    channel.addEventListener('message', (event: MessageEvent<ArrayBuffer | string>) =>
+      w.dataChannelReceives.push({ label, bytes: typeof event.data === 'string' ? event.data.length : event.data.byteLength }),
+    );
+    return channel;
+  };
   const send = RTCDataChannel.prototype.send as (this: RTCDataChannel, data: unknown) => void;
   RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: string | Blob | ArrayBuffer | ArrayBufferView) {
     send.call(this, data);
@@ -54,9 +73,10 @@ function recordDataChannelSends() {
  * How a page authenticates. `member` holds the org key; `other-key` has the room's signalling password but the
  * peer-auth key of another org key; `random-proof` has no key, answers with random bytes and accepts any proof;
  * `recording` is a member that keeps every proof it verified; `replay` answers every challenge with one old proof;
- * `member-failing-once` is a member whose first verification fails, as a transient fault would.
+ * `member-failing-once` is a member whose first verification fails, as a transient fault would;
+ * `member-verifying-late` is a member that checks the peer's proof only once `releaseVerification` is called.
  */
-type HandshakeKind = 'member' | 'other-key' | 'random-proof' | 'recording' | 'member-failing-once' | { replay: number[] };
+type HandshakeKind = 'member' | 'other-key' | 'random-proof' | 'recording' | 'member-failing-once' | 'member-verifying-late' | { replay: number[] };
 
 interface Org {
   id: string;
@@ -102,6 +122,15 @@ async function joinRoom(org: Org, handshake: HandshakeKind): Promise<Device> {
             if (failed) return proofs.verify(ours, theirs, proof);
             failed = true;
             return false;
+          },
+        };
+      } else if (handshake === 'member-verifying-late') {
+        const released = new Promise<void>((resolve) => (w.releaseVerification = resolve));
+        steps = {
+          prove: proofs.prove,
+          verify: async (ours, theirs, proof) => {
+            await released;
+            return proofs.verify(ours, theirs, proof);
           },
         };
       } else {
@@ -157,7 +186,7 @@ function expectOnlyHandshakeSends(sends: DataChannelSend[]) {
   expect(sends.filter((send) => send.bytes === CHALLENGE_OR_PROOF_BYTES).length).toBeGreaterThanOrEqual(2);
 }
 
-describe('the peer handshake between two Chromium contexts', () => {
+describe('the peer handshake between two browser contexts', () => {
   it('syncs both ways between two holders of the org key, each counting one peer', async () => {
     const org = newOrg();
     const alice = await joinRoom(org, 'member');
@@ -176,6 +205,28 @@ describe('the peer handshake between two Chromium contexts', () => {
       expect(record.bytesSent).toBeGreaterThan(0);
       expect(record.bytesReceived).toBeGreaterThan(0);
     }
+  });
+
+  it('holds what a peer sends once its gate opened until ours opens too, on the same connection', async () => {
+    const org = newOrg();
+    const alice = await joinRoom(org, 'member-verifying-late');
+    await write(alice, 'from-alice', 'hello bob');
+    const bob = await joinRoom(org, 'member');
+    await write(bob, 'from-bob', 'hello alice');
+
+    // Bob checked Alice's proof and started syncing; Alice, still checking his, has his first messages at her gate.
+    await waitForPeers(bob, 1);
+    await alice.waitFor('a message from Bob past the auth channel', () =>
+      (window as unknown as PeerWindow).dataChannelReceives.some((received) => received.label !== 'p2p-clinic-auth'),
+    );
+    expect((await gateRecord(alice)).bytesReceived).toBe(0);
+    await alice.evaluate(() => (window as unknown as PeerWindow).releaseVerification());
+
+    await waitForValue(alice, 'from-bob', 'hello alice');
+    await waitForValue(bob, 'from-alice', 'hello bob');
+    // The connection that carried Bob's early messages is the one they synced over: nothing was dropped and redone.
+    expect(await alice.evaluate(() => (window as unknown as PeerWindow).authChannels)).toBe(1);
+    expect((await gateRecord(alice)).rejections).toEqual([]);
   });
 
   it('turns away a peer with the signalling password but another peer-auth key, with no document byte crossing either way', async () => {

@@ -80,6 +80,12 @@ export const CHALLENGE_BYTES = 32;
 /** Every data-channel message is at most this big, header included. */
 export const MAX_FRAME_BYTES = 16 * 1024;
 const HANDSHAKE_TIMEOUT_MS = 15_000;
+/**
+ * What a peer whose gate opened before ours may send meanwhile, held undelivered until ours opens: y-webrtc's sync
+ * step 1, awareness and the odd update fit many times over; a peer sending more before we know who it is gets the
+ * connection closed.
+ */
+const MAX_HELD_BYTES = 1024 * 1024;
 
 const enum AuthMessage {
   Challenge = 1,
@@ -250,6 +256,8 @@ class GatedChannel {
   private underlyingOpen = false;
   private announced = false;
   private incoming: Uint8Array[] = [];
+  private held: Uint8Array[] = [];
+  private heldBytes = 0;
 
   constructor(
     private readonly channel: RTCDataChannel,
@@ -328,11 +336,25 @@ class GatedChannel {
     if (this.announced || !this.released || !this.underlyingOpen) return;
     this.announced = true;
     this.onopen?.(new Event('open'));
+    const held = this.held;
+    this.held = [];
+    for (const frame of held) this.accept(frame);
   }
 
   private receive(frame: Uint8Array): void {
-    // Nothing is accepted from a peer before it is authenticated.
-    if (!this.announced) return this.channel.close();
+    // Nothing is accepted from a peer before it is authenticated. But the peer's gate may open first (it had our
+    // proof checked before we had its, as a slower browser or a busy machine makes likely), and it then starts
+    // syncing at once: that waits here, undelivered, until ours opens; a failed handshake closes the connection.
+    if (!this.announced) {
+      this.heldBytes += frame.byteLength;
+      if (this.heldBytes > MAX_HELD_BYTES) return this.channel.close();
+      this.held.push(frame);
+      return;
+    }
+    this.accept(frame);
+  }
+
+  private accept(frame: Uint8Array): void {
     this.incoming.push(frame.subarray(1));
     if (frame[0] !== Frame.Last) return;
     const size = this.incoming.reduce((sum, part) => sum + part.byteLength, 0);

@@ -34,8 +34,12 @@ const INVITER_ANSWER_MS = 30_000;
 /** The inviter keeps waiting this long after the code expires, for an invitee who redeemed it just in time. */
 const AFTER_EXPIRY_GRACE_MS = 60_000;
 const PAYLOAD_FORMAT = 1;
-/** Time for the invitee's receipt to cross the data channel before it closes. */
-const RECEIPT_DELIVERY_MS = 300;
+/**
+ * How long the invitee keeps the connection open for the inviter to acknowledge its receipt. It already holds the
+ * org; the wait only keeps the receipt from being lost with a connection closed too early, which on a busy machine
+ * (or in a slower browser) a fixed delay did. Reached only when the acknowledgement is lost.
+ */
+const RECEIPT_ACKNOWLEDGEMENT_MS = 10_000;
 
 export type InviteErrorCode =
   /** The code was never issued, is spent, or expired: all look the same. */
@@ -166,7 +170,10 @@ export class Invitation extends ObservableV2<InvitationEvents> {
   private listen(workerUrl: string, handshake: BoundHandshake, iceServers: RTCIceServer[] = []): void {
     const invite = this.doc.getMap<unknown>('invite');
     invite.observe(() => {
-      if (invite.get('received') === true) this.finish('completed');
+      if (invite.get('received') !== true || invite.get('acknowledged') === true) return;
+      // Tells the invitee it may close: its receipt arrived.
+      invite.set('acknowledged', true);
+      this.finish('completed');
     });
     this.provider = new WebrtcProvider(this.roomId, this.doc, {
       signaling: [signallingUrl(workerUrl, this.roomId)],
@@ -178,7 +185,8 @@ export class Invitation extends ObservableV2<InvitationEvents> {
     if (this.state !== 'waiting') return;
     this.state = state;
     clearTimeout(this.timer);
-    // Let the invitee's "received" settle before the connection goes.
+    // Let the acknowledgement reach the invitee before the connection goes; should it not, the invitee stops
+    // waiting for it after RECEIPT_ACKNOWLEDGEMENT_MS, org in hand.
     setTimeout(() => {
       this.provider?.destroy();
       this.doc.destroy();
@@ -274,8 +282,7 @@ export class InviteRedemption {
       const invited = await outcome;
       // The gate opens right after the inviter's confirmation checked out; the receipt crosses it then.
       invite.set('received', true);
-      // Let "received" reach the inviter before the connection goes.
-      await new Promise((resolve) => setTimeout(resolve, RECEIPT_DELIVERY_MS));
+      await acknowledgement(invite);
       return invited;
     } finally {
       // Synchronously: y-webrtc allows one provider per room name in a page, and the next try opens another.
@@ -289,6 +296,23 @@ export class InviteRedemption {
       ? new InviteError('WRONG_PASSWORD', `Wrong password: ${this.triesLeft} ${this.triesLeft === 1 ? 'try' : 'tries'} left.`, this.triesLeft)
       : new InviteError('TOO_MANY_TRIES', 'Too many wrong passwords: ask for a new invite.', 0);
   }
+}
+
+/** Resolves once the inviter has acknowledged the invitee's receipt, or after RECEIPT_ACKNOWLEDGEMENT_MS. */
+function acknowledgement(invite: Y.Map<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      invite.unobserve(check);
+      clearTimeout(timer);
+      resolve();
+    };
+    const check = () => {
+      if (invite.get('acknowledged') === true) done();
+    };
+    const timer = setTimeout(done, RECEIPT_ACKNOWLEDGEMENT_MS);
+    invite.observe(check);
+    check();
+  });
 }
 
 /** One connection's exchange, with its session keys computed once, whichever step needs them first. */
