@@ -7,5 +7,5 @@ const app = document.createElement('p2p-app');
 app.workerUrl = import.meta.env.VITE_WORKER_URL ?? 'http://127.0.0.1:8787';
 document.body.append(app);
 
-// Only the build has a worker to register; the dev server serves sources, which must not be cached.
-if (import.meta.env.PROD && 'serviceWorker' in navigator) void offerUpdates('./sw.js');
+// Only the build has a worker to register; the dev server (the one with hot reload) serves sources, never cached.
+if (!import.meta.hot && 'serviceWorker' in navigator) void offerUpdates('./sw.js');

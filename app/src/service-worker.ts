@@ -38,7 +38,9 @@ self.addEventListener('fetch', (event) => {
     (async () => {
       const cache = await caches.open(cacheName);
       // Every route of the app (deep links included) is the same shell.
-      const cached = request.mode === 'navigate' ? await cache.match('./') : await cache.match(request);
+      // Vary is ignored: module scripts are requested with an Origin header the precache requests lacked, and a
+      // server's `Vary: Origin` would otherwise make every one of them miss.
+      const cached = request.mode === 'navigate' ? await cache.match('./') : await cache.match(request, { ignoreVary: true });
       return cached ?? fetch(request);
     })(),
   );

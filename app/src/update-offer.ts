@@ -5,7 +5,14 @@
  */
 export async function offerUpdates(scriptUrl: string): Promise<void> {
   const registration = await navigator.serviceWorker.register(scriptUrl);
-  const offer = (worker: ServiceWorker) => showBanner(() => worker.postMessage({ type: 'skip-waiting' }));
+  // Set once the person accepts: the first install also changes the controller (the worker claims the page), and
+  // that must not reload anything.
+  let accepted = false;
+  const offer = (worker: ServiceWorker) =>
+    showBanner(() => {
+      accepted = true;
+      worker.postMessage({ type: 'skip-waiting' });
+    });
   // A version that finished installing while no page listened (e.g. in another tab) is waiting already.
   if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
   registration.addEventListener('updatefound', () => {
@@ -15,11 +22,8 @@ export async function offerUpdates(scriptUrl: string): Promise<void> {
       if (installing.state === 'installed' && navigator.serviceWorker.controller) offer(installing);
     });
   });
-  let reloading = false;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (reloading) return;
-    reloading = true;
-    location.reload();
+    if (accepted) location.reload();
   });
 }
 

@@ -16,10 +16,17 @@ export class AppPage {
   /** Opens the app page of the lab's Vite server (beside the core page) against the lab's Worker. */
   async open(pageUrl: string, workerUrl: string, search = ''): Promise<void> {
     await this.device.goto(`${new URL('/app/test/app-page.html', pageUrl).href}${search}#worker=${encodeURIComponent(workerUrl)}`);
-    await this.device.waitFor('the app open', () => {
-      const app = document.querySelector('p2p-app');
-      return app?.shadowRoot?.querySelector('.topbar, .failure') ?? null;
-    });
+    // Generous: the first load after the lab starts waits for the dev server to optimise the app's dependencies
+    // (it reloads the page once they are), on a machine other test files share.
+    await this.device.waitFor(
+      'the app open',
+      () => {
+        const app = document.querySelector('p2p-app');
+        return app?.shadowRoot?.querySelector('.topbar, .failure') ?? null;
+      },
+      undefined,
+      120_000,
+    );
   }
 
   async onboardingShown(): Promise<boolean> {
