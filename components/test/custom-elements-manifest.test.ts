@@ -46,7 +46,7 @@ afterAll(async () => {
 
 async function sourcesOf(element: (typeof ELEMENTS)[number]): Promise<string> {
   const files = (await readdir(join(ROOT, element.folder))).filter(
-    (file) => file.endsWith('.ts') && !file.includes('.test.') && (!element.only || element.only.includes(file)) && !element.exclude?.includes(file),
+    (file) => file.endsWith('.ts') && !file.includes('.test.') && !file.includes('.page.') && (!element.only || element.only.includes(file)) && !element.exclude?.includes(file),
   );
   return (await Promise.all(files.map((file) => readFile(join(ROOT, element.folder, file), 'utf8')))).join('\n');
 }

@@ -366,7 +366,9 @@ export const calendarStyles = [
       font-size: var(--_p2p-font-size-small);
       pointer-events: none;
     }
-    .tg-event .resize {
+    /* The resize handle: 6px, as RESIZE_EDGE_PX in calendar.ts. */
+    .tg-event.resizable::after {
+      content: '';
       position: absolute;
       inset-inline: 0;
       bottom: 0;

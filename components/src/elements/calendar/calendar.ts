@@ -75,6 +75,8 @@ const NEW_EVENT_MINUTES = 30;
 const MORNING_MINUTE = 7 * 60;
 /** A pointer that moves less than this is a click, not a drag. */
 const DRAG_THRESHOLD_PX = 4;
+/** The lower edge of an event that resizes it, as calendar.styles.ts draws it. */
+const RESIZE_EDGE_PX = 6;
 /** Month cells: a day number line, then event lines of this height (see calendar.styles.ts). */
 const MONTH_DATE_PX = 26;
 const MONTH_LINE_PX = 22;
@@ -144,7 +146,6 @@ interface EditorState {
  * @csspart column-header - A day's or resource's heading (plus `today`).
  * @csspart day - A month cell (plus `today`, `outside` for days of other months).
  * @csspart event - An event (plus its status `booked`, `arrived`, `no-show` or `cancelled`, and `all-day`, `conflict`).
- * @csspart event-resize - The lower edge of an event that resizes it.
  * @csspart more - A month cell's `+N more`.
  * @csspart now - The current-time line.
  * @csspart agenda-day - A day heading in the agenda.
@@ -767,8 +768,15 @@ export class P2PCalendar extends LitElement {
     if (!body) return;
     const element = target.closest<HTMLElement>('[data-occ]');
     const point = this.#gridPoint(body, event);
-    const mode = element ? (target.closest('[data-resize]') ? 'resize' : 'move') : 'create';
+    const mode = element ? (this.#onResizeEdge(element, event) ? 'resize' : 'move') : 'create';
     this.#pointer = { mode, pointerId: event.pointerId, index: element ? Number(element.dataset.occ) : -1, x: event.clientX, y: event.clientY, ...point, moved: false };
+  }
+
+  /** Whether a press on an event is on its lower edge, drawn as a resize handle by the stylesheet. */
+  #onResizeEdge(element: HTMLElement, event: PointerEvent): boolean {
+    if (!element.classList.contains('resizable')) return false;
+    const box = element.getBoundingClientRect();
+    return event.clientY >= box.bottom - RESIZE_EDGE_PX;
   }
 
   #onPointerMove(event: PointerEvent): void {

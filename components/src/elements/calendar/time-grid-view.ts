@@ -48,7 +48,7 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
     const dragged = context.drag?.index === index;
     return html`<button
       type="button"
-      class="tg-event ${item.endMinute - item.startMinute < 45 ? 'short' : ''} ${item.lanes > 2 ? 'narrow' : ''} ${item.startsBefore ? 'starts-before' : ''} ${item.endsAfter ? 'ends-after' : ''} ${dragged ? 'dragging' : ''}"
+      class="tg-event ${readonly || item.endsAfter ? '' : 'resizable'} ${item.endMinute - item.startMinute < 45 ? 'short' : ''} ${item.lanes > 2 ? 'narrow' : ''} ${item.startsBefore ? 'starts-before' : ''} ${item.endsAfter ? 'ends-after' : ''} ${dragged ? 'dragging' : ''}"
       part=${eventParts(item.occurrence, context)}
       data-occ=${index}
       tabindex="-1"
@@ -56,7 +56,6 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
       style="--col:${item.column};--lane:${item.lane};--lanes:${item.lanes};--start:${item.startMinute};--end:${item.endMinute};--event-colour:${colourOf(item.occurrence, context.resources)}"
     >
       ${eventName(item.occurrence, context)}${chipContent(item.occurrence, context, { time: 'after', detail: item.endMinute - item.startMinute >= 45 })}
-      ${readonly || item.endsAfter ? nothing : html`<span class="resize" part="event-resize" data-resize aria-hidden="true"></span>`}
     </button>`;
   };
 
