@@ -1,5 +1,5 @@
 import { hkdfSync } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { deriveOrgSubkeys, generateOrgKey, ORG_ID_INFO, ORG_SUBKEY_INFO, orgIdFor, orgIdMatchesKey } from '../src/core/crypto/org-key.ts';
 import { open, seal } from '../src/core/crypto/aead.ts';
 import { createChallenge, respondToChallenge, verifyChallengeResponse } from '../src/core/crypto/challenge-response.ts';
@@ -48,8 +48,28 @@ describe('deriveOrgSubkeys (HKDF-SHA256, salt = org id, info per purpose)', () =
 
   it('derives a different secret for every purpose', async () => {
     const orgKey = await generateOrgKey();
-    const secrets = purposes.map((purpose) => nodeSubkey(orgKey, ORG_ID, purpose).toString('hex'));
-    expect(new Set(secrets).size).toBe(purposes.length);
+    // Which HKDF info each of deriveOrgSubkeys's own derivations used: one per purpose, none shared.
+    const infos: string[] = [];
+    const record = (algorithm: unknown) => {
+      const { name, info } = algorithm as { name: string; info?: BufferSource };
+      if (name === 'HKDF' && info) infos.push(new TextDecoder().decode(info));
+    };
+    const deriveBits = crypto.subtle.deriveBits.bind(crypto.subtle);
+    const deriveKey = crypto.subtle.deriveKey.bind(crypto.subtle);
+    vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation((algorithm, ...rest) => (record(algorithm), deriveBits(algorithm, ...rest)));
+    vi.spyOn(crypto.subtle, 'deriveKey').mockImplementation((algorithm, ...rest) => (record(algorithm), deriveKey(algorithm, ...rest)));
+    let subkeys;
+    try {
+      subkeys = await deriveOrgSubkeys(orgKey, ORG_ID);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(infos.sort()).toEqual(purposes.map((purpose) => ORG_SUBKEY_INFO[purpose]).sort());
+    // And what comes out differs wherever it can be compared as bytes: the two secrets and the workspace id.
+    const secretBytes = [subkeys.signallingPassword, subkeys.joinSecret].map((secret) => Buffer.from(secret, 'base64url').toString('hex'));
+    const workspaceIdHex = subkeys.relayWorkspaceId.replaceAll('-', '');
+    expect(new Set([...secretBytes, workspaceIdHex]).size).toBe(3);
+    for (const hex of secretBytes) expect(hex.slice(0, 32)).not.toBe(workspaceIdHex);
   });
 
   it('gives every device the same subkeys for the same org key and org', async () => {

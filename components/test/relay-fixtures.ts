@@ -15,8 +15,11 @@ import { RelayOutbox } from '../src/core/sync/relay-outbox.ts';
 import { openRelayWorkspace, type RelayAccount, type RelayOrg, type RelayWorkspace } from '../src/core/sync/relay-workspace.ts';
 import { startScratchWorker, type ScratchWorker } from '../../scripts/test-worker.ts';
 
-/** Polls `condition` until it holds; fails with `what` after a generous timeout (no test asserts a duration). */
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 45_000): Promise<void> {
+/**
+ * Polls `condition` until it holds; fails with `what` after a generous timeout (no test asserts a duration), short
+ * enough that a test with two waits fails naming the one that did not hold, not with the test's own 60 s limit.
+ */
+export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 25_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
