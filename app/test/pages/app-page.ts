@@ -134,6 +134,33 @@ export class AppPage {
     await this.dialogClosed();
   }
 
+  async waitForSyncStatus(text: string, timeoutMs?: number): Promise<void> {
+    await waitForText(this.device, [...APP, '.status-button'], text, timeoutMs);
+  }
+
+  /** Opens the account dialog from Settings. */
+  async openAccount(): Promise<void> {
+    await this.goTo('Settings');
+    await this.device.click([...APP, 'section[aria-label="Account"] button']);
+    await waitForElement(this.device, [...DIALOG, 'p2p-dialog']);
+  }
+
+  /** Fills the account form; `create` switches it to sign-up first. */
+  async submitAccount(email: string, password: string, { create }: { create: boolean }): Promise<void> {
+    if (create) await clickButton(this.device, DIALOG, 'Create an account');
+    await fillIn(this.device, [...DIALOG, 'input[name="email"]'], email);
+    await fillIn(this.device, [...DIALOG, 'input[name="password"]'], password);
+    await this.device.keyboard.press('Enter');
+  }
+
+  async waitForDialogError(text: string): Promise<void> {
+    await waitForText(this.device, [...DIALOG, '.error'], text, 60_000);
+  }
+
+  accountText(): Promise<string> {
+    return textsIn(this.device, [...APP, 'section[aria-label="Account"]']).then((texts) => texts[0] ?? '');
+  }
+
   async leaveCurrentOrg(): Promise<void> {
     await this.goTo('Settings');
     await clickButton(this.device, APP, 'Leave…');

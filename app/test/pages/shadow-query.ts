@@ -61,9 +61,10 @@ export async function fillIn(device: Device, chain: readonly string[], text: str
   if (text) await device.keyboard.type(text);
 }
 
-/** Clicks the button whose text is `text` inside the element `root` leads to (its shadow root when it has one). */
+/** Clicks the button whose text is `text` inside the element `root` leads to (its shadow root when it has one), once it is there. */
 export async function clickButton(device: Device, root: readonly string[], text: string): Promise<void> {
-  const found = await device.evaluate(
+  await device.waitFor(
+    `a button "${text}" in ${root.join(' >> ')}`,
     ({ chain, text }) => {
       let scope: ParentNode | null = document;
       for (const selector of chain) {
@@ -79,6 +80,5 @@ export async function clickButton(device: Device, root: readonly string[], text:
     },
     { chain: [...root], text },
   );
-  if (!found) throw new Error(`no button "${text}" in ${root.join(' >> ')}`);
   await device.click([...root, 'button[data-test-target]']);
 }

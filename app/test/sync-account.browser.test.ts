@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { useDeviceLab } from '../../scripts/device-lab/lab.ts';
+import { AppPage } from './pages/app-page.ts';
+import { waitForText } from './pages/shadow-query.ts';
+
+const lab = useDeviceLab();
+const PASSWORD = 'Linden-Apfel-42-Baum';
+
+async function openApp(): Promise<AppPage> {
+  const app = new AppPage(await lab.newBlankDevice());
+  await app.open(lab.pageUrl, lab.workerUrl);
+  return app;
+}
+
+describe('sync status in the app', () => {
+  it('shows a local org as on this device only, a shared one alone, then synced with a second device, and offline as offline', async () => {
+    const front = await openApp();
+    await front.startOnThisDevice();
+    await front.createOrg('Praxis am Park');
+    await front.waitForSyncStatus('This device only');
+    const code = await front.invite(PASSWORD);
+    await front.waitForSyncStatus('No other device online');
+
+    const doctor = await openApp();
+    await doctor.joinYourTeamFromOnboarding();
+    await doctor.submitJoin(code, PASSWORD);
+    await doctor.dialogClosed();
+    await front.closeDialog('Done');
+    await doctor.waitForSyncStatus('Synced', 60_000);
+    await front.waitForSyncStatus('Synced', 60_000);
+    await doctor.openSyncStatus();
+    await waitForText(doctor.device, ['p2p-app', '.sync-panel dd'], '1');
+
+    await doctor.device.setOffline(true);
+    await doctor.waitForSyncStatus('Offline');
+    await waitForText(doctor.device, ['p2p-app', '.sync-panel .offline'], 'You are offline');
+    await doctor.device.setOffline(false);
+    await doctor.waitForSyncStatus('Synced', 60_000);
+  });
+});
+
+describe('the account in the app', () => {
+  it('signs up, signs out keeping the data, refuses a wrong password, and signs back in', async () => {
+    const app = await openApp();
+    await app.startOnThisDevice();
+    const email = `front-desk-${crypto.randomUUID().slice(0, 8)}@example.org`;
+    await app.openAccount();
+    await app.submitAccount(email, PASSWORD, { create: true });
+    await app.dialogClosed();
+    expect(await app.accountText()).toContain(`Signed in as ${email}`);
+
+    await app.device.click(['p2p-app', 'section[aria-label="Account"] button']);
+    await app.closeDialog('Sign out');
+    expect(await app.accountText()).toContain('Not signed in');
+    await app.waitForOrg('Personal');
+
+    await app.openAccount();
+    await app.submitAccount(email, 'not the password at all', { create: false });
+    await app.waitForDialogError('Wrong email or password.');
+    await app.submitAccount(email, PASSWORD, { create: false });
+    await app.dialogClosed();
+    expect(await app.accountText()).toContain(`Signed in as ${email}`);
+  });
+});
