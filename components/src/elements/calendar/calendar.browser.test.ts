@@ -271,6 +271,19 @@ describe('<p2p-calendar> for the host page', () => {
     );
   });
 
+  it('opens the editor on a new event for the host page, with the fields it gives', async () => {
+    const { calendar, clinic } = await openCalendar();
+    await calendar.device.evaluate(
+      ({ ada }) => document.querySelector('p2p-calendar')!.openNewEvent({ title: 'Follow-up Ada', attendees: [ada], start: '2025-03-27T16:00:00', end: '2025-03-27T16:30:00' }),
+      clinic.contacts,
+    );
+    await calendar.waitForEditor();
+    expect(await calendar.editorValue('title')).toBe('Follow-up Ada');
+    await calendar.save();
+    await calendar.waitForStored('the event the host asked for', { title: 'Follow-up Ada', start: '2025-03-27T16:00:00', end: '2025-03-27T16:30:00' });
+    expect((await calendar.stored('Follow-up Ada'))[0]!.attendees).toEqual([clinic.contacts.ada]);
+  });
+
   it('lets the host veto a change before the store is written', async () => {
     const { calendar } = await openCalendar();
     await calendar.veto('p2p-request-change');
