@@ -24,6 +24,12 @@ export interface ReminderAlarmsOptions {
   now?: () => number;
   /** The zone all-day events are placed in; the device's unless given. */
   viewZone?: string;
+  /**
+   * The name of a Web Lock that only one page of the device holds at a time (e.g. per org): only the page holding
+   * it announces, so that two tabs open on one org do not both announce a reminder. A page that gets the lock
+   * when another closes reads what that one announced before announcing anything.
+   */
+  lockName?: string;
 }
 
 export class ReminderAlarms {
@@ -33,6 +39,11 @@ export class ReminderAlarms {
   #unsubscribe: Unsubscribe | undefined;
   #checking = false;
   #checkAgain = false;
+  #started = false;
+  /** Bumped by every start, so that a lock granted to an earlier start that was stopped is only given back. */
+  #generation = 0;
+  /** Gives up the lock, or stops waiting for it. */
+  #releaseLock: (() => void) | undefined;
 
   constructor(
     private readonly reminders: RemindersStore,
@@ -42,18 +53,46 @@ export class ReminderAlarms {
     this.#viewZone = options.viewZone ?? deviceTimeZone();
   }
 
-  /** Announces what is due now, then keeps announcing as reminders fall due and as the stores change. */
+  /**
+   * Announces what is due now, then keeps announcing as reminders fall due and as the stores change; with a
+   * `lockName`, once this page holds the lock.
+   */
   start(): void {
-    if (this.#unsubscribe) return;
-    this.#unsubscribe = this.reminders.subscribe(() => this.check());
-    this.check();
+    if (this.#started) return;
+    this.#started = true;
+    const generation = ++this.#generation;
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    if (!this.options.lockName || !locks) return this.#announceFromNowOn();
+    const waiting = new AbortController();
+    let release: (() => void) | undefined;
+    this.#releaseLock = () => (release ? release() : waiting.abort());
+    locks
+      .request(this.options.lockName, { signal: waiting.signal }, async () => {
+        await new Promise<void>((resolve) => {
+          release = resolve;
+          if (generation !== this.#generation) return resolve();
+          void this.reminders.reload().then(() => {
+            if (generation === this.#generation && this.#started) this.#announceFromNowOn();
+          });
+        });
+      })
+      // Aborted: stopped before the lock came.
+      .catch(() => undefined);
   }
 
   stop(): void {
+    this.#started = false;
+    this.#releaseLock?.();
+    this.#releaseLock = undefined;
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     clearTimeout(this.#timer);
     this.#timer = undefined;
+  }
+
+  #announceFromNowOn(): void {
+    this.#unsubscribe = this.reminders.subscribe(() => this.check());
+    this.check();
   }
 
   /** Reminders that have fallen due and are neither dismissed nor snoozed past now: what the person has to act on. */
@@ -62,8 +101,12 @@ export class ReminderAlarms {
     return this.reminders.upcoming(now - MISSED_REMINDERS_LOOKBACK_MS, now + 1, this.#viewZone);
   }
 
-  /** Announces the reminders due and not yet announced on this device, and sets the timer for the next one. */
+  /**
+   * Announces the reminders due and not yet announced on this device, and sets the timer for the next one; does
+   * nothing unless started (and, with a `lockName`, holding the lock).
+   */
   check(): void {
+    if (!this.#unsubscribe) return;
     // Recording an announcement is itself a change, which would check again halfway through this check.
     if (this.#checking) {
       this.#checkAgain = true;
@@ -83,7 +126,7 @@ export class ReminderAlarms {
     } finally {
       this.#checking = false;
     }
-    if (this.#unsubscribe) this.#schedule();
+    this.#schedule();
   }
 
   #schedule(): void {

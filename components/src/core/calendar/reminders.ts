@@ -71,6 +71,17 @@ export class RemindersStore {
     return reminders.sort((a, b) => a.firesAt - b.firesAt);
   }
 
+  /**
+   * Reads this device's reminder state again from storage, where another page of the device may have written
+   * since this one opened; listeners hear of every event whose reminders it concerns.
+   */
+  async reload(): Promise<void> {
+    const states = await this.storage.load();
+    this.#states.clear();
+    for (const state of states) this.#states.set(reminderKey(state), state);
+    this.#listeners.notify({ ids: [...new Set(states.map((state) => state.eventId))], local: false });
+  }
+
   stateOf(ref: ReminderRef): ReminderState | undefined {
     return this.#states.get(reminderKey(ref));
   }

@@ -58,6 +58,19 @@ describe('<p2p-reminders>', () => {
     expect((await page.notifications()).map((notification) => notification.title)).toEqual(['Vaccination']);
   });
 
+  it('announces a reminder once when two pages of the device have the org open', async () => {
+    const page = new RemindersPage(await lab.newDevice({ initScript: instrumentNotifications }));
+    await page.grantNotifications();
+    await page.addAppointment('Physio', 10, 10, ORG);
+    await page.open(ORG, 2);
+    await page.device.waitFor('both elements to show the toast', () =>
+      [...document.querySelectorAll('p2p-reminders')].every((element) => element.shadowRoot?.querySelector('[part~="toast"]')),
+    );
+    expect(await page.toastsInEveryElement()).toEqual([['Physio'], ['Physio']]);
+    expect(await page.notifications()).toHaveLength(1);
+    expect(await page.dueEvents()).toEqual([['Physio']]);
+  });
+
   it('dismisses a due reminder for good', async () => {
     const page = await openReminders();
     await page.addAppointment('Follow-up', 5, 10);

@@ -40,32 +40,46 @@ interface PageWindow {
 export class RemindersPage {
   constructor(readonly device: Device) {}
 
-  /** Opens the org (created if new) and shows its reminders in a `<p2p-reminders>` on the page. */
-  async open(orgId: string): Promise<void> {
-    await this.device.evaluate(async (orgId) => {
-      // Built in the page: the test runner would rewrite an import() written here into its own loader.
-      const load = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
-      await load('/components/src/define/p2p-reminders.ts');
-      const w = window as unknown as PageWindow;
-      w.dueEvents = [];
-      w.reminderSession = await w.core.openOrg(orgId);
-      const element = document.createElement('p2p-reminders');
-      element.setAttribute('time-zone', 'UTC');
-      element.setAttribute('locale', 'en-GB');
-      element.addEventListener('p2p-reminder-due', (event) => w.dueEvents.push(event.detail.reminders.map((reminder) => reminder.title)));
-      document.body.append(element);
-      element.session = w.reminderSession;
-    }, orgId);
+  /**
+   * Opens the org (created if new) and shows its reminders in a `<p2p-reminders>` on the page. With `pages`, opens
+   * that many sessions of the org first, then an element over each: what as many tabs of the device would have.
+   */
+  async open(orgId: string, pages = 1): Promise<void> {
+    await this.device.evaluate(
+      async ({ orgId, pages }) => {
+        // Built in the page: the test runner would rewrite an import() written here into its own loader.
+        const load = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
+        await load('/components/src/define/p2p-reminders.ts');
+        const w = window as unknown as PageWindow;
+        w.dueEvents = [];
+        const sessions = [];
+        for (let index = 0; index < pages; index++) sessions.push(await w.core.openOrg(orgId));
+        w.reminderSession = sessions[0]!;
+        for (const session of sessions) {
+          const element = document.createElement('p2p-reminders');
+          element.setAttribute('time-zone', 'UTC');
+          element.setAttribute('locale', 'en-GB');
+          element.addEventListener('p2p-reminder-due', (event) => w.dueEvents.push(event.detail.reminders.map((reminder) => reminder.title)));
+          document.body.append(element);
+          element.session = session;
+        }
+      },
+      { orgId, pages },
+    );
     await this.device.waitFor('<p2p-reminders> to render', () => document.querySelector('p2p-reminders')?.shadowRoot?.querySelector('h2'));
   }
 
-  /** Books an appointment starting `minutes` from now (in UTC), reminding `reminder` minutes before, as this device. */
-  async addAppointment(title: string, minutes: number, reminder: number): Promise<void> {
+  /**
+   * Books an appointment starting `minutes` from now (in UTC), reminding `reminder` minutes before, as this device:
+   * in the open org, or with `storedIn`, in that org through a session of its own, closed (so stored) after.
+   */
+  async addAppointment(title: string, minutes: number, reminder: number, storedIn?: string): Promise<void> {
     await this.device.evaluate(
-      ({ title, minutes, reminder }) => {
+      async ({ title, minutes, reminder, storedIn }) => {
         const w = window as unknown as PageWindow;
         const at = (offset: number) => new Date(Date.now() + offset * 60_000).toISOString().slice(0, 19);
-        w.reminderSession.events.create({
+        const session = storedIn === undefined ? w.reminderSession : await w.core.openOrg(storedIn);
+        session.events.create({
           title,
           start: at(minutes),
           end: at(minutes + 30),
@@ -79,13 +93,21 @@ export class RemindersPage {
           status: 'booked',
           category: '',
         });
+        if (storedIn !== undefined) await session.close();
       },
-      { title, minutes, reminder },
+      { title, minutes, reminder, storedIn },
     );
   }
 
   at(...selectors: string[]): ElementPath {
     return ['p2p-reminders', ...selectors];
+  }
+
+  /** Toasts shown by every `<p2p-reminders>` on the page, by title. */
+  toastsInEveryElement(): Promise<string[][]> {
+    return this.device.evaluate(() =>
+      [...document.querySelectorAll('p2p-reminders')].map((element) => [...(element.shadowRoot?.querySelectorAll('[part~="toast"] h3') ?? [])].map((title) => title.textContent ?? '')),
+    );
   }
 
   toastTitles(): Promise<string[]> {

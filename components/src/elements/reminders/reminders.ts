@@ -40,6 +40,8 @@ import { askNotificationPermission, notificationSupport } from './notification-p
 /** What the element needs of an open org (an `OrgSession` has it). */
 export interface RemindersSession {
   readonly reminders: RemindersStore;
+  /** With it, only one page of the device announces the org's reminders when several have it open. */
+  readonly orgId?: string;
 }
 
 export interface DueReminderDetail {
@@ -153,7 +155,11 @@ export class P2PReminders extends LitElement {
     this.#alarmsFor = session;
     if (!session) return;
     this.#askOnReminderSet = session.reminders.onReminderSet(() => void askNotificationPermission());
-    this.#alarms = new ReminderAlarms(session.reminders, { announce: (due) => this.#announce(due), viewZone: this.#zone });
+    this.#alarms = new ReminderAlarms(session.reminders, {
+      announce: (due) => this.#announce(due),
+      viewZone: this.#zone,
+      ...(session.orgId === undefined ? {} : { lockName: `p2p-clinic-reminders:${session.orgId}` }),
+    });
     this.#alarms.start();
   }
 
