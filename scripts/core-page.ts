@@ -2,6 +2,7 @@
  * Serves scripts/core-page.html, a blank page with the client core on `window.core`, through Vite's dev server,
  * so browser tests and benchmarks run the core's TypeScript as a browser loads it, with no build step.
  */
+import { join } from 'node:path';
 import { createServer } from 'vite';
 import type { Device } from './device-lab/device.ts';
 import { ROOT } from './local-worker.ts';
@@ -13,8 +14,19 @@ export interface CorePageServer {
   close(): Promise<void>;
 }
 
-export async function startCorePageServer(): Promise<CorePageServer> {
-  const server = await createServer({ root: ROOT, configFile: false, logLevel: 'error', server: { host: '127.0.0.1', port: 0, hmr: false, watch: null } });
+/**
+ * `cacheName` names the server's own folder of pre-bundled dependencies under node_modules/.vite. Servers that run at
+ * the same time (the chromium and firefox test projects do) must not share one: a server that finds the folder stale
+ * rebuilds it, deleting the files another server's pages are loading, and without HMR those pages never finish.
+ */
+export async function startCorePageServer({ cacheName = 'core-page' }: { cacheName?: string } = {}): Promise<CorePageServer> {
+  const server = await createServer({
+    root: ROOT,
+    configFile: false,
+    cacheDir: join(ROOT, 'node_modules', '.vite', cacheName),
+    logLevel: 'error',
+    server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
+  });
   await server.listen();
   const address = server.httpServer!.address();
   if (!address || typeof address === 'string') throw new Error('Vite did not report its port');

@@ -43,7 +43,7 @@ export interface DeviceLab {
 }
 
 export async function startDeviceLab(browser: BrowserName = labBrowser()): Promise<DeviceLab> {
-  const server: CorePageServer = await startCorePageServer();
+  const server: CorePageServer = await startCorePageServer({ cacheName: `device-lab-${browser}` });
   const scratch: ScratchWorker = await startScratchWorker({ allowedOrigins: [new URL(server.url).origin] });
   // Launched on first use: a run of one browser never starts the other.
   const browsers = new Map<BrowserName, Promise<LabBrowser>>();
