@@ -122,8 +122,11 @@ export class P2PEventEditor extends LitElement {
       }
       .row {
         display: grid;
-        grid-template-columns: 1fr 1fr;
+        grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
         gap: var(--_p2p-space-2);
+      }
+      input {
+        min-inline-size: 0;
       }
       .check {
         display: flex;

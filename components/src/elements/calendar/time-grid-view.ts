@@ -48,7 +48,7 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
     const dragged = context.drag?.index === index;
     return html`<button
       type="button"
-      class="tg-event ${readonly || item.endsAfter ? '' : 'resizable'} ${item.endMinute - item.startMinute < 45 ? 'short' : ''} ${item.lanes > 2 ? 'narrow' : ''} ${item.startsBefore ? 'starts-before' : ''} ${item.endsAfter ? 'ends-after' : ''} ${dragged ? 'dragging' : ''}"
+      class="tg-event ${readonly || item.endsAfter ? '' : 'resizable'} ${item.endMinute - item.startMinute < 45 ? 'short' : ''} ${item.lanes > 2 || (item.lanes > 1 && columns.length > 3) ? 'narrow' : ''} ${item.startsBefore ? 'starts-before' : ''} ${item.endsAfter ? 'ends-after' : ''} ${dragged ? 'dragging' : ''}"
       part=${eventParts(item.occurrence, context)}
       data-occ=${index}
       tabindex="-1"
