@@ -25,6 +25,12 @@ describe('the org registry', () => {
     expect(registry.current().name).toBe('Personal');
   });
 
+  it('creates Personal once when two opens race on a new device', async () => {
+    const [first, second] = await Promise.all([OrgRegistry.open(), OrgRegistry.open()]);
+    expect(first.list()).toHaveLength(1);
+    expect(second.list().map((org) => org.id)).toEqual(first.list().map((org) => org.id));
+  });
+
   it('creates Personal only once', async () => {
     (await OrgRegistry.open()).close();
     const registry = await OrgRegistry.open();

@@ -88,10 +88,15 @@ export class OrgRegistry {
     if (all.length === 0) {
       const personal = await createOrgRecord({ name: DEFAULT_ORG_NAME, color: DEFAULT_ORG_COLOR, isDefault: true });
       [orgs, settings] = idb.transact(db, [ORGS, SETTINGS]);
-      // Two tabs opening at once both get here; the transaction lets only the first one's org in.
-      if ((await idb.count(orgs!)) === 0) await idb.put(orgs!, personal as never);
-      else await deleteOrgKey(personal.id);
+      // Two tabs (or two elements of one page) opening at once both get here; the transaction lets only the first
+      // one's org in.
+      const first = (await idb.count(orgs!)) === 0;
+      if (first) await idb.put(orgs!, personal as never);
       all = (await idb.getAll(orgs!)) as Org[];
+      const currentId = (await idb.get(settings!, CURRENT_ORG_KEY)) as string | undefined;
+      // Only now: the key store is another database, and awaiting it would end this transaction.
+      if (!first) await deleteOrgKey(personal.id);
+      return new OrgRegistry(db, all, currentId);
     }
     const currentId = (await idb.get(settings!, CURRENT_ORG_KEY)) as string | undefined;
     return new OrgRegistry(db, all, currentId);
