@@ -114,7 +114,10 @@ describe('<p2p-calendar> editing', () => {
   it('creates an event from the keyboard: arrows to the slot, Enter, type, Enter', async () => {
     const { calendar } = await openCalendar();
     await calendar.focusCell('2025-03-24', '15:00');
-    await calendar.press('ArrowDown', 'ArrowDown', 'ArrowRight');
+    await calendar.press('ArrowDown');
+    // Still in the 15:00 cell: the slot is announced.
+    expect(await calendar.texts('[role="status"]')).toEqual([expect.stringMatching(/^Monday,? 24 March, 15:15$/)]);
+    await calendar.press('ArrowDown', 'ArrowRight');
     expect(await calendar.focused()).toMatch(/^Tuesday,? 25 March, 15:30$/);
     await calendar.press('Enter');
     await calendar.waitForEditor();

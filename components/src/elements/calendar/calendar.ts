@@ -9,11 +9,11 @@ import type { CalendarEvent, EventFields, Occurrence, RecurrenceScope, Resource 
 import { StoreController, type Subscribable } from '../shared/store-controller.ts';
 import { emit } from '../shared/p2p-event.ts';
 import { message, type MessageKey } from '../shared/messages.ts';
-import { firstDayOfWeek, formatLocal, formatter, resolveLocale, textDirection, uses12HourClock, weekendDays, type Weekday } from '../shared/locale.ts';
+import { firstDayOfWeek, formatLocal, formatTimeOfDay, formatter, resolveLocale, textDirection, uses12HourClock, weekendDays, type Weekday } from '../shared/locale.ts';
 import { calendarStyles } from './calendar.styles.ts';
 import { DAY_MS, dateOf, dayOf, isCalendarView, rangeInstants, stepAnchor, viewRange, type CalendarView, type ViewRange } from './calendar-range.ts';
 import type { GridColumn } from './time-grid-layout.ts';
-import { renderTimeGrid } from './time-grid-view.ts';
+import { columnLabel, renderTimeGrid } from './time-grid-view.ts';
 import { renderMonth } from './month-view.ts';
 import { renderAgenda } from './agenda-view.ts';
 import { renderDaySheets } from './day-sheet.ts';
@@ -680,7 +680,13 @@ export class P2PCalendar extends LitElement {
     }
     const columnIndex = Number(cell.dataset.column);
     if (event.key === 'ArrowUp' || event.key === 'ArrowDown') {
-      this.#moveCursor({ slot: Math.min(slots - 1, Math.max(0, cursor.slot + (event.key === 'ArrowUp' ? -1 : 1))) });
+      const slot = Math.min(slots - 1, Math.max(0, cursor.slot + (event.key === 'ArrowUp' ? -1 : 1)));
+      this.#moveCursor({ slot });
+      // Within the hour focus stays on the same cell, whose new name a screen reader would not read out.
+      const minute = slot * context.slotMinutes;
+      if (Math.floor(minute / 60) === Number(cell.dataset.hour)) {
+        this._announcement = `${columnLabel(context, columnIndex)}, ${formatTimeOfDay(minute * MINUTE_MS, context.locale, context.hour12)}`;
+      }
     } else if (horizontal) {
       if (view === 'resource-day') this.#moveCursor({ column: Math.min(context.columns.length - 1, Math.max(0, columnIndex + horizontal)) });
       else {
