@@ -73,8 +73,9 @@ export class RemindersPage {
    * Books an appointment starting `minutes` from now (in UTC), reminding `reminder` minutes before, as this device:
    * in the open org, or with `storedIn`, in that org through a session of its own, closed (so stored) after.
    */
-  async addAppointment(title: string, minutes: number, reminder: number, storedIn?: string): Promise<void> {
-    await this.device.evaluate(
+  /** Books an appointment `minutes` from now with one reminder; answers when that reminder falls due (ms). */
+  async addAppointment(title: string, minutes: number, reminder: number, storedIn?: string): Promise<number> {
+    return this.device.evaluate(
       async ({ title, minutes, reminder, storedIn }) => {
         const w = window as unknown as PageWindow;
         const at = (offset: number) => new Date(Date.now() + offset * 60_000).toISOString().slice(0, 19);
@@ -94,6 +95,7 @@ export class RemindersPage {
           category: '',
         });
         if (storedIn !== undefined) await session.close();
+        return Date.parse(`${at(minutes)}Z`) - reminder * 60_000;
       },
       { title, minutes, reminder, storedIn },
     );
@@ -108,6 +110,20 @@ export class RemindersPage {
     return this.device.evaluate(() =>
       [...document.querySelectorAll('p2p-reminders')].map((element) => [...(element.shadowRoot?.querySelectorAll('[part~="toast"] h3') ?? [])].map((title) => title.textContent ?? '')),
     );
+  }
+
+  /**
+   * The toasts shown once the element has caught up with the store, or null when `instant` has already passed by
+   * then: a busy machine may reach a reminder's due time before the test looks, and that must not read as a toast
+   * shown early.
+   */
+  toastTitlesBefore(instant: number): Promise<string[] | null> {
+    return this.device.evaluate(async (instant) => {
+      const element = document.querySelector('p2p-reminders') as (HTMLElement & { updateComplete?: Promise<unknown> }) | null;
+      await element?.updateComplete;
+      const titles = [...(element?.shadowRoot?.querySelectorAll('[part~="toast"] h3') ?? [])].map((title) => title.textContent ?? '');
+      return Date.now() < instant ? titles : null;
+    }, instant);
   }
 
   toastTitles(): Promise<string[]> {
