@@ -5,6 +5,7 @@ import type { Device } from '../../scripts/device-lab/device.ts';
 import type { ContactFields, EventFields } from '../../components/src/core/index.ts';
 import type { P2PApp } from '../../components/src/elements/app/app.ts';
 import { AppPage } from './pages/app-page.ts';
+import { waitForText } from './pages/shadow-query.ts';
 
 const lab = useDeviceLab();
 
@@ -135,6 +136,46 @@ describe('<p2p-contacts> in the app', () => {
     );
     expect(merged.contact).toEqual([[ids[0], 'John Smith', 'Smith & Co', 1]]);
     expect(merged.attendees).toEqual([ids[0]]);
+  });
+
+  it('imports a vCard file dropped on the list with a summary, and exports the selection as vCard', async () => {
+    const { contacts, device } = await appOnContacts();
+    await seed(device, [{ givenName: 'Grace', familyName: 'Hopper', emails: [{ label: 'work', value: 'grace@navy.mil' }] }]);
+    await contacts.waitForCount('1 contact');
+    const vcard = [
+      'BEGIN:VCARD', 'VERSION:4.0', 'FN:Ada Lovelace', 'N:Lovelace;Ada;;;', 'EMAIL:ada@example.org', 'END:VCARD',
+      'BEGIN:VCARD', 'VERSION:4.0', 'FN:Grace M. Hopper', 'N:Hopper;Grace;;;', 'EMAIL:grace@navy.mil', 'END:VCARD',
+      'BEGIN:VCARD', 'VERSION:4.0', 'EMAIL:not an address', 'END:VCARD',
+      '',
+    ].join('\r\n');
+    // What dropping a file from the desktop delivers: a drop event carrying the file.
+    await device.evaluate((text) => {
+      const list = document.querySelector('p2p-app')!.shadowRoot!.querySelector('p2p-contacts')!.shadowRoot!.querySelector('.master')!;
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'address-book.vcf', { type: 'text/vcard' }));
+      list.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      list.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, vcard);
+    await waitForText(device, contacts.at('.import-summary [role="status"]'), '2 contacts imported, 1 card refused.');
+    await waitForText(device, contacts.at('.import-summary'), '1 imported contact looks like one you already have.');
+    await expectNoAxeViolations(device, ['p2p-app', 'p2p-contacts']);
+    await contacts.waitForCount('3 contacts');
+
+    await device.evaluate(() => {
+      const w = window as unknown as { exported: Promise<string>[] };
+      w.exported = [];
+      const original = URL.createObjectURL.bind(URL);
+      URL.createObjectURL = (blob: Blob | MediaSource) => {
+        if (blob instanceof Blob) w.exported.push(blob.text());
+        return original(blob);
+      };
+    });
+    await contacts.select('Ada Lovelace');
+    await contacts.clickButton('Export selected');
+    await device.waitFor('the export', () => (window as unknown as { exported: unknown[] }).exported.length === 1);
+    const exported = await device.evaluate(() => (window as unknown as { exported: Promise<string>[] }).exported[0]!);
+    expect(exported).toContain('FN:Ada Lovelace');
+    expect(exported).not.toContain('Hopper');
   });
 
   it('lists 10,000 contacts rendering only what is on screen, and searches them as you type', async () => {

@@ -31,6 +31,7 @@ export interface ContactCardHost {
   locale: string;
   edit(): void;
   remove(): void;
+  exportCard(): void;
   newAppointment(): void;
   openAppointment(event: CalendarEvent): void;
   close(): void;
@@ -83,6 +84,7 @@ export function renderContactCard(host: ContactCardHost, contact: Contact, appoi
           : html`<button class="p2p-button primary" @click=${() => host.newAppointment()}>New appointment</button>
               <button class="p2p-button" @click=${() => host.edit()}>Edit</button>
               <button class="p2p-button danger" @click=${() => host.remove()}>Delete</button>`}
+        <button class="p2p-button" @click=${() => host.exportCard()}>Export vCard</button>
       </div>
       ${list('Upcoming appointments', appointments.upcoming, 'Nothing booked.')} ${list('Past appointments', appointments.past, 'No past appointments.')}
     </article>

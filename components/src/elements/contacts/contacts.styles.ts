@@ -20,6 +20,21 @@ export const contactsStyles = css`
     min-height: 0;
     border-inline-end: 1px solid var(--_p2p-color-border);
   }
+  .master[data-dropping] {
+    outline: 2px dashed var(--_p2p-color-accent);
+    outline-offset: -4px;
+    background: var(--_p2p-color-accent-soft);
+  }
+  .issues {
+    margin: 0;
+    padding-inline-start: 1.25rem;
+    color: var(--_p2p-color-text-muted);
+  }
+  .import-summary header {
+    display: flex;
+    align-items: center;
+    gap: var(--_p2p-space-2);
+  }
   .detail {
     overflow: auto;
     padding: var(--_p2p-space-4);

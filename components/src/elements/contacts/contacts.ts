@@ -1,7 +1,8 @@
 /**
  * The contacts of an org: a virtualised list that stays smooth at 10,000 contacts, search as you type over the
  * core's index, a tag filter, sorting, multi-select; create, edit and delete (with undo), a card with every field
- * and the contact's appointments, and duplicates with a field-by-field merge. The element renders the store and
+ * and the contact's appointments, duplicates with a field-by-field merge, and vCard import (picked or dropped on
+ * the list, with a summary) and export (all, the selection, one). The element renders the store and
  * sends it intents; validation, search, duplicates and merge live in the core.
  *
  * ```html
@@ -41,6 +42,7 @@ import { contactsStyles } from './contacts.styles.ts';
 import { editableFields, emptyContactFields, fieldsToSave, focusField, renderContactForm, type FieldError } from './contact-form.ts';
 import { appointmentsOf, renderContactCard } from './contact-card.ts';
 import type { DuplicatesHost, MergeState } from './duplicates-view.ts';
+import type { ContactImportSummary } from './contact-files.ts';
 
 /** What the element needs of an open org (an `OrgSession` has it all). */
 export interface ContactsSession {
@@ -73,7 +75,7 @@ declare global {
 /** How long "Undo" stays offered after a delete. */
 const UNDO_OFFERED_MS = 10_000;
 
-type Panel = { kind: 'none' } | { kind: 'card' } | { kind: 'form'; isNew: boolean } | { kind: 'duplicates' };
+type Panel = { kind: 'none' } | { kind: 'card' } | { kind: 'form'; isNew: boolean } | { kind: 'duplicates' } | { kind: 'import' };
 
 const byOrganisation = (a: Contact, b: Contact) => a.organisation.localeCompare(b.organisation) || a.displayName.localeCompare(b.displayName);
 const byRecent = (a: Contact, b: Contact) => b.updatedAt - a.updatedAt;
@@ -92,6 +94,7 @@ export class P2PContacts extends LitElement {
     _panel: { state: true },
     _error: { state: true },
     _toast: { state: true },
+    _dropping: { state: true },
   };
 
   /** The open org; property only. */
@@ -108,6 +111,8 @@ export class P2PContacts extends LitElement {
   declare _panel: Panel;
   declare _error: FieldError | undefined;
   declare _toast: { text: string; removal?: ContactRemoval } | undefined;
+  declare _dropping: boolean;
+  #import: { summary: ContactImportSummary; files: typeof import('./contact-files.ts') } | undefined;
 
   /** The contacts ticked in the list. */
   readonly selected = new Set<string>();
@@ -136,6 +141,7 @@ export class P2PContacts extends LitElement {
     this._panel = { kind: 'none' };
     this._error = undefined;
     this._toast = undefined;
+    this._dropping = false;
   }
 
   override disconnectedCallback(): void {
@@ -191,7 +197,23 @@ export class P2PContacts extends LitElement {
     const panel = this._panel.kind === 'card' && !open ? { kind: 'none' as const } : this._panel;
     return html`
       <div class="layout" data-panel=${panel.kind}>
-        <div class="master">
+        <div
+          class="master"
+          ?data-dropping=${this._dropping}
+          @dragover=${(event: DragEvent) => {
+            if (readOnly || !event.dataTransfer?.types.includes('Files')) return;
+            event.preventDefault();
+            this._dropping = true;
+          }}
+          @dragleave=${() => (this._dropping = false)}
+          @drop=${(event: DragEvent) => {
+            const file = event.dataTransfer?.files[0];
+            this._dropping = false;
+            if (readOnly || !file) return;
+            event.preventDefault();
+            void this.importFile(file);
+          }}
+        >
           ${this.#renderToolbar(readOnly)} ${this.selected.size > 0 ? this.#renderSelectionBar(readOnly) : nothing} ${this.#renderList()}
         </div>
         <div class="detail">${this.#renderPanel(panel, open, readOnly)}</div>
@@ -238,6 +260,22 @@ export class P2PContacts extends LitElement {
         </select>
         ${readOnly ? nothing : html`<button class="p2p-button primary" @click=${() => this.#startNew()}>New contact</button>`}
         <button class="p2p-button" @click=${() => void this.#openDuplicates()}>Duplicates</button>
+        ${readOnly
+          ? nothing
+          : html`<button class="p2p-button" @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#import-file')?.click()}>Import…</button>
+              <input
+                id="import-file"
+                type="file"
+                accept=".vcf,.vcard,text/vcard,text/x-vcard"
+                hidden
+                @change=${(event: Event) => {
+                  const input = event.target as HTMLInputElement;
+                  const file = input.files?.[0];
+                  input.value = '';
+                  if (file) void this.importFile(file);
+                }}
+              />`}
+        <button class="p2p-button" @click=${() => void this.#export(this.session?.contacts.list() ?? [], 'contacts.vcf')}>Export all</button>
       </div>
       <p class="count muted" aria-live="polite">${this.#countText()}</p>
     `;
@@ -256,6 +294,7 @@ export class P2PContacts extends LitElement {
       <div class="selection" aria-label="Selection">
         <span>${this.selected.size} selected</span>
         <button class="p2p-button" @click=${() => this.#selectAll(!allShown)}>${allShown ? 'Select none' : 'Select all shown'}</button>
+        <button class="p2p-button" @click=${() => void this.#export(this.#selectedContacts(), 'selected-contacts.vcf')}>Export selected</button>
         ${readOnly ? nothing : html`<button class="p2p-button danger" @click=${() => this.#remove([...this.selected])}>Delete selected</button>`}
       </div>
     `;
@@ -345,6 +384,7 @@ export class P2PContacts extends LitElement {
           locale: resolveLocale(this.locale),
           edit: () => this.#startEdit(open),
           remove: () => this.#remove([open.id]),
+          exportCard: () => void this.#export([open], `${open.displayName || 'contact'}.vcf`),
           newAppointment: () => emit(this, 'p2p-request-new-appointment', { contactId: open.id }),
           openAppointment: (event: CalendarEvent) => emit(this, 'p2p-request-open-appointment', { eventId: event.id }),
           close: () => this.#open(''),
@@ -374,7 +414,37 @@ export class P2PContacts extends LitElement {
       };
       return duplicates.view.renderDuplicates(host);
     }
-    return html`<p class="muted placeholder">Choose a contact to see their details and appointments.</p>`;
+    if (panel.kind === 'import' && this.#import) {
+      return this.#import.files.renderImportSummary(this.#import.summary, {
+        reviewDuplicates: () => void this.#openDuplicates(),
+        close: () => {
+          this._panel = { kind: 'none' };
+        },
+      });
+    }
+    return html`<p class="muted placeholder">Choose a contact to see their details and appointments. To import a vCard file, drop it on the list.</p>`;
+  }
+
+  /** Imports a vCard file into the org and shows what came in, what looks duplicated and what was refused. */
+  async importFile(file: File): Promise<ContactImportSummary | undefined> {
+    const store = this.session?.contacts;
+    if (!store) return undefined;
+    const files = await import('./contact-files.ts');
+    const summary = await files.importContactsFile(store, file);
+    this.#import = { summary, files };
+    this._panel = { kind: 'import' };
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('#import-title')?.focus();
+    return summary;
+  }
+
+  #selectedContacts(): Contact[] {
+    return [...this.selected].map((id) => this.session?.contacts.get(id)).filter((contact): contact is Contact => contact !== undefined);
+  }
+
+  async #export(contacts: readonly Contact[], fileName: string): Promise<void> {
+    const { downloadVcard } = await import('./contact-files.ts');
+    downloadVcard(contacts, fileName);
   }
 
   #open(contactId: string): void {

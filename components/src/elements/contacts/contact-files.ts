@@ -1,0 +1,88 @@
+/**
+ * vCard in and out of `<p2p-contacts>`, loaded on first use: an import from a picked or dropped file, summarised
+ * (imported, likely duplicates of contacts already there, refused and why), and an export of all, the selection or
+ * one contact as a `.vcf` download.
+ */
+import { html, nothing } from 'lit';
+import { importVcard } from '../../core/interop/vcard-import.ts';
+import { exportVcard } from '../../core/interop/vcard-export.ts';
+import { findDuplicates } from '../../core/contacts/contact-duplicates.ts';
+import type { ImportIssue } from '../../core/interop/import-report.ts';
+import type { ContactsStore } from '../../core/contacts/contacts-store.ts';
+import type { Contact, ContactFields } from '../../core/records/records.ts';
+
+export interface ContactImportSummary {
+  fileName: string;
+  imported: number;
+  /** Imported contacts that look like one already there (same email or phone, close name). */
+  likelyDuplicates: number;
+  errors: ImportIssue[];
+  warnings: ImportIssue[];
+}
+
+export async function importContactsFile(contacts: ContactsStore, file: File): Promise<ContactImportSummary> {
+  const before = new Set(contacts.list().map((contact) => contact.id));
+  const created = new Set<string>();
+  const report = await importVcard(
+    {
+      create: (fields: ContactFields) => {
+        const contact = contacts.create(fields);
+        created.add(contact.id);
+        return contact;
+      },
+    },
+    file,
+  );
+  const likelyDuplicates = new Set(
+    findDuplicates(contacts.list())
+      .filter((pair) => (created.has(pair.first.id) && before.has(pair.second.id)) || (created.has(pair.second.id) && before.has(pair.first.id)))
+      .map((pair) => (created.has(pair.first.id) ? pair.first.id : pair.second.id)),
+  ).size;
+  return { fileName: file.name, imported: report.imported, likelyDuplicates, errors: report.errors, warnings: report.warnings };
+}
+
+/** Offers the contacts as a `.vcf` file to save. */
+export function downloadVcard(contacts: readonly Contact[], fileName: string): void {
+  const url = URL.createObjectURL(new Blob([exportVcard(contacts)], { type: 'text/vcard' }));
+  const link = Object.assign(document.createElement('a'), { href: url, download: fileName });
+  link.click();
+  // After the click has started the download.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+const describeIssue = (issue: ImportIssue) =>
+  `${issue.summary ? `${issue.summary}: ` : issue.index !== undefined ? `Card ${issue.index + 1}: ` : ''}${issue.field ? `${issue.field} ` : ''}${issue.reason}`;
+
+export function renderImportSummary(summary: ContactImportSummary, actions: { reviewDuplicates(): void; close(): void }) {
+  return html`
+    <section class="import-summary" aria-labelledby="import-title">
+      <header>
+        <button class="p2p-button icon back" aria-label="Back to the list" @click=${() => actions.close()}>←</button>
+        <h2 id="import-title" tabindex="-1">Imported ${summary.fileName}</h2>
+      </header>
+      <p role="status">
+        ${plural(summary.imported, 'contact imported', 'contacts imported')}${summary.errors.length ? `, ${plural(summary.errors.length, 'card', 'cards')} refused` : ''}.
+      </p>
+      ${summary.likelyDuplicates
+        ? html`<p>
+            ${plural(summary.likelyDuplicates, 'imported contact looks', 'imported contacts look')} like one you already have.
+            <button class="p2p-button" @click=${() => actions.reviewDuplicates()}>Review duplicates</button>
+          </p>`
+        : nothing}
+      ${summary.errors.length
+        ? html`<h3>Refused</h3>
+            <ul class="issues">
+              ${summary.errors.map((issue) => html`<li>${describeIssue(issue)}</li>`)}
+            </ul>`
+        : nothing}
+      ${summary.warnings.length
+        ? html`<h3>Imported without</h3>
+            <ul class="issues">
+              ${summary.warnings.map((issue) => html`<li>${describeIssue(issue)}</li>`)}
+            </ul>`
+        : nothing}
+      <div class="actions"><button class="p2p-button primary" @click=${() => actions.close()}>Done</button></div>
+    </section>
+  `;
+}
