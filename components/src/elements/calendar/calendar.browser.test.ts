@@ -127,6 +127,26 @@ describe('<p2p-calendar> editing', () => {
     await calendar.waitForEditor(false);
   });
 
+  it('makes a repeating event with a reminder in the editor, by keyboard', async () => {
+    const { calendar } = await openCalendar();
+    await calendar.focusCell('2025-03-24', '16:00');
+    await calendar.press('Enter');
+    await calendar.waitForEditor();
+    await calendar.device.keyboard.type('Team meeting');
+    await calendar.focusEditorField('repeat');
+    // Does not repeat → every day → every weekday → every week on Monday.
+    await calendar.press('ArrowDown', 'ArrowDown', 'ArrowDown');
+    await calendar.focusEditorField('reminderChoice');
+    // 15 min before is chosen first; one step up is 10.
+    await calendar.press('ArrowUp');
+    await calendar.click(calendar.editorField('addReminder'));
+    await calendar.save();
+    await calendar.waitForStored('the weekly meeting', { title: 'Team meeting', start: '2025-03-24T16:00:00' });
+    const [meeting] = await calendar.stored('Team meeting');
+    expect(meeting!.recurrence?.rrule).toBe('FREQ=WEEKLY;BYDAY=MO');
+    expect(meeting!.reminders).toEqual([10]);
+  });
+
   it('opens an event on click, says so, and saves what is edited', async () => {
     const { calendar, clinic } = await openCalendar();
     await calendar.click(calendar.event('Vaccination'));

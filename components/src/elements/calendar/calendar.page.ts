@@ -286,6 +286,14 @@ export class CalendarPage {
     return [CALENDAR, 'p2p-event-editor', `[name="${name}"]`];
   }
 
+  /** Puts keyboard focus on one of the editor's fields, as Tab would. */
+  async focusEditorField(name: string): Promise<void> {
+    await this.device.evaluate(
+      (name) => document.querySelector('p2p-calendar')!.shadowRoot!.querySelector('p2p-event-editor')!.shadowRoot!.querySelector<HTMLElement>(`[name="${name}"]`)!.focus(),
+      name,
+    );
+  }
+
   async editorValue(name: string): Promise<string> {
     return this.device.evaluate(
       (name) => document.querySelector('p2p-calendar')!.shadowRoot!.querySelector('p2p-event-editor')!.shadowRoot!.querySelector<HTMLInputElement>(`[name="${name}"]`)!.value,

@@ -192,6 +192,10 @@ export class P2PEventEditor extends LitElement {
       .spacer {
         flex: 1;
       }
+      .add-row {
+        display: flex;
+        gap: var(--_p2p-space-2);
+      }
     `,
   ];
 
@@ -542,21 +546,13 @@ export class P2PEventEditor extends LitElement {
             : nothing}
           ${disabled
             ? nothing
-            : html`<select
-                name="addReminder"
-                aria-label=${this.#t('editor.reminderAdd')}
-                @change=${(e: Event) => {
-                  const select = e.target as HTMLSelectElement;
-                  const chosen = select.value;
-                  select.value = '';
-                  const minutes = Number(chosen);
-                  if (chosen === '' || draft.reminders.includes(minutes)) return;
-                  this.#change({ reminders: [...draft.reminders, minutes].sort((a, b) => a - b) });
-                }}
-              >
-                <option value="">${this.#t('editor.reminderAdd')}</option>
-                ${REMINDER_CHOICES.map((minutes) => html`<option value=${minutes}>${this.#reminderLabel(minutes)}</option>`)}
-              </select>`}
+            : html`<div class="add-row">
+                <select name="reminderChoice" aria-label=${this.#t('editor.reminders')}>
+                  ${REMINDER_CHOICES.map((minutes) => html`<option value=${minutes} ?selected=${minutes === 15}>${this.#reminderLabel(minutes)}</option>`)}
+                </select>
+                <!-- A separate button, not the select's change: arrow keys on a closed select fire change at every step. -->
+                <button type="button" class="p2p-button" name="addReminder" @click=${this.#addReminder}>${this.#t('editor.reminderAdd')}</button>
+              </div>`}
         </fieldset>
         <label>
           ${this.#t('editor.notes')}
@@ -564,6 +560,15 @@ export class P2PEventEditor extends LitElement {
         </label>
       </form>
     `;
+  }
+
+  #addReminder(): void {
+    const draft = this.#draft;
+    const select = this.renderRoot.querySelector<HTMLSelectElement>('select[name="reminderChoice"]');
+    if (!draft || !select) return;
+    const minutes = Number(select.value);
+    if (draft.reminders.includes(minutes)) return;
+    this.#change({ reminders: [...draft.reminders, minutes].sort((a, b) => a - b) });
   }
 
   #reminderLabel(minutes: number): string {
