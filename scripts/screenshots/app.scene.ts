@@ -67,6 +67,14 @@ async function seedClinic(device: Device): Promise<void> {
       [9, '15:00', 'Diabetes consultation', 0],
       [1, '08:30', 'Physiotherapy', 1],
     ];
+    // A full week around today, so that whatever hour the calendar scrolls to shows appointments.
+    const titles = ['Check-up', 'Physiotherapy', 'Vaccination', 'Consultation', 'Blood test', 'Follow-up'];
+    for (let offset = -1; offset <= 5; offset++) {
+      for (const [index, hour] of [8, 11, 14, 17, 20].entries()) {
+        if ((offset + index) % 3 === 0) continue;
+        appointments.push([offset, `${String(hour).padStart(2, '0')}:${index % 2 ? '30' : '00'}`, titles[(offset + 7 + index) % titles.length]!, (offset + 7 + index * 3) % ids.length]);
+      }
+    }
     for (const [offset, time, title, who] of appointments) {
       const start = `${day(offset)}T${time}:00`;
       const [hours, minutes] = time.split(':').map(Number);
@@ -153,6 +161,35 @@ export const scenes: Scene[] = [
       await app.joinYourTeamFromOnboarding();
       await app.submitJoin(code, 'not-the-password');
       await app.waitForJoinError('tries left');
+    },
+  },
+  {
+    name: 'app-calendar',
+    async setup(context) {
+      await clinicApp(context);
+      await context.device.waitFor('the calendar showing the week', () =>
+        document.querySelector('p2p-app')?.shadowRoot?.querySelector('p2p-calendar')?.shadowRoot?.querySelector('[part~="event"]'),
+      );
+    },
+  },
+  {
+    name: 'contacts-import',
+    async setup(context) {
+      const app = await clinicApp(context);
+      await app.goTo('Contacts');
+      await context.device.evaluate(() => {
+        const vcard = ['Ada Lovelace;ada.lovelace@example.org', 'Rosa Parks;rosa@example.org', 'Nils Holgersson;nils@example.se', ';not an address']
+          .map((line) => {
+            const [name, email] = line.split(';');
+            return ['BEGIN:VCARD', 'VERSION:4.0', ...(name ? [`FN:${name}`] : []), `EMAIL:${email}`, 'END:VCARD'].join('\r\n');
+          })
+          .join('\r\n');
+        const contacts = document.querySelector('p2p-app')!.shadowRoot!.querySelector('p2p-contacts')!;
+        void contacts.importFile(new File([vcard], 'address-book.vcf', { type: 'text/vcard' }));
+      });
+      await context.device.waitFor('the import summary', () =>
+        document.querySelector('p2p-app')?.shadowRoot?.querySelector('p2p-contacts')?.shadowRoot?.querySelector('.import-summary'),
+      );
     },
   },
   {

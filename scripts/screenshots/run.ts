@@ -1,6 +1,7 @@
 /**
  * `npm run screenshots`: every scene of scripts/screenshots/*.scene.ts at phone and desktop width, light and dark,
- * into docs/screenshots/. `npm run screenshots -- contacts` runs the scenes whose name contains "contacts".
+ * into docs/screenshots/. `npm run screenshots -- contacts invite` runs the scenes whose name contains "contacts" or
+ * "invite".
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,13 +11,13 @@ import { ROOT } from '../local-worker.ts';
 import { VIEWPORTS, type Scene } from './scene.ts';
 
 const OUT_DIR = join(ROOT, 'docs', 'screenshots');
-const filter = process.argv[2] ?? '';
+const filters = process.argv.slice(2);
 
 const sceneFiles = (await readdir(import.meta.dirname)).filter((file) => file.endsWith('.scene.ts')).sort();
 const scenes: Scene[] = [];
 for (const file of sceneFiles) {
   const module = (await import(pathToFileURL(join(import.meta.dirname, file)).href)) as { scenes: Scene[] };
-  scenes.push(...module.scenes.filter((scene) => scene.name.includes(filter)));
+  scenes.push(...module.scenes.filter((scene) => filters.length === 0 || filters.some((filter) => scene.name.includes(filter))));
 }
 
 const lab = await startDeviceLab('chromium');

@@ -193,8 +193,10 @@ export const appStyles = css`
     min-height: 0;
     overflow: auto;
   }
-  .view > p2p-contacts {
+  .view > p2p-contacts,
+  .view > p2p-calendar {
     height: 100%;
+    box-sizing: border-box;
   }
   .page {
     max-width: 40rem;

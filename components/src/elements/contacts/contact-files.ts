@@ -51,8 +51,8 @@ export function downloadVcard(contacts: readonly Contact[], fileName: string): v
 }
 
 const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
-const describeIssue = (issue: ImportIssue) =>
-  `${issue.summary ? `${issue.summary}: ` : issue.index !== undefined ? `Card ${issue.index + 1}: ` : ''}${issue.field ? `${issue.field} ` : ''}${issue.reason}`;
+/** "Card 4: a contact needs a name, …": which card, then the core's reason, which names the field in words. */
+const describeIssue = (issue: ImportIssue) => `${issue.summary ? `${issue.summary}: ` : issue.index !== undefined ? `Card ${issue.index + 1}: ` : ''}${issue.reason}`;
 
 export function renderImportSummary(summary: ContactImportSummary, actions: { reviewDuplicates(): void; close(): void }) {
   return html`
