@@ -13,7 +13,7 @@ async function openApp(): Promise<AppPage> {
 }
 
 describe('sync status in the app', () => {
-  it('shows a local org as on this device only, a shared one alone, then synced with a second device, and offline as offline', async () => {
+  it('shows a local org as on this device only, a shared one alone, then synced with a second device (edits crossing both ways), and offline as offline', async () => {
     const front = await openApp();
     await front.startOnThisDevice();
     await front.createOrg('Praxis am Park');
@@ -30,6 +30,18 @@ describe('sync status in the app', () => {
     await front.waitForSyncStatus('Synced', 60_000);
     await doctor.openSyncStatus();
     await waitForText(doctor.device, ['p2p-app', '.sync-panel dd'], '1');
+
+    // Each one's edit reaches the other.
+    await front.goTo('Contacts');
+    await doctor.goTo('Contacts');
+    await front.contacts.clickButton('New contact');
+    await front.contacts.fill('field-givenName', 'Made at the front desk');
+    await front.device.keyboard.press('Enter');
+    await doctor.contacts.waitForName('Made at the front desk');
+    await doctor.contacts.clickButton('New contact');
+    await doctor.contacts.fill('field-givenName', 'Made by the doctor');
+    await doctor.device.keyboard.press('Enter');
+    await front.contacts.waitForName('Made by the doctor');
 
     await doctor.device.setOffline(true);
     await doctor.waitForSyncStatus('Offline');
