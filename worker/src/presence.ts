@@ -22,5 +22,6 @@ export async function announcePeer(request: IRequest, env: Env): Promise<Respons
 /** `GET /room/:roomId/peers` */
 export async function listPeers(request: IRequest, env: Env): Promise<Response> {
   const roomId = roomIdParam(request.params.roomId);
+  await consumeAttempt(env, 'presenceReadsPerIp', clientIp(request));
   return json({ peers: await signalRoom(env, roomId).peers() } satisfies PresencePeersResponse);
 }

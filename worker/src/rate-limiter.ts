@@ -31,6 +31,8 @@ export const RATE_LIMIT_RULES = {
   shareCodeRedeemFailuresPerIp: { capacity: 10, refillSeconds: 60 },
   /** Presence announcements from one client IP: a whole office behind one address re-announcing every minute. */
   presenceAnnouncesPerIp: { capacity: 120, refillSeconds: 1 },
+  /** Reads of presence boards from one client IP: as many as announcements, so reading costs no more than writing. */
+  presenceReadsPerIp: { capacity: 120, refillSeconds: 1 },
 } satisfies Record<string, RateLimitRule>;
 
 export type RateLimitName = keyof typeof RATE_LIMIT_RULES;

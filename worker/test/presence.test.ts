@@ -16,6 +16,13 @@ async function peers(roomId: string): Promise<PresencePeer[]> {
   return ((await response.json()) as PresencePeersResponse).peers;
 }
 
+/** Lists MAX_PRESENCE_PEERS peers `p0`, `p1`, … at once, from one address (within its allowance). */
+async function fillBoard(roomId: string, data: string): Promise<void> {
+  const ip = freshIp();
+  const responses = await Promise.all(Array.from({ length: MAX_PRESENCE_PEERS }, (_, i) => announce(roomId, { peerId: `p${i}`, data }, ip)));
+  expect(responses.map((response) => response.status)).toEqual(responses.map(() => 200));
+}
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -60,10 +67,11 @@ describe('the presence board', () => {
     expect(await peers(newRoomId())).toEqual([]);
   });
 
-  it('refuses data over 4 KiB and lists nothing for it', async () => {
+  it('takes data of exactly 1 KiB of UTF-8, refuses one byte more and lists nothing for it', async () => {
     const roomId = newRoomId();
-    await expectError(await announce(roomId, { peerId: 'p', data: 'x'.repeat(MAX_PRESENCE_DATA_BYTES + 1) }), 400, 'INVALID_INPUT');
-    expect(await peers(roomId)).toEqual([]);
+    expect((await announce(roomId, { peerId: 'at', data: 'é'.repeat(MAX_PRESENCE_DATA_BYTES / 2) })).status).toBe(200);
+    await expectError(await announce(roomId, { peerId: 'over', data: `${'é'.repeat(MAX_PRESENCE_DATA_BYTES / 2)}x` }), 400, 'INVALID_INPUT');
+    expect((await peers(roomId)).map((peer) => peer.peerId)).toEqual(['at']);
   });
 
   it.each([
@@ -84,19 +92,44 @@ describe('the presence board', () => {
 
   it('refuses newcomers to a full board but lets listed peers refresh', async () => {
     const roomId = newRoomId();
-    for (let i = 0; i < MAX_PRESENCE_PEERS; i++) expect((await announce(roomId, { peerId: `p${i}`, data: '' })).status).toBe(200);
+    await fillBoard(roomId, '');
     await expectError(await announce(roomId, { peerId: 'newcomer', data: '' }), 409, 'ROOM_FULL');
     expect((await announce(roomId, { peerId: 'p0', data: 'again' })).status).toBe(200);
     expect(await peers(roomId)).toHaveLength(MAX_PRESENCE_PEERS);
   });
 
+  it('answers a read of a full board with at most 64 KiB of data', async () => {
+    const roomId = newRoomId();
+    const data = 'é'.repeat(MAX_PRESENCE_DATA_BYTES / 2);
+    await fillBoard(roomId, data);
+    const listed = await peers(roomId);
+    expect(listed).toHaveLength(MAX_PRESENCE_PEERS);
+    expect(new TextEncoder().encode(listed.map((peer) => peer.data).join('')).byteLength).toBeLessThanOrEqual(64 * 1024);
+  });
+
+  it('answers 429 with Retry-After once one address reads boards too often', async () => {
+    // A standing clock a day ahead: no refill during the loop, and the bucket's clean-up alarm stays in the future.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 24 * 60 * 60 * 1000);
+    const [ip, roomId] = [freshIp(), newRoomId()];
+    const read = () => call(`/room/${roomId}/peers`, { headers: { 'cf-connecting-ip': ip } });
+    const reads = await Promise.all(Array.from({ length: RATE_LIMIT_RULES.presenceReadsPerIp.capacity }, read));
+    expect(reads.map((response) => response.status)).toEqual(reads.map(() => 200));
+    const limited = await read();
+    await expectError(limited, 429, 'RATE_LIMITED');
+    expect(Number(limited.headers.get('retry-after'))).toBe(RATE_LIMIT_RULES.presenceReadsPerIp.refillSeconds);
+  });
+
   it('answers 429 with Retry-After once one address announces too often', async () => {
     const roomId = newRoomId();
-    const ip = '198.51.100.77';
+    const ip = freshIp();
+    // A standing clock a day ahead: no refill during the loop, and the bucket's clean-up alarm stays in the future.
     vi.useFakeTimers({ toFake: ['Date'] });
-    for (let i = 0; i < RATE_LIMIT_RULES.presenceAnnouncesPerIp.capacity; i++) {
-      expect((await announce(roomId, { peerId: 'chatty', data: '' }, ip)).status).toBe(200);
-    }
+    vi.setSystemTime(Date.now() + 24 * 60 * 60 * 1000);
+    const announced = await Promise.all(
+      Array.from({ length: RATE_LIMIT_RULES.presenceAnnouncesPerIp.capacity }, () => announce(roomId, { peerId: 'chatty', data: '' }, ip)),
+    );
+    expect(announced.map((response) => response.status)).toEqual(announced.map(() => 200));
     const limited = await announce(roomId, { peerId: 'chatty', data: '' }, ip);
     await expectError(limited, 429, 'RATE_LIMITED');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);

@@ -54,5 +54,6 @@ export const MAX_SOCKETS_PER_SIGNAL_ROOM = 64;
 
 /** A presence announcement lasts two minutes; peers re-announce to stay listed. */
 export const PRESENCE_TTL_MS = 2 * 60 * 1000;
-export const MAX_PRESENCE_DATA_BYTES = 4 * KiB;
-export const MAX_PRESENCE_PEERS = 128;
+/** A full board (peers × data) reads as at most 64 KiB of data: what one GET of the board can cost. */
+export const MAX_PRESENCE_DATA_BYTES = 1 * KiB;
+export const MAX_PRESENCE_PEERS = 64;
