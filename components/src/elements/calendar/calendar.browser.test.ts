@@ -165,6 +165,12 @@ describe('<p2p-calendar> editing', () => {
     expect((await calendar.recordedEvents('p2p-request-change'))[0]?.detail).toMatchObject({ scope: 'all', patch: { start: '2025-03-27T12:00:00' } });
   });
 
+  it('moves an event to another day by dragging it across the month', async () => {
+    const { calendar } = await openCalendar({ view: 'month' });
+    await calendar.drag(calendar.event('Dental review'), calendar.cell('2025-03-20'));
+    await calendar.waitForStored('the review eight days earlier', { title: 'Dental review', start: '2025-03-20T11:00:00', end: '2025-03-20T11:30:00' });
+  });
+
   it('resizes an event by dragging its lower edge', async () => {
     const { calendar } = await openCalendar();
     await calendar.drag(await calendar.bottomEdgeOf('Dental review'), await calendar.at('2025-03-28', '12:00'));

@@ -432,6 +432,10 @@ export const calendarStyles = [
     .mo-cell.outside {
       background: var(--_p2p-color-surface);
     }
+    .mo-cell.drop-target {
+      background: var(--_p2p-color-accent-soft);
+      box-shadow: inset 0 0 0 2px var(--_p2p-color-accent);
+    }
     .mo-date {
       display: block;
       block-size: var(--_month-date);

@@ -95,7 +95,8 @@ interface ResourceList extends Subscribable {
 }
 
 interface PointerDrag {
-  mode: 'create' | 'move' | 'resize';
+  /** `move-day`: an event dragged across a month's days. */
+  mode: 'create' | 'move' | 'resize' | 'move-day';
   pointerId: number;
   /** The dragged occurrence's index, for move and resize. */
   index: number;
@@ -129,8 +130,8 @@ interface EditorState {
  * the reading direction); Home/End go to the first/last column of the row; Page Up/Page Down go to the previous/next
  * period; Enter on an empty slot creates an event there, on a slot with events moves into them; on an event, Enter
  * opens it, Alt+arrows move it (a slot or a day), Shift+Up/Down make it shorter/longer, Delete removes it and
- * Escape goes back to the grid. Mouse: click or drag across empty slots to create, drag an event to move it, drag
- * its lower edge to resize.
+ * Escape goes back to the grid. Mouse: click or drag across empty slots to create, drag an event to move it (in a
+ * month, to another day), drag its lower edge to resize.
  *
  * @tagname p2p-calendar
  * @summary A calendar of the org's events: day, week, month, agenda and resource views.
@@ -770,9 +771,14 @@ export class P2PCalendar extends LitElement {
   #onPointerDown(event: PointerEvent): void {
     if (event.button !== 0 || !this.#writable) return;
     const target = event.composedPath()[0] as HTMLElement;
+    const element = target.closest<HTMLElement>('[data-occ]');
+    const day = element && target.closest('.month') ? this.#monthDayAt(event) : undefined;
+    if (day !== undefined) {
+      this.#pointer = { mode: 'move-day', pointerId: event.pointerId, index: Number(element!.dataset.occ), x: event.clientX, y: event.clientY, column: day, minute: 0, moved: false };
+      return;
+    }
     const body = target.closest<HTMLElement>('.tg-body');
     if (!body) return;
-    const element = target.closest<HTMLElement>('[data-occ]');
     const point = this.#gridPoint(body, event);
     const mode = element ? (this.#onResizeEdge(element, event) ? 'resize' : 'move') : 'create';
     this.#pointer = { mode, pointerId: event.pointerId, index: element ? Number(element.dataset.occ) : -1, x: event.clientX, y: event.clientY, ...point, moved: false };
@@ -785,9 +791,30 @@ export class P2PCalendar extends LitElement {
     return event.clientY >= box.bottom - RESIZE_EDGE_PX;
   }
 
+  /** The day of the month cell under a pointer, from the week rows' boxes (an event's element sits in another cell). */
+  #monthDayAt(event: PointerEvent): number | undefined {
+    for (const week of this.renderRoot.querySelectorAll<HTMLElement>('.mo-week')) {
+      const rect = week.getBoundingClientRect();
+      if (event.clientY < rect.top || event.clientY >= rect.bottom) continue;
+      const x = this.#rtl ? rect.right - event.clientX : event.clientX - rect.left;
+      const column = Math.min(6, Math.max(0, Math.floor((x / rect.width) * 7)));
+      return Number(week.querySelector<HTMLElement>('[role="gridcell"]')!.dataset.day) + column;
+    }
+    return undefined;
+  }
+
   #onPointerMove(event: PointerEvent): void {
     const drag = this.#pointer;
     if (!drag || event.pointerId !== drag.pointerId) return;
+    if (drag.mode === 'move-day') {
+      if (!drag.moved && Math.hypot(event.clientX - drag.x, event.clientY - drag.y) < DRAG_THRESHOLD_PX) return;
+      if (!drag.moved) this.renderRoot.querySelector<HTMLElement>('.month')?.setPointerCapture(event.pointerId);
+      drag.moved = true;
+      const day = this.#monthDayAt(event);
+      // The preview of a month drag is the day it would land on, marked as a drop target.
+      if (day !== undefined && day !== this._drag?.column) this._drag = { index: drag.index, column: day, startMinute: 0, endMinute: 0 };
+      return;
+    }
     const body = this.renderRoot.querySelector<HTMLElement>('.tg-body');
     if (!body) return;
     if (!drag.moved) {
@@ -835,6 +862,12 @@ export class P2PCalendar extends LitElement {
     const preview = this._drag;
     this._drag = undefined;
     const context = this.#context!;
+    if (drag.mode === 'move-day') {
+      const occurrence = context.occurrences[drag.index];
+      const shift = preview && drag.moved ? (preview.column - drag.column) * 1440 : 0;
+      if (occurrence && shift !== 0) void this.#changeTimes(occurrence, shift, shift);
+      return;
+    }
     if (!drag.moved) {
       if (drag.mode === 'create') {
         const slotStart = Math.floor(drag.minute / context.slotMinutes) * context.slotMinutes;

@@ -36,9 +36,10 @@ export function renderMonth(context: ViewContext): TemplateResult {
             const bars = week.bars.filter((bar) => bar.firstColumn === column);
             const hidden = week.hidden[column]!;
             const weekend = weekdayOf(day) === 0 || weekdayOf(day) === 6;
+            const dropTarget = context.drag?.column === day;
             return html`<div
               role="gridcell"
-              class="mo-cell ${outside ? 'outside' : ''} ${today ? 'today' : ''} ${weekend ? 'weekend' : ''}"
+              class="mo-cell ${outside ? 'outside' : ''} ${today ? 'today' : ''} ${weekend ? 'weekend' : ''} ${dropTarget ? 'drop-target' : ''}"
               part="day${today ? ' today' : ''}${outside ? ' outside' : ''}"
               data-day=${day}
               data-date=${dateOf(day)}

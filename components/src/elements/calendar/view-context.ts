@@ -44,6 +44,7 @@ export interface ViewContext {
 export interface DragPreview {
   /** The occurrence's index in `occurrences`, or -1 for an event being created. */
   index: number;
+  /** The column it would land in; in a month, the day. */
   column: number;
   startMinute: number;
   endMinute: number;
