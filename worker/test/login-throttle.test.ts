@@ -23,11 +23,13 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-async function exhaustEmail(email: string): Promise<void> {
-  for (let i = 0; i < RATE_LIMIT_RULES.loginFailuresPerEmail.capacity; i++) {
-    await expectError(await failLogin(email), 401, 'INVALID_CREDENTIALS');
-  }
+/** `count` failed logins at once (the clock stands still, so their order does not matter), each answered 401. */
+async function failMany(count: number, fail: (i: number) => Promise<Response>): Promise<void> {
+  const responses = await Promise.all(Array.from({ length: count }, (_, i) => fail(i)));
+  for (const response of responses) await expectError(response, 401, 'INVALID_CREDENTIALS');
 }
+
+const exhaustEmail = (email: string) => failMany(RATE_LIMIT_RULES.loginFailuresPerEmail.capacity, () => failLogin(email));
 
 describe('login throttling', () => {
   it('answers 429 with Retry-After to a new device once one email has failed too often, even from many addresses', async () => {
@@ -52,9 +54,7 @@ describe('login throttling', () => {
   it('limits guesses made with a device token per device, so a stolen one buys no more than the email allows', async () => {
     const account = await newAccount();
     const ip = freshClientIp();
-    for (let i = 0; i < RATE_LIMIT_RULES.loginFailuresPerDevice.capacity; i++) {
-      await expectError(await failLogin(account.email, freshClientIp(), account.deviceToken), 401, 'INVALID_CREDENTIALS');
-    }
+    await failMany(RATE_LIMIT_RULES.loginFailuresPerDevice.capacity, () => failLogin(account.email, freshClientIp(), account.deviceToken));
     await expectError(await login({ email: account.email, password: account.password, deviceToken: account.deviceToken }, ip), 429, 'RATE_LIMITED');
   });
 
@@ -72,13 +72,11 @@ describe('login throttling', () => {
   it('clears a device’s failures when it logs in successfully', async () => {
     const account = await newAccount();
     const capacity = RATE_LIMIT_RULES.loginFailuresPerDevice.capacity;
-    for (let i = 0; i < capacity - 1; i++) await failLogin(account.email, freshClientIp(), account.deviceToken);
+    await failMany(capacity - 1, () => failLogin(account.email, freshClientIp(), account.deviceToken));
     const success = await login({ email: account.email, password: account.password, deviceToken: account.deviceToken });
     expect(success.status).toBe(200);
     // Without the reset, the second of these would be refused.
-    for (let i = 0; i < capacity; i++) {
-      await expectError(await failLogin(account.email, freshClientIp(), account.deviceToken), 401, 'INVALID_CREDENTIALS');
-    }
+    await failMany(capacity, () => failLogin(account.email, freshClientIp(), account.deviceToken));
   });
 
   it('forgets a bucket once it is full again: the clean-up alarm empties its storage', async () => {
@@ -94,9 +92,7 @@ describe('login throttling', () => {
 
   it('answers 429 once one address has failed too often, across many emails', async () => {
     const ip = freshClientIp();
-    for (let i = 0; i < RATE_LIMIT_RULES.loginFailuresPerIp.capacity; i++) {
-      await expectError(await failLogin(`guess${i}-${crypto.randomUUID()}@clinic.example`, ip), 401, 'INVALID_CREDENTIALS');
-    }
+    await failMany(RATE_LIMIT_RULES.loginFailuresPerIp.capacity, (i) => failLogin(`guess${i}-${crypto.randomUUID()}@clinic.example`, ip));
     const limited = await failLogin(`another-${crypto.randomUUID()}@clinic.example`, ip);
     await expectError(limited, 429, 'RATE_LIMITED');
     expect(Number(limited.headers.get('retry-after'))).toBe(RATE_LIMIT_RULES.loginFailuresPerIp.refillSeconds);
