@@ -232,7 +232,8 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     socket.onmessage = (event: MessageEvent) => this.onSocketMessage(connection, event.data);
     // A close event always follows an error event, and carries nothing less.
     socket.onerror = () => undefined;
-    socket.onclose = () => this.onConnectionLost(connection);
+    // Said as the reason, so that a status that turns offline always says why, not only once a reconnect fails.
+    socket.onclose = (event: CloseEvent) => this.onConnectionLost(connection, `the relay connection closed (${event.code})`);
   }
 
   private async authenticate(connection: Connection): Promise<void> {
