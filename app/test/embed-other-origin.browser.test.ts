@@ -22,7 +22,7 @@ const hostPage = (moduleUrl: string) => `<!doctype html>
   <body>
     <main>
       <h1>Our clinic</h1>
-      <p2p-calendar id="calendar" view="month" style="height: 30rem"></p2p-calendar>
+      <p2p-calendar id="calendar" view="month" style="height: 24rem"></p2p-calendar>
       <p2p-contacts id="contacts" style="height: 24rem"></p2p-contacts>
     </main>
     <script type="module">
@@ -66,6 +66,8 @@ describe('the embed on a page of another origin', () => {
     await contacts.fill('field-givenName', 'Embedded');
     await contacts.fill('field-familyName', 'Person');
     await device.keyboard.press('Enter');
+    // The list renders the rows in view (it is virtualised): look at it, as the person would.
+    await device.evaluate(() => document.querySelector('#contacts')!.scrollIntoView({ block: 'end' }));
     await contacts.waitForName('Embedded Person');
     const stored = await device.evaluate(() =>
       (window as unknown as { session: { contacts: { list(): { displayName: string }[] } } }).session.contacts.list().map((contact) => contact.displayName),
