@@ -145,8 +145,12 @@ describe('P2pClinicDeployment', () => {
   it('applies every migration step, without an old tag, to a Worker that does not exist yet', async () => {
     const { mocks } = await deploy({}, [{ id: 'someone-elses-worker', migrationTag: 'v1' }]);
     expect(plain(mocks.only(TYPES.script).inputs['migrations'])).toEqual({
-      newTag: 'v2',
-      steps: [{ newSqliteClasses: ['SyncRoom', 'RateLimiter'] }, { newSqliteClasses: ['SignalRoom', 'ShareCodeShard'] }],
+      newTag: 'v3',
+      steps: [
+        { newSqliteClasses: ['SyncRoom', 'RateLimiter'] },
+        { newSqliteClasses: ['SignalRoom', 'ShareCodeShard'] },
+        { newSqliteClasses: ['EmailAccount'] },
+      ],
     });
   });
 
@@ -154,13 +158,13 @@ describe('P2pClinicDeployment', () => {
     const { mocks } = await deploy({}, [{ id: `p2p-clinic-${TEAM}`, migrationTag: 'v1' }]);
     expect(plain(mocks.only(TYPES.script).inputs['migrations'])).toEqual({
       oldTag: 'v1',
-      newTag: 'v2',
-      steps: [{ newSqliteClasses: ['SignalRoom', 'ShareCodeShard'] }],
+      newTag: 'v3',
+      steps: [{ newSqliteClasses: ['SignalRoom', 'ShareCodeShard'] }, { newSqliteClasses: ['EmailAccount'] }],
     });
   });
 
   it('sends no migrations when the deployed Worker is at the latest tag', async () => {
-    const { mocks } = await deploy({}, [{ id: `p2p-clinic-${TEAM}`, migrationTag: 'v2' }]);
+    const { mocks } = await deploy({}, [{ id: `p2p-clinic-${TEAM}`, migrationTag: 'v3' }]);
     expect(mocks.only(TYPES.script).inputs['migrations']).toBeUndefined();
   });
 
