@@ -163,6 +163,16 @@ export class P2PApp extends LitElement {
     }
   };
 
+  /** Up, Down, Home and End move between the menu's items, as in any menu. */
+  readonly #onMenuKey = (event: KeyboardEvent) => {
+    const items = [...this.renderRoot.querySelectorAll<HTMLElement>('#org-menu [role^="menuitem"]')];
+    const current = items.indexOf(this.shadowRoot?.activeElement as HTMLElement);
+    const next = { ArrowDown: current + 1, ArrowUp: current - 1, Home: 0, End: items.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    items[(next + items.length) % items.length]?.focus();
+  };
+
   async #openDialog(kind: OrgDialogKind, orgId = this._session?.orgId ?? ''): Promise<void> {
     this._menuOpen = false;
     this._statusOpen = false;
@@ -214,6 +224,8 @@ export class P2PApp extends LitElement {
             @click=${() => {
               this._menuOpen = !this._menuOpen;
               this._statusOpen = false;
+              // The menu takes focus on its current org, where arrow keys start.
+              if (this._menuOpen) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#org-menu [aria-checked="true"]')?.focus());
             }}
           >
             <span class="dot" data-level=${level} style=${`--org-color:${org.color}`} aria-hidden="true"></span>
@@ -258,7 +270,7 @@ export class P2PApp extends LitElement {
 
   #renderOrgMenu(state: AppState, current: Org) {
     return html`
-      <div id="org-menu" class="menu" role="menu" aria-label="Orgs">
+      <div id="org-menu" class="menu" role="menu" aria-label="Orgs" @keydown=${this.#onMenuKey}>
         ${state.orgs.map(
           (org) => html`
             <button
