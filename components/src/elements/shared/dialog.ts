@@ -78,7 +78,7 @@ export class P2PDialog extends LitElement {
       dialog::backdrop {
         background: rgb(10 14 20 / 0.45);
       }
-      header {
+      .header {
         display: flex;
         align-items: center;
         gap: var(--_p2p-space-2);
@@ -143,7 +143,7 @@ export class P2PDialog extends LitElement {
   protected override render() {
     return html`
       <dialog part="dialog" aria-labelledby="title" @close=${this.#onClose} @cancel=${this.#onCancel}>
-        <header part="header">
+        <div class="header" part="header">
           <h2 id="title" part="title">${this.label}</h2>
           <button
             class="p2p-button icon"
@@ -153,7 +153,7 @@ export class P2PDialog extends LitElement {
           >
             ✕
           </button>
-        </header>
+        </div>
         <div class="body" part="body"><slot></slot></div>
         <footer part="footer"><slot name="footer"></slot></footer>
       </dialog>
