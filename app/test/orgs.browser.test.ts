@@ -79,11 +79,13 @@ describe('orgs in the app', () => {
     const code = await front.invite(PASSWORD);
     expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
     await front.waitForDialogText('Waiting for them to enter the code and the password');
+    await expectNoAxeViolations(front.device, ['p2p-app', 'p2p-org-dialog']);
 
     const doctor = await openApp();
     await doctor.joinYourTeamFromOnboarding();
     await doctor.submitJoin(code, 'not the password');
     await doctor.waitForJoinError('Wrong password. 2 tries left.');
+    await expectNoAxeViolations(doctor.device, ['p2p-app', 'p2p-org-dialog']);
     await front.waitForDialogText('Someone tried a wrong password: 2 tries left.');
     await doctor.submitJoin(code, PASSWORD);
     await doctor.dialogClosed();
