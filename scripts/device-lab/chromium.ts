@@ -6,7 +6,7 @@ import { launchChromium } from '../chromium.ts';
 import type { Box, Device, ElementPath } from './device.ts';
 import { clickWhenClickable } from './clicking.ts';
 import { boxInPage, clickTargetInPage, describePath, selectorChain } from './element-path.ts';
-import { KEEP_NAMES_SHIM, timedOut } from './page-scripts.ts';
+import { DEFAULT_VIEWPORT, KEEP_NAMES_SHIM, timedOut } from './page-scripts.ts';
 
 export function launchLabChromium(): Promise<Browser> {
   // Chromium hides local addresses behind mDNS names, which nothing resolves in a container.
@@ -14,7 +14,7 @@ export function launchLabChromium(): Promise<Browser> {
 }
 
 export async function newChromiumDevice(browser: Browser): Promise<Device> {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ viewport: DEFAULT_VIEWPORT });
   const page: Page = await context.newPage();
   await page.addInitScript({ content: KEEP_NAMES_SHIM });
 

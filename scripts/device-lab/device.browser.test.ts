@@ -130,6 +130,7 @@ describe(`a device of the lab`, () => {
 
   it('sizes its viewport, answers the colour scheme it is given, and takes screenshots', async () => {
     const device = await lab.newDevice();
+    expect(await device.evaluate(() => [innerWidth, innerHeight])).toEqual([1280, 720]);
     await device.setViewport({ width: 640, height: 480 });
     expect(await device.evaluate(() => [innerWidth, innerHeight])).toEqual([640, 480]);
     const dark = () => device.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches);

@@ -8,7 +8,7 @@ import puppeteer, { type Browser, type KeyInput, type Page } from 'puppeteer-cor
 import type { Box, Device, ElementPath } from './device.ts';
 import { clickWhenClickable } from './clicking.ts';
 import { boxInPage, clickTargetInPage, describePath, selectorChain } from './element-path.ts';
-import { KEEP_NAMES_SHIM, timedOut } from './page-scripts.ts';
+import { DEFAULT_VIEWPORT, KEEP_NAMES_SHIM, timedOut } from './page-scripts.ts';
 
 /** The Debian package's binary; never a downloaded browser. */
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
@@ -29,6 +29,7 @@ export function launchFirefox(): Promise<Browser> {
     browser: 'firefox',
     executablePath: FIREFOX_PATH,
     headless: true,
+    defaultViewport: DEFAULT_VIEWPORT,
     extraPrefsFirefox: FIREFOX_PREFS,
     // For the colour scheme and `<select>` drop-downs, which only Firefox's own (chrome) code reaches: `evaluateInChrome`.
     args: ['--remote-allow-system-access'],

@@ -1,6 +1,12 @@
 /** What every device of the lab needs in its pages, whichever browser it is. */
 
 /**
+ * Every device's viewport until a test sets another: the same in both browsers (their automation libraries'
+ * defaults differ, 1280×720 and 800×600), so that a layout a test meets does not depend on the browser.
+ */
+export const DEFAULT_VIEWPORT = { width: 1280, height: 720 };
+
+/**
  * tsx and Vite compile with esbuild's keepNames, which wraps functions passed to `evaluate` in a `__name` helper
  * that exists only in Node; every page gets a stand-in before its own scripts.
  */
