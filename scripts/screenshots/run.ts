@@ -1,17 +1,23 @@
 /**
  * `npm run screenshots`: every scene of scripts/screenshots/*.scene.ts at phone and desktop width, light and dark,
  * into docs/screenshots/. `npm run screenshots -- contacts invite` runs the scenes whose name contains "contacts" or
- * "invite".
+ * "invite"; `--browser firefox` takes them in Firefox ESR instead, into docs/screenshots/firefox/.
  */
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startDeviceLab } from '../device-lab/lab.ts';
+import { BROWSERS, startDeviceLab } from '../device-lab/lab.ts';
+import type { BrowserName } from '../device-lab/device.ts';
 import { ROOT } from '../local-worker.ts';
 import { VIEWPORTS, type Scene } from './scene.ts';
 
-const OUT_DIR = join(ROOT, 'docs', 'screenshots');
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const browserFlag = args.indexOf('--browser');
+const browser = (browserFlag === -1 ? 'chromium' : args.splice(browserFlag, 2)[1]) as BrowserName;
+if (!BROWSERS.includes(browser)) throw new Error(`--browser takes one of ${BROWSERS.join(', ')}`);
+// Chromium's are the ones the README shows; another browser's go beside them for comparison.
+const OUT_DIR = browser === 'chromium' ? join(ROOT, 'docs', 'screenshots') : join(ROOT, 'docs', 'screenshots', browser);
+const filters = args;
 
 const sceneFiles = (await readdir(import.meta.dirname)).filter((file) => file.endsWith('.scene.ts')).sort();
 const scenes: Scene[] = [];
@@ -20,7 +26,8 @@ for (const file of sceneFiles) {
   scenes.push(...module.scenes.filter((scene) => filters.length === 0 || filters.some((filter) => scene.name.includes(filter))));
 }
 
-const lab = await startDeviceLab('chromium');
+await mkdir(OUT_DIR, { recursive: true });
+const lab = await startDeviceLab(browser);
 let failed = 0;
 try {
   // The dev server optimises dependencies on the first load and reloads the page when done: a throwaway first load
