@@ -221,15 +221,6 @@ export const appStyles = css`
     gap: var(--_p2p-space-1);
     font-weight: 500;
   }
-  input {
-    min-height: 2.25rem;
-    padding: var(--_p2p-space-1) var(--_p2p-space-2);
-    border: 1px solid var(--_p2p-color-border-strong);
-    border-radius: var(--_p2p-radius-small);
-    background: var(--_p2p-color-bg);
-    color: var(--_p2p-color-text);
-    font: inherit;
-  }
   input[type='color'] {
     width: 4rem;
     padding: 2px;

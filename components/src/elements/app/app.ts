@@ -22,6 +22,7 @@ import type { OrgSession } from '../../core/org/org-session.ts';
 import type { OrgSyncStatus } from '../../core/sync/org-sync.ts';
 import { tokens } from '../shared/tokens.styles.ts';
 import { buttonStyles } from '../shared/buttons.styles.ts';
+import { fieldStyles } from '../shared/field.styles.ts';
 import { StoreController } from '../shared/store-controller.ts';
 import { resolveLocale } from '../shared/locale.ts';
 import '../../define/p2p-contacts.ts';
@@ -53,7 +54,7 @@ export function syncLevel(status: OrgSyncStatus | undefined, online: boolean): S
 }
 
 export class P2PApp extends LitElement {
-  static override styles = [tokens, buttonStyles, appStyles];
+  static override styles = [tokens, buttonStyles, fieldStyles, appStyles];
 
   static override properties = {
     workerUrl: { attribute: 'worker-url' },

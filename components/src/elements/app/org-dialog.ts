@@ -19,6 +19,7 @@ import {
 } from '../../core/index.ts';
 import { tokens } from '../shared/tokens.styles.ts';
 import { buttonStyles } from '../shared/buttons.styles.ts';
+import { fieldStyles } from '../shared/field.styles.ts';
 import '../../define/p2p-dialog.ts';
 import type { AppState } from './app-state.ts';
 import { accountErrorMessage } from './account.ts';
@@ -71,6 +72,7 @@ export class P2POrgDialog extends LitElement {
   static override styles = [
     tokens,
     buttonStyles,
+    fieldStyles,
     css`
       form {
         display: flex;
@@ -82,19 +84,6 @@ export class P2POrgDialog extends LitElement {
         flex-direction: column;
         gap: var(--_p2p-space-1);
         font-weight: 500;
-      }
-      input {
-        min-height: 2.25rem;
-        padding: var(--_p2p-space-1) var(--_p2p-space-2);
-        border: 1px solid var(--_p2p-color-border-strong);
-        border-radius: var(--_p2p-radius-small);
-        background: var(--_p2p-color-bg);
-        color: var(--_p2p-color-text);
-        font: inherit;
-        font-weight: 400;
-      }
-      input:focus-visible {
-        outline: var(--_p2p-focus-ring);
       }
       .colours {
         display: flex;

@@ -3,6 +3,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { tokens } from '../shared/tokens.styles.ts';
 import { buttonStyles } from '../shared/buttons.styles.ts';
+import { fieldStyles } from '../shared/field.styles.ts';
 import { emit } from '../shared/p2p-event.ts';
 import { message, type MessageKey } from '../shared/messages.ts';
 import { formatLocal } from '../shared/locale.ts';
@@ -77,6 +78,7 @@ export class P2PEventEditor extends LitElement {
   static override styles = [
     tokens,
     buttonStyles,
+    fieldStyles,
     css`
       form {
         display: grid;
@@ -98,27 +100,10 @@ export class P2PEventEditor extends LitElement {
         padding: 0;
         margin-bottom: var(--_p2p-space-1);
       }
-      input,
+      input:not([type='checkbox']),
       select,
       textarea {
-        box-sizing: border-box;
         width: 100%;
-        min-height: 2rem;
-        padding: var(--_p2p-space-1) var(--_p2p-space-2);
-        border: 1px solid var(--_p2p-color-border-strong);
-        border-radius: var(--_p2p-radius-small);
-        background: var(--_p2p-color-bg);
-        color: var(--_p2p-color-text);
-        font: inherit;
-        font-weight: 400;
-      }
-      input[type='checkbox'] {
-        width: auto;
-        min-height: 0;
-      }
-      :is(input, select, textarea):focus-visible {
-        outline: var(--_p2p-focus-ring);
-        outline-offset: 1px;
       }
       .row {
         display: grid;

@@ -67,24 +67,11 @@ export const contactsStyles = css`
   .search {
     flex: 1 1 100%;
   }
-  input,
-  select,
-  textarea {
-    box-sizing: border-box;
-    min-height: 2rem;
-    padding: var(--_p2p-space-1) var(--_p2p-space-2);
-    border: 1px solid var(--_p2p-color-border-strong);
-    border-radius: var(--_p2p-radius-small);
-    background: var(--_p2p-color-bg);
-    color: var(--_p2p-color-text);
-    font: inherit;
-  }
   input[type='checkbox'],
   input[type='radio'] {
-    min-height: auto;
     accent-color: var(--_p2p-color-accent);
   }
-  :is(input, select, textarea, button):focus-visible {
+  button:focus-visible {
     outline: var(--_p2p-focus-ring);
     outline-offset: 1px;
   }

@@ -35,6 +35,7 @@ import type { CalendarEvent, Contact, ContactFields } from '../../core/records/r
 import type * as Y from 'yjs';
 import { tokens } from '../shared/tokens.styles.ts';
 import { buttonStyles } from '../shared/buttons.styles.ts';
+import { fieldStyles } from '../shared/field.styles.ts';
 import { StoreController } from '../shared/store-controller.ts';
 import { emit } from '../shared/p2p-event.ts';
 import { resolveLocale } from '../shared/locale.ts';
@@ -81,7 +82,7 @@ const byOrganisation = (a: Contact, b: Contact) => a.organisation.localeCompare(
 const byRecent = (a: Contact, b: Contact) => b.updatedAt - a.updatedAt;
 
 export class P2PContacts extends LitElement {
-  static override styles = [tokens, buttonStyles, contactsStyles];
+  static override styles = [tokens, buttonStyles, fieldStyles, contactsStyles];
 
   static override properties = {
     session: { attribute: false },
