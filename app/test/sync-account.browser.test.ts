@@ -66,11 +66,30 @@ describe('the account in the app', () => {
     expect(await app.accountText()).toContain('Not signed in');
     await app.waitForOrg('Personal');
 
+    // Signing out keeps the device token of the sign-up, and every login from here sends it, so that failed logins
+    // by others for this email cannot lock this device out.
+    const deviceToken = await app.device.evaluate(
+      (email) => (JSON.parse(localStorage.getItem('p2p-clinic-device-tokens') ?? '{}') as Record<string, string>)[email],
+      email,
+    );
+    expect(deviceToken).toMatch(/.{16,}/);
+    await app.device.evaluate(() => {
+      const w = window as unknown as { loginDeviceTokens: (string | undefined)[] };
+      w.loginDeviceTokens = [];
+      const send = window.fetch.bind(window);
+      window.fetch = (input, init) => {
+        if (String(input instanceof Request ? input.url : input).endsWith('/api/login') && typeof init?.body === 'string') {
+          w.loginDeviceTokens.push((JSON.parse(init.body) as { deviceToken?: string }).deviceToken);
+        }
+        return send(input, init);
+      };
+    });
     await app.openAccount();
     await app.submitAccount(email, 'not the password at all', { create: false });
     await app.waitForDialogError('Wrong email or password.');
     await app.submitAccount(email, PASSWORD, { create: false });
     await app.dialogClosed();
     expect(await app.accountText()).toContain(`Signed in as ${email}`);
+    expect(await app.device.evaluate(() => (window as unknown as { loginDeviceTokens: string[] }).loginDeviceTokens)).toEqual([deviceToken, deviceToken]);
   });
 });

@@ -1,12 +1,15 @@
 /**
  * The person's account on the team's deployment, which turns the relay on: signed in, every synced org also syncs
  * through the encrypted relay. Kept in this origin's localStorage (a token, never the password). Signing out
- * forgets the token only: orgs, their data and keys stay on the device.
+ * forgets the token only: orgs, their data and keys stay on the device, and so does the Worker's device token for
+ * the email, which lets this device sign in again while someone else fails logins for the same email.
  */
 import { RelayApi, RelayApiError } from '../../core/sync/relay-api.ts';
 import type { RelayAccount } from '../../core/sync/relay-workspace.ts';
 
 const STORAGE_KEY = 'p2p-clinic-account';
+/** Email → the device token its last sign-up or login here answered with; kept across sign-outs. */
+export const DEVICE_TOKENS_KEY = 'p2p-clinic-device-tokens';
 
 export interface SignedIn {
   email: string;
@@ -62,8 +65,9 @@ export class Account {
   }
 
   async signIn(email: string, password: string): Promise<void> {
-    const login = await this.api.login(email, password);
-    this.#save({ email: email.trim().toLowerCase(), token: login.token, deviceToken: login.deviceToken });
+    const normalised = email.trim().toLowerCase();
+    const login = await this.api.login(email, password, Account.#deviceTokens()[normalised]);
+    this.#save({ email: normalised, token: login.token, deviceToken: login.deviceToken });
   }
 
   signOut(): void {
@@ -74,6 +78,16 @@ export class Account {
   #save(signedIn: SignedIn): void {
     this.#signedIn = signedIn;
     localStorage.setItem(STORAGE_KEY, JSON.stringify(signedIn));
+    localStorage.setItem(DEVICE_TOKENS_KEY, JSON.stringify({ ...Account.#deviceTokens(), [signedIn.email]: signedIn.deviceToken }));
+  }
+
+  static #deviceTokens(): Record<string, string> {
+    try {
+      const stored = JSON.parse(localStorage.getItem(DEVICE_TOKENS_KEY) ?? '{}') as unknown;
+      return stored && typeof stored === 'object' ? (stored as Record<string, string>) : {};
+    } catch {
+      return {};
+    }
   }
 
   static #read(): SignedIn | null {
