@@ -27,6 +27,10 @@ const ELEMENTS = [
   { tag: 'p2p-calendar', file: 'components/src/elements/calendar/calendar.ts', folder: 'components/src/elements/calendar', exclude: ['event-editor.ts'] },
   { tag: 'p2p-event-editor', file: 'components/src/elements/calendar/event-editor.ts', folder: 'components/src/elements/calendar', only: ['event-editor.ts'] },
   { tag: 'p2p-dialog', file: 'components/src/elements/shared/dialog.ts', folder: 'components/src/elements/shared', only: ['dialog.ts'] },
+  { tag: 'p2p-contacts', file: 'components/src/elements/contacts/contacts.ts', folder: 'components/src/elements/contacts' },
+  { tag: 'p2p-reminders', file: 'components/src/elements/reminders/reminders.ts', folder: 'components/src/elements/reminders' },
+  // The app fires nothing of its own: it is the host that listens.
+  { tag: 'p2p-app', file: 'components/src/elements/app/app.ts', folder: 'components/src/elements/app', only: ['app.ts'], firesNothing: true },
 ];
 
 let declarations: Declaration[] = [];
@@ -89,8 +93,12 @@ describe('custom-elements.json', () => {
 
       it('lists every event the element fires, with its type', async () => {
         const fired = new Set([...(await sourcesOf(element)).matchAll(/emit\(this, '(p2p-[\w-]+)'/g)].map((match) => match[1]!));
-        expect(fired.size).toBeGreaterThan(0);
         const documented = declaration().events ?? [];
+        if ('firesNothing' in element) {
+          expect([...fired, ...documented.map((event) => event.name)]).toEqual([]);
+          return;
+        }
+        expect(fired.size).toBeGreaterThan(0);
         for (const name of fired) expect(documented.map((event) => event.name)).toContain(name);
         for (const event of documented) expect(event.type?.text, event.name).toMatch(/CustomEvent/);
       });

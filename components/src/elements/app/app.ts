@@ -1,20 +1,4 @@
-/**
- * The app a clinic installs: a top bar with the org switcher (each org's colour, a status dot, switching without a
- * reload) and sync status, and the calendar, contacts, reminders and settings of the current org. Where it is
- * lives in the URL (app-route.ts), so links open the same screen and back/forward work. The first run asks whether
- * to start on this device or join a team. Dialogs load when first opened (org-dialog.ts).
- *
- * ```html
- * <p2p-app worker-url="https://p2p-clinic.example.workers.dev"></p2p-app>
- * ```
- *
- * @summary The whole app: top bar, org switcher, views, onboarding.
- * @csspart topbar - The top bar.
- * @csspart org-switcher - The button opening the list of orgs.
- * @csspart sync-status - The sync status button.
- * @csspart nav - The view tabs.
- * @csspart view - The current view.
- */
+/** `<p2p-app>`: the element class; its contract is the class comment below. Registered by define/p2p-app.ts. */
 import { LitElement, html, nothing } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Org } from '../../core/records/records.ts';
@@ -53,6 +37,24 @@ export function syncLevel(status: OrgSyncStatus | undefined, online: boolean): S
   return status.relay === 'connecting' ? 'connecting' : 'waiting';
 }
 
+/**
+ * The app a clinic installs: a top bar with the org switcher (each org's colour, a status dot, switching without a
+ * reload) and sync status, and the calendar, contacts, reminders and settings of the current org. Where it is
+ * lives in the URL (app-route.ts), so links open the same screen and back/forward work. The first run asks whether
+ * to start on this device or join a team. Dialogs load when first opened (org-dialog.ts).
+ *
+ * ```html
+ * <p2p-app worker-url="https://p2p-clinic.example.workers.dev"></p2p-app>
+ * ```
+ *
+ * @tagname p2p-app
+ * @summary The whole app: top bar, org switcher, views, onboarding.
+ * @csspart topbar - The top bar.
+ * @csspart org-switcher - The button opening the list of orgs.
+ * @csspart sync-status - The sync status button.
+ * @csspart nav - The view tabs.
+ * @csspart view - The current view.
+ */
 export class P2PApp extends LitElement {
   static override styles = [tokens, buttonStyles, fieldStyles, appStyles];
 

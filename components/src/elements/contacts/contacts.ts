@@ -1,28 +1,4 @@
-/**
- * The contacts of an org: a virtualised list that stays smooth at 10,000 contacts, search as you type over the
- * core's index, a tag filter, sorting, multi-select; create, edit and delete (with undo), a card with every field
- * and the contact's appointments, duplicates with a field-by-field merge, and vCard import (picked or dropped on
- * the list, with a summary) and export (all, the selection, one). The element renders the store and
- * sends it intents; validation, search, duplicates and merge live in the core.
- *
- * ```html
- * <p2p-contacts></p2p-contacts>
- * <script type="module">document.querySelector('p2p-contacts').session = await openOrg(orgId);</script>
- * ```
- *
- * @summary An org's contacts: list, search, card, edit, duplicates.
- * @fires p2p-contact-open - A contact's card was opened (or closed: `contactId` is `''`); `detail.contactId`.
- * @fires p2p-request-new-appointment - "New appointment" on a card; `detail.contactId`. The host opens its
- *   calendar's create dialog with the contact as attendee.
- * @fires p2p-request-open-appointment - An appointment on a card was chosen; `detail.eventId`.
- * @csspart toolbar - The search, filter and sort row.
- * @csspart list - The scrolling list.
- * @csspart row - One contact in the list; also `selected` and `current` when it is.
- * @csspart card - The open contact.
- * @csspart form - The create/edit form.
- * @csspart duplicates - The duplicates and merge panel.
- * @cssproperty --p2p-contacts-list-width - The list's width beside the card on wide screens (default `22rem`).
- */
+/** `<p2p-contacts>`: the element class; its contract is the class comment below. Registered by define/p2p-contacts.ts. */
 import { LitElement, html, nothing } from 'lit';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import { ValidationError } from '../../core/records/validation-error.ts';
@@ -81,6 +57,33 @@ type Panel = { kind: 'none' } | { kind: 'card' } | { kind: 'form'; isNew: boolea
 const byOrganisation = (a: Contact, b: Contact) => a.organisation.localeCompare(b.organisation) || a.displayName.localeCompare(b.displayName);
 const byRecent = (a: Contact, b: Contact) => b.updatedAt - a.updatedAt;
 
+/**
+ * The contacts of an org: a virtualised list that stays smooth at 10,000 contacts, search as you type over the
+ * core's index, a tag filter, sorting, multi-select; create, edit and delete (with undo), a card with every field
+ * and the contact's appointments, duplicates with a field-by-field merge, and vCard import (picked or dropped on
+ * the list, with a summary) and export (all, the selection, one). The element renders the store and
+ * sends it intents; validation, search, duplicates and merge live in the core.
+ *
+ * ```html
+ * <p2p-contacts></p2p-contacts>
+ * <script type="module">document.querySelector('p2p-contacts').session = await openOrg(orgId);</script>
+ * ```
+ *
+ * @tagname p2p-contacts
+ * @summary An org's contacts: list, search, card, edit, duplicates.
+ * @fires {CustomEvent<{ contactId: string }>} p2p-contact-open - A contact's card was opened (or closed: `contactId` is `''`); `detail.contactId`.
+ * @fires {CustomEvent<{ contactId: string }>} p2p-request-new-appointment - "New appointment" on a card; `detail.contactId`. The host opens its
+ *   calendar's create dialog with the contact as attendee.
+ * @fires {CustomEvent<{ eventId: string }>} p2p-request-open-appointment - An appointment on a card was chosen; `detail.eventId`.
+ * @csspart toolbar - The search, filter and sort row.
+ * @csspart list - The scrolling list.
+ * @csspart row - One contact in the list; also `selected` and `current` when it is.
+ * @csspart card - The open contact.
+ * @csspart form - The create/edit form.
+ * @csspart duplicates - The duplicates and merge panel.
+ * @csspart toast - The "deleted, undo" notice after a delete.
+ * @cssproperty --p2p-contacts-list-width - The list's width beside the card on wide screens (default `22rem`).
+ */
 export class P2PContacts extends LitElement {
   static override styles = [tokens, buttonStyles, fieldStyles, contactsStyles];
 

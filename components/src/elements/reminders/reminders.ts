@@ -1,27 +1,4 @@
-/**
- * An org's upcoming reminders on this device, and the ones that have fallen due: each due reminder shows as a
- * toast with dismiss and snooze (5 minutes, 15 minutes, an hour, tomorrow morning) and, where the person allowed
- * it, a system notification. Permission for notifications is asked once, when this device first saves an event
- * with a reminder, never on load. What is due is worked out by the core (ReminderAlarms) on start, on every change
- * and on time; dismissals, snoozes and what was announced are kept per device, so that a reload or a sync neither
- * loses a reminder nor repeats one.
- *
- * ```html
- * <p2p-reminders></p2p-reminders>
- * <script type="module">document.querySelector('p2p-reminders').session = await openOrg(orgId);</script>
- * ```
- *
- * @summary Upcoming reminders, and toasts and notifications when they fall due.
- * @fires p2p-reminder-due - Reminders fell due on this device (each once); `detail.reminders`, each with `eventId`,
- *   `recurrenceId`, `offset`, `firesAt`, `title` and `start`.
- * @fires p2p-reminder-open - A reminder's appointment was chosen (in the list or a notification); `detail.eventId`,
- *   `detail.recurrenceId`.
- * @csspart list - The list of upcoming reminders.
- * @csspart item - One upcoming reminder; also `snoozed` when it is.
- * @csspart toasts - The stack of due reminders, fixed to the end corner of the window.
- * @csspart toast - One due reminder, with its actions.
- * @cssproperty --p2p-reminders-toast-width - The width of a toast (default `22rem`).
- */
+/** `<p2p-reminders>`: the element class; its contract is the class comment below. Registered by define/p2p-reminders.ts. */
 import { LitElement, html, nothing } from 'lit';
 import { ReminderAlarms } from '../../core/calendar/reminder-alarms.ts';
 import { deviceTimeZone } from '../../core/calendar/wall-clock-time.ts';
@@ -74,6 +51,31 @@ const REDRAW_MS = MINUTE_MS;
 
 const keyOf = (reminder: UpcomingReminder) => `${reminder.eventId}|${reminder.recurrenceId}|${reminder.offset}`;
 
+/**
+ * An org's upcoming reminders on this device, and the ones that have fallen due: each due reminder shows as a
+ * toast with dismiss and snooze (5 minutes, 15 minutes, an hour, tomorrow morning) and, where the person allowed
+ * it, a system notification. Permission for notifications is asked once, when this device first saves an event
+ * with a reminder, never on load. What is due is worked out by the core (ReminderAlarms) on start, on every change
+ * and on time; dismissals, snoozes and what was announced are kept per device, so that a reload or a sync neither
+ * loses a reminder nor repeats one.
+ *
+ * ```html
+ * <p2p-reminders></p2p-reminders>
+ * <script type="module">document.querySelector('p2p-reminders').session = await openOrg(orgId);</script>
+ * ```
+ *
+ * @tagname p2p-reminders
+ * @summary Upcoming reminders, and toasts and notifications when they fall due.
+ * @fires {CustomEvent<{ reminders: DueReminderDetail[] }>} p2p-reminder-due - Reminders fell due on this device (each once); `detail.reminders`, each with `eventId`,
+ *   `recurrenceId`, `offset`, `firesAt`, `title` and `start`.
+ * @fires {CustomEvent<{ eventId: string; recurrenceId: string }>} p2p-reminder-open - A reminder's appointment was chosen (in the list or a notification); `detail.eventId`,
+ *   `detail.recurrenceId`.
+ * @csspart list - The list of upcoming reminders.
+ * @csspart item - One upcoming reminder; also `snoozed` when it is.
+ * @csspart toasts - The stack of due reminders, fixed to the end corner of the window.
+ * @csspart toast - One due reminder, with its actions.
+ * @cssproperty --p2p-reminders-toast-width - The width of a toast (default `22rem`).
+ */
 export class P2PReminders extends LitElement {
   static override styles = [tokens, buttonStyles, remindersStyles];
 
