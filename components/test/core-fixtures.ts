@@ -1,4 +1,5 @@
 /** Small factories for the client core's tests. */
+import { ValidationError } from '../src/core/records/validation-error.ts';
 import * as Y from 'yjs';
 import { attachStores } from '../src/core/org/org-session.ts';
 import type { ContactFields, EventFields, ResourceFields } from '../src/core/records/records.ts';
@@ -55,3 +56,14 @@ export function syncDocs(from: Y.Doc, to: Y.Doc): void {
 }
 
 export const utc = (iso: string) => Date.parse(iso);
+
+/** The ValidationError a write is refused with; fails the test when the write is accepted. */
+export function refusal(write: () => unknown): ValidationError {
+  try {
+    write();
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    throw error;
+  }
+  throw new Error('the write was accepted');
+}

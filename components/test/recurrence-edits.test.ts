@@ -3,8 +3,7 @@
  * events store, checked by the occurrences the store gives afterwards.
  */
 import { describe, expect, it } from 'vitest';
-import { eventFields, memoryStores, utc, weekly } from './core-fixtures.ts';
-import { ValidationError } from '../src/core/records/validation-error.ts';
+import { eventFields, memoryStores, utc, weekly, refusal } from './core-fixtures.ts';
 import { seededRandom } from './seeded-random.ts';
 import type { EventsStore } from '../src/core/calendar/events-store.ts';
 import type { EventFields, Occurrence } from '../src/core/records/records.ts';
@@ -23,16 +22,6 @@ function shown(events: EventsStore, from = YEAR_START, to = TWO_YEARS_ON) {
 }
 
 const startsOf = (occurrences: Occurrence[]) => occurrences.map((occurrence) => new Date(occurrence.start).toISOString());
-
-function refusal(write: () => unknown): ValidationError {
-  try {
-    write();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('the write was accepted');
-}
 
 /** Mondays 09:00–09:30 in Berlin from 6 May 2024, ten of them unless told otherwise. */
 const mondays = (rrule = 'FREQ=WEEKLY;COUNT=10', extra: Parameters<typeof weekly>[1] = {}) => eventFields({ recurrence: weekly(rrule, extra) });

@@ -5,23 +5,12 @@ import { IDBFactory } from 'fake-indexeddb';
 import * as Y from 'yjs';
 import { openOrg } from '../src/core/org/org-session.ts';
 import { CURRENT_SCHEMA_VERSION, metaMap, recordsMap } from '../src/core/records/org-document.ts';
-import { ValidationError } from '../src/core/records/validation-error.ts';
-import { eventFields, memoryStores, resourceFields, syncDocs, weekly } from './core-fixtures.ts';
+import { eventFields, memoryStores, resourceFields, syncDocs, weekly, refusal } from './core-fixtures.ts';
 import type { EventFields, ResourceFields } from '../src/core/records/records.ts';
 
 afterEach(() => {
   globalThis.indexedDB = new IDBFactory();
 });
-
-function refusal(write: () => unknown): ValidationError {
-  try {
-    write();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('the write was accepted');
-}
 
 describe('the resources store', () => {
   it('creates a resource and reads it back with an id and timestamps', async () => {

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../src/core/records/validation-error.ts';
-import { contactFields, eventFields, memoryStores, weekly } from './core-fixtures.ts';
+import { contactFields, eventFields, memoryStores, weekly, refusal } from './core-fixtures.ts';
 import type { ContactFields, EventFields } from '../src/core/records/records.ts';
-
-function refusal(write: () => unknown): ValidationError {
-  try {
-    write();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('the write was accepted');
-}
 
 const badEvents: [string, Partial<EventFields> | Record<string, unknown>, string][] = [
   ['an unknown time zone', { timeZone: 'Mars/Olympus_Mons' }, 'timeZone'],
