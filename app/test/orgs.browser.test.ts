@@ -2,20 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { useDeviceLab } from '../../scripts/device-lab/lab.ts';
 import { expectNoAxeViolations } from '../../scripts/device-lab/axe.ts';
 import type { P2PApp } from '../../components/src/elements/app/app.ts';
-import { AppPage } from './pages/app-page.ts';
+import { openApp } from './pages/app-page.ts';
 
 const lab = useDeviceLab();
 const PASSWORD = 'Linden-Apfel-42-Baum';
 
-async function openApp(): Promise<AppPage> {
-  const app = new AppPage(await lab.newBlankDevice());
-  await app.open(lab.pageUrl, lab.workerUrl);
-  return app;
-}
-
 describe('orgs in the app', () => {
   it('offers to start on this device or join a team on the first run only', async () => {
-    const app = await openApp();
+    const app = await openApp(lab);
     expect(await app.onboardingShown()).toBe(true);
     await expectNoAxeViolations(app.device, ['p2p-app']);
     await app.startOnThisDevice();
@@ -27,7 +21,7 @@ describe('orgs in the app', () => {
   });
 
   it('creates orgs and switches between them without a reload, keeping the URL and back/forward in step', async () => {
-    const app = await openApp();
+    const app = await openApp(lab);
     await app.startOnThisDevice();
     await app.device.evaluate(() => ((window as unknown as { loadMarker: number }).loadMarker = 1));
     await app.createOrg('Praxis am Park');
@@ -62,7 +56,7 @@ describe('orgs in the app', () => {
   });
 
   it('opens the screen a deep link names', async () => {
-    const first = await openApp();
+    const first = await openApp(lab);
     await first.startOnThisDevice();
     await first.goTo('Settings');
     const link = await first.device.evaluate(() => location.href);
@@ -73,7 +67,7 @@ describe('orgs in the app', () => {
   });
 
   it('invites a second device, which joins after a wrong password, and the spent code is refused to a third', async () => {
-    const front = await openApp();
+    const front = await openApp(lab);
     await front.startOnThisDevice();
     await front.createOrg('Praxis am Park');
     const code = await front.invite(PASSWORD);
@@ -81,7 +75,7 @@ describe('orgs in the app', () => {
     await front.waitForDialogText('Waiting for them to enter the code and the password');
     await expectNoAxeViolations(front.device, ['p2p-app', 'p2p-org-dialog']);
 
-    const doctor = await openApp();
+    const doctor = await openApp(lab);
     await doctor.joinYourTeamFromOnboarding();
     await doctor.submitJoin(code, 'not the password');
     await doctor.waitForJoinError('Wrong password. 2 tries left.');
@@ -92,14 +86,14 @@ describe('orgs in the app', () => {
     await doctor.waitForOrg('Praxis am Park');
     await front.waitForDialogText('They have joined.');
 
-    const stranger = await openApp();
+    const stranger = await openApp(lab);
     await stranger.joinYourTeamFromOnboarding();
     await stranger.submitJoin(code, PASSWORD);
     await stranger.waitForJoinError('This code does not work: it has been used already or has expired.');
   });
 
   it('leaves an org after explaining what is deleted, back on Personal', async () => {
-    const app = await openApp();
+    const app = await openApp(lab);
     await app.startOnThisDevice();
     await app.createOrg('Short-lived');
     await app.leaveCurrentOrg();

@@ -1,27 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { useDeviceLab } from '../../scripts/device-lab/lab.ts';
-import { AppPage } from './pages/app-page.ts';
+import { openApp } from './pages/app-page.ts';
 import { waitForText } from './pages/shadow-query.ts';
 
 const lab = useDeviceLab();
 const PASSWORD = 'Linden-Apfel-42-Baum';
 
-async function openApp(): Promise<AppPage> {
-  const app = new AppPage(await lab.newBlankDevice());
-  await app.open(lab.pageUrl, lab.workerUrl);
-  return app;
-}
-
 describe('sync status in the app', () => {
   it('shows a local org as on this device only, a shared one alone, then synced with a second device (edits crossing both ways), and offline as offline', async () => {
-    const front = await openApp();
+    const front = await openApp(lab);
     await front.startOnThisDevice();
     await front.createOrg('Praxis am Park');
     await front.waitForSyncStatus('This device only');
     const code = await front.invite(PASSWORD);
     await front.waitForSyncStatus('No other device online');
 
-    const doctor = await openApp();
+    const doctor = await openApp(lab);
     await doctor.joinYourTeamFromOnboarding();
     await doctor.submitJoin(code, PASSWORD);
     await doctor.dialogClosed();
@@ -53,7 +47,7 @@ describe('sync status in the app', () => {
 
 describe('the account in the app', () => {
   it('signs up, signs out keeping the data, refuses a wrong password, and signs back in', async () => {
-    const app = await openApp();
+    const app = await openApp(lab);
     await app.startOnThisDevice();
     const email = `front-desk-${crypto.randomUUID().slice(0, 8)}@example.org`;
     await app.openAccount();

@@ -1,5 +1,6 @@
 /** `<p2p-app>` as a person uses it: onboarding, org switcher, views, sync status, dialogs. Device interface only. */
 import type { Device } from '../../../scripts/device-lab/device.ts';
+import type { DeviceLab } from '../../../scripts/device-lab/lab.ts';
 import { ContactsPage } from './contacts-page.ts';
 import { clickButton, fillIn, textsIn, waitForElement, waitForText } from './shadow-query.ts';
 
@@ -174,4 +175,11 @@ export class AppPage {
     const rows = await textsIn(this.device, [...APP, '#org-menu [role="menuitemradio"]']);
     return rows.find((row) => row.startsWith(`${name} `))?.slice(name.length + 1);
   }
+}
+
+/** A new device of `lab` with the app open on the lab's page and Worker. */
+export async function openApp(lab: DeviceLab): Promise<AppPage> {
+  const app = new AppPage(await lab.newBlankDevice());
+  await app.open(lab.pageUrl, lab.workerUrl);
+  return app;
 }
