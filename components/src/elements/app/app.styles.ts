@@ -8,14 +8,6 @@ export const appStyles = css`
     height: 100dvh;
     background: var(--_p2p-color-bg);
   }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
   .topbar {
     display: flex;
     align-items: center;

@@ -31,14 +31,6 @@ export const calendarStyles = [
       border-radius: var(--_p2p-radius);
       background: var(--_p2p-color-bg);
     }
-    .visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
     .opening {
       display: grid;
       place-items: center;

@@ -9,6 +9,8 @@
  *
  * A page that wants its own colours per scheme sets them with `light-dark()` as well:
  * `p2p-calendar { --p2p-color-accent: light-dark(#8a2be2, #c9a0ff); }`.
+ *
+ * Also `.visually-hidden`, for text that only screen readers announce (live regions, labels).
  */
 import { css } from 'lit';
 
@@ -58,5 +60,13 @@ export const tokens = css`
     :host {
       --_p2p-transition: none;
     }
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
   }
 `;
