@@ -28,6 +28,8 @@ export interface LocalWorker {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** SIGKILL to wrangler and workerd at once, as a crash or a power cut would: nothing gets to flush or close. */
+  kill(): Promise<void>;
 }
 
 /** wrangler's line once workerd listens: the only reliable word on which port it got. */
@@ -83,7 +85,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
     }
     const url = `http://127.0.0.1:${port}`;
     await waitUntilHealthy(url, child);
-    return { url, port, stop: () => stopProcess(child) };
+    return { url, port, stop: () => stopProcess(child), kill: () => killProcess(child) };
   } catch (err) {
     await stopProcess(child);
     throw new Error(`${(err as Error).message}\n--- wrangler output ---\n${output}`);
@@ -123,7 +125,7 @@ async function waitUntilHealthy(url: string, child: ChildProcess): Promise<void>
 
 /** Stops wrangler and the workerd it started (its process group). */
 async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
+  if (hasExited(child) || child.pid === undefined) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     process.kill(-child.pid, 'SIGTERM');
@@ -139,6 +141,18 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   }, 5000);
   await exited;
   clearTimeout(timer);
+}
+
+/** workerd runs in wrangler's process group (both are spawned detached, as its leader), so one signal reaches both. */
+async function killProcess(child: ChildProcess): Promise<void> {
+  if (hasExited(child) || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  process.kill(-child.pid, 'SIGKILL');
+  await exited;
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
 }
 
 /**

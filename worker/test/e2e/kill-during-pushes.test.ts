@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PushingClient, ackViolations, startCrashableRelay, type CrashableRelay } from './crash-harness.ts';
+
+const CLIENTS = 4;
+/** Changes per push and pushes outstanding per client: the crash always finds pushes in flight. */
+const BATCH = 5;
+const IN_FLIGHT = 4;
+/** Acknowledged changes per client before the crash: enough that it lands mid-burst, not at its start. */
+const ACKED_BEFORE_CRASH = 40;
+
+describe('the relay killed with SIGKILL in the middle of a burst of pushes', () => {
+  let relay: CrashableRelay;
+
+  beforeAll(async () => {
+    relay = await startCrashableRelay();
+  });
+  afterAll(async () => {
+    await relay?.dispose();
+  });
+
+  it('gives every acknowledged change back exactly once, and retries keep their versions', async () => {
+    const clients = Array.from({ length: CLIENTS }, (_, i) => new PushingClient(relay, `client-${i}`));
+    await Promise.all(clients.map((client) => client.connect()));
+    for (const client of clients) client.startPushing({ batchSize: BATCH, inFlight: IN_FLIGHT });
+    await Promise.all(
+      clients.map((client) => client.untilAcked(`${ACKED_BEFORE_CRASH} changes acknowledged`, () => client.acked.size >= ACKED_BEFORE_CRASH)),
+    );
+
+    await relay.crashAndRestart();
+    await Promise.all(clients.map((client) => client.closed()));
+    for (const client of clients) expect(client.unacked.size, `${client.name} had pushes in flight`).toBeGreaterThan(0);
+
+    // Before any retry: whatever was acknowledged survived the crash.
+    expect(ackViolations(await relay.pullAll(), clients)).toEqual([]);
+
+    await Promise.all(clients.map((client) => client.connect()));
+    for (const client of clients) {
+      client.retryUnacked();
+      client.repushAcked(BATCH * IN_FLIGHT);
+    }
+    await Promise.all(
+      clients.map((client) =>
+        client.untilAcked('every change acknowledged, and every re-push', () => client.unacked.size === 0 && client.reacknowledged >= BATCH * IN_FLIGHT),
+      ),
+    );
+    clients.forEach((client) => client.close());
+
+    const stored = await relay.pullAll();
+    expect(ackViolations(stored, clients)).toEqual([]);
+    expect(stored).toHaveLength(clients.reduce((sum, client) => sum + client.made.size, 0));
+    expect(clients.flatMap((client) => client.errors)).toEqual([]);
+  });
+});
