@@ -50,16 +50,19 @@ export class SignalRoom extends DurableObject<Env> {
 
   override async fetch(): Promise<Response> {
     const pair = new WebSocketPair();
-    const full = this.ctx.getWebSockets().length >= MAX_SOCKETS_PER_SIGNAL_ROOM;
+    if (this.ctx.getWebSockets().length >= MAX_SOCKETS_PER_SIGNAL_ROOM) {
+      // Accepted only to say why (a refused upgrade would reach y-webrtc as a bare connection error), and not as one
+      // of the room's hibernatable sockets: as one, it was counted as a member until its closing handshake ended,
+      // which clients saw seconds later (5–10 s against wrangler dev), keeping the next newcomer out meanwhile.
+      pair[1].accept();
+      sendError(pair[1], new ProtocolError('ROOM_FULL', `a room holds at most ${MAX_SOCKETS_PER_SIGNAL_ROOM} sockets`));
+      pair[1].close(CLOSE_CODE.tryAgainLater, 'ROOM_FULL');
+      return new Response(null, { status: 101, webSocket: pair[0] });
+    }
     this.ctx.acceptWebSocket(pair[1]);
     const openedAt = Date.now();
     pair[1].serializeAttachment({ topics: [], openedAt } satisfies SignalSocketState);
     await this.scheduleAlarm(openedAt + SOCKET_HANDSHAKE_TIMEOUT_MS);
-    if (full) {
-      // Accepted only to say why: a refused upgrade would reach y-webrtc as a bare connection error.
-      sendError(pair[1], new ProtocolError('ROOM_FULL', `a room holds at most ${MAX_SOCKETS_PER_SIGNAL_ROOM} sockets`));
-      pair[1].close(CLOSE_CODE.tryAgainLater, 'ROOM_FULL');
-    }
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
