@@ -27,6 +27,8 @@ export interface LocalWorkerOptions {
 export interface LocalWorker {
   url: string;
   port: number;
+  /** wrangler's process id: it leads the process group that holds workerd (benchmarks read their CPU time). */
+  pid: number;
   stop(): Promise<void>;
   /** SIGKILL to wrangler and workerd at once, as a crash or a power cut would: nothing gets to flush or close. */
   kill(): Promise<void>;
@@ -85,7 +87,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
     }
     const url = `http://127.0.0.1:${port}`;
     await waitUntilHealthy(url, child);
-    return { url, port, stop: () => stopProcess(child), kill: () => killProcess(child) };
+    return { url, port, pid: child.pid!, stop: () => stopProcess(child), kill: () => killProcess(child) };
   } catch (err) {
     await stopProcess(child);
     throw new Error(`${(err as Error).message}\n--- wrangler output ---\n${output}`);
