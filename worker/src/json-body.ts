@@ -1,5 +1,8 @@
 import { ProtocolError } from './protocol/index.ts';
 
+/** The smallest request body Cloudflare lets through to a Worker (Free and Pro plans): nothing larger reaches one. */
+const MAX_DISCARDED_BODY_BYTES = 100 * 1024 * 1024;
+
 /**
  * Reads a JSON body, refusing it before it is fully buffered when it is larger than `maxBytes`
  * (a Content-Length can lie or be absent, so the stream itself is counted).
@@ -21,7 +24,7 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
-      await reader.cancel();
+      await discardRest(reader, total);
       throw tooLarge(maxBytes);
     }
     chunks.push(value);
@@ -33,6 +36,25 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     offset += chunk.byteLength;
   }
   return parseJson(new TextDecoder().decode(bytes));
+}
+
+/**
+ * Reads a refused body to its end, discarding it. A body abandoned part-read (cancelled, or just left) broke the
+ * connection it came on: wrangler dev's proxy saw its request fail, reported the Worker as crashed and restarted it,
+ * failing every request in flight (503 "worker restarted mid-request"). A body never read at all does no harm, so
+ * only one refused mid-stream is drained. Up to MAX_DISCARDED_BODY_BYTES: Cloudflare refuses larger bodies itself.
+ */
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyRead: number): Promise<void> {
+  let total = alreadyRead;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    total += value.byteLength;
+    if (total > MAX_DISCARDED_BODY_BYTES) {
+      await reader.cancel();
+      return;
+    }
+  }
 }
 
 export function parseJson(text: string): unknown {
