@@ -3,6 +3,7 @@ import { useDeviceLab } from '../../scripts/device-lab/lab.ts';
 import { expectNoAxeViolations } from '../../scripts/device-lab/axe.ts';
 import type { P2PApp } from '../../components/src/elements/app/app.ts';
 import { openApp } from './pages/app-page.ts';
+import { waitForText } from './pages/shadow-query.ts';
 
 const lab = useDeviceLab();
 const PASSWORD = 'Linden-Apfel-42-Baum';
@@ -64,6 +65,19 @@ describe('orgs in the app', () => {
     await first.device.waitFor('the settings view from the link', () =>
       document.querySelector('p2p-app')?.shadowRoot?.querySelector('nav a[aria-current="page"]')?.textContent === 'Settings',
     );
+  });
+
+  it('opens the card of the contact a link names, in the current org when the link names no org', async () => {
+    const first = await openApp(lab);
+    await first.startOnThisDevice();
+    const contactId = await first.device.evaluate(async () => {
+      const element = document.querySelector('p2p-app') as P2PApp;
+      const session = await element.state!.session(element.state!.current.id);
+      const base = { displayName: '', organisation: '', emails: [], phones: [], addresses: [], notes: '', tags: [] };
+      return session.contacts.create({ ...base, givenName: 'Ada', familyName: 'Lovelace' }).id;
+    });
+    await first.open(lab.pageUrl, lab.workerUrl, `?view=contacts&contact=${contactId}`);
+    await waitForText(first.device, ['p2p-app', 'p2p-contacts', '#card-name'], 'Ada Lovelace');
   });
 
   it('invites a second device, which joins after a wrong password, and the spent code is refused to a third', async () => {

@@ -134,7 +134,9 @@ export class P2PApp extends LitElement {
     if (ticket !== this.#switching) return;
     this._session = session;
     this.#reminders.store = session.reminders;
-    this.#navigate({ ...this._route, org: orgId, contact: orgId === this._route.org ? this._route.contact : '' }, { push });
+    // A link without an org names a contact of the current one.
+    const sameOrg = !this._route.org || orgId === this._route.org;
+    this.#navigate({ ...this._route, org: orgId, contact: sameOrg ? this._route.contact : '' }, { push });
   }
 
   /** Switches the org the app shows; resolves once it is on screen. */
