@@ -1,37 +1,49 @@
 /**
  * Signalling benchmark: one publisher and M subscribers in one room of the local Worker's `/signal/:roomId`
  * (a SignalRoom Durable Object in workerd). The publisher sends messages the size of a y-webrtc offer; every
- * subscriber must receive each one. Prints delivered messages per second and publish-to-receive latency, then
- * runs the same workload against y-webrtc's bundled signalling server (node_modules/y-webrtc/bin/server.js)
- * and prints the ratio.
+ * subscriber must receive each one. The same workload runs against y-webrtc's bundled signalling server
+ * (node_modules/y-webrtc/bin/server.js), RUNS times each, alternating which goes first; the ratios are summarised as
+ * min/median/max with PASS/FAIL against issue 13's budgets (median ≥ 1.0× for burst throughput and paced p50).
  *
- * Two phases per system: paced (RATE messages/s) for latency, and a burst (BURST messages at once) for throughput.
+ * Two phases per run, after an uncounted warm-up: paced (RATE messages/s) for latency, and a burst (BURST messages
+ * at once) for throughput. Both sides get the same `ws` clients offering the same extensions (none;
+ * OFFER_DEFLATE=1 offers permessage-deflate) and the same messages; bytes on the wire and the CPU time of the
+ * harness and of each server process are printed. What differs by design: the SignalRoom's sockets hibernate and
+ * survive in a Durable Object (its subscriptions in socket attachments), and it bounds rooms, topics and sizes;
+ * y-webrtc's server is one in-memory process.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { ROOT, freePort } from '../local-worker.ts';
+import { ROOT } from '../local-worker.ts';
 import { startScratchWorker } from '../test-worker.ts';
-import { collectDeliveries, ms, perSecond, ratio, sleep, type DeliveryResult } from './stats.ts';
+import { compareAndExit, localWorkerProcesses, measurePhases, startNodeServer, type ComparedSystem, type Measurement } from './comparison.ts';
+import { DeliveryLog, type DeliveryResult } from './deliveries.ts';
+import type { ProcessGroups } from './process-cpu.ts';
+import { sleep } from './stats.ts';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 20);
 const RATE = Number(process.env.RATE ?? 50);
 const PACED_SECONDS = Number(process.env.SECONDS ?? 5);
 const BURST = Number(process.env.BURST ?? 500);
+const WARM_UP = Number(process.env.WARM_UP ?? 100);
+const RUNS = Number(process.env.RUNS ?? 3);
+const OFFER_DEFLATE = process.env.OFFER_DEFLATE === '1';
 /** A sealed y-webrtc offer with a few ICE candidates, base64-encoded. */
 const MESSAGE_BYTES = 2048;
 const TOPIC = 'bench-topic';
+const BUDGET = 1.0;
 
-interface Target {
+interface SignallingSystem {
   name: string;
-  url: string;
+  /** A fresh room's URL for each run. */
+  newRoomUrl(): string;
+  processes(): ProcessGroups;
   stop(): Promise<void>;
 }
 
 async function open(url: string): Promise<WebSocket> {
-  const ws = new WebSocket(url);
+  const ws = new WebSocket(url, { perMessageDeflate: OFFER_DEFLATE });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   return ws;
 }
@@ -50,87 +62,79 @@ async function subscribe(ws: WebSocket): Promise<void> {
   await ponged;
 }
 
-async function measure(target: Target): Promise<{ paced: DeliveryResult; burst: DeliveryResult }> {
-  const publisher = await open(target.url);
-  const received: Map<string, number>[] = [];
-  const subscribers: WebSocket[] = [];
-  for (let i = 0; i < SUBSCRIBERS; i++) {
-    const ws = await open(target.url);
-    const arrivals = new Map<string, number>();
-    received.push(arrivals);
-    await subscribe(ws);
-    ws.on('message', (raw) => {
-      const message = JSON.parse(raw.toString()) as { type: string; data?: { id: string } };
-      if (message.type === 'publish' && message.data) arrivals.set(message.data.id, performance.now());
-    });
-    subscribers.push(ws);
-  }
-  const padding = randomBytes(MESSAGE_BYTES * 0.75).toString('base64');
-  const sentAt = new Map<string, number>();
-  const publish = (id: string) => {
-    sentAt.set(id, performance.now());
-    publisher.send(JSON.stringify({ type: 'publish', topic: TOPIC, data: { id, padding } }));
+/** A fresh room, its publisher and subscribers connected and warmed up, then the measured phases. */
+function compared(system: SignallingSystem): ComparedSystem {
+  return {
+    name: system.name,
+    async measure(): Promise<Measurement> {
+      const url = system.newRoomUrl();
+      const publisher = await open(url);
+      const subscribers: WebSocket[] = [];
+      let current: DeliveryLog | null = null;
+      for (let i = 0; i < SUBSCRIBERS; i++) {
+        const ws = await open(url);
+        ws.once('close', (code) => current?.abort(`subscriber ${i}'s socket closed (${code})`));
+        await subscribe(ws);
+        ws.on('message', (raw) => {
+          const message = JSON.parse(raw.toString()) as { type: string; data?: { id: string } };
+          if (message.type === 'publish' && message.data) current?.arrived(i, message.data.id);
+        });
+        subscribers.push(ws);
+      }
+      const padding = randomBytes(MESSAGE_BYTES * 0.75).toString('base64');
+      const phase = async (name: string, count: number, paced: boolean): Promise<DeliveryResult> => {
+        const log = new DeliveryLog(name, count * SUBSCRIBERS);
+        current = log;
+        for (let seq = 0; seq < count; seq++) {
+          const id = `${name}-${seq}`;
+          log.sent(id);
+          publisher.send(JSON.stringify({ type: 'publish', topic: TOPIC, data: { id, padding } }));
+          if (paced) await sleep(1000 / RATE);
+        }
+        return log.result();
+      };
+      await phase('warm-up', WARM_UP, false);
+      const sockets = [publisher, ...subscribers];
+      const result = await measurePhases(sockets, system.processes(), RATE * PACED_SECONDS + BURST, {
+        paced: () => phase('paced', RATE * PACED_SECONDS, true),
+        burst: () => phase('burst', BURST, false),
+      });
+      current = null;
+      sockets.forEach((ws) => ws.close());
+      return result;
+    },
+    stop: () => system.stop(),
   };
-
-  const phase = async (plan: 'paced' | 'burst'): Promise<DeliveryResult> => {
-    const count = plan === 'paced' ? RATE * PACED_SECONDS : BURST;
-    const start = performance.now();
-    for (let seq = 0; seq < count; seq++) {
-      publish(`${plan}-${seq}`);
-      if (plan === 'paced') await sleep(1000 / RATE);
-    }
-    return collectDeliveries(received, sentAt, plan, count * SUBSCRIBERS, start);
-  };
-
-  const paced = await phase('paced');
-  const burst = await phase('burst');
-  [publisher, ...subscribers].forEach((ws) => ws.close());
-  await target.stop();
-  return { paced, burst };
 }
 
-async function workerTarget(): Promise<Target> {
+async function workerSystem(): Promise<SignallingSystem> {
   const scratch = await startScratchWorker();
   return {
     name: 'p2p-clinic SignalRoom (workerd)',
-    url: `${scratch.url.replace(/^http/, 'ws')}/signal/bench-room-${randomBytes(8).toString('hex')}`,
+    newRoomUrl: () => `${scratch.url.replace(/^http/, 'ws')}/signal/bench-room-${randomBytes(8).toString('hex')}`,
+    processes: () => localWorkerProcesses(scratch),
     stop: () => scratch.dispose(),
   };
 }
 
-async function yWebrtcTarget(): Promise<Target> {
-  const port = await freePort();
-  const server = spawn(process.execPath, [join(ROOT, 'node_modules', 'y-webrtc', 'bin', 'server.js')], {
-    env: { ...process.env, PORT: String(port) },
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(`http://127.0.0.1:${port}`).then(() => true, () => false)) break;
-    await sleep(100);
-  }
+async function yWebrtcSystem(): Promise<SignallingSystem> {
+  const server = await startNodeServer(join(ROOT, 'node_modules', 'y-webrtc', 'bin', 'server.js'), {});
   return {
-    name: "y-webrtc's signalling server (node)",
-    url: `ws://127.0.0.1:${port}`,
+    name: "y-webrtc's signalling server (node, in memory)",
+    newRoomUrl: () => `ws://127.0.0.1:${server.port}`,
+    processes: () => ({ "y-webrtc's server (node)": [server.pid] }),
     async stop() {
-      server.kill();
+      server.stop();
     },
   };
 }
 
-function print(name: string, result: { paced: DeliveryResult; burst: DeliveryResult }) {
-  const { paced, burst } = result;
-  console.log(`\n${name}`);
-  console.log(`  paced  ${RATE}/s for ${PACED_SECONDS} s: delivered ${paced.delivered}/${paced.expected}, latency p50 ${ms(paced.latency.p50)}, p99 ${ms(paced.latency.p99)}`);
-  console.log(`  burst  ${BURST} at once: delivered ${burst.delivered}/${burst.expected} in ${burst.seconds.toFixed(2)} s = ${perSecond(burst.delivered / burst.seconds)}, latency p50 ${ms(burst.latency.p50)}, p99 ${ms(burst.latency.p99)}`);
-}
-
-console.log(`Signalling benchmark: 1 publisher, ${SUBSCRIBERS} subscribers in one room, messages of ${MESSAGE_BYTES} bytes`);
-const ours = await measure(await workerTarget());
-print('p2p-clinic SignalRoom (workerd)', ours);
-const anchor = await measure(await yWebrtcTarget());
-print("y-webrtc's signalling server (node)", anchor);
-console.log('\nRatio (ours vs y-webrtc)');
-console.log(`  burst throughput: ${ratio(ours.burst.delivered / ours.burst.seconds, anchor.burst.delivered / anchor.burst.seconds, true)}`);
-console.log(`  paced p50 latency: ${ratio(ours.paced.latency.p50, anchor.paced.latency.p50, false)}`);
-console.log(`  paced p99 latency: ${ratio(ours.paced.latency.p99, anchor.paced.latency.p99, false)}`);
-process.exit(0);
+console.log(
+  `Signalling benchmark: 1 publisher, ${SUBSCRIBERS} subscribers in one room, messages of ${MESSAGE_BYTES} bytes, ${RUNS} runs; clients offer ${OFFER_DEFLATE ? 'permessage-deflate' : 'no extensions'}`,
+);
+await compareAndExit(compared(await workerSystem()), compared(await yWebrtcSystem()), {
+  runs: RUNS,
+  budget: BUDGET,
+  anchorName: 'y-webrtc',
+  describe: { paced: `${RATE}/s for ${PACED_SECONDS} s`, burst: `${BURST} at once`, unit: 'message' },
+});

@@ -1,3 +1,5 @@
+import { loadavg } from 'node:os';
+
 /** Figures every benchmark prints the same way. */
 
 export function percentile(sorted: number[], p: number): number {
@@ -21,46 +23,35 @@ export function summarize(samples: number[]): LatencySummary {
 export const ms = (value: number) => `${value.toFixed(2)} ms`;
 export const perSecond = (value: number) => `${Math.round(value).toLocaleString('en-US')}/s`;
 
-/** `ours / anchor`, phrased so that > 1 always means "ours is better". */
-export function ratio(ours: number, anchor: number, higherIsBetter: boolean): string {
-  const value = higherIsBetter ? ours / anchor : anchor / ours;
-  return `${value.toFixed(2)}× ${value >= 1 ? '(ours better)' : '(anchor better)'}`;
-}
-
 export function sleep(msToWait: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, msToWait));
 }
 
-export interface DeliveryResult {
-  delivered: number;
-  expected: number;
-  /** From the first send to the last arrival. */
-  seconds: number;
-  latency: LatencySummary;
+/** `ours / anchor`, > 1 meaning ours is better. */
+export function ratioValue(ours: number, anchor: number, higherIsBetter: boolean): number {
+  return higherIsBetter ? ours / anchor : anchor / ours;
 }
 
 /**
- * Waits (a minute at most) until `expected` messages whose ids start with `phase` have arrived, then measures
- * send-to-arrival latency. `arrivals` holds, per receiver, each message id with its arrival time.
+ * The ratios of several runs in one invocation, min/median/max, and whether the median meets its budget: one noisy
+ * run cannot decide. Without a budget the line is printed for information only.
  */
-export async function collectDeliveries(
-  arrivals: Map<string, number>[],
-  sentAt: Map<string, number>,
-  phase: string,
-  expected: number,
-  start: number,
-): Promise<DeliveryResult> {
-  const deadline = performance.now() + 60_000;
-  const count = () => arrivals.reduce((sum, map) => sum + [...map.keys()].filter((id) => id.startsWith(phase)).length, 0);
-  while (count() < expected && performance.now() < deadline) await sleep(20);
-  const latencies: number[] = [];
-  let last = start;
-  for (const map of arrivals) {
-    for (const [id, at] of map) {
-      if (!id.startsWith(phase)) continue;
-      latencies.push(at - sentAt.get(id)!);
-      last = Math.max(last, at);
-    }
-  }
-  return { delivered: latencies.length, expected, seconds: (last - start) / 1000, latency: summarize(latencies) };
+export function ratioLine(name: string, ratios: number[], budget?: number): { line: string; passed: boolean } {
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const median = sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  const figures = `min ${sorted[0]!.toFixed(2)}×, median ${median.toFixed(2)}×, max ${sorted.at(-1)!.toFixed(2)}×`;
+  if (budget === undefined) return { line: `  ${name}: ${figures}`, passed: true };
+  const passed = median >= budget;
+  return { line: `  ${name}: ${figures}: ${passed ? 'PASS' : 'FAIL'} (budget: median ≥ ${budget.toFixed(1)}×)`, passed };
+}
+
+export function loadAverage(): string {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+}
+
+/** CPU seconds as a share of one core over `seconds` of wall time. */
+export function cpuShare(cpuSeconds: number, seconds: number): string {
+  return `${cpuSeconds.toFixed(2)} s (${Math.round((cpuSeconds / seconds) * 100)} % of a core)`;
 }
