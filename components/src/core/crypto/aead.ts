@@ -16,7 +16,11 @@ export type EncryptionPurpose =
   /** A relay workspace's name, encrypted before the Worker stores it. */
   | 'workspace-name'
   /** The org (id, name, colour, room id) and org key sent to an invitee. */
-  | 'invite-org';
+  | 'invite-org'
+  /** A new epoch's org key sealed to one remaining device at a rotation. */
+  | 'epoch-key'
+  /** An epoch's org key in a recovery kit, sealed under a key from the kit's passphrase. */
+  | 'recovery-kit';
 
 export interface EncryptionContext {
   orgId: string;

@@ -1,0 +1,237 @@
+/**
+ * One org's member list on this device, kept current as its document changes: it verifies the records, works out
+ * the epoch chain (membership.ts), opens the envelopes sealed to this device and keeps their keys (key-epochs.ts),
+ * and does what falls to this device: enrol, acknowledge the rotation it follows, carry over a lost rotation's
+ * removals, grant the key to a device it invited while a rotation was being made. The sync layer follows its
+ * `change` events to the current epoch's room and workspace, and publishes each `rotated` notice in the old one.
+ */
+import type * as Y from 'yjs';
+import { ObservableV2 } from 'lib0/observable';
+import type { DeviceIdentity } from './device-identity.ts';
+import { loadEpochKeys, saveEpochKey, type StoredEpochKey } from './key-epochs.ts';
+import {
+  checkEnrolments,
+  createGrant,
+  createRotation,
+  enrolDevice,
+  issueTicket,
+  openGrant,
+  openRotation,
+  rotationNotice,
+  type DeviceProfile,
+} from './key-rotation.ts';
+import { resolveMembership, type Epoch, type Membership, type MembershipStatus } from './membership.ts';
+import {
+  GENESIS_EPOCH,
+  membershipMap,
+  readSignedRecords,
+  signRecord,
+  verifyRecords,
+  writeRecord,
+  type SignedRecord,
+  type VerifiedRecord,
+} from './membership-records.ts';
+
+export interface MembershipView {
+  status: MembershipStatus;
+  membership: Membership;
+  /** The latest epoch this device holds the key of, and that key: where it syncs. */
+  epoch: Epoch;
+  epochKey: Uint8Array;
+}
+
+export interface RotationNotice {
+  /** The epoch the rotation replaced, and its key: the notice goes to that epoch's workspace, sealed under it. */
+  base: Epoch;
+  baseKey: Uint8Array;
+  /** A Yjs update holding the rotation record alone (`rotationNotice`). */
+  update: Uint8Array;
+}
+
+export interface OrgMembershipEvents {
+  change: (view: MembershipView) => void;
+  rotated: (notice: RotationNotice) => void;
+}
+
+export interface OrgMembershipOptions {
+  orgId: string;
+  doc: Y.Doc;
+  identity: DeviceIdentity;
+  /** The org's first key (key-store.ts). */
+  orgKey: Uint8Array;
+  /** How this device enrols, if it has not yet. */
+  profile: DeviceProfile;
+  /** Where opened epoch keys are kept; IndexedDB unless given (tests give each simulated device its own). */
+  keyStore?: EpochKeyStore;
+}
+
+export interface EpochKeyStore {
+  load(orgId: string): Promise<StoredEpochKey[]>;
+  save(stored: StoredEpochKey): Promise<void>;
+}
+
+const indexedDbKeyStore: EpochKeyStore = { load: loadEpochKeys, save: saveEpochKey };
+
+export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
+  readonly #options: OrgMembershipOptions;
+  readonly #keyStore: EpochKeyStore;
+  readonly #keys = new Map<string, Uint8Array>();
+  readonly #verified = new Map<string, VerifiedRecord | null>();
+  #view: MembershipView | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
+  #again = false;
+  #closed = false;
+  readonly #onChange = () => void this.refresh();
+
+  private constructor(options: OrgMembershipOptions) {
+    super();
+    this.#options = options;
+    this.#keyStore = options.keyStore ?? indexedDbKeyStore;
+    this.#keys.set(GENESIS_EPOCH, options.orgKey);
+  }
+
+  static async open(options: OrgMembershipOptions): Promise<OrgMembership> {
+    const membership = new OrgMembership(options);
+    for (const stored of await membership.#keyStore.load(options.orgId)) membership.#keys.set(stored.epoch, stored.key);
+    await membership.refresh();
+    membershipMap(options.doc).observe(membership.#onChange);
+    return membership;
+  }
+
+  get view(): MembershipView {
+    return this.#view!;
+  }
+
+  /** Re-reads the list; serialised, and coalesced while one runs. */
+  refresh(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    if (this.#again) return this.#queue as Promise<void>;
+    this.#again = true;
+    const run = this.#queue.then(async () => {
+      this.#again = false;
+      if (!this.#closed) await this.#refreshNow();
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Removes devices from the org: a new epoch whose key only the others get. Resolves once it is written. */
+  async remove(deviceIds: string[]): Promise<void> {
+    await this.refresh();
+    await this.#serially(() => this.#rotate(deviceIds));
+    await this.refresh();
+  }
+
+  /** Every device of the member. */
+  removeMember(memberId: string): Promise<void> {
+    const { membership } = this.view;
+    return this.remove([...membership.current.members].filter((id) => membership.devices.get(id)?.memberId === memberId));
+  }
+
+  async rename(deviceId: string, name: string): Promise<void> {
+    const record = await signRecord(this.#options.identity, { kind: 'rename', orgId: this.#options.orgId, deviceId, name, at: Date.now() });
+    writeRecord(this.#options.doc, record);
+  }
+
+  /** For an invite: whoever joins with it is listed as added by this device. */
+  issueTicket(): Promise<SignedRecord> {
+    return issueTicket(this.#options.identity, this.#options.orgId, this.view.epoch.id);
+  }
+
+  close(): void {
+    this.#closed = true;
+    membershipMap(this.#options.doc).unobserve(this.#onChange);
+    this.destroy();
+  }
+
+  #serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #refreshNow(): Promise<void> {
+    const { orgId, doc, identity } = this.#options;
+    const records = await verifyRecords(orgId, readSignedRecords(doc), this.#verified);
+    let membership = await this.#resolve(records);
+    // Keys opened from envelopes can make more of the chain checkable: resolve until no new key opens.
+    while (await this.#openEnvelopes(membership, records)) membership = await this.#resolve(records);
+    const status = membership.statusOf(identity.deviceId);
+    const held = [...membership.chain].reverse().find((epoch) => this.#keys.has(epoch.id))!;
+    if (status === 'unknown' && held === membership.current) await this.#write(enrolDevice(identity, orgId, held.id, this.#keys.get(held.id)!, this.#options.profile));
+    if (status === 'member') await this.#doWhatFallsToThisDevice(membership);
+    this.#view = { status, membership, epoch: held, epochKey: this.#keys.get(held.id)! };
+    this.emit('change', [this.#view]);
+  }
+
+  async #resolve(records: VerifiedRecord[]): Promise<Membership> {
+    return resolveMembership(this.#options.orgId, records, await checkEnrolments(this.#options.orgId, records, this.#keys));
+  }
+
+  /** Opens rotations and grants of the chain sealed to this device whose keys it lacks; true if any opened. */
+  async #openEnvelopes(membership: Membership, records: VerifiedRecord[]): Promise<boolean> {
+    const { identity, orgId } = this.#options;
+    let opened = false;
+    for (const epoch of membership.chain) {
+      if (this.#keys.has(epoch.id) || !epoch.rotation || !epoch.members.has(identity.deviceId)) continue;
+      const rotation = epoch.rotation.body;
+      let key: Uint8Array | null = null;
+      if (identity.deviceId in rotation.envelopes) key = await openRotation(identity, rotation).catch(() => null);
+      for (const record of records) {
+        if (key) break;
+        const grant = record.body;
+        if (grant.kind === 'grant' && grant.epoch === epoch.id && grant.deviceId === identity.deviceId) {
+          key = await openGrant(identity, grant, rotation.keyCommitment).catch(() => null);
+        }
+      }
+      if (!key) continue;
+      await this.#keyStore.save({ orgId, epoch: epoch.id, number: epoch.number, key });
+      this.#keys.set(epoch.id, key);
+      opened = true;
+    }
+    return opened;
+  }
+
+  async #doWhatFallsToThisDevice(membership: Membership): Promise<void> {
+    const { identity, orgId } = this.#options;
+    const me = identity.deviceId;
+    for (const [base, rotation] of membership.acksDue) {
+      const epoch = membership.chain.find((each) => each.id === rotation)!;
+      if (!(me in epoch.rotation!.body.envelopes) || this.#latestAck(base) === rotation) continue;
+      await this.#write(signRecord(identity, { kind: 'ack', orgId, base, rotation, deviceId: me, at: Date.now() }));
+    }
+    const currentKey = this.#keys.get(membership.current.id);
+    if (!currentKey) return;
+    const followUp = membership.followUps.find((each) => each.lost.body.author === me);
+    if (followUp) await this.#rotate(followUp.remove, membership);
+    for (const grant of membership.owedGrants.filter((each) => each.by === me)) {
+      await this.#write(createGrant(identity, membership, currentKey, grant.deviceId));
+    }
+  }
+
+  #latestAck(base: string): string | undefined {
+    const { doc, identity } = this.#options;
+    let latest: { at: number; rotation: string } | undefined;
+    for (const signed of readSignedRecords(doc)) {
+      if (signed.signer !== identity.deviceId) continue;
+      const body = JSON.parse(signed.body) as { kind: string; base?: string; at: number; rotation: string };
+      if (body.kind === 'ack' && body.base === base && (!latest || body.at >= latest.at)) latest = body;
+    }
+    return latest?.rotation;
+  }
+
+  async #rotate(remove: string[], membership = this.view.membership): Promise<void> {
+    const { identity, orgId, doc } = this.#options;
+    const base = membership.current;
+    const baseKey = this.#keys.get(base.id);
+    const { record, key } = await createRotation(identity, membership, remove);
+    await this.#keyStore.save({ orgId, epoch: record.id, number: record.body.number, key });
+    this.#keys.set(record.id, key);
+    writeRecord(doc, record);
+    if (baseKey) this.emit('rotated', [{ base, baseKey, update: rotationNotice(record) }]);
+  }
+
+  async #write(record: Promise<VerifiedRecord>): Promise<void> {
+    writeRecord(this.#options.doc, await record);
+  }
+}
