@@ -10,6 +10,7 @@ import { deriveOrgSubkeys, type OrgSubkeys } from '../crypto/org-key.ts';
 import type { OrgRegistry } from '../org/org-registry.ts';
 import { PeerSync } from './peer-sync.ts';
 import { RelayClient } from './relay-client.ts';
+import type { IntegrityReport } from './relay-integrity.ts';
 import { RelayOutbox } from './relay-outbox.ts';
 import { openRelayWorkspace, relayWorkspaceIdOf, type RelayAccount } from './relay-workspace.ts';
 
@@ -38,6 +39,11 @@ export interface OrgSyncStatus {
   /** The last time this device was known to be up to date with the relay or a peer (ms since the epoch). */
   lastSyncedAt: number | null;
   lastError: string | null;
+  /**
+   * What the relay was caught doing that an honest relay never does (dropped changes, a history that went back, a
+   * compaction that does not cover what it replaced): show these to the user; empty while all is well.
+   */
+  integrity: IntegrityReport[];
 }
 
 export interface OrgSyncEvents {
@@ -45,7 +51,7 @@ export interface OrgSyncEvents {
 }
 
 export class OrgSync extends ObservableV2<OrgSyncEvents> {
-  private current: OrgSyncStatus = { peers: 0, relay: 'off', pending: 0, lastSyncedAt: null, lastError: null };
+  private current: OrgSyncStatus = { peers: 0, relay: 'off', pending: 0, lastSyncedAt: null, lastError: null, integrity: [] };
   private peerSync: PeerSync | null = null;
   private relay: RelayClient | null = null;
   private outbox: RelayOutbox | null = null;
@@ -125,10 +131,11 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
         cipher: workspace.cipher,
         outbox,
       });
-      relay.on('status', ({ transport, pending, lastSyncedAt, lastError }) =>
+      relay.on('status', ({ transport, pending, lastSyncedAt, lastError, integrity }) =>
         this.update({
           relay: transport,
           pending,
+          integrity,
           lastSyncedAt: Math.max(lastSyncedAt ?? 0, this.current.lastSyncedAt ?? 0) || null,
           ...(lastError ? { lastError } : {}),
         }),

@@ -9,6 +9,7 @@ import {
   decodeBase64url,
   encodeBase64url,
   type EncryptedChange,
+  type PushResult,
   type StoredChange,
   type SyncClientMessage,
   type SyncRequest,
@@ -17,7 +18,9 @@ import {
 import type { BoundCipher } from '../crypto/aead.ts';
 import { RECONNECT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.ts';
 import { RelayApiError, type RelayApi } from './relay-api.ts';
-import { joinParts, splitIntoParts } from './relay-parts.ts';
+import { decodeEnvelope, encodeEnvelope, type RelayBatch, type RelaySnapshot } from './relay-envelope.ts';
+import { RelayIntegrity, type IntegrityReport, type IntegrityState } from './relay-integrity.ts';
+import { joinParts, splitIntoParts, wholeIdOf } from './relay-parts.ts';
 import type { PushBatch, RelayOutbox } from './relay-outbox.ts';
 
 export interface RelayStatus {
@@ -28,6 +31,8 @@ export interface RelayStatus {
   /** The last time the relay confirmed this device is up to date (ms since the epoch). */
   lastSyncedAt: number | null;
   lastError: string | null;
+  /** What this device caught the relay doing that an honest relay never does: for the user to see (relay-integrity.ts). */
+  integrity: IntegrityReport[];
 }
 
 export interface RelayClientOptions {
@@ -46,6 +51,11 @@ export interface RelayClientOptions {
   reconnectBackoff?: BackoffPolicy;
   /** Compact the workspace after this many changes read or written since the last compaction. */
   compactAfter?: number;
+  /**
+   * How long a change's missing parts, a change that cannot be opened or a gap in a device's sequence are waited
+   * for before they are reported as given up and stop holding back the read position and compaction.
+   */
+  waitLimitMs?: number;
 }
 
 export interface RelayEvents {
@@ -62,13 +72,15 @@ const MERGE_BUDGET_BYTES = 128 * 1024;
 const MAX_ENTRIES_PER_BATCH = 1000;
 /** After this many failed socket attempts in a row, poll over REST while the socket keeps retrying. */
 const SOCKET_FAILURES_BEFORE_POLLING = 2;
+/** Long enough for a device that has a change's other parts, or a newer app that can open it, to come back online. */
+const WAIT_LIMIT_MS = 7 * 24 * 60 * 60 * 1000;
 /** Below Cloudflare's idle timeout for WebSockets (100 s); two silent intervals mean the connection is dead. */
 const KEEPALIVE_MS = 25_000;
 
 const READ_VERSION = 'lastVersion';
 const DEVICE_ID = 'deviceId';
 const CHANGES_SINCE_COMPACTION = 'changesSinceCompaction';
-const LOWEST_UNREADABLE = 'lowestUnreadableVersion';
+const INTEGRITY = 'integrity';
 /** The document's Yjs snapshot (state vector and delete set) when the client last stopped or started. */
 const DOCUMENT_STATE = 'documentState';
 
@@ -88,8 +100,7 @@ interface Connection {
 }
 
 interface PendingAck {
-  ids: Set<string>;
-  resolve(): void;
+  resolve(result: PushResult): void;
   reject(err: Error): void;
 }
 
@@ -103,7 +114,7 @@ interface PendingAck {
  * (edits made while the client was stopped, or everything, the first time) is queued on start.
  */
 export class RelayClient extends ObservableV2<RelayEvents> {
-  private readonly current: RelayStatus = { transport: 'stopped', pending: 0, lastSyncedAt: null, lastError: null };
+  private readonly current: RelayStatus = { transport: 'stopped', pending: 0, lastSyncedAt: null, lastError: null, integrity: [] };
   private readonly options: Required<RelayClientOptions>;
   private connection: Connection | null = null;
   private stopped = true;
@@ -116,7 +127,9 @@ export class RelayClient extends ObservableV2<RelayEvents> {
   private safeVersion = 0;
   private deviceId = '';
   private changesSinceCompaction = 0;
-  private lowestUnreadable = Number.POSITIVE_INFINITY;
+  private integrity = RelayIntegrity.restore(undefined);
+  /** Set when a batch reveals a gap: the relay is read again from the start once, in case it was only late. */
+  private rereadWanted = false;
   /** Serialises everything that touches the outbox, the document and the read position. */
   private queue: Promise<unknown> = Promise.resolve();
   /** Parts of a change whose other parts have not arrived yet. */
@@ -147,12 +160,13 @@ export class RelayClient extends ObservableV2<RelayEvents> {
       pollIntervalMs: 5_000,
       reconnectBackoff: RECONNECT_BACKOFF,
       compactAfter: 500,
+      waitLimitMs: WAIT_LIMIT_MS,
       ...options,
     };
   }
 
   get status(): RelayStatus {
-    return { ...this.current };
+    return { ...this.current, integrity: [...this.current.integrity] };
   }
 
   async start(): Promise<void> {
@@ -163,11 +177,12 @@ export class RelayClient extends ObservableV2<RelayEvents> {
       const { outbox } = this.options;
       this.readVersion = this.safeVersion = (await outbox.getState<number>(READ_VERSION)) ?? 0;
       this.changesSinceCompaction = (await outbox.getState<number>(CHANGES_SINCE_COMPACTION)) ?? 0;
-      this.lowestUnreadable = (await outbox.getState<number>(LOWEST_UNREADABLE)) ?? Number.POSITIVE_INFINITY;
+      this.integrity = RelayIntegrity.restore(await outbox.getState<IntegrityState>(INTEGRITY));
       this.deviceId = (await outbox.getState<string>(DEVICE_ID)) ?? encodeBase64url(crypto.getRandomValues(new Uint8Array(9)));
       await outbox.setState(DEVICE_ID, this.deviceId);
       await this.queueEditsMadeWhileStopped();
       await this.refreshPending();
+      this.setStatus({ integrity: this.integrity.reports });
     });
     this.setStatus({ transport: 'offline' });
     this.connect();
@@ -263,7 +278,7 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     switch (message.type) {
       // Acks and errors settle a push that is waiting inside the queue, so they must not wait behind it.
       case 'ack':
-        if (this.pendingAck && message.ids.every((id) => this.pendingAck!.ids.has(id))) this.pendingAck.resolve();
+        this.pendingAck?.resolve(message);
         return;
       case 'error':
         return this.onRelayError(connection, `${message.code}: ${message.message}`);
@@ -279,6 +294,7 @@ export class RelayClient extends ObservableV2<RelayEvents> {
           // Read at run time: a broadcast queued behind the catch-up counts once the catch-up has finished.
           await this.applyChanges(changes, connection.caughtUp);
           if (connection.caughtUp) this.setStatus({ lastSyncedAt: Date.now() });
+          await this.rereadAfterGap();
           await this.maybeCompact();
         }).catch((err: Error) => this.setStatus({ lastError: err.message }));
         return;
@@ -346,11 +362,13 @@ export class RelayClient extends ObservableV2<RelayEvents> {
   /** Sends the outbox in batches that respect the relay's limits; each batch is removed once acknowledged. */
   private async pushOutbox(): Promise<void> {
     for (let batch = await this.nextBatch(); batch; batch = await this.nextBatch()) {
+      const versions: number[] = [];
       for (const group of groupForPush(batch.changes)) {
-        if (this.connection?.joined) await this.pushOverSocket(this.connection, group);
-        else await this.pushOverRest(group);
+        const result = this.connection?.joined ? await this.pushOverSocket(this.connection, group) : await this.pushOverRest(group);
+        versions.push(...acknowledgedVersions(result, group));
       }
-      await this.options.outbox.acknowledge(batch.lastSeq);
+      await this.options.outbox.acknowledge(batch);
+      await this.recordOwnBatch(batch, Math.max(...versions));
       await this.countTowardsCompaction(batch.changes.length);
       await this.refreshPending();
     }
@@ -377,66 +395,148 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     const first = taken[0]!;
     const last = taken.at(-1)!;
     const update = taken.length === 1 ? first.update : Y.mergeUpdates(taken.map((entry) => entry.update));
-    const sealed = encodeBase64url(await this.options.cipher.seal(update));
-    const batch: PushBatch = { lastSeq: last.seq, changes: splitIntoParts(`${this.deviceId}-${first.seq}-${last.seq}`, sealed, MAX_CHANGE_BYTES) };
+    const sequence = (await outbox.lastAcknowledgedSequence()) + 1;
+    const sealed = encodeBase64url(await this.options.cipher.seal(encodeEnvelope({ kind: 'batch', deviceId: this.deviceId, sequence, update })));
+    const id = `${this.deviceId}-${first.seq}-${last.seq}`;
+    const batch: PushBatch = { lastSeq: last.seq, sequence, changes: splitIntoParts(id, sealed, MAX_CHANGE_BYTES) };
     await outbox.setInFlight(batch);
     return batch;
   }
 
-  private async pushOverSocket(connection: Connection, changes: EncryptedChange[]): Promise<void> {
-    const acknowledged = new Promise<void>((resolve, reject) => {
-      this.pendingAck = { ids: new Set(changes.map((change) => change.id)), resolve, reject };
+  private async pushOverSocket(connection: Connection, changes: EncryptedChange[]): Promise<PushResult> {
+    const acknowledged = new Promise<PushResult>((resolve, reject) => {
+      this.pendingAck = { resolve, reject };
     });
     try {
       send(connection, { type: 'push', changes });
-      await acknowledged;
+      return await acknowledged;
     } finally {
       this.pendingAck = null;
     }
   }
 
-  private async pushOverRest(changes: EncryptedChange[]): Promise<void> {
-    await this.options.api.pushChanges(await this.options.getToken(), this.options.workspaceId, changes);
+  private async pushOverRest(changes: EncryptedChange[]): Promise<PushResult> {
+    return this.options.api.pushChanges(await this.options.getToken(), this.options.workspaceId, changes);
   }
 
-  private async pullOverRest(): Promise<void> {
+  /** This device's own batch counts in its sequence once the relay holds it: a snapshot that drops it is refused. */
+  private async recordOwnBatch(batch: PushBatch, version: number): Promise<void> {
+    const envelope = await this.openEnvelope(batch.changes.map((change) => change.encryptedData).join(''));
+    if (envelope.kind === 'batch') this.integrity.recordBatch(envelope, version, Date.now());
+    await this.saveIntegrity();
+  }
+
+  /** Pulls everything after `from` (by default, what this device has not read yet) and applies it. */
+  private async pullOverRest(from = this.readVersion): Promise<void> {
     const token = await this.options.getToken();
-    for (;;) {
-      const page = await this.options.api.pullChanges(token, this.options.workspaceId, this.readVersion, MAX_PULL_LIMIT);
+    for (let since = from; ; ) {
+      // Compared with what was read before asking: a relay's answer is never older than its question.
+      const readBefore = this.readVersion;
+      const page = await this.options.api.pullChanges(token, this.options.workspaceId, since, MAX_PULL_LIMIT);
+      if (page.latestVersion < readBefore) await this.reportStaleHead(page.latestVersion, readBefore);
       await this.applyChanges(page.changes, true);
-      if (!page.more) break;
+      if (!page.more || page.changes.length === 0) break;
+      since = page.changes.at(-1)!.version;
     }
     this.setStatus({ lastSyncedAt: Date.now() });
+    await this.rereadAfterGap();
+  }
+
+  /** Once per gap, the relay is read again from the start: a batch it was only late with arrives; one it dropped stays reported. */
+  private async rereadAfterGap(): Promise<void> {
+    if (!this.rereadWanted) return;
+    this.rereadWanted = false;
+    await this.pullOverRest(0);
+  }
+
+  /**
+   * A relay whose history ends below what this device has read has lost changes or is hiding them. Reported; the
+   * device then follows the relay's history as it is now and offers it everything it has.
+   */
+  private async reportStaleHead(latestVersion: number, read: number): Promise<void> {
+    this.integrity.report(
+      'stale-head',
+      `The relay's history ends at version ${latestVersion}, but this device had already read up to version ${read}: the relay lost changes or is hiding them.`,
+      Date.now(),
+    );
+    this.readVersion = latestVersion;
+    await this.saveReadPosition();
+    await this.republish();
+  }
+
+  /** Queues this device's whole document for the relay, so that history the relay lost is back for everyone. */
+  private async republish(): Promise<void> {
+    await this.options.outbox.add(Y.encodeStateAsUpdate(this.doc));
+    await this.saveIntegrity();
+    await this.refreshPending();
   }
 
   /** Applies changes in order; one that cannot be opened is reported and skipped, never applied. */
   private async applyChanges(changes: StoredChange[], advance: boolean): Promise<void> {
     for (const change of changes) {
       const whole = joinParts(change, this.partial);
-      if (whole) await this.applyChange(whole);
+      if (whole) {
+        this.integrity.stopWaiting('incomplete', whole.id);
+        await this.applyChange(whole);
+      } else {
+        this.integrity.wait({ kind: 'incomplete', id: wholeIdOf(change.id), version: change.version, since: Date.now() });
+      }
       if (advance) this.readVersion = Math.max(this.readVersion, change.version);
     }
-    // Never resume past a change whose parts are incomplete: after a reload it must be fetched again.
-    const waiting = [...this.partial.values()].flat().map((part) => part.version);
-    this.safeVersion = Math.min(this.readVersion, ...waiting.map((version) => version - 1));
-    await this.options.outbox.setState(READ_VERSION, this.safeVersion);
+    await this.saveReadPosition();
     await this.countTowardsCompaction(changes.length);
   }
 
+  /** Never resumes past a change whose parts are incomplete (until given up on): after a reload it is fetched again. */
+  private async saveReadPosition(): Promise<void> {
+    const waiting = this.integrity.waitsOf('incomplete').map((wait) => wait.version - 1);
+    this.safeVersion = Math.min(this.readVersion, ...waiting);
+    await this.options.outbox.setState(READ_VERSION, this.safeVersion);
+    await this.saveIntegrity();
+  }
+
   private async applyChange(change: StoredChange): Promise<void> {
+    let envelope: RelayBatch | RelaySnapshot;
     try {
-      const sealed = decodeBase64url(change.encryptedData);
-      if (!sealed) throw new Error('the change is not base64url');
-      Y.applyUpdate(this.doc, await this.options.cipher.open(sealed), this);
+      envelope = await this.openEnvelope(change.encryptedData);
     } catch (err) {
       const reason = (err as Error).message;
-      if (change.version < this.lowestUnreadable) {
-        this.lowestUnreadable = change.version;
-        await this.options.outbox.setState(LOWEST_UNREADABLE, change.version);
-      }
+      this.integrity.wait({ kind: 'unreadable', id: change.id, version: change.version, since: Date.now() });
       this.emit('undecryptable-change', [{ id: change.id, version: change.version, reason }]);
       this.setStatus({ lastError: `skipped change ${change.id}: ${reason}` });
+      return;
     }
+    if (change.snapshot) return this.applySnapshot(change, envelope);
+    // A snapshot served as an ordinary change is a member's genuine content: applying it twice changes nothing.
+    Y.applyUpdate(this.doc, envelope.update, this);
+    if (envelope.kind === 'batch' && this.integrity.recordBatch(envelope, change.version, Date.now())) this.rereadWanted = true;
+  }
+
+  /** Applies a compaction snapshot only if it proves it covers what it replaces (relay-integrity.ts). */
+  private async applySnapshot(change: StoredChange, envelope: RelayBatch | RelaySnapshot): Promise<void> {
+    const refusal = envelope.kind === 'snapshot' ? this.integrity.refusalOf(envelope, change.version) : 'it is a single batch, not a snapshot';
+    if (envelope.kind === 'snapshot' && refusal === null) {
+      Y.applyUpdate(this.doc, envelope.update, this);
+      this.integrity.recordSnapshot(envelope, change.version);
+      return;
+    }
+    this.integrity.report(
+      'snapshot-refused',
+      `Refused the relay's compacted history up to version ${change.version}: ${refusal}. This device's copy is sent to the relay again.`,
+      Date.now(),
+    );
+    await this.republish();
+  }
+
+  private async openEnvelope(encryptedData: string): Promise<RelayBatch | RelaySnapshot> {
+    const sealed = decodeBase64url(encryptedData);
+    if (!sealed) throw new Error('the change is not base64url');
+    return decodeEnvelope(await this.options.cipher.open(sealed));
+  }
+
+  private async saveIntegrity(): Promise<void> {
+    await this.options.outbox.setState(INTEGRITY, this.integrity.saved);
+    this.setStatus({ integrity: this.integrity.reports });
   }
 
   private async countTowardsCompaction(changes: number): Promise<void> {
@@ -451,14 +551,25 @@ export class RelayClient extends ObservableV2<RelayEvents> {
    */
   private async maybeCompact(): Promise<void> {
     if (this.stopped || this.changesSinceCompaction < this.options.compactAfter) return;
-    const upToVersion = Math.min(this.safeVersion, this.lowestUnreadable - 1);
-    if (upToVersion <= 0 || (await this.options.outbox.count()) > 0) return;
-    const sealed = encodeBase64url(await this.options.cipher.seal(Y.encodeStateAsUpdate(this.doc)));
+    await this.giveUpWaiting();
+    const unreadable = this.integrity.waitsOf('unreadable').map((wait) => wait.version - 1);
+    const upToVersion = Math.min(this.safeVersion, ...unreadable);
+    // A device that misses batches would seal a snapshot claiming them: it leaves compaction to one that has them.
+    if (upToVersion <= 0 || this.integrity.hasGaps || (await this.options.outbox.count()) > 0) return;
+    const snapshot: RelaySnapshot = {
+      kind: 'snapshot',
+      deviceId: this.deviceId,
+      upToVersion,
+      sequences: this.integrity.sequences,
+      stateVector: Y.encodeStateVector(this.doc),
+      update: Y.encodeStateAsUpdate(this.doc),
+    };
+    const sealed = encodeBase64url(await this.options.cipher.seal(encodeEnvelope(snapshot)));
     // Snapshots are single changes; a document too large for one is left uncompacted (docs/security.md).
     if (sealed.length > MAX_CHANGE_BYTES) return;
-    const snapshot = { id: `${this.deviceId}-snapshot-${upToVersion}`, encryptedData: sealed };
+    const request = { snapshot: { id: `${this.deviceId}-snapshot-${upToVersion}`, encryptedData: sealed }, upToVersion };
     try {
-      await this.options.api.compact(await this.options.getToken(), this.options.workspaceId, { snapshot, upToVersion });
+      await this.options.api.compact(await this.options.getToken(), this.options.workspaceId, request);
     } catch (err) {
       if (!(err instanceof RelayApiError && err.code === 'CONFLICT')) {
         this.setStatus({ lastError: `compaction failed: ${(err as Error).message}` });
@@ -467,6 +578,14 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     }
     this.changesSinceCompaction = 0;
     await this.options.outbox.setState(CHANGES_SINCE_COMPACTION, 0);
+  }
+
+  /** Reports and drops every wait older than the limit; parts given up on no longer hold back the read position. */
+  private async giveUpWaiting(): Promise<void> {
+    const expired = this.integrity.expireWaits(Date.now(), this.options.waitLimitMs);
+    if (expired.length === 0) return;
+    for (const wait of expired) if (wait.kind === 'incomplete') this.partial.delete(wait.id);
+    await this.saveReadPosition();
   }
 
   private startPolling(): void {
@@ -509,6 +628,20 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     this.queue = next.catch(() => undefined);
     return next;
   }
+}
+
+/**
+ * The versions the relay gave a push, once it has acknowledged exactly the ids it was sent. Anything else (an ack
+ * for other ids, or missing versions) leaves the batch in the outbox to be sent again: an edit is never dropped on
+ * an acknowledgement for something this device did not send.
+ */
+function acknowledgedVersions(result: PushResult, sent: EncryptedChange[]): number[] {
+  const exact =
+    result.ids.length === sent.length &&
+    result.versions.length === sent.length &&
+    sent.every((change, index) => result.ids[index] === change.id && Number.isSafeInteger(result.versions[index]) && result.versions[index]! > 0);
+  if (!exact) throw new Error('the relay acknowledged other changes than it was sent; they will be sent again');
+  return result.versions;
 }
 
 function send(connection: Connection, request: SyncRequest): void {

@@ -13,12 +13,15 @@ export interface OutboxEntry {
 /** Encrypted changes carrying the outbox entries up to `lastSeq`, sent but not yet acknowledged. */
 export interface PushBatch {
   lastSeq: number;
+  /** The batch's place in this device's sequence, sealed inside it (relay-envelope.ts). */
+  sequence: number;
   changes: EncryptedChange[];
 }
 
 const OUTBOX = 'outbox';
 const STATE = 'state';
 const IN_FLIGHT = 'inFlight';
+const LAST_SEQUENCE = 'lastAcknowledgedSequence';
 
 export class RelayOutbox {
   private constructor(private readonly db: IDBDatabase) {}
@@ -64,12 +67,21 @@ export class RelayOutbox {
     await this.setState(IN_FLIGHT, batch);
   }
 
-  /** Removes the entries up to and including `lastSeq` and the batch that carried them, in one transaction. */
-  async acknowledge(lastSeq: number): Promise<void> {
+  /**
+   * Removes the batch's entries and the batch, and records its sequence, in one transaction: the next batch takes
+   * the next sequence number even after a crash, and a batch retried after a reload keeps its own.
+   */
+  async acknowledge(batch: PushBatch): Promise<void> {
     await this.run([OUTBOX, STATE], 'readwrite', (tx) => {
-      tx.objectStore(OUTBOX).delete(IDBKeyRange.upperBound(lastSeq));
+      tx.objectStore(OUTBOX).delete(IDBKeyRange.upperBound(batch.lastSeq));
+      tx.objectStore(STATE).put(batch.sequence, LAST_SEQUENCE);
       return tx.objectStore(STATE).delete(IN_FLIGHT);
     });
+  }
+
+  /** The sequence number of the last acknowledged batch; 0 before the first. */
+  async lastAcknowledgedSequence(): Promise<number> {
+    return (await this.getState<number>(LAST_SEQUENCE)) ?? 0;
   }
 
   async getState<T>(key: string): Promise<T | undefined> {

@@ -35,6 +35,11 @@ export function joinParts(change: StoredChange, waiting: Map<string, StoredChang
   return { id: base, version: Math.max(...parts.map((part) => part.version)), encryptedData: parts.map((part) => part.encryptedData).join('') };
 }
 
+/** The id of the change a part belongs to; a change that is not split is its own. */
+export function wholeIdOf(id: string): string {
+  return PART_PATTERN.exec(id)?.[1] ?? id;
+}
+
 function partIndex(id: string): number {
   return Number(PART_PATTERN.exec(id)?.[2] ?? 0);
 }

@@ -1,0 +1,196 @@
+/**
+ * What a relay client knows about the relay's honesty, and what it reports when the relay cannot be trusted.
+ *
+ * The relay cannot forge or alter a blob (AES-GCM), but it can drop one, serve an old state, or swap in an old or
+ * hollow compaction snapshot. Every batch names its device and its place in that device's sequence inside the seal
+ * (relay-envelope.ts), so this device keeps, per device, the highest sequence it has applied: a jump is a gap
+ * (a batch the relay dropped or has not served yet), a latest version below what it has already read is a head
+ * that went backwards. A snapshot is applied only if it proves it covers what it replaces: served under the version
+ * sealed in it, not empty, holding the state vector it claims, and covering every device sequence and every Yjs
+ * clock this device has taken from the relay up to that version.
+ *
+ * Things the client waits on (a change's missing parts, a change it could not open, a gap) are given up after a
+ * limit and reported, so that none of them holds back the read position or compaction forever.
+ */
+import * as Y from 'yjs';
+import type { DeviceSequences, RelayBatch, RelaySnapshot } from './relay-envelope.ts';
+
+export type IntegrityProblem =
+  /** A device's sequence jumped: batches the relay has not served, maybe dropped. */
+  | 'missing-changes'
+  /** The relay's latest version is below what this device has already read: history rolled back or hidden. */
+  | 'stale-head'
+  /** A compaction snapshot that does not cover what it replaces, or is empty; not applied. */
+  | 'snapshot-refused'
+  /** A peer met over WebRTC has seen relay changes this device is not served. */
+  | 'fork'
+  /** A change's parts, an unreadable change or a gap that never resolved, given up on. */
+  | 'gave-up-waiting';
+
+export interface IntegrityReport {
+  problem: IntegrityProblem;
+  /** A sentence for the user. */
+  message: string;
+  /** When it was first seen (ms since the epoch). */
+  at: number;
+}
+
+/** Something the client is waiting on; it holds back the read position or compaction until resolved or expired. */
+export type Wait =
+  | { kind: 'incomplete'; id: string; version: number; since: number }
+  | { kind: 'unreadable'; id: string; version: number; since: number }
+  | { kind: 'missing'; deviceId: string; from: number; to: number; since: number };
+
+/** A value and the relay version at which this device applied it. */
+interface SeenAt {
+  value: number;
+  version: number;
+}
+
+/** The persisted form (structured-clone friendly). */
+export interface IntegrityState {
+  sequences: Map<string, SeenAt>;
+  clocks: Map<number, SeenAt>;
+  waits: Wait[];
+  reports: IntegrityReport[];
+}
+
+/** Reports kept besides open gaps: the newest ones, so a relay that misbehaves for months cannot grow the state. */
+const MAX_REPORTS = 20;
+
+export class RelayIntegrity {
+  private constructor(private readonly state: IntegrityState) {}
+
+  static restore(saved: IntegrityState | undefined): RelayIntegrity {
+    return new RelayIntegrity(saved ?? { sequences: new Map(), clocks: new Map(), waits: [], reports: [] });
+  }
+
+  /** What to persist. */
+  get saved(): IntegrityState {
+    return this.state;
+  }
+
+  /** Open problems for the user: every gap still open, then the reports. */
+  get reports(): IntegrityReport[] {
+    const gaps = this.waitsOf('missing').map(({ deviceId, from, to, since }) => ({
+      problem: 'missing-changes' as const,
+      message: `The relay has not delivered ${describeRange(from, to)} from device ${deviceId}: they may have been dropped.`,
+      at: since,
+    }));
+    return [...gaps, ...this.state.reports];
+  }
+
+  /** Each device's highest applied sequence, for a snapshot this device makes. */
+  get sequences(): DeviceSequences {
+    return new Map([...this.state.sequences].map(([deviceId, { value }]) => [deviceId, value]));
+  }
+
+  get hasGaps(): boolean {
+    return this.waitsOf('missing').length > 0;
+  }
+
+  /**
+   * Records a batch applied at `version` (this device's own, acknowledged, too). Returns true when it opened a gap,
+   * which is worth re-reading the relay for.
+   */
+  recordBatch(batch: RelayBatch, version: number, now: number): boolean {
+    this.recordClocks(batch.update, version);
+    const seen = this.state.sequences.get(batch.deviceId);
+    const highest = seen?.value ?? 0;
+    if (batch.sequence <= highest) {
+      this.fillGap(batch.deviceId, batch.sequence);
+      return false;
+    }
+    this.state.sequences.set(batch.deviceId, { value: batch.sequence, version });
+    if (batch.sequence === highest + 1) return false;
+    this.state.waits.push({ kind: 'missing', deviceId: batch.deviceId, from: highest + 1, to: batch.sequence - 1, since: now });
+    return true;
+  }
+
+  /** Why the snapshot served at `version` must not be applied, or null when it covers what it replaces. */
+  refusalOf(snapshot: RelaySnapshot, version: number): string | null {
+    if (snapshot.upToVersion !== version) {
+      return `it was made to replace history up to version ${snapshot.upToVersion} but is served as version ${version}`;
+    }
+    const holds = Y.parseUpdateMeta(snapshot.update).to;
+    if (holds.size === 0) return `it is empty, yet it replaces ${version} versions of history`;
+    for (const [client, clock] of Y.decodeStateVector(snapshot.stateVector)) {
+      if ((holds.get(client) ?? 0) < clock) return 'it does not hold the state it claims';
+    }
+    for (const [client, { value, version: at }] of this.state.clocks) {
+      if (at <= version && (holds.get(client) ?? 0) < value) return 'it lacks changes this device read from the relay before it';
+    }
+    for (const [deviceId, { value, version: at }] of this.state.sequences) {
+      if (at <= version && (snapshot.sequences.get(deviceId) ?? 0) < value) return `it does not cover the batches of device ${deviceId} this device has read`;
+    }
+    return null;
+  }
+
+  /** Takes a trusted snapshot's word for what every device had sent by then; gaps it covers close. */
+  recordSnapshot(snapshot: RelaySnapshot, version: number): void {
+    this.recordClocks(snapshot.update, version);
+    for (const [deviceId, sequence] of snapshot.sequences) {
+      const seen = this.state.sequences.get(deviceId);
+      if (sequence > (seen?.value ?? 0)) this.state.sequences.set(deviceId, { value: sequence, version });
+      this.state.waits = this.state.waits.filter((wait) => !(wait.kind === 'missing' && wait.deviceId === deviceId && wait.to <= sequence));
+      for (const wait of this.waitsOf('missing')) if (wait.deviceId === deviceId) wait.from = Math.max(wait.from, sequence + 1);
+    }
+  }
+
+  report(problem: IntegrityProblem, message: string, now: number): void {
+    this.state.reports = [...this.state.reports.filter((report) => report.message !== message), { problem, message, at: now }].slice(-MAX_REPORTS);
+  }
+
+  wait(wait: Wait): void {
+    if (wait.kind !== 'missing' && this.state.waits.some((other) => other.kind === wait.kind && other.id === wait.id)) return;
+    this.state.waits.push(wait);
+  }
+
+  /** A change whose parts have all arrived, or that was given up on. */
+  stopWaiting(kind: 'incomplete' | 'unreadable', id: string): void {
+    this.state.waits = this.state.waits.filter((wait) => !(wait.kind === kind && wait.id === id));
+  }
+
+  waitsOf<Kind extends Wait['kind']>(kind: Kind): Extract<Wait, { kind: Kind }>[] {
+    return this.state.waits.filter((wait): wait is Extract<Wait, { kind: Kind }> => wait.kind === kind);
+  }
+
+  /** Gives up on everything waited on since before `now - limitMs`, reporting each; returns what was given up. */
+  expireWaits(now: number, limitMs: number): Wait[] {
+    const expired = this.state.waits.filter((wait) => now - wait.since >= limitMs);
+    if (expired.length === 0) return [];
+    this.state.waits = this.state.waits.filter((wait) => !expired.includes(wait));
+    for (const wait of expired) this.report('gave-up-waiting', describeExpired(wait), now);
+    return expired;
+  }
+
+  private recordClocks(update: Uint8Array, version: number): void {
+    for (const [client, clock] of Y.parseUpdateMeta(update).to) {
+      const seen = this.state.clocks.get(client);
+      if (clock > (seen?.value ?? 0)) this.state.clocks.set(client, { value: clock, version });
+    }
+  }
+
+  private fillGap(deviceId: string, sequence: number): void {
+    const gap = this.waitsOf('missing').find((wait) => wait.deviceId === deviceId && wait.from <= sequence && sequence <= wait.to);
+    if (!gap) return;
+    this.state.waits = this.state.waits.filter((wait) => wait !== gap);
+    if (gap.from < sequence) this.state.waits.push({ ...gap, to: sequence - 1 });
+    if (sequence < gap.to) this.state.waits.push({ ...gap, from: sequence + 1 });
+  }
+}
+
+function describeRange(from: number, to: number): string {
+  return from === to ? `change batch ${from}` : `change batches ${from} to ${to}`;
+}
+
+function describeExpired(wait: Wait): string {
+  switch (wait.kind) {
+    case 'incomplete':
+      return `Gave up waiting for the rest of relay change ${wait.id} (version ${wait.version}); it is skipped.`;
+    case 'unreadable':
+      return `Relay change ${wait.id} (version ${wait.version}) could not be opened; it may now be compacted away.`;
+    case 'missing':
+      return `The relay never delivered ${describeRange(wait.from, wait.to)} from device ${wait.deviceId}; gave up waiting for them.`;
+  }
+}
