@@ -22,6 +22,7 @@ import {
 import type { Env } from './env.ts';
 import { closeCodeToEcho, safeSend } from './socket-send.ts';
 import { asRoomResult, type RoomResult } from './room-result.ts';
+import { withoutCompression } from './websocket-compression.ts';
 
 /** A socket's subscriptions, kept as its attachment so they survive hibernation. */
 interface SignalSocketState {
@@ -216,7 +217,7 @@ export async function openSignalSocket(request: IRequest, env: Env): Promise<Res
   if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
     throw new ProtocolError('UPGRADE_REQUIRED', 'this route only speaks WebSocket');
   }
-  return signalRoom(env, roomId).fetch(request);
+  return withoutCompression(await signalRoom(env, roomId).fetch(request));
 }
 
 function send(ws: WebSocket, message: SignalServerMessage): void {

@@ -14,6 +14,7 @@ import { readJsonBody } from './json-body.ts';
 import { unwrap } from './room-result.ts';
 import { authenticate } from './tokens.ts';
 import { syncRoom, workspaceIdParam } from './workspaces.ts';
+import { withoutCompression } from './websocket-compression.ts';
 
 /** `GET /sync/:workspaceId` with `Upgrade: websocket`: the room authenticates the socket's first messages itself. */
 export async function openSyncSocket(request: IRequest, env: Env): Promise<Response> {
@@ -21,7 +22,7 @@ export async function openSyncSocket(request: IRequest, env: Env): Promise<Respo
   if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
     throw new ProtocolError('UPGRADE_REQUIRED', 'this route only speaks WebSocket');
   }
-  return syncRoom(env, workspaceId).fetch(request);
+  return withoutCompression(await syncRoom(env, workspaceId).fetch(request));
 }
 
 /** `POST /sync/:workspaceId/changes`: the REST fallback of `push`. */
