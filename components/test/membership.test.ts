@@ -1,0 +1,64 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { generateDeviceIdentity } from '../src/core/org/device-identity.ts';
+import { enrolDevice } from '../src/core/org/key-rotation.ts';
+import { readSignedRecords, signRecord, verifyRecords, writeRecord, type SignedRecord } from '../src/core/org/membership-records.ts';
+import { currentMembers, foundOrg, idsOf, newTestOrg, openDevice, settle, syncDoc, type TestDevice } from './membership-fixtures.ts';
+
+const profile = { memberId: 'm', memberName: 'Mo', name: 'Mo’s phone' };
+
+describe('member list', () => {
+  it('lists the devices that enrolled, with their names, members and who added them', async () => {
+    const { org, devices } = await foundOrg(['ana', 'ben']);
+    const [ana, ben] = devices as [TestDevice, TestDevice];
+    const newcomer = await openDevice(org, 'nia', { ticket: await ben.membership.issueTicket() });
+    await settle([ana, ben, newcomer]);
+    await ana.membership.rename(ben.identity.deviceId, 'Front desk PC');
+    await settle([ana, ben, newcomer]);
+
+    const listed = newcomer.membership.view.membership.devices;
+    expect(currentMembers(newcomer)).toEqual(idsOf(ana, ben, newcomer));
+    expect(listed.get(ben.identity.deviceId)).toMatchObject({ name: 'Front desk PC', memberName: 'ben', addedBy: null });
+    expect(listed.get(newcomer.identity.deviceId)).toMatchObject({ name: "nia's laptop", memberId: 'nia', addedBy: ben.identity.deviceId });
+  });
+
+  it('ignores an entry with a bad signature, one signed by another device, and one for another org', async () => {
+    const org = await newTestOrg();
+    const [mo, other] = [await generateDeviceIdentity(), await generateDeviceIdentity()];
+    const good = await enrolDevice(mo, org.orgId, 'genesis', org.orgKey, profile);
+    const flipped: SignedRecord = { ...good.signed, signature: good.signed.signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) };
+    const changedBody: SignedRecord = { ...good.signed, body: good.signed.body.replace('Mo’s phone', 'Eve’s phone') };
+    const signedByOther = await signRecord(other, good.body);
+    const foreignOrg = await enrolDevice(mo, 'another-org', 'genesis', org.orgKey, profile);
+
+    const verified = await verifyRecords(org.orgId, [flipped, changedBody, signedByOther.signed, foreignOrg.signed, good.signed, good.signed]);
+    expect(verified.map((record) => record.id)).toEqual([good.id]);
+  });
+
+  it('ignores an entry whose keys do not hash to the device id it claims', async () => {
+    const org = await newTestOrg();
+    const [mo, eve] = [await generateDeviceIdentity(), await generateDeviceIdentity()];
+    // Eve signs an entry claiming Mo's id with her own keys: no key of the list belongs to that id.
+    const claim = await signRecord({ ...eve, deviceId: mo.deviceId }, { ...(await enrolDevice(eve, org.orgId, 'genesis', org.orgKey, profile)).body, deviceId: mo.deviceId });
+    expect(await verifyRecords(org.orgId, [claim.signed])).toEqual([]);
+  });
+
+  it('makes the recipients of a rotation the members of its epoch, and no one a removed device enrols', async () => {
+    const { org, devices } = await foundOrg(['ana', 'ben', 'rex']);
+    const [ana, ben, rex] = devices as [TestDevice, TestDevice, TestDevice];
+    await ana.membership.remove([rex.identity.deviceId]);
+    await settle(devices);
+    const epoch = ana.membership.view.epoch;
+
+    // The removed device enrols a puppet in the old epoch, and claims the new epoch for it without its key.
+    const puppet = await generateDeviceIdentity();
+    writeRecord(rex.doc, await enrolDevice(puppet, org.orgId, 'genesis', org.orgKey, profile));
+    writeRecord(rex.doc, await enrolDevice(puppet, org.orgId, epoch.id, org.orgKey, profile));
+    syncDoc(rex.doc, ben.doc);
+    await settle([ana, ben]);
+
+    expect(readSignedRecords(ben.doc).some((signed) => signed.signer === puppet.deviceId)).toBe(true);
+    expect(currentMembers(ben)).toEqual(idsOf(ana, ben));
+    expect(ben.membership.view.membership.statusOf(puppet.deviceId)).toBe('unknown');
+  });
+});
