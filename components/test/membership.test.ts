@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { generateDeviceIdentity } from '../src/core/org/device-identity.ts';
 import { enrolDevice } from '../src/core/org/key-rotation.ts';
-import { readSignedRecords, signRecord, verifyRecords, writeRecord, type SignedRecord } from '../src/core/org/membership-records.ts';
+import { readSignedRecords, signRecord, verifyRecords, writeRecord, type DeviceBody, type SignedRecord } from '../src/core/org/membership-records.ts';
 import { currentMembers, foundOrg, idsOf, newTestOrg, openDevice, settle, syncDoc, type TestDevice } from './membership-fixtures.ts';
 
 const profile = { memberId: 'm', memberName: 'Mo', name: 'Mo’s phone' };
@@ -39,7 +39,8 @@ describe('member list', () => {
     const org = await newTestOrg();
     const [mo, eve] = [await generateDeviceIdentity(), await generateDeviceIdentity()];
     // Eve signs an entry claiming Mo's id with her own keys: no key of the list belongs to that id.
-    const claim = await signRecord({ ...eve, deviceId: mo.deviceId }, { ...(await enrolDevice(eve, org.orgId, 'genesis', org.orgKey, profile)).body, deviceId: mo.deviceId });
+    const entry = (await enrolDevice(eve, org.orgId, 'genesis', org.orgKey, profile)).body as DeviceBody;
+    const claim = await signRecord({ ...eve, deviceId: mo.deviceId }, { ...entry, deviceId: mo.deviceId });
     expect(await verifyRecords(org.orgId, [claim.signed])).toEqual([]);
   });
 
