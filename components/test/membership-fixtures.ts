@@ -25,9 +25,12 @@ export async function newTestOrg(): Promise<TestOrg> {
   return { orgId: await orgIdFor(orgKey), orgKey };
 }
 
-/** A device of `org` holding `orgKey` (the org's first key), enrolled in its document as it opens. */
-export async function openDevice(org: TestOrg, name: string, { ticket }: { ticket?: SignedRecord } = {}): Promise<TestDevice> {
-  const keys: StoredEpochKey[] = [];
+/** A device of `org` holding `orgKey` (the org's first key) and `keys`, enrolled in its document as it opens. */
+export async function openDevice(
+  org: TestOrg,
+  name: string,
+  { ticket, keys = [] }: { ticket?: SignedRecord; keys?: StoredEpochKey[] } = {},
+): Promise<TestDevice> {
   const keyStore: EpochKeyStore = { load: async () => [...keys], save: async (stored) => void keys.push(stored) };
   const doc = new Y.Doc();
   const identity = await generateDeviceIdentity();
