@@ -52,8 +52,30 @@ interface EarlyMessages {
   bytes: number;
 }
 
+/**
+ * What the push path needs to know, read from SQLite once per wake (a room woken from hibernation is a new object)
+ * and kept in step with every write after, so that a push costs no query but its INSERTs.
+ */
+interface RoomMemory {
+  workspace: Workspace;
+  members: Set<string>;
+  /** The highest version handed out, stored or compacted into the snapshot: the next change gets one more. */
+  latestVersion: number;
+}
+
+/** One push waiting for the next commit, and whom to tell once it is stored. */
+interface QueuedPush {
+  accountId: string;
+  changes: EncryptedChange[];
+  /** The socket it came from, which gets the ack instead of the broadcast; null for REST. */
+  sender: WebSocket | null;
+  settle(result: PushResult | Error): void;
+}
+
 // Room left in a page for the JSON around the changes.
 const PAGE_BYTE_BUDGET = MAX_SYNC_MESSAGE_BYTES - 4096;
+/** A queue this long is stored at once rather than waiting for more: it bounds what one transaction holds. */
+const MAX_QUEUED_CHANGES = 2000;
 
 /**
  * One workspace's relay: stores encrypted changes in order, hands out versions, fans changes out to joined
@@ -73,6 +95,15 @@ export class SyncRoom extends DurableObject<Env> {
    * them, and it is the one left waiting.
    */
   private readonly early = new Map<WebSocket, EarlyMessages>();
+  /** Undefined until first read after a wake; null while the workspace does not exist. */
+  private memory: RoomMemory | null | undefined;
+  /**
+   * Pushes that arrived together, stored in one transaction so that one commit covers them all. Stored when the
+   * runtime has delivered what it had (a zero-delay timer), or at once before anything that reads what they write.
+   */
+  private queued: QueuedPush[] = [];
+  private queuedChanges = 0;
+  private storeTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -82,13 +113,12 @@ export class SyncRoom extends DurableObject<Env> {
 
   async initialize(init: WorkspaceInit): Promise<RoomResult<Workspace>> {
     return asRoomResult(() => {
-      if (this.exists()) throw new ProtocolError('CONFLICT', 'workspace already exists');
+      if (this.known()) throw new ProtocolError('CONFLICT', 'workspace already exists');
       this.ctx.storage.transactionSync(() => {
         this.sql.exec(`CREATE TABLE workspace (
           id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL, owner_id TEXT NOT NULL, join_verifier TEXT)`);
         this.sql.exec('CREATE TABLE members (account_id TEXT PRIMARY KEY, joined_at INTEGER NOT NULL)');
-        // AUTOINCREMENT: versions are never reused, even after compaction deletes the rows that held them.
-        this.sql.exec('CREATE TABLE changes (version INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, data TEXT NOT NULL)');
+        this.createChangesTable('changes');
         this.sql.exec(
           'CREATE TABLE snapshot (slot INTEGER PRIMARY KEY CHECK (slot = 0), id TEXT NOT NULL, data TEXT NOT NULL, version INTEGER NOT NULL)',
         );
@@ -102,7 +132,9 @@ export class SyncRoom extends DurableObject<Env> {
         );
         this.sql.exec('INSERT INTO members VALUES (?, ?)', init.ownerId, init.createdAt);
       });
-      return this.workspace();
+      const workspace: Workspace = { id: init.id, name: init.name, createdAt: init.createdAt };
+      this.memory = { workspace, members: new Set([init.ownerId]), latestVersion: 0 };
+      return workspace;
     });
   }
 
@@ -110,27 +142,42 @@ export class SyncRoom extends DurableObject<Env> {
   async join(accountId: string, joinSecret: string): Promise<RoomResult<Workspace>> {
     const refused = new ProtocolError('JOIN_REFUSED', 'the join secret does not open this workspace');
     const secret = decodeBase64url(joinSecret);
-    const row = this.exists() ? this.sql.exec<{ join_verifier: string | null }>('SELECT join_verifier FROM workspace').one() : null;
+    const row = this.known() ? this.sql.exec<{ join_verifier: string | null }>('SELECT join_verifier FROM workspace').one() : null;
     const verifier = row?.join_verifier ? decodeBase64url(row.join_verifier) : null;
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', secret ?? new Uint8Array()));
     const matches = verifier !== null && verifier.byteLength === digest.byteLength && crypto.subtle.timingSafeEqual(digest, verifier);
     return asRoomResult(() => {
-      if (!matches) throw refused;
+      const memory = this.known();
+      if (!matches || !memory) throw refused;
       this.sql.exec('INSERT OR IGNORE INTO members VALUES (?, ?)', accountId, Date.now());
-      return this.workspace();
+      memory.members.add(accountId);
+      return memory.workspace;
     });
+  }
+
+  /**
+   * Ends `accountId`'s membership: its next message gets NOT_FOUND, and its sockets are closed before the next change
+   * would reach them. No route calls it yet (members leave an org by key rotation to a new workspace, issue 12); it
+   * is the relay's half of removal, and what tests use to remove a member.
+   */
+  async removeMember(accountId: string): Promise<void> {
+    this.sql.exec('DELETE FROM members WHERE account_id = ?', accountId);
+    this.known()?.members.delete(accountId);
   }
 
   async pushChanges(accountId: string, changes: EncryptedChange[]): Promise<RoomResult<PushResult>> {
     return asRoomResult(() => {
       this.assertMember(accountId);
-      return this.store(changes, null);
+      return new Promise<PushResult>((resolve, reject) =>
+        this.queuePush({ accountId, changes, sender: null, settle: (result) => (result instanceof Error ? reject(result) : resolve(result)) }),
+      );
     });
   }
 
   async pullChanges(accountId: string, sinceVersion: number, limit: number): Promise<RoomResult<ChangesPage>> {
     return asRoomResult(() => {
       this.assertMember(accountId);
+      this.storeQueued();
       return this.page(sinceVersion, limit);
     });
   }
@@ -138,6 +185,7 @@ export class SyncRoom extends DurableObject<Env> {
   async compact(accountId: string, request: CompactRequest): Promise<RoomResult<CompactResult>> {
     return asRoomResult(() => {
       this.assertMember(accountId);
+      this.storeQueued();
       return this.compactUpTo(request);
     });
   }
@@ -262,9 +310,13 @@ export class SyncRoom extends DurableObject<Env> {
   }
 
   private async dispatch(ws: WebSocket, state: SocketState, message: SyncRequest): Promise<void> {
+    // Answers go out in the order of the requests: a queued push is stored and acknowledged before anything else.
+    if (message.type !== 'push') this.storeQueued();
     switch (message.type) {
       case 'auth': {
         const verified = await verifyTokenClaims(message.token, this.env.JWT_SECRET);
+        // A socket joined as one account must not stay joined as another: it joins again, as that one.
+        if (state.accountId !== verified.accountId) state.joined = false;
         state.accountId = verified.accountId;
         state.tokenExpiresAt = verified.expiresAt;
         ws.serializeAttachment(state);
@@ -273,13 +325,13 @@ export class SyncRoom extends DurableObject<Env> {
       }
       case 'join': {
         if (!state.accountId) throw new ProtocolError('UNAUTHORIZED', 'send auth before join');
-        const workspace = this.exists() ? this.workspace() : null;
-        if (!workspace || workspace.id !== message.workspaceId || !this.isMember(state.accountId)) {
+        const memory = this.known();
+        if (!memory || memory.workspace.id !== message.workspaceId || !memory.members.has(state.accountId)) {
           throw new ProtocolError('NOT_FOUND', 'workspace not found');
         }
         state.joined = true;
         ws.serializeAttachment(state);
-        send(ws, { type: 'joined', workspaceId: workspace.id, latestVersion: this.latestVersion() });
+        send(ws, { type: 'joined', workspaceId: memory.workspace.id, latestVersion: memory.latestVersion });
         return;
       }
       default:
@@ -290,9 +342,19 @@ export class SyncRoom extends DurableObject<Env> {
     // Membership is re-checked on every message: the socket may have joined before a change in membership.
     this.assertMember(state.accountId);
     switch (message.type) {
-      case 'push':
-        send(ws, { type: 'ack', ...this.store(message.changes, ws) });
+      case 'push': {
+        const accountId = state.accountId;
+        this.queuePush({
+          accountId,
+          changes: message.changes,
+          sender: ws,
+          settle: (result) => {
+            if (result instanceof Error) this.sendError(ws, new ProtocolError('INTERNAL', 'the changes could not be stored: push them again'));
+            else send(ws, { type: 'ack', ...result });
+          },
+        });
         return;
+      }
       case 'pull':
         send(ws, { type: 'changes', ...this.page(message.sinceVersion, Number.MAX_SAFE_INTEGER) });
         return;
@@ -302,44 +364,84 @@ export class SyncRoom extends DurableObject<Env> {
     }
   }
 
-  /**
-   * Stores changes in one transaction and fans the new ones out to every other joined socket.
-   * Re-pushed ids keep their original version. Output gates hold the ack until the write is durable.
-   */
-  private store(changes: EncryptedChange[], sender: WebSocket | null): PushResult {
-    const versions: number[] = [];
-    const fresh: StoredChange[] = [];
-    this.ctx.storage.transactionSync(() => {
-      for (const change of changes) {
-        const existing = this.sql.exec<{ version: number }>('SELECT version FROM changes WHERE id = ?', change.id).toArray()[0];
-        if (existing) {
-          versions.push(existing.version);
-          continue;
-        }
-        const { version } = this.sql
-          .exec<{ version: number }>('INSERT INTO changes (id, data) VALUES (?, ?) RETURNING version', change.id, change.encryptedData)
-          .one();
-        versions.push(version);
-        fresh.push({ ...change, version });
-      }
-    });
-    if (fresh.length > 0) this.broadcast(fresh, sender);
-    return { ids: changes.map((change) => change.id), versions };
+  private queuePush(push: QueuedPush): void {
+    this.queued.push(push);
+    this.queuedChanges += push.changes.length;
+    if (this.queuedChanges >= MAX_QUEUED_CHANGES) this.storeQueued();
+    else this.storeTimer ??= setTimeout(() => this.storeQueued(), 0);
   }
 
-  private broadcast(changes: StoredChange[], sender: WebSocket | null): void {
-    const message: SyncServerMessage = { type: 'changes', changes, latestVersion: this.latestVersion(), more: false };
+  /**
+   * Stores every queued push in one transaction, one `INSERT … ON CONFLICT DO NOTHING RETURNING` per change, then
+   * answers each and fans the new changes out. Ids are the pushing account's own: a re-pushed id keeps its original
+   * version, and another account's change under the same id is another change. Acks and fan-out are sent after the
+   * transaction, and the output gate holds them until its commit is durable; a transaction that fails stores none
+   * of the queue, and every push in it is told to push again.
+   */
+  private storeQueued(): void {
+    if (this.storeTimer) clearTimeout(this.storeTimer);
+    this.storeTimer = null;
+    const pushes = this.queued;
+    if (pushes.length === 0) return;
+    this.queued = [];
+    this.queuedChanges = 0;
+    const memory = this.known()!;
+    let latest = memory.latestVersion;
+    const results: { push: QueuedPush; result: PushResult; fresh: StoredChange[] }[] = [];
+    try {
+      this.ctx.storage.transactionSync(() => {
+        for (const push of pushes) {
+          const versions: number[] = [];
+          const fresh: StoredChange[] = [];
+          for (const change of push.changes) {
+            const inserted = this.sql
+              .exec<{ version: number }>(
+                'INSERT INTO changes (version, account_id, id, data) VALUES (?, ?, ?, ?) ON CONFLICT (account_id, id) DO NOTHING RETURNING version',
+                latest + 1,
+                push.accountId,
+                change.id,
+                change.encryptedData,
+              )
+              .toArray()[0];
+            if (inserted) {
+              latest = inserted.version;
+              fresh.push({ ...change, version: latest });
+              versions.push(latest);
+            } else {
+              // A retry: the change is stored already, under the version it was first acknowledged with.
+              versions.push(this.sql.exec<{ version: number }>('SELECT version FROM changes WHERE account_id = ? AND id = ?', push.accountId, change.id).one().version);
+            }
+          }
+          results.push({ push, result: { ids: push.changes.map((change) => change.id), versions }, fresh });
+        }
+      });
+    } catch (err) {
+      for (const push of pushes) push.settle(err as Error);
+      return;
+    }
+    memory.latestVersion = latest;
+    for (const { push, result, fresh } of results) {
+      push.settle(result);
+      if (fresh.length > 0) this.broadcast(fresh, push.sender, memory);
+    }
+  }
+
+  /** Sends new changes to every joined socket but their sender's, checking each one's token and membership first. */
+  private broadcast(changes: StoredChange[], sender: WebSocket | null, memory: RoomMemory): void {
+    const message: SyncServerMessage = { type: 'changes', changes, latestVersion: memory.latestVersion, more: false };
     const text = JSON.stringify(message);
     const now = Date.now();
     for (const socket of this.ctx.getWebSockets()) {
       if (socket === sender) continue;
       const state = socket.deserializeAttachment() as SocketState | null;
       if (!state?.joined) continue;
-      if (now < state.tokenExpiresAt) safeSend(socket, text);
-      else {
+      if (now >= state.tokenExpiresAt) {
         this.sendError(socket, this.expire(socket, state));
         socket.close(CLOSE_CODE.policyViolation, 'UNAUTHORIZED');
-      }
+      } else if (!state.accountId || !memory.members.has(state.accountId)) {
+        // Removed while its socket was open: it sees nothing written after the removal.
+        this.refuse(socket, new ProtocolError('NOT_FOUND', 'workspace not found'), CLOSE_CODE.policyViolation);
+      } else safeSend(socket, text);
     }
   }
 
@@ -376,13 +478,13 @@ export class SyncRoom extends DurableObject<Env> {
       page.push({ id: row.id, encryptedData: row.data, version: row.version });
       bytes += size;
     }
-    return { changes: page, latestVersion: this.latestVersion(), more };
+    return { changes: page, latestVersion: this.known()!.latestVersion, more };
   }
 
   private compactUpTo({ snapshot, upToVersion }: CompactRequest): CompactResult {
     const current = this.sql.exec<{ id: string; version: number }>('SELECT id, version FROM snapshot').toArray()[0];
     if (current?.id === snapshot.id && current.version === upToVersion) return { upToVersion };
-    if (upToVersion > this.latestVersion()) {
+    if (upToVersion > this.known()!.latestVersion) {
       throw new ProtocolError('INVALID_INPUT', 'upToVersion is beyond the latest version');
     }
     if (current && upToVersion <= current.version) {
@@ -395,31 +497,52 @@ export class SyncRoom extends DurableObject<Env> {
     return { upToVersion };
   }
 
-  private exists(): boolean {
-    return this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'workspace'").toArray().length > 0;
-  }
-
-  private workspace(): Workspace {
+  /** The room's memory, read from SQLite on first use after a wake (and brought to the current schema). */
+  private known(): RoomMemory | null {
+    if (this.memory !== undefined) return this.memory;
+    const exists = this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'workspace'").toArray().length > 0;
+    if (!exists) return null;
+    this.scopeChangeIdsByAccount();
     const row = this.sql.exec<{ id: string; name: string; created_at: number }>('SELECT id, name, created_at FROM workspace').one();
-    return { id: row.id, name: row.name, createdAt: row.created_at };
+    const members = this.sql.exec<{ account_id: string }>('SELECT account_id FROM members').toArray();
+    const { latest } = this.sql
+      .exec<{ latest: number }>('SELECT MAX(COALESCE((SELECT MAX(version) FROM changes), 0), COALESCE((SELECT version FROM snapshot), 0)) AS latest')
+      .one();
+    this.memory = {
+      workspace: { id: row.id, name: row.name, createdAt: row.created_at },
+      members: new Set(members.map((member) => member.account_id)),
+      latestVersion: latest,
+    };
+    return this.memory;
   }
 
-  private isMember(accountId: string): boolean {
-    return this.sql.exec('SELECT 1 FROM members WHERE account_id = ?', accountId).toArray().length > 0;
+  /**
+   * Change ids are unique per account, so that no account can take another's next id (issue 15). Versions are
+   * handed out by the room, never reused: the next is one more than the highest stored or compacted.
+   */
+  private createChangesTable(name: string): void {
+    this.sql.exec(`CREATE TABLE ${name} (
+      version INTEGER PRIMARY KEY, account_id TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, UNIQUE (account_id, id))`);
+  }
+
+  /**
+   * Rooms made before ids were scoped keep their changes, under no account: a change pushed again from then is
+   * stored once more, which Yjs applies as a no-op.
+   */
+  private scopeChangeIdsByAccount(): void {
+    const scoped = this.sql.exec("SELECT 1 FROM pragma_table_info('changes') WHERE name = 'account_id'").toArray().length > 0;
+    if (scoped) return;
+    this.ctx.storage.transactionSync(() => {
+      this.createChangesTable('changes_by_account');
+      this.sql.exec("INSERT INTO changes_by_account (version, account_id, id, data) SELECT version, '', id, data FROM changes");
+      this.sql.exec('DROP TABLE changes');
+      this.sql.exec('ALTER TABLE changes_by_account RENAME TO changes');
+    });
   }
 
   /** Non-members get the same answer as for a workspace that does not exist. */
   private assertMember(accountId: string): void {
-    if (!this.exists() || !this.isMember(accountId)) throw new ProtocolError('NOT_FOUND', 'workspace not found');
-  }
-
-  private latestVersion(): number {
-    const row = this.sql
-      .exec<{ latest: number }>(
-        'SELECT MAX(COALESCE((SELECT MAX(version) FROM changes), 0), COALESCE((SELECT version FROM snapshot), 0)) AS latest',
-      )
-      .one();
-    return row.latest;
+    if (!this.known()?.members.has(accountId)) throw new ProtocolError('NOT_FOUND', 'workspace not found');
   }
 
   private sendError(ws: WebSocket, error: ProtocolError): void {

@@ -136,6 +136,16 @@ export async function openSyncSocket(workspaceId: string): Promise<SyncTestSocke
   };
 }
 
+/** A sync socket that has authenticated as `account` and joined `workspaceId`, its two answers read. */
+export async function joinedSyncSocket(account: { token: string }, workspaceId: string): Promise<SyncTestSocket> {
+  const socket = await openSyncSocket(workspaceId);
+  socket.request({ type: 'auth', token: account.token });
+  socket.request({ type: 'join', workspaceId });
+  const answers = [await socket.next('auth-ok'), await socket.next('joined')];
+  if (answers[0]!.type !== 'auth-ok' || answers[1]!.type !== 'joined') throw new Error(`the socket did not join: ${JSON.stringify(answers)}`);
+  return socket;
+}
+
 /** Waits for `promise`, failing after REPLY_WAIT_MS with what it was waiting for. */
 export function withDeadline<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | null = null;

@@ -12,7 +12,7 @@ import {
   type ChangesPage,
   type PushResult,
 } from '../src/protocol/index.ts';
-import { call, expectError, fakeEncryptedChange, newAccount, newWorkspace, openSocket, openSyncSocket, type TestAccount } from './api-client.ts';
+import { call, expectError, fakeEncryptedChange, joinedSyncSocket, newAccount, newWorkspace, openSocket, openSyncSocket } from './api-client.ts';
 
 /** Each documented limit, right at it and one past it; sizes counted in UTF-8 bytes with multi-byte text. */
 
@@ -34,20 +34,11 @@ function syncMessageOf(bytes: number, message: Record<string, unknown>): string 
   return text;
 }
 
-async function joinedSocket(account: TestAccount, workspaceId: string) {
-  const socket = await openSyncSocket(workspaceId);
-  socket.request({ type: 'auth', token: account.token });
-  socket.request({ type: 'join', workspaceId });
-  await socket.next('auth-ok');
-  expect(await socket.next('joined')).toMatchObject({ type: 'joined' });
-  return socket;
-}
-
 describe('limits, at and past each', () => {
   it('takes a sync message of exactly 1 MiB of UTF-8 and closes the socket on one byte more, counting bytes, not characters', async () => {
     const owner = await newAccount();
     const workspace = await newWorkspace(owner.token);
-    const socket = await joinedSocket(owner, workspace.id);
+    const socket = await joinedSyncSocket(owner, workspace.id);
     socket.send(syncMessageOf(MAX_SYNC_MESSAGE_BYTES, { type: 'pull', sinceVersion: 0, seq: 3 }));
     expect(await socket.next('changes')).toMatchObject({ type: 'changes', changes: [] });
     const over = syncMessageOf(MAX_SYNC_MESSAGE_BYTES + 1, { type: 'pull', sinceVersion: 0, seq: 4 });
@@ -61,7 +52,7 @@ describe('limits, at and past each', () => {
   it('closes a sync socket on 600 Ki characters of é (1.2 MB of UTF-8)', async () => {
     const owner = await newAccount();
     const workspace = await newWorkspace(owner.token);
-    const socket = await joinedSocket(owner, workspace.id);
+    const socket = await joinedSyncSocket(owner, workspace.id);
     socket.send(JSON.stringify({ type: 'pull', sinceVersion: 0, seq: 3, padding: 'é'.repeat(600 * 1024) }));
     expect(await socket.next('the refusal')).toMatchObject({ type: 'error', code: 'PAYLOAD_TOO_LARGE' });
     expect((await socket.closed()).code).toBe(1009);
@@ -168,10 +159,8 @@ describe('what a non-member cannot do', () => {
   it('is refused on its next message once its membership is gone while its socket is open', async () => {
     const owner = await newAccount();
     const workspace = await newWorkspace(owner.token);
-    const socket = await joinedSocket(owner, workspace.id);
-    await runInDurableObject(env.SYNC_ROOM.get(env.SYNC_ROOM.idFromName(workspace.id)), (_, state) => {
-      state.storage.sql.exec('DELETE FROM members WHERE account_id = ?', owner.accountId);
-    });
+    const socket = await joinedSyncSocket(owner, workspace.id);
+    await env.SYNC_ROOM.get(env.SYNC_ROOM.idFromName(workspace.id)).removeMember(owner.accountId);
     socket.request({ type: 'pull', sinceVersion: 0 });
     expect(await socket.next('the refusal')).toEqual({ type: 'error', code: 'NOT_FOUND', message: 'workspace not found' });
   });
@@ -190,7 +179,7 @@ describe('binary frames on the sync socket', () => {
   it('are refused on a joined socket, which stays open', async () => {
     const owner = await newAccount();
     const workspace = await newWorkspace(owner.token);
-    const socket = await joinedSocket(owner, workspace.id);
+    const socket = await joinedSyncSocket(owner, workspace.id);
     socket.ws.send(new TextEncoder().encode(JSON.stringify({ type: 'pull', sinceVersion: 0, seq: 3 })));
     expect(await socket.next('the refusal')).toMatchObject({ type: 'error', code: 'INVALID_INPUT', message: 'messages must be JSON text' });
     socket.request({ type: 'pull', sinceVersion: 0 });

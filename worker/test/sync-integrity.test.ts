@@ -1,0 +1,153 @@
+import { env, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import type { ChangesPage, PushResult } from '../src/protocol/index.ts';
+import { call, fakeEncryptedChange, joinSecretPair, joinedSyncSocket, newAccount, newWorkspace, type TestAccount } from './api-client.ts';
+
+/** A workspace of `owner` that `others` have joined with its join secret. */
+async function sharedWorkspace(owner: TestAccount, ...others: TestAccount[]) {
+  const { joinSecret, joinVerifier } = await joinSecretPair();
+  const workspace = await newWorkspace(owner.token, joinVerifier);
+  for (const other of others) {
+    const response = await call(`/api/workspaces/${workspace.id}/join`, { token: other.token, body: { joinSecret } });
+    if (response.status !== 200) throw new Error(`join failed: ${response.status} ${await response.text()}`);
+  }
+  return workspace;
+}
+
+async function pullAll(token: string, workspaceId: string): Promise<ChangesPage> {
+  return (await (await call(`/sync/${workspaceId}/changes?since=0&limit=1000`, { token })).json()) as ChangesPage;
+}
+
+describe('change ids are each account\'s own', () => {
+  it('stores and delivers the victim\'s change when another account pushed junk under its next id first', async () => {
+    const [victim, squatter] = [await newAccount(), await newAccount()];
+    const workspace = await sharedWorkspace(victim, squatter);
+    const victimsOtherDevice = await joinedSyncSocket(victim, workspace.id);
+    const nextId = 'device-abc-41-41';
+    const junk = { id: nextId, encryptedData: fakeEncryptedChange().encryptedData };
+    const squatted = (await (await call(`/sync/${workspace.id}/changes`, { token: squatter.token, body: [junk] })).json()) as PushResult;
+    expect(await victimsOtherDevice.next('the junk')).toMatchObject({ type: 'changes', changes: [{ ...junk, version: squatted.versions[0] }] });
+
+    const device = await joinedSyncSocket(victim, workspace.id);
+    const edit = { id: nextId, encryptedData: fakeEncryptedChange().encryptedData };
+    device.request({ type: 'push', changes: [edit] });
+    const ack = await device.next('the ack');
+    expect(ack).toEqual({ type: 'ack', ids: [nextId], versions: [squatted.versions[0]! + 1] });
+    expect(await victimsOtherDevice.next('the victim\'s edit')).toMatchObject({ type: 'changes', changes: [{ ...edit, version: squatted.versions[0]! + 1 }] });
+    expect((await pullAll(victim.token, workspace.id)).changes).toEqual([
+      { ...junk, version: squatted.versions[0] },
+      { ...edit, version: squatted.versions[0]! + 1 },
+    ]);
+  });
+
+  it('still answers an account\'s own retry with the version of its first push', async () => {
+    const owner = await newAccount();
+    const workspace = await newWorkspace(owner.token);
+    const socket = await joinedSyncSocket(owner, workspace.id);
+    const [first, second] = [fakeEncryptedChange(), fakeEncryptedChange()];
+    socket.request({ type: 'push', changes: [first] });
+    expect(await socket.next('the first ack')).toEqual({ type: 'ack', ids: [first.id], versions: [1] });
+    socket.request({ type: 'push', changes: [second, first] });
+    expect(await socket.next('the second ack')).toEqual({ type: 'ack', ids: [second.id, first.id], versions: [2, 1] });
+    expect((await pullAll(owner.token, workspace.id)).latestVersion).toBe(2);
+  });
+
+  it('keeps the changes and versions of a room made before ids were scoped, and goes on from its latest version', async () => {
+    const owner = await newAccount();
+    const workspaceId = crypto.randomUUID();
+    const stub = env.SYNC_ROOM.get(env.SYNC_ROOM.idFromName(workspaceId));
+    const old = [fakeEncryptedChange(), fakeEncryptedChange()];
+    // The schema rooms had before: ids unique across accounts, versions from AUTOINCREMENT, one compacted away.
+    await runInDurableObject(stub, (_, state) => {
+      const sql = state.storage.sql;
+      sql.exec('CREATE TABLE workspace (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL, owner_id TEXT NOT NULL, join_verifier TEXT)');
+      sql.exec('CREATE TABLE members (account_id TEXT PRIMARY KEY, joined_at INTEGER NOT NULL)');
+      sql.exec('CREATE TABLE changes (version INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, data TEXT NOT NULL)');
+      sql.exec('CREATE TABLE snapshot (slot INTEGER PRIMARY KEY CHECK (slot = 0), id TEXT NOT NULL, data TEXT NOT NULL, version INTEGER NOT NULL)');
+      sql.exec('INSERT INTO workspace VALUES (?, ?, ?, ?, NULL)', workspaceId, 'b2xk', Date.now(), owner.accountId);
+      sql.exec('INSERT INTO members VALUES (?, ?)', owner.accountId, Date.now());
+      sql.exec('INSERT INTO changes (version, id, data) VALUES (7, ?, ?), (8, ?, ?)', old[0]!.id, old[0]!.encryptedData, old[1]!.id, old[1]!.encryptedData);
+    });
+    const socket = await joinedSyncSocket(owner, workspaceId);
+    const fresh = fakeEncryptedChange();
+    socket.request({ type: 'push', changes: [fresh] });
+    expect(await socket.next('the ack')).toEqual({ type: 'ack', ids: [fresh.id], versions: [9] });
+    expect((await pullAll(owner.token, workspaceId)).changes).toEqual([
+      { ...old[0], version: 7 },
+      { ...old[1], version: 8 },
+      { ...fresh, version: 9 },
+    ]);
+  });
+});
+
+describe('who a sync socket speaks for', () => {
+  it('is no longer joined once it authenticates as another account, and is closed on its next request', async () => {
+    const [member, stranger] = [await newAccount(), await newAccount()];
+    const workspace = await newWorkspace(member.token);
+    const socket = await joinedSyncSocket(member, workspace.id);
+    socket.request({ type: 'auth', token: stranger.token });
+    expect(await socket.next('auth-ok')).toEqual({ type: 'auth-ok', accountId: stranger.accountId });
+    socket.request({ type: 'pull', sinceVersion: 0 });
+    expect(await socket.next('the refusal')).toEqual({ type: 'error', code: 'UNAUTHORIZED', message: 'send auth and join first' });
+    expect((await socket.closed()).code).toBe(1008);
+  });
+
+  it('receives no broadcast once it authenticates as another account', async () => {
+    const [member, stranger] = [await newAccount(), await newAccount()];
+    const workspace = await newWorkspace(member.token);
+    const switched = await joinedSyncSocket(member, workspace.id);
+    switched.request({ type: 'auth', token: stranger.token });
+    await switched.next('auth-ok');
+    const writer = await joinedSyncSocket(member, workspace.id);
+    writer.request({ type: 'push', changes: [fakeEncryptedChange()] });
+    expect((await writer.next('the ack')).type).toBe('ack');
+    // Its keep-alive is answered, and nothing came before the answer.
+    switched.send('{"type":"ping"}');
+    expect(await switched.next('pong')).toEqual({ type: 'pong' });
+  });
+
+  it('stays joined when it authenticates again as the same account, as a client refreshing its token does', async () => {
+    const member = await newAccount();
+    const workspace = await newWorkspace(member.token);
+    const socket = await joinedSyncSocket(member, workspace.id);
+    socket.request({ type: 'auth', token: member.token });
+    await socket.next('auth-ok');
+    socket.request({ type: 'pull', sinceVersion: 0 });
+    expect(await socket.next('changes')).toMatchObject({ type: 'changes', changes: [] });
+  });
+
+  it('receives nothing written after its account is removed from the workspace, and is closed', async () => {
+    const [owner, colleague] = [await newAccount(), await newAccount()];
+    const workspace = await sharedWorkspace(owner, colleague);
+    const removed = await joinedSyncSocket(colleague, workspace.id);
+    const writer = await joinedSyncSocket(owner, workspace.id);
+    await env.SYNC_ROOM.get(env.SYNC_ROOM.idFromName(workspace.id)).removeMember(colleague.accountId);
+    writer.request({ type: 'push', changes: [fakeEncryptedChange()] });
+    expect((await writer.next('the ack')).type).toBe('ack');
+    expect(await removed.next('the refusal')).toEqual({ type: 'error', code: 'NOT_FOUND', message: 'workspace not found' });
+    expect((await removed.closed()).code).toBe(1008);
+  });
+});
+
+describe('pushes that arrive together', () => {
+  it('are all stored once, with versions in one unbroken run, and each sender hears only its own ack', async () => {
+    const owner = await newAccount();
+    const workspace = await newWorkspace(owner.token);
+    const sockets = await Promise.all(Array.from({ length: 5 }, () => joinedSyncSocket(owner, workspace.id)));
+    const pushed = sockets.map(() => Array.from({ length: 4 }, () => fakeEncryptedChange()));
+    sockets.forEach((socket, i) => pushed[i]!.forEach((change) => socket.request({ type: 'push', changes: [change] })));
+    const versions: number[] = [];
+    for (const [i, socket] of sockets.entries()) {
+      for (const change of pushed[i]!) {
+        // Its own acks in the order of its pushes; the others' changes arrive as broadcasts in between.
+        let message = await socket.next(`the ack of ${change.id}`);
+        while (message.type === 'changes') message = await socket.next(`the ack of ${change.id}`);
+        expect(message).toMatchObject({ type: 'ack', ids: [change.id] });
+        versions.push(...(message.versions as number[]));
+      }
+    }
+    expect([...versions].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const page = await pullAll(owner.token, workspace.id);
+    expect(page.changes.map((change) => change.id).sort()).toEqual(pushed.flat().map((change) => change.id).sort());
+  });
+});
