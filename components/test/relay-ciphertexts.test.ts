@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { decodeBase64url } from '#protocol';
 import { SEALED_FORMAT_VERSION } from '../src/core/crypto/aead.ts';
+import { decodeEnvelope } from '../src/core/sync/relay-envelope.ts';
 import { relayUpdateCipher } from '../src/core/sync/relay-workspace.ts';
 import { invitedDoc, newOrg, useRelayWorker, waitFor } from './relay-fixtures.ts';
 
@@ -11,7 +12,7 @@ const relay = useRelayWorker('alice', 'bob');
 const SECRET = 'Ada Lovelace, allergic to penicillin';
 
 describe('what the relay stores', () => {
-  it('holds only sealed blobs, bound to the org and the workspace, with no plaintext in them', async () => {
+  it('holds only sealed blobs, bound to the org and the workspace, each naming its device and sequence inside the seal', async () => {
     const org = await newOrg();
     const writer = await relay.startDevice(relay.accounts.alice, org);
     writer.doc.getMap('records').set('contact-1', SECRET);
@@ -24,15 +25,20 @@ describe('what the relay stores', () => {
     const anotherWorkspace = relayUpdateCipher(org, crypto.randomUUID());
     const anotherOrg = relayUpdateCipher({ ...org, orgId: crypto.randomUUID() }, writer.workspace.id);
     const opened = new Y.Doc();
+    const sequences: [string, number][] = [];
     for (const change of changes) {
       const sealed = decodeBase64url(change.encryptedData)!;
       expect(sealed[0]).toBe(SEALED_FORMAT_VERSION);
       expect(Buffer.from(sealed).includes(secretBytes)).toBe(false);
       await expect(anotherWorkspace.open(sealed)).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
       await expect(anotherOrg.open(sealed)).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
-      Y.applyUpdate(opened, await writer.workspace.cipher.open(sealed));
+      const envelope = decodeEnvelope(await writer.workspace.cipher.open(sealed));
+      if (envelope.kind === 'batch') sequences.push([envelope.deviceId, envelope.sequence]);
+      Y.applyUpdate(opened, envelope.update);
     }
     expect(opened.getMap('records').get('contact-1')).toBe(SECRET);
+    const deviceId = await writer.outbox.getState<string>('deviceId');
+    expect(sequences).toEqual(changes.map((_, index) => [deviceId, index + 1]));
   });
 
   it('carries a change larger than the per-change limit in parts, which the other device joins and applies whole', async () => {

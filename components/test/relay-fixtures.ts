@@ -8,6 +8,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { randomUUID } from 'node:crypto';
 import { WebSocket as NodeWebSocket } from 'ws';
 import * as Y from 'yjs';
+import type { SyncServerMessage } from '#protocol';
 import { deriveOrgSubkeys, generateOrgKey } from '../src/core/crypto/org-key.ts';
 import { RelayApi } from '../src/core/sync/relay-api.ts';
 import { RelayClient, type RelayClientOptions } from '../src/core/sync/relay-client.ts';
@@ -41,10 +42,17 @@ export async function newAccount(workerUrl: string): Promise<TestAccount> {
   return { token };
 }
 
+/**
+ * A relay that lies to one device: what it answers (pages over REST and the socket, broadcasts, acks) goes through
+ * this first, which returns it rewritten, or null to withhold it. REST answers come as their socket message types.
+ */
+export type RelayLie = (message: SyncServerMessage) => SyncServerMessage | null;
+
 /** What a device is connected through: a test can cut it all, or only its WebSockets (a proxy that drops them). */
 export class TestNetwork {
   online = true;
   socketsAllowed = true;
+  relayLie: RelayLie | null = null;
   private readonly sockets = new Set<NodeWebSocket>();
   private readonly lostResponses: ((method: string, url: string) => boolean)[] = [];
 
@@ -57,14 +65,21 @@ export class TestNetwork {
       this.goOffline();
       throw new TypeError('fetch failed: the network went down before the answer arrived');
     }
-    return response;
+    return this.relayLie && response.ok && /\/sync\/[^/]+\/changes/.test(String(input)) ? this.lieOverRest(response, init?.method ?? 'GET') : response;
   };
+
+  private async lieOverRest(response: Response, method: string): Promise<Response> {
+    const { type, ...rest } = this.relayLie!({ type: method === 'GET' ? 'changes' : 'ack', ...(await response.json()) }) ?? { type: 'withheld' };
+    if (type === 'withheld') throw new TypeError('fetch failed: the relay withheld its answer');
+    return Response.json(rest, { status: response.status });
+  }
 
   /** ws's WebSocket, refused while the network is down or WebSockets are blocked. */
   readonly WebSocket: typeof WebSocket = this.switchedWebSocket();
 
   private switchedWebSocket(): typeof WebSocket {
     const reachable = () => this.online && this.socketsAllowed;
+    const lie = () => this.relayLie;
     const sockets = this.sockets;
     class SwitchedWebSocket extends NodeWebSocket {
       constructor(url: string) {
@@ -72,6 +87,14 @@ export class TestNetwork {
         super(reachable() ? url : 'ws://127.0.0.1:1');
         sockets.add(this);
         this.on('close', () => sockets.delete(this));
+      }
+
+      override emit(event: string | symbol, ...args: unknown[]): boolean {
+        const relayLie = lie();
+        if (event !== 'message' || !relayLie) return super.emit(event, ...args);
+        const message = JSON.parse(String(args[0])) as SyncServerMessage | { type: 'pong' };
+        const told = message.type === 'pong' ? message : relayLie(message);
+        return told ? super.emit('message', Buffer.from(JSON.stringify(told)), false) : true;
       }
     }
     return SwitchedWebSocket as unknown as typeof WebSocket;

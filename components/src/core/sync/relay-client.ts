@@ -313,6 +313,7 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     if (this.connection !== connection) return;
     try {
       await this.pullOverRest();
+      await this.checkNewSnapshot();
     } catch (err) {
       this.dropConnection(connection, `cannot catch up with the relay: ${(err as Error).message}`);
       return;
@@ -512,8 +513,24 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     if (envelope.kind === 'batch' && this.integrity.recordBatch(envelope, change.version, Date.now())) this.rereadWanted = true;
   }
 
+  /**
+   * A snapshot made while this device was reading live replaces history it has already read, so no pull serves it
+   * to this device: asked for on every catch-up and whenever another member's compaction won, with one change's
+   * worth of reading, and checked like any other. This is how a live device learns that its history was wiped.
+   */
+  private async checkNewSnapshot(): Promise<void> {
+    const since = this.integrity.checkedSnapshot;
+    const page = await this.options.api.pullChanges(await this.options.getToken(), this.options.workspaceId, since, 1);
+    const [first] = page.changes;
+    if (first?.snapshot && first.version > since && first.version <= this.readVersion) {
+      await this.applyChange(first);
+      await this.saveIntegrity();
+    }
+  }
+
   /** Applies a compaction snapshot only if it proves it covers what it replaces (relay-integrity.ts). */
   private async applySnapshot(change: StoredChange, envelope: RelayBatch | RelaySnapshot): Promise<void> {
+    this.integrity.snapshotChecked(change.version);
     const refusal = envelope.kind === 'snapshot' ? this.integrity.refusalOf(envelope, change.version) : 'it is a single batch, not a snapshot';
     if (envelope.kind === 'snapshot' && refusal === null) {
       Y.applyUpdate(this.doc, envelope.update, this);
@@ -575,6 +592,7 @@ export class RelayClient extends ObservableV2<RelayEvents> {
         this.setStatus({ lastError: `compaction failed: ${(err as Error).message}` });
         return;
       }
+      await this.checkNewSnapshot();
     }
     this.changesSinceCompaction = 0;
     await this.options.outbox.setState(CHANGES_SINCE_COMPACTION, 0);

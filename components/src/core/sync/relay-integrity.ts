@@ -53,6 +53,8 @@ export interface IntegrityState {
   clocks: Map<number, SeenAt>;
   waits: Wait[];
   reports: IntegrityReport[];
+  /** The version of the newest compaction snapshot this device has checked, applied or refused. */
+  checkedSnapshot?: number;
 }
 
 /** Reports kept besides open gaps: the newest ones, so a relay that misbehaves for months cannot grow the state. */
@@ -83,6 +85,14 @@ export class RelayIntegrity {
   /** Each device's highest applied sequence, for a snapshot this device makes. */
   get sequences(): DeviceSequences {
     return new Map([...this.state.sequences].map(([deviceId, { value }]) => [deviceId, value]));
+  }
+
+  get checkedSnapshot(): number {
+    return this.state.checkedSnapshot ?? 0;
+  }
+
+  snapshotChecked(version: number): void {
+    this.state.checkedSnapshot = Math.max(this.checkedSnapshot, version);
   }
 
   get hasGaps(): boolean {

@@ -1,0 +1,281 @@
+/**
+ * The relay as an attacker runs it, against the real Worker: the operator's relay drops a device's batch, serves an
+ * old head or an ack for something else; a former member who kept the key compacts the history away or forges a
+ * snapshot. Each is caught by the devices and reported in their status (relay-integrity.ts), or refused.
+ */
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { encodeBase64url, type StoredChange } from '#protocol';
+import { encodeEnvelope, type DeviceSequences } from '../src/core/sync/relay-envelope.ts';
+import type { IntegrityProblem } from '../src/core/sync/relay-integrity.ts';
+import { openRelayWorkspace, relayUpdateCipher, type RelayOrg } from '../src/core/sync/relay-workspace.ts';
+import { RelayApi } from '../src/core/sync/relay-api.ts';
+import type { RelayClientOptions } from '../src/core/sync/relay-client.ts';
+import {
+  content,
+  docKnowingWorkspace,
+  invitedDoc,
+  newOrg,
+  randomEdit,
+  sameContent,
+  useRelayWorker,
+  waitFor,
+  type RelayLie,
+  type TestAccount,
+  type TestDevice,
+} from './relay-fixtures.ts';
+import { seededRandom } from './seeded-random.ts';
+
+const relay = useRelayWorker('alice', 'bob', 'carol', 'eve');
+
+async function device(account: TestAccount, org: RelayOrg, doc?: Y.Doc, client: Partial<RelayClientOptions> = {}): Promise<TestDevice> {
+  return relay.startDevice(account, org, { ...(doc ? { doc } : {}), client });
+}
+
+/** Alice's and Bob's devices on a new org, both live. */
+async function liveOrg(client: Partial<RelayClientOptions> = {}): Promise<{ org: RelayOrg; writer: TestDevice; reader: TestDevice }> {
+  const org = await newOrg();
+  const writer = await device(relay.accounts.alice, org, undefined, client);
+  const reader = await device(relay.accounts.bob, org, invitedDoc(writer.doc), client);
+  await waitFor('both devices are live', () => [writer, reader].every((member) => member.client.status.transport === 'websocket'));
+  return { org, writer, reader };
+}
+
+async function edit(member: TestDevice, key: string, value: string): Promise<void> {
+  member.doc.getMap('records').set(key, value);
+  await waitFor(`the relay acknowledged ${key}`, () => member.client.status.pending === 0);
+}
+
+function reported(member: TestDevice, problem: IntegrityProblem) {
+  return member.client.status.integrity.filter((report) => report.problem === problem);
+}
+
+/** A relay that never serves the changes `withheld` picks, over REST or the socket, however often it is asked. */
+function withholding(withheld: (change: StoredChange) => boolean): RelayLie {
+  return (message) => (message.type === 'changes' ? { ...message, changes: message.changes.filter((change) => !withheld(change)) } : message);
+}
+
+/** A relay restored from a backup taken at `version`: to this device, nothing after it ever happened. */
+function rolledBackTo(version: number): RelayLie {
+  return (message) => {
+    if (message.type === 'joined') return { ...message, latestVersion: Math.min(message.latestVersion, version) };
+    if (message.type !== 'changes') return message;
+    return { ...message, changes: message.changes.filter((change) => change.version <= version), latestVersion: Math.min(message.latestVersion, version), more: false };
+  };
+}
+
+async function deviceIdOf(member: TestDevice): Promise<string> {
+  return (await member.outbox.getState<string>('deviceId'))!;
+}
+
+async function history(member: TestDevice) {
+  return member.relay.api.pullChanges(await member.relay.getToken(), member.workspace.id, 0, 1000);
+}
+
+/** Eve: a former member whose account is still in the workspace and whose device kept the org key. */
+async function formerMember(org: RelayOrg, workspaceId: string) {
+  const api = new RelayApi(relay.url);
+  const getToken = async () => relay.accounts.eve.token;
+  await openRelayWorkspace({ api, getToken }, org, docKnowingWorkspace(workspaceId));
+  const cipher = relayUpdateCipher(org, workspaceId);
+  return {
+    /** Replaces the whole history with a snapshot of `doc`, claiming `sequences` and `stateVector`. */
+    async compact(doc: Y.Doc, { sequences = new Map(), stateVector = Y.encodeStateVector(doc) }: { sequences?: DeviceSequences; stateVector?: Uint8Array } = {}) {
+      const { latestVersion: upToVersion } = await api.pullChanges(await getToken(), workspaceId, 0, 1);
+      const envelope = encodeEnvelope({ kind: 'snapshot', deviceId: 'eve', upToVersion, sequences, stateVector, update: Y.encodeStateAsUpdate(doc) });
+      const snapshot = { id: `eve-snapshot-${upToVersion}`, encryptedData: encodeBase64url(await cipher.seal(envelope)) };
+      await api.compact(await getToken(), workspaceId, { snapshot, upToVersion });
+    },
+    async push(changes: { id: string; encryptedData: string }[]) {
+      await api.pushChanges(await getToken(), workspaceId, changes);
+    },
+  };
+}
+
+describe('a relay that drops a batch', () => {
+  it("is reported by the reader that sees the device's sequence jump, naming the device", async () => {
+    const { writer, reader } = await liveOrg();
+    await edit(writer, 'appointment', 'booked');
+    await waitFor('the reader has the booking', () => reader.doc.getMap('records').get('appointment') === 'booked');
+    let dropped: string | null = null;
+    reader.network.relayLie = withholding((change) => (dropped ??= change.id) === change.id);
+
+    await edit(writer, 'appointment', 'cancelled');
+    await edit(writer, 'note', 'written after the cancellation');
+    await waitFor('the reader reports missing changes', () => reported(reader, 'missing-changes').length > 0);
+
+    const [report] = reported(reader, 'missing-changes');
+    expect(report!.message).toContain(await deviceIdOf(writer));
+    expect(report!.message).toMatch(/change batch \d+/);
+    expect(reader.doc.getMap('records').get('appointment')).toBe('booked');
+    expect(reported(writer, 'missing-changes')).toEqual([]);
+  });
+
+  it('asks for the history again, and a batch the relay was only late with closes the gap', async () => {
+    const { writer, reader } = await liveOrg();
+    await edit(writer, 'appointment', 'booked');
+    await waitFor('the reader has the booking', () => reader.doc.getMap('records').get('appointment') === 'booked');
+    let late: string | null = null;
+    let served = false;
+    reader.network.relayLie = withholding((change) => {
+      late ??= change.id;
+      // Withheld once, served when asked again.
+      if (change.id !== late || served) return false;
+      served = true;
+      return true;
+    });
+
+    await edit(writer, 'appointment', 'cancelled');
+    await edit(writer, 'note', 'written after the cancellation');
+    await waitFor('the reader has both edits', () => reader.doc.getMap('records').get('note') === 'written after the cancellation');
+    expect(reader.doc.getMap('records').get('appointment')).toBe('cancelled');
+    expect(reader.client.status.integrity).toEqual([]);
+  });
+});
+
+describe('a relay that serves an old head', () => {
+  it('is reported by a device that had read further, which offers the relay its copy again', async () => {
+    const { writer, reader } = await liveOrg();
+    for (const value of ['booked', 'moved', 'cancelled']) await edit(writer, 'appointment', value);
+    await waitFor('the reader has every edit', () => reader.doc.getMap('records').get('appointment') === 'cancelled');
+    const { latestVersion } = await history(reader);
+
+    reader.network.relayLie = rolledBackTo(latestVersion - 2);
+    const reloaded = await reader.reload();
+    await waitFor('the reader reports the history went back', () => reported(reloaded, 'stale-head').length > 0);
+
+    expect(reported(reloaded, 'stale-head')[0]!.message).toContain(`ends at version ${latestVersion - 2}`);
+    expect(reloaded.doc.getMap('records').get('appointment')).toBe('cancelled');
+    await waitFor('the reader re-sent its copy', () => reloaded.client.status.pending === 0);
+  });
+});
+
+describe('an acknowledgement for changes the device did not send', () => {
+  it('leaves the edit in the outbox until the relay acknowledges what it was sent', async () => {
+    const { writer, reader } = await liveOrg();
+    writer.network.relayLie = (message) => (message.type === 'ack' ? { ...message, ids: [], versions: [] } : message);
+    writer.doc.getMap('records').set('appointment', 'booked');
+    await waitFor('the push failed', () => writer.client.status.lastError?.includes('acknowledged other changes') ?? false);
+    expect(writer.client.status.pending).toBe(1);
+
+    writer.network.relayLie = null;
+    writer.doc.getMap('records').set('note', 'next edit');
+    await waitFor('the reader has both edits', () => reader.doc.getMap('records').get('note') === 'next edit');
+    expect(reader.doc.getMap('records').get('appointment')).toBe('booked');
+    await waitFor('the outbox is empty', () => writer.client.status.pending === 0);
+  });
+});
+
+describe('compaction by a former member who kept the key', () => {
+  it('over a non-empty history with an empty snapshot is refused by every device, and the history comes back', async () => {
+    const { org, writer, reader } = await liveOrg();
+    await edit(writer, 'appointment', 'booked');
+    await waitFor('the reader has the booking', () => reader.doc.getMap('records').get('appointment') === 'booked');
+    reader.network.goOffline();
+    await edit(writer, 'note', 'written while the reader was away');
+
+    const eve = await formerMember(org, writer.workspace.id);
+    await eve.compact(new Y.Doc());
+    expect((await history(writer)).changes.map((change) => change.snapshot)).toEqual([true]);
+
+    const newcomer = await device(relay.accounts.carol, org, docKnowingWorkspace(writer.workspace.id));
+    await waitFor('the newcomer refused the snapshot', () => reported(newcomer, 'snapshot-refused').length > 0);
+    expect(reported(newcomer, 'snapshot-refused')[0]!.message).toContain('it is empty');
+
+    reader.network.goOnline();
+    await waitFor('the returning member refused the snapshot', () => reported(reader, 'snapshot-refused').length > 0);
+    await waitFor('the newcomer has the booking again, from the returning member', () => newcomer.doc.getMap('records').get('appointment') === 'booked');
+
+    // The writer read live while the history was wiped: it checks for a new snapshot when it next connects.
+    writer.network.goOffline();
+    writer.network.goOnline();
+    await waitFor('the writer refused the snapshot', () => reported(writer, 'snapshot-refused').length > 0);
+    await waitFor('the newcomer has everything again', () => sameContent([newcomer.doc, writer.doc, reader.doc]));
+  });
+
+  it('with a stale copy whose state vector does not cover what the history held is refused by a member who read it', async () => {
+    const { org, writer, reader } = await liveOrg();
+    await edit(writer, 'appointment', 'booked');
+    await waitFor('the reader has the booking', () => reader.doc.getMap('records').get('appointment') === 'booked');
+    const staleCopy = invitedDoc(reader.doc);
+    await edit(writer, 'appointment', 'cancelled');
+    await waitFor('the reader has the cancellation', () => reader.doc.getMap('records').get('appointment') === 'cancelled');
+    reader.network.goOffline();
+    await edit(writer, 'note', 'written while the reader was away');
+
+    const eve = await formerMember(org, writer.workspace.id);
+    // Eve read every device's sequence and claims to cover all of it; her copy's state says otherwise.
+    await eve.compact(staleCopy, { sequences: new Map([[await deviceIdOf(writer), 99], [await deviceIdOf(reader), 99]]) });
+    reader.network.goOnline();
+
+    await waitFor('the member refused the snapshot', () => reported(reader, 'snapshot-refused').length > 0);
+    expect(reported(reader, 'snapshot-refused')[0]!.message).toContain('it lacks changes this device read from the relay');
+    expect(reader.doc.getMap('records').get('appointment')).toBe('cancelled');
+  });
+
+  it('claiming a state vector its content does not hold is refused even by a device without history', async () => {
+    const { org, writer } = await liveOrg();
+    await edit(writer, 'appointment', 'booked');
+    const eve = await formerMember(org, writer.workspace.id);
+    const hollow = new Y.Doc();
+    hollow.getMap('records').set('appointment', 'cancelled by eve');
+    await eve.compact(hollow, { stateVector: Y.encodeStateVector(writer.doc) });
+
+    const newcomer = await device(relay.accounts.carol, org, docKnowingWorkspace(writer.workspace.id));
+    await waitFor('the newcomer refused the snapshot', () => reported(newcomer, 'snapshot-refused').length > 0);
+    expect(reported(newcomer, 'snapshot-refused')[0]!.message).toContain('does not hold the state it claims');
+    expect(newcomer.doc.getMap('records').get('appointment')).not.toBe('cancelled by eve');
+  });
+});
+
+describe('honest compaction', () => {
+  it('is accepted by a device that was away while it happened, with nothing reported', async () => {
+    const compactAfter = 20;
+    const { org, writer, reader } = await liveOrg({ compactAfter });
+    const third = await device(relay.accounts.carol, org, invitedDoc(writer.doc), { compactAfter });
+    await edit(writer, 'before', 'the reader left');
+    await waitFor('the reader has the first edit', () => reader.doc.getMap('records').get('before') === 'the reader left');
+    reader.network.goOffline();
+
+    const random = seededRandom(11);
+    for (let i = 0; i < 3 * compactAfter; i++) {
+      const member = i % 2 === 0 ? writer : third;
+      randomEdit(member.doc, random, `e${i}`);
+      await waitFor('the edit is acknowledged', () => member.client.status.pending === 0);
+    }
+    await waitFor('the relay holds a snapshot', async () => (await history(writer)).changes[0]?.snapshot === true);
+    reader.network.goOnline();
+
+    await waitFor('the returning device converges', () => sameContent([reader.doc, writer.doc, third.doc]));
+    expect(content(reader.doc)).toEqual(content(writer.doc));
+    for (const member of [writer, reader, third]) expect(member.client.status.integrity).toEqual([]);
+  });
+});
+
+describe('what a device waits on', () => {
+  it('a change it cannot open is given up on after the wait limit, reported, and compacted over', async () => {
+    const compactAfter = 10;
+    const { org, writer, reader } = await liveOrg({ compactAfter, waitLimitMs: 0 });
+    const eve = await formerMember(org, writer.workspace.id);
+    await eve.push([{ id: 'unreadable', encryptedData: encodeBase64url(crypto.getRandomValues(new Uint8Array(64))) }]);
+    await waitFor('the reader skipped it', () => reader.undecryptable.length > 0);
+    const { version } = reader.undecryptable[0]!;
+
+    for (let i = 0; i < 3 * compactAfter; i++) await edit(i % 2 ? writer : reader, `record-${i}`, 'x');
+    await waitFor('the relay compacted past it', async () => ((await history(writer)).changes[0]?.version ?? 0) > version);
+    expect(reported(reader, 'gave-up-waiting')[0]!.message).toContain('could not be opened');
+  });
+
+  it("a change's parts that never all arrive hold back compaction until the wait limit, then are reported", async () => {
+    const compactAfter = 10;
+    const { org, writer, reader } = await liveOrg({ compactAfter, waitLimitMs: 0 });
+    const eve = await formerMember(org, writer.workspace.id);
+    await eve.push([{ id: 'half_p0of2', encryptedData: 'AAAA' }]);
+    const { version } = (await history(writer)).changes.find((change) => change.id === 'half_p0of2')!;
+
+    for (let i = 0; i < 3 * compactAfter; i++) await edit(i % 2 ? writer : reader, `record-${i}`, 'x');
+    await waitFor('the relay compacted past it', async () => ((await history(writer)).changes[0]?.version ?? 0) > version);
+    const given = [...reported(writer, 'gave-up-waiting'), ...reported(reader, 'gave-up-waiting')];
+    expect(given[0]!.message).toContain('Gave up waiting for the rest of relay change half');
+  });
+});
