@@ -102,6 +102,11 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
     return this.#view!;
   }
 
+  /** The key of an epoch this device holds, if it does. */
+  keyOf(epochId: string): Uint8Array | undefined {
+    return this.#keys.get(epochId);
+  }
+
   /** Re-reads the list; serialised, and coalesced while one runs. */
   refresh(): Promise<void> {
     if (this.#closed) return Promise.resolve();

@@ -2,17 +2,29 @@
  * One org's sync: the peer-to-peer path (y-webrtc, gated by the org key) and, when the user is signed in to the
  * deployment, the encrypted relay path, behind one observable status. Both carry the same Yjs updates; either
  * alone keeps the org's devices converging.
+ *
+ * With the org's member list (`membership`), both paths run in the current epoch (docs/security.md, "Members,
+ * devices and key rotation"): its room, signalling password and peer-auth key, its relay workspace, key and join
+ * secret. When the epoch changes they are stopped and started again in the new one, and each rotation of the
+ * chain is published as a notice in the workspace of the epoch it replaced, where devices still on it read it.
+ * A device the list says was removed stops syncing, and says so in its status.
  */
 import type * as Y from 'yjs';
 import { ObservableV2 } from 'lib0/observable';
 import { challengeProofs } from '../crypto/challenge-response.ts';
+import { encodeBase64url } from '#protocol';
 import { deriveOrgSubkeys, type OrgSubkeys } from '../crypto/org-key.ts';
 import type { OrgRegistry } from '../org/org-registry.ts';
+import { deriveEpochSubkeys } from '../org/key-epochs.ts';
+import { rotationNotice } from '../org/key-rotation.ts';
+import type { MembershipStatus } from '../org/membership.ts';
+import type { MembershipView, OrgMembership } from '../org/org-membership.ts';
+import { encodeEnvelope } from './relay-envelope.ts';
 import { PeerSync } from './peer-sync.ts';
-import { RelayClient } from './relay-client.ts';
+import { RelayClient, type RelayClientOptions } from './relay-client.ts';
 import type { IntegrityReport } from './relay-integrity.ts';
 import { RelayOutbox } from './relay-outbox.ts';
-import { openRelayWorkspace, relayWorkspaceIdOf, type RelayAccount } from './relay-workspace.ts';
+import { openRelayWorkspace, relayUpdateCipher, relayWorkspaceIdOf, type RelayAccount } from './relay-workspace.ts';
 
 export interface OrgSyncOptions {
   orgId: string;
@@ -27,6 +39,11 @@ export interface OrgSyncOptions {
   /** Peer-to-peer sync; on unless turned off (e.g. a network that forbids WebRTC). */
   peerToPeer?: boolean;
   iceServers?: RTCIceServer[];
+  /** The org's member list on this device: sync follows its epochs. Without it the org syncs under `orgKey` alone. */
+  membership?: OrgMembership;
+  /** Where outboxes are kept, and how the relay client connects: the defaults are the browser's (Node passes its own). */
+  indexedDB?: IDBFactory;
+  relayClient?: Pick<RelayClientOptions, 'WebSocket' | 'pollIntervalMs' | 'reconnectBackoff'>;
 }
 
 export interface OrgSyncStatus {
@@ -44,19 +61,40 @@ export interface OrgSyncStatus {
    * compaction that does not cover what it replaced): show these to the user; empty while all is well.
    */
   integrity: IntegrityReport[];
+  /** This device's place in the member list; null without one. `removed`: it was removed, and syncs no more. */
+  membership: MembershipStatus | null;
+  /** The epoch the paths run in (0 for the org's first key); null without a member list. */
+  epoch: number | null;
 }
+
+/** The `lastError` of a device that was removed from the org: the UI shows why sync stopped. */
+export const REMOVED_FROM_ORG = 'REMOVED_FROM_ORG: this device was removed from the org. What it already has stays here, read only; nothing written since reaches it.';
 
 export interface OrgSyncEvents {
   status: (status: OrgSyncStatus) => void;
 }
 
 export class OrgSync extends ObservableV2<OrgSyncEvents> {
-  private current: OrgSyncStatus = { peers: 0, relay: 'off', pending: 0, lastSyncedAt: null, lastError: null, integrity: [] };
+  private current: OrgSyncStatus = {
+    peers: 0,
+    relay: 'off',
+    pending: 0,
+    lastSyncedAt: null,
+    lastError: null,
+    integrity: [],
+    membership: null,
+    epoch: null,
+  };
   private peerSync: PeerSync | null = null;
   private relay: RelayClient | null = null;
   private outbox: RelayOutbox | null = null;
   private relayWorkspaceId: string | null = null;
   private stopped = false;
+  /** The epoch the paths run in, once started. */
+  private epochId: string | null = null;
+  /** Epoch changes are followed one at a time, in order. */
+  private following: Promise<void> = Promise.resolve();
+  private readonly onMembership = (view: MembershipView) => this.follow(view);
 
   private constructor(private readonly options: OrgSyncOptions) {
     super();
@@ -65,9 +103,13 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
   /** Starts both paths. The relay connects in the background; its failures show in the status, never throw here. */
   static async start(options: OrgSyncOptions): Promise<OrgSync> {
     const sync = new OrgSync(options);
+    if (options.membership) {
+      options.membership.on('change', sync.onMembership);
+      await sync.follow(options.membership.view);
+      return sync;
+    }
     const subkeys = await deriveOrgSubkeys(options.orgKey, options.orgId);
-    if (options.peerToPeer ?? true) sync.startPeerSync(subkeys);
-    if (options.account) void sync.startRelay(options.account, subkeys);
+    sync.startPaths(subkeys, options.roomId, true);
     return sync;
   }
 
@@ -88,6 +130,17 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.options.membership?.off('change', this.onMembership);
+    await this.stopPaths();
+    this.update({ peers: 0, relay: this.current.relay === 'off' ? 'off' : 'stopped' });
+  }
+
+  private startPaths(subkeys: OrgSubkeys, roomId: string, firstEpoch: boolean): void {
+    if (this.options.peerToPeer ?? true) this.startPeerSync(subkeys, roomId);
+    if (this.options.account) void this.startRelay(this.options.account, subkeys, firstEpoch);
+  }
+
+  private async stopPaths(): Promise<void> {
     this.peerSync?.destroy();
     this.peerSync = null;
     await this.relay?.stop();
@@ -95,11 +148,57 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
     // Closed so that leaving the org can delete its database.
     this.outbox?.close();
     this.outbox = null;
-    this.update({ peers: 0, relay: this.current.relay === 'off' ? 'off' : 'stopped' });
   }
 
-  private startPeerSync(subkeys: OrgSubkeys): void {
-    const { roomId, doc, workerUrl, iceServers } = this.options;
+  /** Moves the paths to the epoch the member list says this device is in, or stops them for a removed device. */
+  private follow(view: MembershipView): Promise<void> {
+    this.following = this.following.then(async () => {
+      if (this.stopped) return;
+      if (view.status === 'removed') {
+        if (this.epochId !== null || this.current.membership !== 'removed') await this.stopPaths();
+        this.epochId = null;
+        this.update({ membership: 'removed', peers: 0, relay: this.current.relay === 'off' ? 'off' : 'stopped', lastError: REMOVED_FROM_ORG });
+        return;
+      }
+      this.update({ membership: view.status });
+      if (view.epoch.id === this.epochId) return;
+      await this.stopPaths();
+      this.epochId = view.epoch.id;
+      const subkeys = await deriveEpochSubkeys(view.epochKey, this.options.orgId, view.epoch.number);
+      this.update({ epoch: view.epoch.number, peers: 0 });
+      this.startPaths(subkeys, subkeys.roomId ?? this.options.roomId, view.epoch.number === 0);
+      void this.publishNotices(view);
+    });
+    return this.following;
+  }
+
+  /**
+   * Puts each rotation of the chain, as a notice, into the workspace of the epoch it replaced, sealed under that
+   * epoch's key: a device that was offline during the rotation reads it there. The change id is the rotation's, so
+   * the relay keeps one copy however many members publish it, and publishing again after a failure is harmless.
+   */
+  private async publishNotices(view: MembershipView): Promise<void> {
+    const { account, orgId, doc, membership } = this.options;
+    if (!account || !membership) return;
+    for (const [index, epoch] of view.membership.chain.entries()) {
+      const base = view.membership.chain[index - 1];
+      const baseKey = base && membership.keyOf(base.id);
+      if (!epoch.rotation || !base || !baseKey) continue;
+      const subkeys = await deriveEpochSubkeys(baseKey, orgId, base.number);
+      const workspaceId = (base.number === 0 ? relayWorkspaceIdOf(doc) : null) ?? subkeys.relayWorkspaceId;
+      const deviceId = `notice-${epoch.rotation.id.slice(0, 24)}`;
+      const envelope = encodeEnvelope({ kind: 'batch', deviceId, sequence: 1, update: rotationNotice(epoch.rotation) });
+      const sealed = await relayUpdateCipher({ orgId, subkeys }, workspaceId).seal(envelope);
+      await account.api
+        .pushChanges(await account.getToken(), workspaceId, [{ id: deviceId, encryptedData: encodeBase64url(sealed) }])
+        // An old epoch's workspace may never have existed (the org had no relay then), or be unreachable now: the
+        // notice goes again when the org next opens.
+        .catch(() => undefined);
+    }
+  }
+
+  private startPeerSync(subkeys: OrgSubkeys, roomId: string): void {
+    const { doc, workerUrl, iceServers } = this.options;
     const peerSync = new PeerSync({
       workerUrl,
       roomId,
@@ -115,13 +214,16 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
     this.peerSync = peerSync;
   }
 
-  private async startRelay(account: RelayAccount, subkeys: OrgSubkeys): Promise<void> {
+  private async startRelay(account: RelayAccount, subkeys: OrgSubkeys, firstEpoch: boolean): Promise<void> {
     const { orgId, doc } = this.options;
+    const epochId = this.epochId;
     this.update({ relay: 'connecting' });
     try {
-      const workspace = await openRelayWorkspace(account, { orgId, subkeys }, doc);
-      const outbox = await RelayOutbox.open(orgId, workspace.id);
-      if (this.stopped) return outbox.close();
+      // Only the first epoch's workspace is recorded in the document (orgs made before ids came from the key have a
+      // random one); a later epoch's is always the one its key names.
+      const workspace = await openRelayWorkspace(account, { orgId, subkeys }, firstEpoch ? doc : null);
+      const outbox = await RelayOutbox.open(orgId, workspace.id, this.options.indexedDB);
+      if (this.stopped || this.epochId !== epochId) return outbox.close();
       this.outbox = outbox;
       this.relayWorkspaceId = workspace.id;
       const relay = new RelayClient(doc, {
@@ -130,6 +232,7 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
         getToken: () => account.getToken(),
         cipher: workspace.cipher,
         outbox,
+        ...this.options.relayClient,
       });
       relay.on('status', ({ transport, pending, lastSyncedAt, lastError, integrity }) =>
         this.update({

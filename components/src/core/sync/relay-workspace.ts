@@ -59,10 +59,11 @@ export function relayUpdateCipher(org: RelayOrg, workspaceId: string): BoundCiph
 /**
  * Joins or creates the org's relay workspace and records its id in the org document.
  * Throws `RelayApiError` `JOIN_REFUSED` when the join secret does not open the workspace the document names.
+ * Without a document (a later epoch's workspace, docs/security.md), the workspace is the one the subkeys name.
  */
-export async function openRelayWorkspace(account: RelayAccount, org: RelayOrg, doc: Y.Doc): Promise<RelayWorkspace> {
+export async function openRelayWorkspace(account: RelayAccount, org: RelayOrg, doc: Y.Doc | null): Promise<RelayWorkspace> {
   const token = await account.getToken();
-  const known = relayWorkspaceIdOf(doc);
+  const known = doc && relayWorkspaceIdOf(doc);
   if (known) {
     // Joining again is harmless, and it admits an account that is not a member yet. Offline, the document's word
     // is enough to start: the outbox fills, and the next open joins if this account turns out not to be a member.
@@ -77,7 +78,7 @@ export async function openRelayWorkspace(account: RelayAccount, org: RelayOrg, d
     if (!(err instanceof RelayApiError && err.code === 'CONFLICT')) throw err;
     await account.api.joinWorkspace(token, id, org.subkeys.joinSecret);
   });
-  recordRelayWorkspaceId(doc, id);
+  if (doc) recordRelayWorkspaceId(doc, id);
   return { id, cipher: relayUpdateCipher(org, id) };
 }
 

@@ -1,0 +1,109 @@
+/**
+ * Removal through the real Worker (relay path only; the browser test covers WebRTC): the remaining devices move to
+ * the new epoch's workspace, the removed one gets nothing written afterwards, and a device that was offline during
+ * the removal catches up from the notice in the old workspace.
+ */
+import { describe, expect, it } from 'vitest';
+import { IDBFactory } from 'fake-indexeddb';
+import * as Y from 'yjs';
+import { decodeBase64url } from '#protocol';
+import { deriveEpochSubkeys } from '../src/core/org/key-epochs.ts';
+import { RelayApi, RelayApiError } from '../src/core/sync/relay-api.ts';
+import { decodeEnvelope } from '../src/core/sync/relay-envelope.ts';
+import { relayUpdateCipher, relayWorkspaceIdOf, type RelayAccount } from '../src/core/sync/relay-workspace.ts';
+import { OrgSync, REMOVED_FROM_ORG } from '../src/core/sync/org-sync.ts';
+import { TestNetwork, useRelayWorker, waitFor, type TestAccount } from './relay-fixtures.ts';
+import { newTestOrg, openDevice, type TestDevice, type TestOrg } from './membership-fixtures.ts';
+
+const worker = useRelayWorker('ana', 'ben', 'cai', 'rex');
+
+interface SyncedDevice extends TestDevice {
+  sync: OrgSync;
+  network: TestNetwork;
+  relay: RelayAccount;
+}
+
+async function startSynced(org: TestOrg, name: string, account: TestAccount): Promise<SyncedDevice> {
+  const device = await openDevice(org, name);
+  const network = new TestNetwork();
+  const relay: RelayAccount = { api: new RelayApi(worker.url, network.fetch), getToken: async () => account.token };
+  const sync = await OrgSync.start({
+    orgId: org.orgId,
+    roomId: `${org.orgId}.room`,
+    doc: device.doc,
+    orgKey: org.orgKey,
+    workerUrl: worker.url,
+    account: relay,
+    peerToPeer: false,
+    membership: device.membership,
+    indexedDB: new IDBFactory(),
+    relayClient: { WebSocket: network.WebSocket, pollIntervalMs: 100, reconnectBackoff: { baseMs: 20, maxMs: 400 } },
+  });
+  return { ...device, sync, network, relay };
+}
+
+const written = (device: TestDevice, key: string) => device.doc.getMap('notes').get(key);
+const membersSeen = (device: TestDevice) => device.membership.view.membership.current.members.size;
+
+/** What the removed device can read from a workspace: every blob it can open, applied to an empty document. */
+async function readableBy(relay: RelayAccount, org: TestOrg, key: Uint8Array, number: number, workspaceId: string): Promise<Y.Doc> {
+  const subkeys = await deriveEpochSubkeys(key, org.orgId, number);
+  const cipher = relayUpdateCipher({ orgId: org.orgId, subkeys }, workspaceId);
+  const doc = new Y.Doc();
+  const { changes } = await relay.api.pullChanges(await relay.getToken(), workspaceId, 0);
+  for (const change of changes) {
+    const opened = await cipher.open(decodeBase64url(change.encryptedData)!).catch(() => null);
+    if (opened) Y.applyUpdate(doc, decodeEnvelope(opened).update);
+  }
+  return doc;
+}
+
+describe('removing a device', () => {
+  it('moves the others to a new workspace, leaves the removed one nothing written afterwards, and brings an offline device along', async () => {
+    const org = await newTestOrg();
+    const { ana: anaAccount, ben: benAccount, cai: caiAccount, rex: rexAccount } = worker.accounts;
+    const devices = [
+      await startSynced(org, 'ana', anaAccount),
+      await startSynced(org, 'ben', benAccount),
+      await startSynced(org, 'cai', caiAccount),
+      await startSynced(org, 'rex', rexAccount),
+    ];
+    const [ana, ben, cai, rex] = devices as [SyncedDevice, SyncedDevice, SyncedDevice, SyncedDevice];
+    try {
+      await waitFor('every device lists all four', () => devices.every((device) => membersSeen(device) === 4));
+      ana.doc.getMap('notes').set('before', 'written before the removal');
+      await waitFor('everyone has what was written before', () => devices.every((device) => written(device, 'before') !== undefined));
+      const genesisWorkspace = relayWorkspaceIdOf(ana.doc)!;
+
+      cai.network.goOffline();
+      await ana.membership.remove([rex.identity.deviceId]);
+      await waitFor('ana and ben are in epoch 1', () => ana.sync.status.epoch === 1 && ben.sync.status.epoch === 1);
+      await waitFor('rex is told it was removed', () => rex.sync.status.membership === 'removed');
+      expect(rex.sync.status.lastError).toBe(REMOVED_FROM_ORG);
+      expect(ana.sync.workspaceId).not.toBe(genesisWorkspace);
+
+      ana.doc.getMap('notes').set('after', 'written after the removal');
+      ben.doc.getMap('notes').set('after-ben', 'also after');
+      await waitFor('ana and ben converge after the removal', () => written(ben, 'after') !== undefined && written(ana, 'after-ben') !== undefined);
+
+      cai.network.goOnline();
+      await waitFor('cai, offline during the removal, reaches epoch 1', () => cai.sync.status.epoch === 1);
+      await waitFor('cai catches up', () => written(cai, 'after') !== undefined && written(cai, 'after-ben') !== undefined);
+      expect(cai.membership.view.epochKey).toEqual(ana.membership.view.epochKey);
+
+      // The removed device: nothing after the removal in its document, nor in anything it can open at the relay.
+      expect(written(rex, 'after')).toBeUndefined();
+      const readable = await readableBy(rex.relay, org, org.orgKey, 0, genesisWorkspace);
+      expect(readable.getMap('notes').get('before')).toBeDefined();
+      expect(readable.getMap('notes').get('after')).toBeUndefined();
+      expect(readable.getMap('notes').get('after-ben')).toBeUndefined();
+      // Nor can it join the new workspace, even told its id: its join secret is the old epoch's.
+      const oldSecret = (await deriveEpochSubkeys(org.orgKey, org.orgId, 0)).joinSecret;
+      await expect(rex.relay.api.joinWorkspace(await rex.relay.getToken(), ana.sync.workspaceId!, oldSecret)).rejects.toSatisfy(
+        (err: unknown) => err instanceof RelayApiError && err.code === 'JOIN_REFUSED',
+      );
+    } finally {
+      await Promise.all(devices.map((device) => device.sync.stop()));
+    }
+  });
+});
