@@ -279,3 +279,35 @@ describe('what a device waits on', () => {
     expect(given[0]!.message).toContain('Gave up waiting for the rest of relay change half');
   });
 });
+
+describe('a relay that shows two devices different histories', () => {
+  it('is reported once the devices meet and compare what they have read from it', async () => {
+    const { org, writer, reader } = await liveOrg();
+    const third = await device(relay.accounts.carol, org, invitedDoc(writer.doc));
+    await edit(writer, 'appointment', 'booked');
+    await waitFor('both readers have the booking', () => [reader, third].every((member) => member.doc.getMap('records').get('appointment') === 'booked'));
+    const writerId = await deviceIdOf(writer);
+    reader.network.relayLie = withholding((change) => change.id.startsWith(writerId));
+
+    await edit(writer, 'appointment', 'cancelled');
+    await waitFor('the third device has the cancellation', () => third.doc.getMap('records').get('appointment') === 'cancelled');
+    await reader.client.comparePeerSequences(third.client.relaySequences);
+
+    expect(reported(reader, 'fork')[0]!.message).toContain(writerId);
+    await third.client.comparePeerSequences(reader.client.relaySequences);
+    expect(reported(third, 'fork')).toEqual([]);
+  });
+
+  it('is not reported when the peer has only read a batch this device had not pulled yet', async () => {
+    const { org, writer, reader } = await liveOrg();
+    const third = await device(relay.accounts.carol, org, invitedDoc(writer.doc));
+    reader.network.goOffline();
+    await edit(writer, 'appointment', 'booked');
+    await waitFor('the third device has the booking', () => third.doc.getMap('records').get('appointment') === 'booked');
+    reader.network.goOnline();
+
+    await reader.client.comparePeerSequences(third.client.relaySequences);
+    expect(reader.doc.getMap('records').get('appointment')).toBe('booked');
+    expect(reported(reader, 'fork')).toEqual([]);
+  });
+});

@@ -215,6 +215,34 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     return this.serially(() => this.pullOverRest());
   }
 
+  /** Each device's highest batch sequence this device has read from the relay: what it tells the peers it meets. */
+  get relaySequences(): Record<string, number> {
+    return Object.fromEntries(this.integrity.sequences);
+  }
+
+  /**
+   * Compares with what a peer met over WebRTC has read from the same workspace. A batch the peer has and this device
+   * lacks is pulled for; if the relay still does not serve it, the relay is showing the two devices different
+   * histories (a fork), which is reported. This device's own sequence is left out: the peer may see a batch before
+   * its acknowledgement reaches this device.
+   */
+  comparePeerSequences(peer: Record<string, number>): Promise<void> {
+    const ahead = () =>
+      Object.entries(peer).filter(
+        ([deviceId, sequence]) => deviceId !== this.deviceId && Number.isSafeInteger(sequence) && sequence > (this.integrity.sequences.get(deviceId) ?? 0),
+      );
+    return this.serially(async () => {
+      if (ahead().length === 0) return;
+      await this.pullOverRest();
+      const now = Date.now();
+      for (const [deviceId, sequence] of ahead()) {
+        const message = `A device met directly has read change batch ${sequence} from device ${deviceId}, which the relay does not serve to this device: the relay is showing devices different histories.`;
+        this.integrity.report('fork', message, now);
+      }
+      await this.saveIntegrity();
+    });
+  }
+
   /**
    * Compares the document with its state when the client last stopped (or with nothing, the first time) and
    * queues the difference. Listens for updates in the same synchronous step, so nothing slips between the two.
