@@ -84,6 +84,8 @@ export class PushingClient {
   readonly unacked = new Map<string, EncryptedChange>();
   /** Every change this client made, by id. */
   readonly made = new Map<string, EncryptedChange>();
+  /** The ids of each push, in the order sent: a push is stored whole or not at all. */
+  readonly pushes: string[][] = [];
   readonly conflicts: string[] = [];
   /** Acknowledgements of changes already acknowledged (a retry's): each must repeat the first version. */
   reacknowledged = 0;
@@ -92,7 +94,7 @@ export class PushingClient {
   private ws: WebSocket | null = null;
   private seq = 0;
   private open = false;
-  private burst: { batchSize: number; prefix: string } | null = null;
+  private burst: { batchSize: number; prefix: string; changeBytes?: number } | null = null;
   private readonly ackListeners = new Set<() => void>();
 
   constructor(
@@ -136,6 +138,7 @@ export class PushingClient {
 
   /** Sends one push of `changes`; they stay unacknowledged until the relay says otherwise. */
   push(changes: EncryptedChange[]): void {
+    this.pushes.push(changes.map((change) => change.id));
     for (const change of changes) {
       this.made.set(change.id, change);
       if (!this.acked.has(change.id)) this.unacked.set(change.id, change);
@@ -147,8 +150,8 @@ export class PushingClient {
    * Keeps `inFlight` pushes of `batchSize` fresh changes outstanding: each acknowledgement sends the next, until
    * the socket closes or `stopPushing()`. The burst is what a crash lands in the middle of.
    */
-  startPushing({ batchSize, inFlight, prefix = this.name }: { batchSize: number; inFlight: number; prefix?: string }): void {
-    this.burst = { batchSize, prefix };
+  startPushing({ batchSize, inFlight, prefix = this.name, changeBytes }: { batchSize: number; inFlight: number; prefix?: string; changeBytes?: number }): void {
+    this.burst = { batchSize, prefix, changeBytes };
     for (let i = 0; i < inFlight; i++) this.pushFresh();
   }
 
@@ -213,7 +216,7 @@ export class PushingClient {
 
   private pushFresh(): void {
     if (!this.burst) return;
-    this.push(Array.from({ length: this.burst.batchSize }, () => newChange(this.burst!.prefix)));
+    this.push(Array.from({ length: this.burst.batchSize }, () => newChange(this.burst!.prefix, this.burst!.changeBytes)));
   }
 
   private send(message: Record<string, unknown>): void {
