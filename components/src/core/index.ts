@@ -5,6 +5,27 @@ export { RecordNotFoundError } from './records/record-not-found-error.ts';
 export { ReadOnlyDocumentError, CURRENT_SCHEMA_VERSION } from './records/org-document.ts';
 export { OrgRegistry, OrgRegistryError, DEFAULT_ORG_NAME, DEFAULT_ORG_COLOR, type OrgRegistryErrorCode } from './org/org-registry.ts';
 export { openOrg, attachStores, orgDatabaseName, type OrgSession, type OrgStores } from './org/org-session.ts';
+export { loadDeviceIdentity, generateDeviceIdentity, type DeviceIdentity } from './org/device-identity.ts';
+export {
+  OrgMembership,
+  type MembershipView,
+  type OrgMembershipOptions,
+  type OrgMembershipEvents,
+  type RotationNotice,
+  type EpochKeyStore,
+} from './org/org-membership.ts';
+export type { Membership, MembershipStatus, DeviceInfo, Epoch } from './org/membership.ts';
+export { RotationError, type RotationErrorCode, type DeviceProfile } from './org/key-rotation.ts';
+export { deriveEpochSubkeys, loadEpochKeys, saveEpochKey, type StoredEpochKey } from './org/key-epochs.ts';
+export {
+  exportRecoveryKit,
+  openRecoveryKit,
+  assertKitCurrent,
+  RecoveryKitError,
+  RECOVERY_PASSPHRASE_MIN_LENGTH,
+  type RecoveryKitContents,
+  type RecoveryKitErrorCode,
+} from './org/recovery-kit.ts';
 export { ContactsStore } from './contacts/contacts-store.ts';
 export { EventsStore } from './calendar/events-store.ts';
 export { ResourcesStore } from './calendar/resources-store.ts';
@@ -65,4 +86,4 @@ export {
   type RelayOrg,
   type RelayWorkspace,
 } from './sync/relay-workspace.ts';
-export { OrgSync, leaveOrg, type OrgSyncOptions, type OrgSyncStatus, type OrgSyncEvents } from './sync/org-sync.ts';
+export { OrgSync, leaveOrg, REMOVED_FROM_ORG, type OrgSyncOptions, type OrgSyncStatus, type OrgSyncEvents } from './sync/org-sync.ts';
