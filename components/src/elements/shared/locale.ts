@@ -111,3 +111,8 @@ export function formatTimeOfDay(localMs: number, locale: string, hour12: boolean
   // 24-hour clocks read 09:00, 12-hour ones 9:00 AM.
   return formatLocal(localMs, locale, { hour: hour12 ? 'numeric' : '2-digit', minute: '2-digit', hour12 });
 }
+
+/** A zone's short name at an instant, as the locale writes it: `GMT+1` in en-GB for Berlin in winter, `EDT` in en-US for New York in summer. */
+export function zoneShortName(zone: string, locale: string, instant: number): string {
+  return formatter(locale, { timeZone: zone, timeZoneName: 'short' }).formatToParts(instant).find((part) => part.type === 'timeZoneName')?.value ?? zone;
+}
