@@ -8,6 +8,7 @@ import { encodeTranscript } from '../src/core/crypto/transcript.ts';
 import { bindCipher } from '../src/core/crypto/aead.ts';
 import { EPOCH_INFO, deleteEpochKeys, deriveEpochSubkeys, enrolmentProof, epochKeyCommitment, loadEpochKeys, saveEpochKey } from '../src/core/org/key-epochs.ts';
 import { relayContext } from './crypto-fixtures.ts';
+import { OrgRegistry } from '../src/core/org/org-registry.ts';
 
 const hkdf = (key: Uint8Array, orgId: string, info: string, bytes = 32) => new Uint8Array(hkdfSync('sha256', key, orgId, info, bytes));
 
@@ -57,5 +58,14 @@ describe('key epochs', () => {
     await deleteEpochKeys(orgId);
     expect(await loadEpochKeys(orgId)).toEqual([]);
     expect(await loadEpochKeys(otherOrgId)).toHaveLength(1);
+  });
+
+  it('are deleted when the device leaves the org', async () => {
+    const registry = await OrgRegistry.open();
+    const org = await registry.create({ name: 'Leaving', color: '#123456' });
+    await saveEpochKey({ orgId: org.id, epoch: 'first', number: 1, key: await generateOrgKey() });
+    await registry.leave(org.id);
+    expect(await loadEpochKeys(org.id)).toEqual([]);
+    registry.close();
   });
 });

@@ -11,6 +11,7 @@ import { RECORD_LIMITS } from '../records/record-limits.ts';
 import { ValidationError } from '../records/validation-error.ts';
 import { ChangeListeners, type Unsubscribe } from '../records/change-listeners.ts';
 import { orgDatabaseName } from './org-session.ts';
+import { deleteEpochKeys } from './key-epochs.ts';
 import type { Org } from '../records/records.ts';
 
 const REGISTRY_DATABASE = 'p2p-clinic-orgs';
@@ -185,6 +186,7 @@ export class OrgRegistry {
     if (org.isDefault) throw new OrgRegistryError('DEFAULT_ORG_CANNOT_BE_LEFT', 'The Personal org belongs to this device and cannot be left.');
     await idb.deleteDB(orgDatabaseName(id));
     await deleteOrgKey(id);
+    await deleteEpochKeys(id);
     const [orgs] = idb.transact(this.db, [ORGS]);
     await idb.del(orgs!, id);
     this.#orgs.delete(id);

@@ -266,8 +266,9 @@ export async function leaveOrg(
   orgId: string,
   { sync = null, doc = null }: { sync?: OrgSync | null; doc?: Y.Doc | null } = {},
 ): Promise<void> {
-  const workspaceId = sync?.workspaceId ?? (doc ? relayWorkspaceIdOf(doc) : null);
+  // The current epoch's workspace and the first one's, which the document records, may differ after a rotation.
+  const workspaceIds = new Set([sync?.workspaceId, doc ? relayWorkspaceIdOf(doc) : null].filter((id): id is string => id !== null && id !== undefined));
   await sync?.stop();
-  if (workspaceId) await RelayOutbox.delete(orgId, workspaceId);
+  for (const workspaceId of workspaceIds) await RelayOutbox.delete(orgId, workspaceId);
   await registry.leave(orgId);
 }
