@@ -18,6 +18,8 @@ import { InviteExchange, joinInviterProof, splitInviterProof, type InviteSession
 import { ORG_KEY_BYTES, orgIdMatchesKey } from '../crypto/org-key.ts';
 import { assessOrgPassword, deriveInviteKeys, ORG_PASSWORD_MIN_LENGTH } from '../crypto/org-password.ts';
 import type { Org } from '../records/records.ts';
+import type { OrgMembership } from '../org/org-membership.ts';
+import type { SignedRecord } from '../org/membership-records.ts';
 import type { ChannelBinding } from './channel-binding.ts';
 import { gatedPeerOpts, type BoundHandshake, type HandshakeSteps } from './gated-peer-connection.ts';
 import { GuessLimit } from './guess-limit.ts';
@@ -68,7 +70,12 @@ export class InviteError extends Error {
 /** What the invitee receives: enough to list the org, store its key and open its room. */
 export interface InvitedOrg {
   org: Pick<Org, 'id' | 'name' | 'color'> & { roomId: string };
+  /** The org's first key, which its id commits to. */
   orgKey: Uint8Array;
+  /** The org's current epoch and its key, once the org has been through a rotation (keep it with `saveEpochKey`). */
+  epoch?: { id: string; number: number; key: Uint8Array };
+  /** The inviter's ticket: the invitee's entry in the member list names the inviter with it (DeviceProfile.ticket). */
+  ticket?: SignedRecord;
 }
 
 export type InvitationState = 'waiting' | 'completed' | 'locked' | 'expired' | 'cancelled';
@@ -90,6 +97,12 @@ interface InvitationOptions {
    */
   password: string;
   iceServers?: RTCIceServer[];
+  /**
+   * The org's member list on the inviter's device: the invitee then gets the key of the epoch current when the
+   * invite completes (a rotation while the invite is open does not leave it with an old key), and a ticket naming
+   * the inviter.
+   */
+  membership?: OrgMembership;
 }
 
 /** The inviter's side: a code to show, a countdown, and the outcome. */
@@ -124,12 +137,19 @@ export class Invitation extends ObservableV2<InvitationEvents> {
     const roomId = `${org.id}.${encodeBase64url(crypto.getRandomValues(new Uint8Array(16)))}`;
     // Derived before the code exists, so the 5 minutes are not spent on PBKDF2.
     const { pakeSecret } = await deriveInviteKeys(options.password, org.id);
-    const payload: InvitePayload = {
-      format: PAYLOAD_FORMAT,
-      org: { id: org.id, name: org.name, color: org.color, roomId: org.roomId },
-      orgKey: encodeBase64url(orgKey),
+    const ticket = await options.membership?.issueTicket();
+    // Made when the invitee has proven the password, not now: the epoch may change while the invite is open.
+    const plaintext = async () => {
+      const view = options.membership?.view;
+      const payload: InvitePayload = {
+        format: PAYLOAD_FORMAT,
+        org: { id: org.id, name: org.name, color: org.color, roomId: org.roomId },
+        orgKey: encodeBase64url(orgKey),
+        ...(view && view.epoch.number > 0 ? { epoch: { id: view.epoch.id, number: view.epoch.number, key: encodeBase64url(view.epochKey) } } : {}),
+        ...(ticket ? { ticket } : {}),
+      };
+      return new TextEncoder().encode(JSON.stringify(payload));
     };
-    const plaintext = new TextEncoder().encode(JSON.stringify(payload));
     const { code, expiresAt } = await inviteCall(() => api.createShareCode(roomId));
     const invitation = new Invitation(code, expiresAt, roomId);
     invitation.listen(api.workerUrl, invitation.inviterHandshake(pakeSecret, org.id, plaintext), options.iceServers);
@@ -144,7 +164,7 @@ export class Invitation extends ObservableV2<InvitationEvents> {
    * Each connection's run of the exchange. The invitee's confirmation is checked only through the guess limit;
    * the payload is sealed, and our confirmation sent, only for a connection whose check passed.
    */
-  private inviterHandshake(pakeSecret: Uint8Array, orgId: string, plaintext: Uint8Array): BoundHandshake {
+  private inviterHandshake(pakeSecret: Uint8Array, orgId: string, plaintext: () => Promise<Uint8Array>): BoundHandshake {
     return {
       order: 'verify-first',
       bind: async (binding) => {
@@ -159,7 +179,7 @@ export class Invitation extends ObservableV2<InvitationEvents> {
           prove: async (_ours, theirs) => {
             if (!confirmed) throw new Error('the invitee has not confirmed');
             const keys = await run.keys(theirs);
-            const sealed = await payloadCipher(keys, orgId, this.roomId).seal(plaintext);
+            const sealed = await payloadCipher(keys, orgId, this.roomId).seal(await plaintext());
             return joinInviterProof(keys.confirmation, sealed);
           },
         };
@@ -343,6 +363,8 @@ interface InvitePayload {
   format: number;
   org: InvitedOrg['org'];
   orgKey: string;
+  epoch?: { id: string; number: number; key: string };
+  ticket?: SignedRecord;
 }
 
 /** The payload, checked: well formed, for the org the room names, with a key that org's id commits to (if it does). */
@@ -370,7 +392,20 @@ async function parsePayload(plaintext: Uint8Array, orgId: string): Promise<Invit
   ) {
     throw invalid();
   }
-  return { org: { id: org.id, name: org.name, color: org.color, roomId: org.roomId }, orgKey };
+  const epochKey = typeof payload.epoch?.key === 'string' ? decodeBase64url(payload.epoch.key) : null;
+  const { epoch, ticket } = payload;
+  if (epoch !== undefined && (typeof epoch.id !== 'string' || !Number.isSafeInteger(epoch.number) || epoch.number < 1 || epochKey?.byteLength !== ORG_KEY_BYTES)) {
+    throw invalid();
+  }
+  if (ticket !== undefined && !['body', 'signer', 'signature'].every((field) => typeof (ticket as unknown as Record<string, unknown>)?.[field] === 'string')) {
+    throw invalid();
+  }
+  return {
+    org: { id: org.id, name: org.name, color: org.color, roomId: org.roomId },
+    orgKey,
+    ...(epoch && epochKey ? { epoch: { id: epoch.id, number: epoch.number, key: epochKey } } : {}),
+    ...(ticket ? { ticket: { body: ticket.body, signer: ticket.signer, signature: ticket.signature } } : {}),
+  };
 }
 
 /** Maps the Worker's refusals to what the invite UI says. */
