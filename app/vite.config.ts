@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { embedBudget } from './build/embed-budget.ts';
+import { embedIntegrity } from './build/embed-integrity.ts';
 import { SERVICE_WORKER_FILE, precacheManifest } from './build/precache.ts';
 
 /** The embeddable module, at a fixed path so that the embed snippet (infra/embed-snippet.ts) can name it. */
@@ -16,7 +17,11 @@ export default defineConfig({
   // Relative, so that the shell and its service worker work under any path of the team's Pages site.
   base: './',
   server: { port: 5173, strictPort: true },
-  plugins: [embedBudget({ entryFileName: `${COMPONENTS_ENTRY}.js` }), precacheManifest({ publicDir: fileURLToPath(new URL('public', import.meta.url)) })],
+  plugins: [
+    embedBudget({ entryFileName: `${COMPONENTS_ENTRY}.js` }),
+    embedIntegrity({ entryFileName: `${COMPONENTS_ENTRY}.js` }),
+    precacheManifest({ publicDir: fileURLToPath(new URL('public', import.meta.url)) }),
+  ],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

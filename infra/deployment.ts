@@ -3,7 +3,7 @@ import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
 import type { WorkerManifest } from '../worker/manifest.ts';
-import { APP_UPLOAD_COMMAND, PAGES_PRODUCTION_BRANCH } from './app-upload.ts';
+import { APP_UPLOAD_COMMAND, PAGES_PRODUCTION_BRANCH, embedIntegrityFrom } from './app-upload.ts';
 import { migrationsToApply } from './durable-object-migrations.ts';
 import { embedSnippet } from './embed-snippet.ts';
 import type { StackConfig, WorkerRoute } from './stack-config.ts';
@@ -113,7 +113,7 @@ export class P2pClinicDeployment extends pulumi.ComponentResource {
       );
     }
 
-    new command.local.Command(
+    const upload = new command.local.Command(
       `${name}-app-upload`,
       {
         create: APP_UPLOAD_COMMAND,
@@ -130,7 +130,9 @@ export class P2pClinicDeployment extends pulumi.ComponentResource {
       { parent: this, dependsOn: [pages, worker] },
     );
 
-    this.embedSnippet = this.appUrl.apply((appUrl) => embedSnippet(appUrl, workerUrl));
+    this.embedSnippet = pulumi
+      .all([this.appUrl, upload.stdout])
+      .apply(([appUrl, uploadOutput]) => embedSnippet(appUrl, workerUrl, embedIntegrityFrom(uploadOutput)));
     this.registerOutputs({ workerUrl: this.workerUrl, appUrl: this.appUrl, embedSnippet: this.embedSnippet });
   }
 }

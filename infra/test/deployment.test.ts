@@ -1,10 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
 import { describe, expect, it } from 'vitest';
 import { workerManifest } from '../../worker/manifest.ts';
-import { APP_UPLOAD_COMMAND } from '../app-upload.ts';
+import { APP_UPLOAD_COMMAND, EMBED_INTEGRITY_MARKER, embedIntegrityFrom } from '../app-upload.ts';
 import type { P2pClinicDeploymentArgs } from '../deployment.ts';
 import type { StackConfig } from '../stack-config.ts';
-import { installMocks, plain, settled, TYPES, valueOf, type ListedScript, type RecordingMocks } from './pulumi-mocks.ts';
+import { installMocks, plain, settled, TYPES, UPLOADED_EMBED_INTEGRITY, valueOf, type ListedScript, type RecordingMocks } from './pulumi-mocks.ts';
 
 const TEAM = 'acme';
 const ACCOUNT_ID = '0123456789abcdef0123456789abcdef';
@@ -231,12 +231,32 @@ describe('P2pClinicDeployment', () => {
     expect(plain(environment)).toMatchObject({ CLOUDFLARE_API_TOKEN: 'stack-api-token' });
   });
 
-  it('outputs a ready-to-paste embed snippet of the app and Worker URLs, in the clear', async () => {
+  it('prints an embed snippet that pins the module and every chunk by hash, in the clear', async () => {
     const { embedSnippet, embedSnippetIsSecret } = await deploy();
+    const appUrl = `https://p2p-clinic-${TEAM}.pages.dev`;
+    const importMap = {
+      integrity: {
+        [`${appUrl}/p2p-components.js`]: UPLOADED_EMBED_INTEGRITY['p2p-components.js'],
+        [`${appUrl}/assets/lit-abc123.js`]: UPLOADED_EMBED_INTEGRITY['assets/lit-abc123.js'],
+      },
+    };
     expect(embedSnippet).toBe(
-      `<script type="module" src="https://p2p-clinic-${TEAM}.pages.dev/p2p-components.js"></script>\n` +
+      `<script type="importmap">${JSON.stringify(importMap)}</script>\n` +
+        `<script type="module" src="${appUrl}/p2p-components.js" integrity="${UPLOADED_EMBED_INTEGRITY['p2p-components.js']}" crossorigin="anonymous"></script>\n` +
         `<p2p-calendar worker-url="https://p2p-clinic-${TEAM}.acme-clinic.workers.dev"></p2p-calendar>`,
     );
     expect(embedSnippetIsSecret).toBe(false);
+  });
+
+  it('prints the integrity manifest of the build it uploaded, last', async () => {
+    const { mocks } = await deploy();
+    const create = String(mocks.only(TYPES.localCommand).inputs['create']);
+    expect(create.indexOf('wrangler pages deploy')).toBeLessThan(create.indexOf(EMBED_INTEGRITY_MARKER));
+    expect(create.endsWith('cat app/dist/p2p-components.integrity.json')).toBe(true);
+  });
+
+  it('refuses to make a snippet from an upload that printed no integrity manifest, or a malformed one', () => {
+    expect(() => embedIntegrityFrom('✨ Deployment complete!')).toThrow(/no embed integrity manifest/);
+    expect(() => embedIntegrityFrom(`${EMBED_INTEGRITY_MARKER}{"p2p-components.js":"sha256-short"}`)).toThrow(/not file names with SHA-384/);
   });
 });

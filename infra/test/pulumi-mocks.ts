@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { EMBED_INTEGRITY_MARKER } from '../app-upload.ts';
 
 /** A resource as the program declared it: its type token, name and inputs (secrets still wrapped). */
 export interface DeclaredResource {
@@ -32,10 +33,20 @@ export const TYPES = {
 
 const LIST_SCRIPTS_TOKEN = 'cloudflare:index/getWorkersScripts:getWorkersScripts';
 
-/** What Cloudflare would compute for a new resource, from its inputs. */
+/** The embed integrity manifest the mocked app upload prints: two files, with SHA-384 values of the right shape. */
+export const UPLOADED_EMBED_INTEGRITY = {
+  'p2p-components.js': `sha384-${'A'.repeat(64)}`,
+  'assets/lit-abc123.js': `sha384-${'B'.repeat(64)}`,
+} as const;
+
+/** What Cloudflare (or, for the app upload, the build and wrangler) would compute for a new resource, from its inputs. */
 function computedState(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
   if (type === TYPES.pagesProject) return { subdomain: `${String(inputs['name'])}.pages.dev` };
   if (type === TYPES.randomPassword) return { result: 'g'.repeat(Number(inputs['length'])) };
+  if (type === TYPES.localCommand) {
+    const printed = ['vite v7 building for production...', '✨ Deployment complete!', `${EMBED_INTEGRITY_MARKER}${JSON.stringify(UPLOADED_EMBED_INTEGRITY)}`];
+    return { stdout: printed.join('\n'), stderr: '' };
+  }
   return {};
 }
 
