@@ -1,7 +1,7 @@
 /** Sends to a socket that may have gone between our check and our send: its close handler cleans up, not the sender. */
-export function safeSend(ws: WebSocket, text: string): void {
+export function safeSend(ws: WebSocket, message: string | Uint8Array): void {
   try {
-    ws.send(text);
+    ws.send(message);
   } catch {
     // Best effort, as fan-out to a vanished peer always is.
   }

@@ -11,11 +11,17 @@ import {
   decodeBase64url,
   frameByteLength,
   parseSyncRequest,
+  SYNC_BINARY_PROTOCOL,
+  encodeBase64url,
+  encodeChangesFrame,
+  readBinarySyncEnvelope,
   readSyncEnvelope,
   type ChangesPage,
   type CompactRequest,
   type CompactResult,
   type EncryptedChange,
+  type RawChange,
+  type StoredRawChange,
   type PushResult,
   type StoredChange,
   type SyncEnvelope,
@@ -44,6 +50,8 @@ interface SocketState {
   nextSeq: number;
   /** When the socket opened (ms since the epoch): it must have joined SOCKET_HANDSHAKE_TIMEOUT_MS later. */
   openedAt: number;
+  /** It agreed to SYNC_BINARY_PROTOCOL: pushes and changes travel as binary frames. */
+  binary: boolean;
 }
 
 /** Messages of one socket that arrived before an earlier one, by `seq`. */
@@ -63,10 +71,27 @@ interface RoomMemory {
   latestVersion: number;
 }
 
+/**
+ * A change as the room keeps it: its ciphertext as it came, base64url text from JSON or raw bytes from a binary
+ * frame (stored as a BLOB, a quarter smaller), converted only for a client that wants the other form.
+ */
+interface RoomChange {
+  id: string;
+  version: number;
+  data: string | ArrayBuffer;
+  snapshot?: true;
+}
+
+interface RoomPage {
+  changes: RoomChange[];
+  latestVersion: number;
+  more: boolean;
+}
+
 /** One push waiting for the next commit, and whom to tell once it is stored. */
 interface QueuedPush {
   accountId: string;
-  changes: EncryptedChange[];
+  changes: (EncryptedChange | RawChange)[];
   /** The socket it came from, which gets the ack instead of the broadcast; null for REST. */
   sender: WebSocket | null;
   settle(result: PushResult | Error): void;
@@ -178,7 +203,8 @@ export class SyncRoom extends DurableObject<Env> {
     return asRoomResult(() => {
       this.assertMember(accountId);
       this.storeQueued();
-      return this.page(sinceVersion, limit);
+      const page = this.page(sinceVersion, limit);
+      return { ...page, changes: page.changes.map(asJsonChange) };
     });
   }
 
@@ -190,13 +216,16 @@ export class SyncRoom extends DurableObject<Env> {
     });
   }
 
-  override async fetch(): Promise<Response> {
+  override async fetch(request: Request): Promise<Response> {
     const pair = new WebSocketPair();
-    const state: SocketState = { accountId: null, tokenExpiresAt: 0, joined: false, nextSeq: 1, openedAt: Date.now() };
+    const offered = (request.headers.get('sec-websocket-protocol') ?? '').split(',').map((protocol) => protocol.trim());
+    const binary = offered.includes(SYNC_BINARY_PROTOCOL);
+    const state: SocketState = { accountId: null, tokenExpiresAt: 0, joined: false, nextSeq: 1, openedAt: Date.now(), binary };
     this.ctx.acceptWebSocket(pair[1]);
     pair[1].serializeAttachment(state);
     await this.scheduleHandshakeDeadline(state.openedAt + SOCKET_HANDSHAKE_TIMEOUT_MS);
-    return new Response(null, { status: 101, webSocket: pair[0] });
+    const headers: HeadersInit = binary ? { 'sec-websocket-protocol': SYNC_BINARY_PROTOCOL } : {};
+    return new Response(null, { status: 101, webSocket: pair[0], headers });
   }
 
   /** Closes the sockets that have not joined in time, and wakes again for the next one due. */
@@ -247,8 +276,9 @@ export class SyncRoom extends DurableObject<Env> {
     }
     let envelope: SyncEnvelope;
     try {
-      if (typeof frame !== 'string') throw new ProtocolError('INVALID_INPUT', 'messages must be JSON text');
-      envelope = readSyncEnvelope(frame);
+      if (typeof frame === 'string') envelope = readSyncEnvelope(frame);
+      else if (state.binary) envelope = readBinarySyncEnvelope(frame);
+      else throw new ProtocolError('INVALID_INPUT', 'messages must be JSON text');
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
       // A frame without a seq took no place in the order, so a joined socket loses nothing by carrying on.
@@ -356,7 +386,7 @@ export class SyncRoom extends DurableObject<Env> {
         return;
       }
       case 'pull':
-        send(ws, { type: 'changes', ...this.page(message.sinceVersion, Number.MAX_SAFE_INTEGER) });
+        sendPage(ws, state, this.page(message.sinceVersion, Number.MAX_SAFE_INTEGER));
         return;
       case 'compact':
         send(ws, { type: 'compacted', ...this.compactUpTo(message) });
@@ -387,25 +417,26 @@ export class SyncRoom extends DurableObject<Env> {
     this.queuedChanges = 0;
     const memory = this.known()!;
     let latest = memory.latestVersion;
-    const results: { push: QueuedPush; result: PushResult; fresh: StoredChange[] }[] = [];
+    const results: { push: QueuedPush; result: PushResult; fresh: RoomChange[] }[] = [];
     try {
       this.ctx.storage.transactionSync(() => {
         for (const push of pushes) {
           const versions: number[] = [];
-          const fresh: StoredChange[] = [];
+          const fresh: RoomChange[] = [];
           for (const change of push.changes) {
+            const data = 'bytes' in change ? bytesOf(change.bytes) : change.encryptedData;
             const inserted = this.sql
               .exec<{ version: number }>(
                 'INSERT INTO changes (version, account_id, id, data) VALUES (?, ?, ?, ?) ON CONFLICT (account_id, id) DO NOTHING RETURNING version',
                 latest + 1,
                 push.accountId,
                 change.id,
-                change.encryptedData,
+                data,
               )
               .toArray()[0];
             if (inserted) {
               latest = inserted.version;
-              fresh.push({ ...change, version: latest });
+              fresh.push({ id: change.id, data, version: latest });
               versions.push(latest);
             } else {
               // A retry: the change is stored already, under the version it was first acknowledged with.
@@ -427,9 +458,11 @@ export class SyncRoom extends DurableObject<Env> {
   }
 
   /** Sends new changes to every joined socket but their sender's, checking each one's token and membership first. */
-  private broadcast(changes: StoredChange[], sender: WebSocket | null, memory: RoomMemory): void {
-    const message: SyncServerMessage = { type: 'changes', changes, latestVersion: memory.latestVersion, more: false };
-    const text = JSON.stringify(message);
+  private broadcast(changes: RoomChange[], sender: WebSocket | null, memory: RoomMemory): void {
+    // Each form is made once, and only if some socket wants it.
+    let text: string | undefined;
+    let frame: Uint8Array | undefined;
+    const page: RoomPage = { changes, latestVersion: memory.latestVersion, more: false };
     const now = Date.now();
     for (const socket of this.ctx.getWebSockets()) {
       if (socket === sender) continue;
@@ -441,7 +474,8 @@ export class SyncRoom extends DurableObject<Env> {
       } else if (!state.accountId || !memory.members.has(state.accountId)) {
         // Removed while its socket was open: it sees nothing written after the removal.
         this.refuse(socket, new ProtocolError('NOT_FOUND', 'workspace not found'), CLOSE_CODE.policyViolation);
-      } else safeSend(socket, text);
+      } else if (state.binary) safeSend(socket, (frame ??= binaryPage(page)));
+      else safeSend(socket, (text ??= jsonPage(page)));
     }
   }
 
@@ -454,28 +488,29 @@ export class SyncRoom extends DurableObject<Env> {
   }
 
   /** Changes after `sinceVersion`, starting with the snapshot when `sinceVersion` predates it. */
-  private page(sinceVersion: number, limit: number): ChangesPage {
-    const page: StoredChange[] = [];
+  private page(sinceVersion: number, limit: number): RoomPage {
+    const page: RoomChange[] = [];
     let bytes = 0;
     let from = sinceVersion;
     const snapshot = this.sql.exec<{ id: string; data: string; version: number }>('SELECT id, data, version FROM snapshot').toArray()[0];
     if (snapshot && sinceVersion < snapshot.version) {
-      page.push({ id: snapshot.id, encryptedData: snapshot.data, version: snapshot.version, snapshot: true });
+      page.push({ id: snapshot.id, data: snapshot.data, version: snapshot.version, snapshot: true });
       bytes += snapshot.data.length;
       from = snapshot.version;
     }
     let more = false;
-    const rows = this.sql.exec<{ id: string; data: string; version: number }>(
+    const rows = this.sql.exec<{ id: string; data: string | ArrayBuffer; version: number }>(
       'SELECT id, data, version FROM changes WHERE version > ? ORDER BY version',
       from,
     );
     for (const row of rows) {
-      const size = row.data.length + row.id.length + 64;
+      // Counted as JSON would carry it, so that a page fits a message in either form.
+      const size = base64urlLength(row.data) + row.id.length + 64;
       if (page.length >= limit || (page.length > 0 && bytes + size > PAGE_BYTE_BUDGET)) {
         more = true;
         break;
       }
-      page.push({ id: row.id, encryptedData: row.data, version: row.version });
+      page.push(row);
       bytes += size;
     }
     return { changes: page, latestVersion: this.known()!.latestVersion, more };
@@ -552,4 +587,36 @@ export class SyncRoom extends DurableObject<Env> {
 
 function send(ws: WebSocket, message: SyncServerMessage): void {
   safeSend(ws, JSON.stringify(message));
+}
+
+function sendPage(ws: WebSocket, state: SocketState, page: RoomPage): void {
+  safeSend(ws, state.binary ? binaryPage(page) : jsonPage(page));
+}
+
+function jsonPage(page: RoomPage): string {
+  return JSON.stringify({ type: 'changes', ...page, changes: page.changes.map(asJsonChange) } satisfies SyncServerMessage);
+}
+
+function binaryPage(page: RoomPage): Uint8Array {
+  return encodeChangesFrame(page.changes.map(asRawChange), page.latestVersion, page.more);
+}
+
+function asJsonChange({ id, version, data, snapshot }: RoomChange): StoredChange {
+  const encryptedData = typeof data === 'string' ? data : encodeBase64url(new Uint8Array(data));
+  return snapshot ? { id, encryptedData, version, snapshot } : { id, encryptedData, version };
+}
+
+/** Text that is not base64url (the server never checked more than its alphabet) travels as its own bytes. */
+function asRawChange({ id, version, data, snapshot }: RoomChange): StoredRawChange {
+  const bytes = typeof data === 'string' ? (decodeBase64url(data) ?? new TextEncoder().encode(data)) : new Uint8Array(data);
+  return snapshot ? { id, bytes, version, snapshot } : { id, bytes, version };
+}
+
+/** A frame's bytes as SQLite stores a BLOB: a buffer of their own, not a view into the frame. */
+function bytesOf(view: Uint8Array): ArrayBuffer {
+  return view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength) as ArrayBuffer;
+}
+
+function base64urlLength(data: string | ArrayBuffer): number {
+  return typeof data === 'string' ? data.length : Math.ceil((data.byteLength * 4) / 3);
 }

@@ -74,12 +74,17 @@ export interface TestSocket {
   closed(): Promise<{ code: number; reason: string }>;
 }
 
-/** Opens a WebSocket to `path` through the Worker and queues what the server sends; closed when the test ends. */
-export async function openSocket(path: string): Promise<TestSocket> {
-  const response = await SELF.fetch(`${ORIGIN}${path}`, { headers: { upgrade: 'websocket' } });
+/**
+ * Opens a WebSocket to `path` through the Worker and queues what the server sends, a binary frame as
+ * `{ frame: ArrayBuffer }`; closed when the test ends.
+ */
+export async function openSocket(path: string, headers: Record<string, string> = {}): Promise<TestSocket> {
+  const response = await SELF.fetch(`${ORIGIN}${path}`, { headers: { upgrade: 'websocket', ...headers } });
   const ws = response.webSocket;
   if (!ws) throw new Error(`no WebSocket: ${response.status} ${await response.text()}`);
   ws.accept();
+  // The standard's default is Blob; frames are read as they are decoded, from a buffer.
+  ws.binaryType = 'arraybuffer';
   onTestFinished(() => {
     if (ws.readyState === WebSocket.READY_STATE_OPEN) ws.close(1000, 'test finished');
   });
@@ -87,7 +92,7 @@ export async function openSocket(path: string): Promise<TestSocket> {
   const received: Record<string, unknown>[] = [];
   const waiters: ((message: Record<string, unknown>) => void)[] = [];
   ws.addEventListener('message', (event) => {
-    const message = JSON.parse(event.data as string) as Record<string, unknown>;
+    const message = typeof event.data === 'string' ? (JSON.parse(event.data) as Record<string, unknown>) : { frame: event.data as ArrayBuffer };
     received.push(message);
     const waiter = waiters.shift();
     if (waiter) waiter(message);
@@ -124,8 +129,9 @@ export interface SyncTestSocket extends TestSocket {
   request(message: SyncRequest | Record<string, unknown>): number;
 }
 
-export async function openSyncSocket(workspaceId: string): Promise<SyncTestSocket> {
-  const socket = await openSocket(`/sync/${workspaceId}`);
+/** `subprotocol`: what the socket offers, such as SYNC_BINARY_PROTOCOL. */
+export async function openSyncSocket(workspaceId: string, subprotocol?: string): Promise<SyncTestSocket> {
+  const socket = await openSocket(`/sync/${workspaceId}`, subprotocol ? { 'sec-websocket-protocol': subprotocol } : {});
   let seq = 0;
   return {
     ...socket,
@@ -137,8 +143,8 @@ export async function openSyncSocket(workspaceId: string): Promise<SyncTestSocke
 }
 
 /** A sync socket that has authenticated as `account` and joined `workspaceId`, its two answers read. */
-export async function joinedSyncSocket(account: { token: string }, workspaceId: string): Promise<SyncTestSocket> {
-  const socket = await openSyncSocket(workspaceId);
+export async function joinedSyncSocket(account: { token: string }, workspaceId: string, subprotocol?: string): Promise<SyncTestSocket> {
+  const socket = await openSyncSocket(workspaceId, subprotocol);
   socket.request({ type: 'auth', token: account.token });
   socket.request({ type: 'join', workspaceId });
   const answers = [await socket.next('auth-ok'), await socket.next('joined')];

@@ -9,6 +9,8 @@ export const MAX_SMALL_BODY_BYTES = 16 * KiB;
 export const MAX_SYNC_MESSAGE_BYTES = 1 * MiB;
 /** Largest single encrypted change (its base64url text). Also keeps a row far below SQLite's 2 MB cap. */
 export const MAX_CHANGE_BYTES = 256 * KiB;
+/** The same limit for a change's raw bytes in a binary frame: the bytes whose base64url is MAX_CHANGE_BYTES. */
+export const MAX_CHANGE_RAW_BYTES = (MAX_CHANGE_BYTES / 4) * 3;
 /**
  * A sync socket's messages that may arrive ahead of an earlier one still missing, and their total size: the room
  * holds them in memory until the gap is filled (see `seq`). A client that waits for each `ack` needs three.
