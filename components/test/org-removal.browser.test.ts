@@ -1,0 +1,130 @@
+/**
+ * Removing a device in real browsers: four devices of one org (four browser contexts) and the local Worker, on both
+ * paths at once (WebRTC and the relay). One device is removed while another is closed; the removed one then keeps
+ * listening where it can, as a removed device that does not give up would: the old room, the old workspace, and the
+ * new room, with or without a leaked signalling password. It receives no byte of what is written afterwards, the
+ * others keep converging, and the device that was closed catches up when it opens again.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Device } from '../../scripts/device-lab/device.ts';
+import { useDeviceLab } from '../../scripts/device-lab/lab.ts';
+import type { OrgSync, PeerSync } from '../src/core/index.ts';
+import {
+  contactNames,
+  countReceivedBytes,
+  createOrg,
+  openMember,
+  signUp,
+  startSync,
+  stopSync,
+  syncStatus,
+  waitForContacts,
+  waitForEpoch,
+  waitForMembers,
+  waitForPeers,
+  writeContact,
+  type MemberWindow,
+} from './membership-pages.ts';
+
+const lab = useDeviceLab();
+
+interface RemovedWindow extends MemberWindow {
+  stubborn: OrgSync;
+  intruder: PeerSync;
+  /** The codes of the intruder's failed handshakes. */
+  rejections: string[];
+}
+
+async function member(name: string): Promise<Device> {
+  const page = await lab.newDevice({ initScript: countReceivedBytes });
+  await signUp(page, lab.workerUrl, name);
+  return page;
+}
+
+const AFTER = ['Afterana', 'Afterben', 'Afterintruder'];
+
+describe('removing a device', () => {
+  it('leaves the removed device no byte written afterwards on either path, refuses its way back in, and brings a closed device along', async () => {
+    const [ana, ben, cai, rex] = [await member('ana'), await member('ben'), await member('cai'), await member('rex')];
+    const org = await createOrg(ana);
+    const rexId = await openMember(rex, org, 'rex');
+    for (const [page, name] of [[ana, 'ana'], [ben, 'ben'], [cai, 'cai']] as const) await openMember(page, org, name);
+    for (const page of [ana, ben, cai, rex]) await waitForMembers(page, 4);
+    await writeContact(ana, 'Before');
+    for (const page of [ben, cai, rex]) await waitForContacts(page, ['Before']);
+
+    // Cai closes the app; Ana removes Rex.
+    await stopSync(cai);
+    await ana.evaluate((rexId) => (window as unknown as MemberWindow).membership.remove([rexId]), rexId);
+    await Promise.all([waitForEpoch(ana, 1), waitForEpoch(ben, 1)]);
+    await rex.waitFor('rex told it was removed', () => (window as unknown as MemberWindow).sync?.status.membership === 'removed');
+    expect((await syncStatus(rex)).lastError).toMatch(/^REMOVED_FROM_ORG/);
+
+    // Rex does not give up: it syncs on under the key it has (the old room and workspace), and tries the new room
+    // with its old signalling password, then with the new one as if it had leaked, and its old peer-auth key.
+    const leaked = await ana.evaluate(async () => {
+      const w = window as unknown as MemberWindow;
+      const { epoch, epochKey } = w.membership.view;
+      const subkeys = await w.core.deriveEpochSubkeys(epochKey, w.orgId, epoch.number);
+      return { roomId: subkeys.roomId!, signallingPassword: subkeys.signallingPassword, workspaceId: w.sync!.workspaceId! };
+    });
+    const refusedJoin = await rex.evaluate(async (leaked) => {
+      const w = window as unknown as RemovedWindow;
+      const { core } = w;
+      w.documentBytesReceived = 0;
+      w.rejections = [];
+      const old = await core.deriveOrgSubkeys(w.orgKey, w.orgId);
+      w.stubborn = await core.OrgSync.start({
+        orgId: w.orgId, roomId: w.roomId, doc: w.session.doc, orgKey: w.orgKey, workerUrl: w.api.workerUrl, account: { api: w.api, getToken: async () => w.token },
+      });
+      w.intruder = new core.PeerSync({
+        workerUrl: w.api.workerUrl,
+        roomId: leaked.roomId,
+        doc: w.session.doc,
+        signallingPassword: leaked.signallingPassword,
+        handshake: { ...core.challengeProofs(old.peerAuthKey, 'peer-auth'), order: 'together' },
+      });
+      w.intruder.on('peer-rejected', (failure) => w.rejections.push(failure.code));
+      try {
+        await w.api.joinWorkspace(w.token, leaked.workspaceId, old.joinSecret);
+        return 'joined';
+      } catch (err) {
+        return (err as { code: string }).code;
+      }
+    }, leaked);
+    expect(refusedJoin).toBe('JOIN_REFUSED');
+
+    await writeContact(ana, 'Afterana');
+    await writeContact(ben, 'Afterben');
+    await Promise.all([waitForContacts(ana, ['Afterana', 'Afterben']), waitForContacts(ben, ['Afterana', 'Afterben'])]);
+    await waitForPeers(ana, 1);
+    // The handshake turns Rex away in the new room, however often it tries.
+    await rex.waitFor('rex turned away at the handshake', () => (window as unknown as RemovedWindow).rejections.length > 0);
+    await writeContact(ana, 'Afterintruder');
+    await waitForContacts(ben, ['Afterintruder']);
+    await Promise.all([ana.evaluate(() => (window as unknown as MemberWindow).sync!.flush()), ben.evaluate(() => (window as unknown as MemberWindow).sync!.flush())]);
+    await rex.waitFor('the old relay read to its end', () => (window as unknown as RemovedWindow).stubborn.status.relay === 'websocket');
+    const rexView = await rex.evaluate(() => {
+      const w = window as unknown as RemovedWindow;
+      return { bytes: w.documentBytesReceived, peers: w.intruder.status.peers, rejected: w.rejections };
+    });
+    expect(rexView.bytes).toBe(0);
+    expect(rexView.peers).toBe(0);
+    expect(rexView.rejected.every((code) => code === 'PEER_NOT_AUTHENTIC' || code === 'REJECTED_BY_PEER' || code === 'CLOSED')).toBe(true);
+
+    // Cai opens the app again: it reads the notice in the old workspace and catches up in the new epoch.
+    await startSync(cai);
+    await waitForEpoch(cai, 1);
+    await waitForContacts(cai, AFTER);
+    expect(await contactNames(cai)).toEqual(await contactNames(ana));
+
+    // What Rex holds: everything before the removal, nothing after, on either path.
+    expect(await contactNames(rex)).toEqual(['Before']);
+    for (const page of [ana, ben, cai]) await stopSync(page);
+    await rex.evaluate(async () => {
+      const w = window as unknown as RemovedWindow;
+      w.intruder.destroy();
+      await w.stubborn.stop();
+    });
+  });
+});
