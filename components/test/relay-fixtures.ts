@@ -13,6 +13,7 @@ import { deriveOrgSubkeys, generateOrgKey } from '../src/core/crypto/org-key.ts'
 import { RelayApi } from '../src/core/sync/relay-api.ts';
 import { RelayClient, type RelayClientOptions } from '../src/core/sync/relay-client.ts';
 import { RelayOutbox } from '../src/core/sync/relay-outbox.ts';
+import { decodeSyncMessage } from '../src/core/sync/sync-socket-codec.ts';
 import { openRelayWorkspace, type RelayAccount, type RelayOrg, type RelayWorkspace } from '../src/core/sync/relay-workspace.ts';
 import { startScratchWorker, type ScratchWorker } from '../../scripts/test-worker.ts';
 
@@ -82,9 +83,9 @@ export class TestNetwork {
     const lie = () => this.relayLie;
     const sockets = this.sockets;
     class SwitchedWebSocket extends NodeWebSocket {
-      constructor(url: string) {
+      constructor(url: string, protocols?: string | string[]) {
         // Nothing listens on port 1: a refused connection, as a blocked or offline socket sees it.
-        super(reachable() ? url : 'ws://127.0.0.1:1');
+        super(reachable() ? url : 'ws://127.0.0.1:1', protocols);
         sockets.add(this);
         this.on('close', () => sockets.delete(this));
       }
@@ -92,7 +93,8 @@ export class TestNetwork {
       override emit(event: string | symbol, ...args: unknown[]): boolean {
         const relayLie = lie();
         if (event !== 'message' || !relayLie) return super.emit(event, ...args);
-        const message = JSON.parse(String(args[0])) as SyncServerMessage | { type: 'pong' };
+        // What the relay said, in either of the socket's protocols; the lie is told as JSON, which both accept.
+        const message = decodeSyncMessage(args[1] ? args[0] : String(args[0]));
         const told = message.type === 'pong' ? message : relayLie(message);
         return told ? super.emit('message', Buffer.from(JSON.stringify(told)), false) : true;
       }
