@@ -10,7 +10,7 @@ import { instantToWallClock } from '../../core/calendar/wall-clock-time.ts';
 import type { Occurrence } from '../../core/index.ts';
 import { formatLocal } from '../shared/locale.ts';
 import { DAY_MS } from './calendar-range.ts';
-import { chipContent, colourOf, eventName, eventParts, titleOf, timeRangeOf } from './event-chip.ts';
+import { chipContent, colourOf, eventLabel, eventParts, titleOf } from './event-chip.ts';
 import type { ViewContext } from './view-context.ts';
 
 type AgendaItem = { kind: 'day'; day: number } | { kind: 'event'; occurrence: Occurrence; index: number; day: number };
@@ -52,11 +52,9 @@ export function renderAgenda(context: ViewContext): TemplateResult {
                 part=${eventParts(item.occurrence, context)}
                 data-occ=${item.index}
                 data-title=${titleOf(item.occurrence, context)}
+                aria-label=${eventLabel(item.occurrence, context)}
                 style="--event-colour:${colourOf(item.occurrence, context.resources)}"
-              >
-                ${eventName(item.occurrence, context)}<span class="ag-time" aria-hidden="true">${timeRangeOf(item.occurrence, context)}</span>
-                <span class="ag-what">${chipContent(item.occurrence, context, { time: 'none', detail: true })}</span>
-              </button>
+              >${chipContent(item.occurrence, context, { time: 'range', detail: true })}</button>
             </div>`,
     })}
   </div>`;

@@ -4,6 +4,7 @@
  * does with the mouse and keyboard. Tests read as what happens at the desk; selectors live here only.
  */
 import type { Device, ElementPath } from '../../../../scripts/device-lab/device.ts';
+import type { DeviceLab } from '../../../../scripts/device-lab/lab.ts';
 import { seedClinic, type ClinicSeedOptions, type SeededClinic } from '../../../test/clinic-seed.ts';
 import type { CalendarEvent } from '../../core/index.ts';
 
@@ -12,6 +13,7 @@ export interface CalendarOptions {
   date?: string;
   locale?: string;
   timeZone?: string;
+  secondaryTimeZone?: string;
   readonly?: boolean;
   theme?: 'light' | 'dark';
   slotMinutes?: number;
@@ -43,6 +45,15 @@ const CALENDAR = 'p2p-calendar';
 export class CalendarPage {
   constructor(readonly device: Device) {}
 
+  /** A new device of the lab at desk size, showing the seeded clinic in a calendar. */
+  static async openIn(lab: DeviceLab, options: CalendarOptions = {}): Promise<{ device: Device; calendar: CalendarPage; clinic: SeededClinic }> {
+    const device = await lab.newBlankDevice();
+    await device.setViewport({ width: 1280, height: 900 });
+    const calendar = new CalendarPage(device);
+    const clinic = await calendar.open(lab.pageUrl, options);
+    return { device, calendar, clinic };
+  }
+
   /** Loads the elements page beside the lab's core page, seeds the clinic and shows it in a calendar. */
   async open(pageUrl: string, options: CalendarOptions = {}): Promise<SeededClinic> {
     await this.device.goto(new URL('elements-page.html', pageUrl).href);
@@ -64,6 +75,7 @@ export class CalendarPage {
       calendar.setAttribute('date', options.date ?? '2025-03-26');
       calendar.setAttribute('locale', options.locale ?? 'en-GB');
       calendar.setAttribute('time-zone', options.timeZone ?? 'Europe/Berlin');
+      if (options.secondaryTimeZone) calendar.setAttribute('secondary-time-zone', options.secondaryTimeZone);
       if (options.readonly) calendar.setAttribute('readonly', '');
       if (options.theme) calendar.setAttribute('theme', options.theme);
       if (options.slotMinutes) calendar.setAttribute('slot-minutes', String(options.slotMinutes));
@@ -120,7 +132,7 @@ export class CalendarPage {
         const cell = element.closest<HTMLElement>('[role="gridcell"]');
         return {
           title: element.querySelector('.ev-title')?.textContent?.trim() ?? '',
-          label: element.querySelector(':scope > .visually-hidden')?.textContent?.trim() ?? '',
+          label: element.getAttribute('aria-label') ?? '',
           date: cell?.dataset.date ?? null,
           slot: cell?.dataset.hour === undefined ? null : Math.floor(parseFloat(element.style.getPropertyValue('--start')) / 15),
           parts: element.getAttribute('part') ?? '',
@@ -140,6 +152,14 @@ export class CalendarPage {
       (selector) => [...document.querySelector('p2p-calendar')!.shadowRoot!.querySelectorAll(selector)].map((element) => element.textContent?.replace(/\s+/g, ' ').trim() ?? ''),
       selector,
     );
+  }
+
+  /** What a screen reader names a time grid's hour row by: its `aria-label`, or its text. */
+  async hourHeading(hour: number): Promise<string> {
+    return this.device.evaluate((hour) => {
+      const header = document.querySelector('p2p-calendar')!.shadowRoot!.querySelectorAll<HTMLElement>('[role="rowheader"]')[hour]!;
+      return header.getAttribute('aria-label') ?? header.textContent!.replace(/\s+/g, ' ').trim();
+    }, hour);
   }
 
   async attribute(selector: string, name: string): Promise<string | null> {

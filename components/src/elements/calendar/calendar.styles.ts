@@ -16,8 +16,9 @@ export const calendarStyles = [
       block-size: var(--p2p-calendar-height, 40rem);
       min-block-size: 20rem;
       --_hour: var(--p2p-calendar-hour-height, 3rem);
-      --_gutter: 3.75rem;
+      --_gutter-24h: 3.75rem;
       --_gutter-12h: 4.75rem;
+      --_gutter: var(--_gutter-24h);
       --_month-date: 26px;
       --_month-line: 22px;
     }
@@ -156,6 +157,9 @@ export const calendarStyles = [
     [part~='event'] .ev-time {
       font-variant-numeric: tabular-nums;
     }
+    .ev-time:empty {
+      display: none;
+    }
     [part~='event'] .ev-status {
       white-space: nowrap;
       padding: 0 0.3em;
@@ -164,7 +168,9 @@ export const calendarStyles = [
       font-size: 0.6875rem;
       font-weight: 600;
     }
-    [part~='event'] .ev-conflict {
+    /* Drawn, not written: the event's name already says "Double booked", and a written mark would sit in the middle of it. */
+    [part~='conflict'] .ev-title::before {
+      content: '⚠ ';
       color: var(--_p2p-color-warning);
       font-weight: 700;
     }
@@ -289,6 +295,25 @@ export const calendarStyles = [
     .tg-row:first-child .tg-time span {
       top: 0;
     }
+    /* A second zone: its hours in a column of their own, before the view's, both named in the heading. */
+    .timegrid.two-zones {
+      --_gutter: calc(2 * var(--_gutter-24h));
+    }
+    .timegrid.two-zones.hour12 {
+      --_gutter: calc(2 * var(--_gutter-12h));
+    }
+    .tg-time .second {
+      inset-inline-end: calc(50% + var(--_p2p-space-1));
+    }
+    .tg-head .tg-gutter {
+      display: flex;
+      align-items: flex-end;
+      justify-content: space-around;
+      padding-block-end: var(--_p2p-space-1);
+      color: var(--_p2p-color-text-muted);
+      font-size: var(--_p2p-font-size-small);
+      white-space: nowrap;
+    }
     .tg-cell {
       min-inline-size: 0;
       border-inline-start: 1px solid var(--_p2p-color-border);
@@ -325,7 +350,7 @@ export const calendarStyles = [
     }
     /* A narrow block (side by side with others) gives its line to the title. */
     .tg-event.narrow .ev-time,
-    .tg-event.narrow .ev-conflict {
+    .tg-event.narrow .ev-detail {
       display: none;
     }
     .tg-event .ev-time {
@@ -358,8 +383,9 @@ export const calendarStyles = [
       font-size: var(--_p2p-font-size-small);
       pointer-events: none;
     }
-    /* The resize handle: 6px, as RESIZE_EDGE_PX in calendar.ts. */
-    .tg-event.resizable::after {
+    /* The resize handle: 6px, as RESIZE_EDGE_PX in calendar.ts. Drawn under the pointer only: a box per event of
+       a busy week costs its layout, and calendar.ts finds the edge by geometry, not by this box. */
+    .tg-event.resizable:hover::after {
       content: '';
       position: absolute;
       inset-inline: 0;
@@ -459,6 +485,10 @@ export const calendarStyles = [
       inset-inline-start: calc(100% * var(--first) / 7 + 2px);
       inline-size: calc(100% * var(--span, 1) / 7 - 4px);
     }
+    /* A month line reads "09:00 Check-up": the time drawn first, read after the title (see chipContent). */
+    .month .bar .ev-time {
+      order: -1;
+    }
     .month .bar.short {
       background: transparent;
       border-inline-start: 0;
@@ -524,22 +554,20 @@ export const calendarStyles = [
       inline-size: 100%;
       padding: var(--_p2p-space-1) var(--_p2p-space-2);
       font-size: var(--_p2p-font-size);
-      gap: var(--_p2p-space-3);
+      gap: 0 var(--_p2p-space-2);
     }
-    .ag-time {
+    /* The times first, as a column: drawn before the title, read after it (see chipContent). */
+    .ag-event .ev-time {
+      order: -1;
       flex: none;
       inline-size: 9rem;
+      margin-inline-end: var(--_p2p-space-1);
       color: var(--_p2p-color-text);
-      font-variant-numeric: tabular-nums;
     }
-    .ag-what {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0 var(--_p2p-space-2);
-      align-items: baseline;
+    .ag-event .ev-detail {
       min-inline-size: 0;
-    }
-    .ag-what .ev-detail {
+      overflow: hidden;
+      text-overflow: ellipsis;
       color: var(--_p2p-color-text-muted);
     }
 
@@ -556,7 +584,7 @@ export const calendarStyles = [
     /* Phones: less chrome, the grid first */
     @media (max-width: 40rem) {
       :host {
-        --_gutter: 2.75rem;
+        --_gutter-24h: 2.75rem;
         --_gutter-12h: 4.25rem;
       }
       .toolbar {
@@ -577,10 +605,10 @@ export const calendarStyles = [
         display: none;
       }
       .timegrid.many .tg-event .ev-time,
-      .timegrid.many .tg-event .ev-conflict {
+      .timegrid.many .tg-event .ev-detail {
         display: none;
       }
-      .ag-time {
+      .ag-event .ev-time {
         inline-size: 6.5rem;
         font-size: var(--_p2p-font-size-small);
       }

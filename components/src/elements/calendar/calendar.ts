@@ -9,7 +9,7 @@ import type { CalendarEvent, EventFields, Occurrence, RecurrenceScope, Resource 
 import { StoreController, type Subscribable } from '../shared/store-controller.ts';
 import { emit } from '../shared/p2p-event.ts';
 import { message, type MessageKey } from '../shared/messages.ts';
-import { firstDayOfWeek, formatLocal, formatTimeOfDay, formatter, resolveLocale, textDirection, uses12HourClock, weekendDays, type Weekday } from '../shared/locale.ts';
+import { firstDayOfWeek, formatLocal, formatTimeOfDay, formatter, resolveLocale, textDirection, uses12HourClock, weekendDays, zoneShortName, type Weekday } from '../shared/locale.ts';
 import { calendarStyles } from './calendar.styles.ts';
 import { DAY_MS, dateOf, dayOf, isCalendarView, rangeInstants, stepAnchor, viewRange, type CalendarView, type ViewRange } from './calendar-range.ts';
 import type { GridColumn } from './time-grid-layout.ts';
@@ -17,7 +17,7 @@ import { columnLabel, renderTimeGrid } from './time-grid-view.ts';
 import { renderMonth } from './month-view.ts';
 import { renderAgenda } from './agenda-view.ts';
 import { renderDaySheets } from './day-sheet.ts';
-import { occurrenceKey, type CalendarCursor, type DragPreview, type ViewContext } from './view-context.ts';
+import { occurrenceKey, type CalendarCursor, type DragPreview, type SecondZone, type ViewContext } from './view-context.ts';
 import type { EditorSaveDetail, P2PEventEditor } from './event-editor.ts';
 
 export interface EventSelectDetail {
@@ -165,6 +165,7 @@ export class P2PCalendar extends LitElement {
     date: { type: String, reflect: true },
     locale: { type: String },
     timeZone: { type: String, attribute: 'time-zone' },
+    secondaryTimeZone: { type: String, attribute: 'secondary-time-zone' },
     firstDay: { type: Number, attribute: 'first-day' },
     slotMinutes: { type: Number, attribute: 'slot-minutes' },
     readonly: { type: Boolean, reflect: true },
@@ -192,6 +193,8 @@ export class P2PCalendar extends LitElement {
   declare locale: string;
   /** The IANA zone times are shown in; this device's by default. */
   declare timeZone: string;
+  /** A second IANA zone whose times day and week views show beside the hours (a colleague's, a patient's abroad). */
+  declare secondaryTimeZone: string;
   /** The week's first day, 0 (Sunday) to 6 (Saturday); the locale's by default. */
   declare firstDay: number | undefined;
   /** The grid's step in minutes, which creating, moving and resizing snap to: 5, 10, 15, 20, 30 or 60. */
@@ -235,6 +238,7 @@ export class P2PCalendar extends LitElement {
     this.date = '';
     this.locale = '';
     this.timeZone = '';
+    this.secondaryTimeZone = '';
     this.slotMinutes = DEFAULT_SLOT_MINUTES;
     this.readonly = false;
     this.workerUrl = '';
@@ -377,6 +381,9 @@ export class P2PCalendar extends LitElement {
       this.#rangeData = { key, occurrences, conflicts };
     }
     const hour12 = uses12HourClock(locale);
+    // The focused day, or the date chosen while the cursor has yet to follow it into the range (willUpdate).
+    const focusedDay = range.days.includes(this._cursor.day) ? this._cursor.day : this.#anchor;
+    const focusedNoon = wallClockToInstant(focusedDay * DAY_MS + 12 * 3_600_000, zone);
     const nowLocal = instantToWallClock(this._now, zone);
     return {
       locale,
@@ -392,10 +399,24 @@ export class P2PCalendar extends LitElement {
       cursor: this._cursor,
       today: this.#today,
       nowMinute: (nowLocal - Math.floor(nowLocal / DAY_MS) * DAY_MS) / MINUTE_MS,
+      secondZone: view === 'month' || view === 'agenda' ? undefined : this.#secondZone(zone, locale, hour12, focusedNoon),
+      zoneName: zoneShortName(zone, locale, focusedNoon),
       monthLines: this._monthLines,
       drag: this._drag,
       t: this.#t,
     };
+  }
+
+  /** The `secondary-time-zone`'s time at each hour of the focused day in the view's zone; none when unset or unknown. */
+  #secondZone(zone: string, locale: string, hour12: boolean | undefined, focusedNoon: number): SecondZone | undefined {
+    const second = this.secondaryTimeZone;
+    if (!second || !isValidTimeZone(second) || second === zone) return undefined;
+    const day = Math.floor(instantToWallClock(focusedNoon, zone) / DAY_MS) * DAY_MS;
+    const hours = Array.from({ length: 24 }, (_, hour) => {
+      const local = instantToWallClock(wallClockToInstant(day + hour * 3_600_000, zone), second);
+      return formatTimeOfDay(local - Math.floor(local / DAY_MS) * DAY_MS, locale, hour12);
+    });
+    return { zone: second, name: zoneShortName(second, locale, focusedNoon), hours };
   }
 
   protected override updated(): void {
@@ -456,7 +477,7 @@ export class P2PCalendar extends LitElement {
         >
           ${view === 'month' ? renderMonth(context) : view === 'agenda' ? renderAgenda(context) : renderTimeGrid(context)}
         </div>
-        <p class="zone-note">${this.#t('calendar.timeZone', { zone: context.zone })}${context.readonly ? html` · ${this.#t('calendar.readonly')}` : nothing}</p>
+        <p class="zone-note">${context.secondZone ? this.#t('calendar.timeZones', { zone: context.zone, second: context.secondZone.zone }) : this.#t('calendar.timeZone', { zone: context.zone })}${context.readonly ? html` · ${this.#t('calendar.readonly')}` : nothing}</p>
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this._announcement}</div>
         <p class="visually-hidden" id="shortcuts">${this.#t('calendar.shortcuts')}</p>
         ${view === 'day' || view === 'resource-day' ? renderDaySheets(context, this.#session.contacts) : nothing}

@@ -41,18 +41,24 @@ export function timeRangeOf(occurrence: Occurrence, context: ViewContext): strin
   return `${formatTimeOfDay(start, context.locale, context.hour12)} – ${formatTimeOfDay(end, context.locale, context.hour12)}`;
 }
 
-/** What a screen reader says for an event: everything needed to know when and what it is. */
+/**
+ * What a screen reader says for an event: everything needed to know when and what it is. It starts with what the
+ * event shows, in the same order (title, status, times, resources and location: see `chipContent`), so that the
+ * name holds the visible text as a person reads it, and someone who speaks what they see reaches it.
+ */
 export function eventLabel(occurrence: Occurrence, context: ViewContext): string {
   const start = instantToWallClock(occurrence.start, context.zone);
   const lastDay = Math.floor((instantToWallClock(occurrence.end, context.zone) - (occurrence.allDay ? 1 : 0)) / DAY_MS);
   const date = formatLocal(start, context.locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
   const untilDate = lastDay > Math.floor(start / DAY_MS) ? ` – ${formatLocal(lastDay * DAY_MS, context.locale, { weekday: 'long', day: 'numeric', month: 'long' })}` : '';
-  const parts = [`${date}${untilDate}`, timeRangeOf(occurrence, context)];
+  const parts: string[] = [];
   if (occurrence.status && occurrence.status !== 'booked') parts.push(context.t(STATUS_MESSAGE[occurrence.status]));
-  if (occurrence.event.recurrence) parts.push(context.t('calendar.recurring'));
+  parts.push(timeRangeOf(occurrence, context));
   const names = resourceNames(occurrence, context.resources);
   if (names) parts.push(names);
   if (occurrence.location) parts.push(occurrence.location);
+  parts.push(`${date}${untilDate}`);
+  if (occurrence.event.recurrence) parts.push(context.t('calendar.recurring'));
   if (context.conflicts.has(occurrenceKey(occurrence))) parts.push(context.t('calendar.doubleBooked'));
   return context.t('calendar.eventLabel', { title: titleOf(occurrence, context), when: parts.join(', ') });
 }
@@ -60,30 +66,28 @@ export function eventLabel(occurrence: Occurrence, context: ViewContext): string
 export const titleOf = (occurrence: Occurrence, context: ViewContext) => occurrence.title || context.t('calendar.untitled');
 
 /**
- * The visible content of an event: its title, its start time before it (month lines) or after it (time grids, where
- * the block's place already says when), its status, and resources and location when there is room.
+ * The visible content of an event, in the order its name (`eventLabel`) starts with: its title, its status when not
+ * booked, its start time or its times (month lines draw the time first, by CSS order, not by moving it), and its
+ * resources and location when there is room. One flat template: a busy week draws hundreds of these, and every
+ * nested template or element is work for the first render and for style and layout. The text is hidden from
+ * assistive technology, since the element's name says all of it and more.
  */
-export function chipContent(occurrence: Occurrence, context: ViewContext, options: { time: 'before' | 'after' | 'none'; detail: boolean }) {
-  const status = occurrence.status ?? 'booked';
-  const conflict = context.conflicts.has(occurrenceKey(occurrence));
-  const names = options.detail ? resourceNames(occurrence, context.resources) : '';
+export function chipContent(occurrence: Occurrence, context: ViewContext, options: { time: 'start' | 'range' | 'none'; detail: boolean }) {
   const time =
-    options.time !== 'none' && !occurrence.allDay
-      ? html`<span class="ev-time" aria-hidden="true">${formatTimeOfDay(instantToWallClock(occurrence.start, context.zone), context.locale, context.hour12)}</span>`
-      : nothing;
-  return html`${conflict ? html`<span class="ev-conflict" aria-hidden="true" title=${context.t('calendar.doubleBooked')}>⚠</span>` : nothing}${options.time === 'before'
-      ? time
-      : nothing}<span class="ev-title" aria-hidden="true">${titleOf(occurrence, context)}</span>${options.time === 'after' ? time : nothing}${status !== 'booked'
-      ? html`<span class="ev-status" aria-hidden="true">${context.t(STATUS_MESSAGE[status])}</span>`
-      : nothing}${options.detail && (names || occurrence.location) ? html`<span class="ev-detail" aria-hidden="true">${[names, occurrence.location].filter(Boolean).join(' · ')}</span>` : nothing}`;
-}
-
-/**
- * An event's accessible name, as its first child: the visible text beside it is hidden from assistive technology,
- * since the name says all of it and more (a name given by `aria-label` would have to start with the visible text).
- */
-export function eventName(occurrence: Occurrence, context: ViewContext) {
-  return html`<span class="visually-hidden">${eventLabel(occurrence, context)}</span>`;
+    options.time === 'none' || occurrence.allDay
+      ? ''
+      : options.time === 'range'
+        ? timeRangeOf(occurrence, context)
+        : formatTimeOfDay(instantToWallClock(occurrence.start, context.zone), context.locale, context.hour12);
+  const status = occurrence.status ?? 'booked';
+  const where = options.detail ? [resourceNames(occurrence, context.resources), occurrence.location].filter(Boolean).join(' · ') : '';
+  // The spaces keep the words apart for whoever reads the text (a flex row does not draw them). A double booking
+  // is marked by the stylesheet, before the title, and said by the name.
+  return html`<span class="ev-title" aria-hidden="true">${titleOf(occurrence, context)}</span> ${status === 'booked'
+      ? nothing
+      : html`<span class="ev-status" aria-hidden="true">${context.t(STATUS_MESSAGE[status])}</span>`} <span class="ev-time" aria-hidden="true">${time}</span> ${where
+      ? html`<span class="ev-detail" aria-hidden="true">${where}</span>`
+      : nothing}`;
 }
 
 /** The parts of an event element: `event` plus its status, and state names a page may style. */

@@ -6,7 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { formatLocal } from '../shared/locale.ts';
 import { DAY_MS, dateOf, weekdayOf } from './calendar-range.ts';
-import { chipContent, colourOf, eventName, eventParts, titleOf } from './event-chip.ts';
+import { chipContent, colourOf, eventLabel, eventParts, titleOf } from './event-chip.ts';
 import { layoutMonth } from './month-layout.ts';
 import type { ViewContext } from './view-context.ts';
 
@@ -58,10 +58,9 @@ export function renderMonth(context: ViewContext): TemplateResult {
                   data-occ=${index}
                   tabindex="-1"
                   data-title=${titleOf(bar.occurrence, context)}
+                  aria-label=${eventLabel(bar.occurrence, context)}
                   style="--first:${bar.firstColumn};--span:${bar.lastColumn - bar.firstColumn + 1};--lane:${bar.lane};--event-colour:${colourOf(bar.occurrence, context.resources)}"
-                >
-                  ${eventName(bar.occurrence, context)}${chipContent(bar.occurrence, context, { time: long ? 'none' : 'before', detail: false })}
-                </button>`;
+                >${chipContent(bar.occurrence, context, { time: long ? 'none' : 'start', detail: false })}</button>`;
               })}
               ${hidden > 0
                 ? html`<button

@@ -8,7 +8,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { formatLocal, formatTimeOfDay } from '../shared/locale.ts';
 import { DAY_MS, dateOf } from './calendar-range.ts';
-import { chipContent, colourOf, eventName, eventParts, titleOf } from './event-chip.ts';
+import { chipContent, colourOf, eventLabel, eventParts, titleOf } from './event-chip.ts';
 import { layoutTimeGrid, type TimedBlock } from './time-grid-layout.ts';
 import type { ViewContext } from './view-context.ts';
 
@@ -42,6 +42,7 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
   const cursorLabel = formatTimeOfDay(cursorMinute * 60_000, context.locale, context.hour12);
   const todayColumns = columns.flatMap((column, index) => (column.day === context.today ? [index] : []));
   const isResourceView = context.range.view === 'resource-day';
+  const second = context.secondZone;
 
   const block = (item: TimedBlock) => {
     const index = indexOf.get(item.occurrence)!;
@@ -53,17 +54,16 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
       data-occ=${index}
       tabindex="-1"
       data-title=${titleOf(item.occurrence, context)}
+      aria-label=${eventLabel(item.occurrence, context)}
       style="--col:${item.column};--lane:${item.lane};--lanes:${item.lanes};--start:${item.startMinute};--end:${item.endMinute};--event-colour:${colourOf(item.occurrence, context.resources)}"
-    >
-      ${eventName(item.occurrence, context)}${chipContent(item.occurrence, context, { time: 'after', detail: item.endMinute - item.startMinute >= 45 })}
-    </button>`;
+    >${chipContent(item.occurrence, context, { time: item.endMinute - item.startMinute >= 45 ? 'range' : 'start', detail: item.endMinute - item.startMinute >= 45 })}</button>`;
   };
 
   return html`
-    <div class="timegrid ${context.hour12 ? 'hour12' : ''} ${columns.length > 3 ? 'many' : ''}" style="--columns:${columns.length}">
+    <div class="timegrid ${context.hour12 ? 'hour12' : ''} ${columns.length > 3 ? 'many' : ''} ${second ? 'two-zones' : ''}" style="--columns:${columns.length}">
       <div class="tg-sticky">
       <div class="tg-head" aria-hidden="true">
-        <div class="tg-gutter"></div>
+        <div class="tg-gutter">${second ? html`<span class="zone-name second">${second.name}</span><span class="zone-name">${context.zoneName}</span>` : nothing}</div>
         ${columns.map(
           (column, index) => html`<div class="tg-colhead ${todayColumns.includes(index) ? 'today' : ''}" part="column-header${todayColumns.includes(index) ? ' today' : ''}">
             ${isResourceView
@@ -84,10 +84,9 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
                 part=${eventParts(bar.occurrence, context)}
                 data-occ=${index}
                 data-title=${titleOf(bar.occurrence, context)}
+                aria-label=${eventLabel(bar.occurrence, context)}
                 style="--first:${bar.firstColumn};--span:${bar.lastColumn - bar.firstColumn + 1};--lane:${bar.lane};--event-colour:${colourOf(bar.occurrence, context.resources)}"
-              >
-                ${eventName(bar.occurrence, context)}${chipContent(bar.occurrence, context, { time: 'none', detail: false })}
-              </button>`;
+              >${chipContent(bar.occurrence, context, { time: 'none', detail: false })}</button>`;
             })}
           </div>`
         : nothing}
@@ -95,7 +94,11 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
       <div class="tg-body" role="grid" aria-label=${context.t('calendar.label')} aria-readonly=${readonly ? 'true' : 'false'} data-grid="time">
         ${hourLabels.map(
           (label, hour) => html`<div role="row" class="tg-row">
-            <div role="rowheader" class="tg-time"><span>${label}</span></div>
+            ${second
+              ? html`<div role="rowheader" class="tg-time" aria-label=${context.t('calendar.hourInZones', { time: label, secondTime: second.hours[hour]!, second: second.name })}>
+                  <span class="second">${second.hours[hour]}</span><span>${label}</span>
+                </div>`
+              : html`<div role="rowheader" class="tg-time"><span>${label}</span></div>`}
             ${columns.map((_, column) => {
               const focused = column === cursorColumn && hour === cursorHour;
               const name = `${dayLabels[column]}, ${focused ? cursorLabel : label}`;

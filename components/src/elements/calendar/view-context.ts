@@ -34,11 +34,26 @@ export interface ViewContext {
   today: number;
   /** Minutes after midnight now, in the view's zone. */
   nowMinute: number;
+  /** The `secondary-time-zone` of time grids: its short name and each hour's time there (see SecondZone). */
+  secondZone: SecondZone | undefined;
+  /** The short name of the view's zone (`GMT+1`, `EST`), for the gutter's heading beside a second zone. */
+  zoneName: string;
   /** Lines of events a month cell has room for. */
   monthLines: number;
   /** The index of the occurrence being dragged, and where it would land. */
   drag: DragPreview | undefined;
   t(key: MessageKey, params?: Record<string, string | number>): string;
+}
+
+/**
+ * A second zone's times beside the hours of a time grid, for the focused day: in a week where only one of the two
+ * zones changes to summer time, the hours read right for the day being looked at (and its neighbours until the change).
+ */
+export interface SecondZone {
+  zone: string;
+  name: string;
+  /** The second zone's time at each hour of the view's zone, 0–23. */
+  hours: string[];
 }
 
 export interface DragPreview {
