@@ -9,8 +9,8 @@
  *
  * Like for like where it can be: both sides' clients are `ws` with the same extensions offered (none; OFFER_DEFLATE=1
  * offers permessage-deflate on both), and both carry the same CHANGE_BYTES of random bytes per change, each in its
- * own format (ours: the relay protocol; y-websocket: a Yjs map entry holding the bytes). Bytes on the wire per change
- * are printed for each side, with the CPU time of the harness and of each server process, so a reader can see when
+ * own format (ours: the sync socket's binary frames, or base64url in JSON with SYNC_FRAMES=json; y-websocket: a Yjs
+ * map entry holding the bytes). Bytes on the wire per change are printed for each side, with the CPU time of the harness and of each server process, so a reader can see when
  * the harness is the bottleneck. What differs by design: the relay stores every change durably in SQLite before it
  * acknowledges and fans it out, and never reads it; y-websocket's server keeps a Yjs document in memory, merges every
  * update into it and relays it to every client including the sender.
@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { SYNC_BINARY_PROTOCOL, decodeChangesFrame, encodePushFrame } from '../../worker/src/protocol/index.ts';
 import { ROOT } from '../local-worker.ts';
 import { startScratchWorker } from '../test-worker.ts';
 import { compareAndExit, localWorkerProcesses, measurePhases, startNodeServer, type ComparedSystem, type Measurement } from './comparison.ts';
@@ -34,6 +35,8 @@ const BURST = Number(process.env.BURST ?? 100);
 const WARM_UP = Number(process.env.WARM_UP ?? 20);
 const RUNS = Number(process.env.RUNS ?? 3);
 const OFFER_DEFLATE = process.env.OFFER_DEFLATE === '1';
+/** The sync socket's protocol version 1 (ciphertext as base64url in JSON), as clients that predate binary frames speak it. */
+const JSON_FRAMES = process.env.SYNC_FRAMES === 'json';
 const CHANGE_BYTES = 1024;
 const BUDGET = 1.0;
 
@@ -121,7 +124,8 @@ async function relaySystem(): Promise<RelaySystem> {
     return response.json() as Promise<Record<string, string>>;
   };
   const { token } = await post('/api/accounts', { email: 'bench@clinic.example', password: 'benchmark password' });
-  const payload = randomBytes(CHANGE_BYTES).toString('base64url');
+  const bytes = new Uint8Array(randomBytes(CHANGE_BYTES));
+  const payload = Buffer.from(bytes).toString('base64url');
   return {
     name: 'p2p-clinic relay (workerd, durable SQLite)',
     processes: () => localWorkerProcesses(scratch),
@@ -129,10 +133,15 @@ async function relaySystem(): Promise<RelaySystem> {
       const { id: workspaceId } = await post('/api/workspaces', { name: 'bench' }, token);
       return {
         async connect(onReceive) {
-          const ws = new BenchWebSocket(`${scratch.url.replace('http', 'ws')}/sync/${workspaceId}`);
+          const ws = new BenchWebSocket(`${scratch.url.replace('http', 'ws')}/sync/${workspaceId}`, JSON_FRAMES ? [] : [SYNC_BINARY_PROTOCOL]);
+          ws.binaryType = 'arraybuffer';
           await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
           const joined = new Promise<void>((resolve) =>
-            ws.on('message', (raw) => {
+            ws.on('message', (raw: ArrayBuffer | Buffer, isBinary: boolean) => {
+              if (isBinary) {
+                for (const change of decodeChangesFrame(raw as ArrayBuffer).changes) onReceive(change.id);
+                return;
+              }
               const message = JSON.parse(raw.toString()) as { type: string; changes?: { id: string }[] };
               if (message.type === 'joined') resolve();
               if (message.type === 'changes') for (const change of message.changes!) onReceive(change.id);
@@ -145,7 +154,8 @@ async function relaySystem(): Promise<RelaySystem> {
           await joined;
           return {
             ws,
-            send: (id) => ws.send(JSON.stringify({ type: 'push', changes: [{ id, encryptedData: payload }], seq: ++seq })),
+            send: (id) =>
+              ws.send(JSON_FRAMES ? JSON.stringify({ type: 'push', changes: [{ id, encryptedData: payload }], seq: ++seq }) : encodePushFrame(++seq, [{ id, bytes }])),
             close: () => ws.close(),
           };
         },
@@ -190,7 +200,9 @@ async function yWebsocketSystem(): Promise<RelaySystem> {
   };
 }
 
-console.log(`Relay benchmark: ${CLIENTS} clients in one workspace, changes of ${CHANGE_BYTES} bytes, ${RUNS} runs; clients offer ${OFFER_DEFLATE ? 'permessage-deflate' : 'no extensions'}`);
+console.log(
+  `Relay benchmark: ${CLIENTS} clients in one workspace, changes of ${CHANGE_BYTES} bytes, ${RUNS} runs; clients offer ${OFFER_DEFLATE ? 'permessage-deflate' : 'no extensions'}; ours in ${JSON_FRAMES ? 'JSON text frames' : 'binary frames'}`,
+);
 await compareAndExit(compared(await relaySystem()), compared(await yWebsocketSystem()), {
   runs: RUNS,
   budget: BUDGET,
