@@ -5,12 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { encodeBase64url, type StoredChange } from '#protocol';
 import { encodeEnvelope, type DeviceSequences } from '../src/core/sync/relay-envelope.ts';
 import type { IntegrityProblem } from '../src/core/sync/relay-integrity.ts';
 import { openRelayWorkspace, relayUpdateCipher, type RelayOrg } from '../src/core/sync/relay-workspace.ts';
 import { RelayApi } from '../src/core/sync/relay-api.ts';
 import type { RelayClientOptions } from '../src/core/sync/relay-client.ts';
+import { shareRelayView } from '../src/core/sync/relay-peer-check.ts';
 import {
   content,
   docKnowingWorkspace,
@@ -280,6 +282,18 @@ describe('what a device waits on', () => {
   });
 });
 
+/** Two devices' awareness, linked as y-webrtc links peers: every update one makes is applied by the other. */
+function linkedAwareness(left: Y.Doc, right: Y.Doc): [Awareness, Awareness] {
+  const pair: [Awareness, Awareness] = [new Awareness(left), new Awareness(right)];
+  const forward = (from: Awareness, to: Awareness) =>
+    from.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+      if (origin !== 'peer') applyAwarenessUpdate(to, encodeAwarenessUpdate(from, [...added, ...updated, ...removed]), 'peer');
+    });
+  forward(pair[0], pair[1]);
+  forward(pair[1], pair[0]);
+  return pair;
+}
+
 describe('a relay that shows two devices different histories', () => {
   it('is reported once the devices meet and compare what they have read from it', async () => {
     const { org, writer, reader } = await liveOrg();
@@ -296,6 +310,25 @@ describe('a relay that shows two devices different histories', () => {
     expect(reported(reader, 'fork')[0]!.message).toContain(writerId);
     await third.client.comparePeerSequences(reader.client.relaySequences);
     expect(reported(third, 'fork')).toEqual([]);
+  });
+
+  it('is reported from what two peers share over awareness, as y-webrtc carries it between them', async () => {
+    const { org, writer, reader } = await liveOrg();
+    const third = await device(relay.accounts.carol, org, invitedDoc(writer.doc));
+    const writerId = await deviceIdOf(writer);
+    reader.network.relayLie = withholding((change) => change.id.startsWith(writerId));
+    const [readers, thirds] = linkedAwareness(reader.doc, third.doc);
+    const stops = [shareRelayView(readers, reader.workspace.id, reader.client), shareRelayView(thirds, third.workspace.id, third.client)];
+    try {
+      await edit(writer, 'appointment', 'booked');
+      await waitFor('the reader reports a fork', () => reported(reader, 'fork').length > 0);
+      expect(reported(reader, 'fork')[0]!.message).toContain(writerId);
+      expect(reported(third, 'fork')).toEqual([]);
+    } finally {
+      stops.forEach((stop) => stop());
+      readers.destroy();
+      thirds.destroy();
+    }
   });
 
   it('is not reported when the peer has only read a batch this device had not pulled yet', async () => {

@@ -24,6 +24,7 @@ import { PeerSync } from './peer-sync.ts';
 import { RelayClient, type RelayClientOptions } from './relay-client.ts';
 import type { IntegrityReport } from './relay-integrity.ts';
 import { RelayOutbox } from './relay-outbox.ts';
+import { shareRelayView } from './relay-peer-check.ts';
 import { openRelayWorkspace, relayUpdateCipher, relayWorkspaceIdOf, type RelayAccount } from './relay-workspace.ts';
 
 export interface OrgSyncOptions {
@@ -87,6 +88,7 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
   };
   private peerSync: PeerSync | null = null;
   private relay: RelayClient | null = null;
+  private stopSharingRelayView: (() => void) | null = null;
   private outbox: RelayOutbox | null = null;
   private relayWorkspaceId: string | null = null;
   private stopped = false;
@@ -141,6 +143,8 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
   }
 
   private async stopPaths(): Promise<void> {
+    this.stopSharingRelayView?.();
+    this.stopSharingRelayView = null;
     this.peerSync?.destroy();
     this.peerSync = null;
     await this.relay?.stop();
@@ -245,6 +249,8 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
       );
       relay.on('undecryptable-change', ({ id, reason }) => this.update({ lastError: `skipped relay change ${id}: ${reason}` }));
       this.relay = relay;
+      // Peers compare what the relay showed them, so that a relay showing them different histories is caught.
+      if (this.peerSync) this.stopSharingRelayView = shareRelayView(this.peerSync.awareness, workspace.id, relay);
       await relay.start();
     } catch (err) {
       this.update({ relay: 'offline', lastError: (err as Error).message });

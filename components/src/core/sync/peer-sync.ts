@@ -75,6 +75,11 @@ export class PeerSync extends ObservableV2<PeerSyncEvents> {
     });
   }
 
+  /** y-webrtc's awareness: what the connected peers tell each other besides the document (relay-peer-check.ts). */
+  get awareness(): WebrtcProvider['awareness'] {
+    return this.provider.awareness;
+  }
+
   override destroy(): void {
     this.provider.destroy();
     this.update({ peers: 0 });
