@@ -5,7 +5,7 @@
  */
 import type { Core } from '../../scripts/core-page.ts';
 import type { Device } from '../../scripts/device-lab/device.ts';
-import type { DeviceIdentity, OrgMembership, OrgSession, OrgSync, RelayApi } from '../src/core/index.ts';
+import type { DeviceIdentity, OrgMembership, OrgSession, OrgSync, RecoveryKitContents, RelayApi } from '../src/core/index.ts';
 
 export interface MemberWindow {
   core: Core;
@@ -18,6 +18,8 @@ export interface MemberWindow {
   identity: DeviceIdentity;
   membership: OrgMembership;
   sync: OrgSync | null;
+  /** The recovery kit this device was restored from. */
+  kit?: RecoveryKitContents;
   /** Bytes that arrived on data channels other than the gate's own, since the last `countReceivedBytes`. */
   documentBytesReceived: number;
 }
@@ -72,38 +74,75 @@ export function createOrg(page: Device): Promise<OrgHandle> {
   });
 }
 
+/** Holds `org` on the device as an invite leaves it, then opens it as a member (`openAsMember`). */
+export async function openMember(page: Device, org: OrgHandle, name: string): Promise<string> {
+  await page.evaluate(async (org) => {
+    const { core } = window as unknown as MemberWindow;
+    const registry = await core.OrgRegistry.open();
+    await registry.adopt({ id: org.id, name: org.name, color: org.color, roomId: org.roomId }, Uint8Array.from(org.key));
+  }, org);
+  return openAsMember(page, org.id, name);
+}
+
 /**
- * Holds `org` on the device (adopting it unless it is there already), opens it and its member list, and starts
- * sync in the current epoch, both paths. `epoch`: an epoch key to keep first, as a recovery kit or an invite
- * after a rotation brings one.
+ * Restores a recovery kit on the device and opens the org as a member; resolves with the kit's refusal code if
+ * `openRecoveryKit` refuses it.
  */
-export async function openMember(page: Device, org: OrgHandle, name: string, epoch?: { id: string; number: number; key: number[] }): Promise<string> {
+export async function restoreKit(page: Device, kit: string, passphrase: string, name: string): Promise<{ orgId?: string; refused?: string }> {
+  const restored: { orgId?: string; refused?: string } = await page.evaluate(
+    async ({ kit, passphrase }) => {
+      const w = window as unknown as MemberWindow;
+      try {
+        w.kit = await w.core.openRecoveryKit(kit, passphrase);
+        return { orgId: (await w.core.restoreRecoveryKit(await w.core.OrgRegistry.open(), w.kit)).id };
+      } catch (err) {
+        return { refused: (err as { code: string }).code };
+      }
+    },
+    { kit, passphrase },
+  );
+  if (restored.orgId !== undefined) await openAsMember(page, restored.orgId, name);
+  return restored;
+}
+
+/** Opens an org the device holds, and its member list, and starts sync in the current epoch, both paths. */
+async function openAsMember(page: Device, orgId: string, name: string): Promise<string> {
   const deviceId = await page.evaluate(
-    async ({ org, name, epoch }) => {
+    async ({ orgId, name }) => {
       const w = window as unknown as MemberWindow;
       const { core } = w;
-      const registry = await core.OrgRegistry.open();
-      const key = Uint8Array.from(org.key);
-      if (!registry.get(org.id)) await registry.adopt({ id: org.id, name: org.name, color: org.color, roomId: org.roomId }, key);
-      if (epoch) await core.saveEpochKey({ orgId: org.id, epoch: epoch.id, number: epoch.number, key: Uint8Array.from(epoch.key) });
+      const org = (await core.OrgRegistry.open()).get(orgId)!;
       w.orgId = org.id;
-      w.roomId = org.roomId;
-      w.orgKey = key;
+      w.roomId = org.roomId!;
+      w.orgKey = (await core.loadOrgKey(org.id))!;
       w.session = await core.openOrg(org.id);
       w.identity = await core.loadDeviceIdentity();
       w.membership = await core.OrgMembership.open({
         orgId: org.id,
         doc: w.session.doc,
         identity: w.identity,
-        orgKey: key,
+        orgKey: w.orgKey,
         profile: { memberId: name, memberName: name, name: `${name}'s device` },
       });
       return w.identity.deviceId;
     },
-    { org, name, epoch },
+    { orgId, name },
   );
   await startSync(page);
   return deviceId;
+}
+
+/** A recovery kit of the org's current epoch, made on the device. */
+export function exportKit(page: Device, passphrase: string): Promise<string> {
+  return page.evaluate(async (passphrase) => {
+    const w = window as unknown as MemberWindow;
+    const org = (await w.core.OrgRegistry.open()).get(w.orgId)!;
+    const { epoch, epochKey } = w.membership.view;
+    return w.core.exportRecoveryKit(
+      { org: { id: org.id, name: org.name, color: org.color, roomId: org.roomId! }, orgKey: w.orgKey, epoch: { id: epoch.id, number: epoch.number, key: epochKey } },
+      passphrase,
+    );
+  }, passphrase);
 }
 
 /** Stops the device's sync, as closing the app does. */

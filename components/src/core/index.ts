@@ -20,6 +20,7 @@ export { deriveEpochSubkeys, loadEpochKeys, saveEpochKey, type StoredEpochKey } 
 export {
   exportRecoveryKit,
   openRecoveryKit,
+  restoreRecoveryKit,
   assertKitCurrent,
   RecoveryKitError,
   RECOVERY_PASSPHRASE_MIN_LENGTH,

@@ -16,6 +16,8 @@ import { assertOrgKey, orgIdMatchesKey } from '../crypto/org-key.ts';
 import { ORG_PASSWORD_ITERATIONS, ORG_PASSWORD_MIN_LENGTH } from '../crypto/org-password.ts';
 import type { Org } from '../records/records.ts';
 import type { Membership } from './membership.ts';
+import { saveEpochKey } from './key-epochs.ts';
+import type { OrgRegistry } from './org-registry.ts';
 
 export const RECOVERY_KIT_INFO = 'p2p-clinic/v1/recovery-kit';
 /** The org password's figure: a kit is as exposed to offline guessing as anything printed, so it is stretched as much. */
@@ -126,6 +128,17 @@ export async function openRecoveryKit(text: string, passphrase: string): Promise
   // Sealed by whoever knew the passphrase, so checked like an invite's payload: the id must commit to the key.
   if (contents.org.id !== header.orgId || !(await orgIdMatchesKey(contents.org.id, orgKey))) throw malformed();
   return contents;
+}
+
+/**
+ * Puts what a kit holds on this device: the org in the registry under its first key (refused like an invite if the
+ * device has the org under another key), and the kit's epoch key. Then open the org and its member list, and sync:
+ * the relay brings the org back, and `assertKitCurrent` says whether the kit was still current.
+ */
+export async function restoreRecoveryKit(registry: OrgRegistry, kit: RecoveryKitContents): Promise<Org> {
+  const org = await registry.adopt(kit.org, kit.orgKey);
+  if (kit.epoch.number > 0) await saveEpochKey({ orgId: org.id, epoch: kit.epoch.id, number: kit.epoch.number, key: kit.epoch.key });
+  return org;
 }
 
 /** Throws KIT_REPLACED when the org, as this restored device now sees it, has moved past the kit's epoch without it. */
