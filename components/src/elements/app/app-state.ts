@@ -10,6 +10,8 @@ import { loadOrgKey } from '../../core/crypto/key-store.ts';
 import type { Org } from '../../core/records/records.ts';
 import type { Invitation, InviteRedemption, InvitedOrg } from '../../core/sync/invite.ts';
 import type { OrgSync, OrgSyncStatus } from '../../core/sync/org-sync.ts';
+import type { OrgMembership } from '../../core/org/org-membership.ts';
+import type { SignedRecord } from '../../core/org/membership-records.ts';
 import { ChangeListeners } from '../../core/records/change-listeners.ts';
 import { Account } from './account.ts';
 
@@ -17,6 +19,9 @@ export class AppState {
   readonly #sessions = new Map<string, Promise<OrgSession>>();
   readonly #syncs = new Map<string, Promise<OrgSync | null>>();
   readonly #statuses = new Map<string, OrgSyncStatus>();
+  readonly #memberships = new Map<string, Promise<OrgMembership | null>>();
+  /** Invite tickets of orgs adopted this session, for the device's entry in the member list. */
+  readonly #tickets = new Map<string, SignedRecord>();
   readonly #listeners = new ChangeListeners();
   readonly account: Account;
 
@@ -55,6 +60,33 @@ export class AppState {
       void session.then(() => this.#startSync(orgId));
     }
     return session;
+  }
+
+  /**
+   * The member list of a synced org on this device, opened on first ask (its sync follows it); null for a
+   * local-only org. The device enrols under the signed-in email as its member, until renamed in the org's settings.
+   */
+  membership(orgId: string): Promise<OrgMembership | null> {
+    let opened = this.#memberships.get(orgId);
+    if (!opened) {
+      opened = (async () => {
+        if (!this.registry.get(orgId)?.roomId) return null;
+        const [session, orgKey, { OrgMembership }, { loadDeviceIdentity }] = await Promise.all([
+          this.session(orgId),
+          loadOrgKey(orgId),
+          import('../../core/org/org-membership.ts'),
+          import('../../core/org/device-identity.ts'),
+        ]);
+        if (!orgKey) return null;
+        const identity = await loadDeviceIdentity();
+        const email = this.account.signedIn?.email;
+        const ticket = this.#tickets.get(orgId);
+        const profile = { memberId: email ?? identity.deviceId, memberName: email ?? 'Member', name: 'This device', ...(ticket ? { ticket } : {}) };
+        return OrgMembership.open({ orgId, doc: session.doc, identity, orgKey, profile });
+      })();
+      this.#memberships.set(orgId, opened);
+    }
+    return opened;
   }
 
   /** Sync status of a synced org; undefined for a local-only one. */
@@ -100,8 +132,8 @@ export class AppState {
     const org = await this.share(orgId);
     const orgKey = await loadOrgKey(orgId);
     if (!orgKey) throw new Error('This device has lost the org’s key.');
-    const { Invitation } = await import('../../core/sync/invite.ts');
-    return Invitation.create({ api: this.account.api, org, orgKey, password });
+    const [{ Invitation }, membership] = await Promise.all([import('../../core/sync/invite.ts'), this.membership(orgId)]);
+    return Invitation.create({ api: this.account.api, org, orgKey, password, ...(membership ? { membership } : {}) });
   }
 
   /** Redeems a share code: the code is spent from here on; the passwords are tried on the redemption. */
@@ -113,6 +145,11 @@ export class AppState {
   /** Lists an org received by invite and shows it. */
   async adopt(invited: InvitedOrg): Promise<Org> {
     const org = await this.registry.adopt(invited.org, invited.orgKey);
+    if (invited.epoch) {
+      const { saveEpochKey } = await import('../../core/org/key-epochs.ts');
+      await saveEpochKey({ orgId: org.id, epoch: invited.epoch.id, number: invited.epoch.number, key: invited.epoch.key });
+    }
+    if (invited.ticket) this.#tickets.set(org.id, invited.ticket);
     await this.switchTo(org.id);
     await this.session(org.id);
     return org;
@@ -124,6 +161,8 @@ export class AppState {
     const session = await this.#sessions.get(orgId);
     // Stopped and closed first, so that the org's databases can be deleted; the stopped sync still names its outbox.
     await sync?.stop();
+    (await this.#memberships.get(orgId))?.close();
+    this.#memberships.delete(orgId);
     await session?.close();
     this.#syncs.delete(orgId);
     this.#sessions.delete(orgId);
@@ -150,9 +189,22 @@ export class AppState {
     if (!org?.roomId) return Promise.resolve(null);
     const roomId = org.roomId;
     started = (async () => {
-      const [session, orgKey, { OrgSync }] = await Promise.all([this.session(orgId), loadOrgKey(orgId), import('../../core/sync/org-sync.ts')]);
+      const [session, orgKey, { OrgSync }, membership] = await Promise.all([
+        this.session(orgId),
+        loadOrgKey(orgId),
+        import('../../core/sync/org-sync.ts'),
+        this.membership(orgId),
+      ]);
       if (!orgKey) return null;
-      const sync = await OrgSync.start({ orgId, roomId, doc: session.doc, orgKey, workerUrl: this.workerUrl, account: this.account.relayAccount() });
+      const sync = await OrgSync.start({
+        orgId,
+        roomId,
+        doc: session.doc,
+        orgKey,
+        workerUrl: this.workerUrl,
+        account: this.account.relayAccount(),
+        ...(membership ? { membership } : {}),
+      });
       this.#statuses.set(orgId, sync.status);
       sync.on('status', (status) => {
         this.#statuses.set(orgId, status);
