@@ -223,6 +223,13 @@ export class CalendarPage {
     return { x: box.x + box.width / 2, y: box.y + (Number(time.slice(3, 5)) / 60) * box.height + 2 };
   }
 
+  /** A point in a time grid's all-day row, over the column of `date`. */
+  async allDayAt(date: string): Promise<{ x: number; y: number }> {
+    const column = await this.device.boxOf(this.cell(date, '12:00'));
+    const row = await this.device.boxOf([CALENDAR, '.tg-allday']);
+    return { x: column.x + column.width / 2, y: row.y + row.height / 2 };
+  }
+
   async clickAt(date: string, time: string): Promise<void> {
     const point = await this.at(date, time);
     await this.device.mouse.click(point.x, point.y);

@@ -268,6 +268,17 @@ export const calendarStyles = [
       grid-row: calc(var(--lane) + 1);
       margin-inline: 2px;
     }
+    /* Where an event dragged over the all-day row would land. */
+    .tg-allday .bar.preview {
+      box-sizing: border-box;
+      padding: 1px var(--_p2p-space-1);
+      border-radius: var(--_p2p-radius-small);
+      background: color-mix(in srgb, var(--_p2p-color-accent) 25%, var(--_p2p-color-bg));
+      outline: 2px dashed var(--_p2p-color-accent);
+      outline-offset: -2px;
+      font-size: var(--_p2p-font-size-small);
+      pointer-events: none;
+    }
     .tg-body {
       position: relative;
       grid-auto-rows: var(--_hour);

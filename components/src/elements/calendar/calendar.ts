@@ -77,6 +77,8 @@ const MORNING_MINUTE = 7 * 60;
 const DRAG_THRESHOLD_PX = 4;
 /** The lower edge of an event that resizes it, as calendar.styles.ts draws it. */
 const RESIZE_EDGE_PX = 6;
+/** An all-day event dragged into the hours becomes an event of this length. */
+const FROM_ALL_DAY_MINUTES = 60;
 /** Month cells: a day number line, then event lines of this height (see calendar.styles.ts). */
 const MONTH_DATE_PX = 26;
 const MONTH_LINE_PX = 22;
@@ -95,8 +97,8 @@ interface ResourceList extends Subscribable {
 }
 
 interface PointerDrag {
-  /** `move-day`: an event dragged across a month's days. */
-  mode: 'create' | 'move' | 'resize' | 'move-day';
+  /** `move-day`: an event dragged across a month's days; `move-all-day`: an all-day bar of a time grid. */
+  mode: 'create' | 'move' | 'resize' | 'move-day' | 'move-all-day';
   pointerId: number;
   /** The dragged occurrence's index, for move and resize. */
   index: number;
@@ -129,9 +131,13 @@ interface EditorState {
  * Keyboard (the views are ARIA grids with one tab stop): arrow keys move between slots or days (Left/Right follow
  * the reading direction); Home/End go to the first/last column of the row; Page Up/Page Down go to the previous/next
  * period; Enter on an empty slot creates an event there, on a slot with events moves into them; on an event, Enter
- * opens it, Alt+arrows move it (a slot or a day), Shift+Up/Down make it shorter/longer, Delete removes it and
- * Escape goes back to the grid. Mouse: click or drag across empty slots to create, drag an event to move it (in a
- * month, to another day), drag its lower edge to resize.
+ * opens it, Alt+arrows move it (a slot or a day), Shift+Up/Down make it shorter/longer, Alt+A moves it into a time
+ * grid's all-day row or out of it (an hour at the focused slot), Delete removes it and Escape goes back to the grid.
+ * Mouse: click or drag across empty slots to create, drag an event to move it (in a month, to another day; in a time
+ * grid, also between the all-day row and the hours), drag its lower edge to resize. A repeating event keeps being
+ * all-day or timed: only one-off events cross between the two.
+ *
+ * With `secondary-time-zone`, day and week views show a second zone's time beside each hour, for the focused day.
  *
  * @tagname p2p-calendar
  * @summary A calendar of the org's events: day, week, month, agenda and resource views.
@@ -739,6 +745,17 @@ export class P2PCalendar extends LitElement {
       if (this.#writable) void this.#requestDelete(occurrence);
       return true;
     }
+    if (event.altKey && event.code === 'KeyA' && timeGrid && this.#writable) {
+      // Into the all-day row on the event's first day, or out of it at the focused slot of that day.
+      const day = Math.floor(instantToWallClock(occurrence.start, context.zone) / DAY_MS);
+      if (!occurrence.event.recurrence) {
+        if (occurrence.allDay) {
+          const start = Math.min(1440 - FROM_ALL_DAY_MINUTES, this._cursor.slot * context.slotMinutes);
+          void this.#setTimed(occurrence, day, start, start + FROM_ALL_DAY_MINUTES);
+        } else void this.#setAllDay(occurrence, day);
+      }
+      return true;
+    }
     if (event.altKey && (horizontal || vertical) && this.#writable) {
       const minutes = occurrence.allDay || !timeGrid ? (horizontal || vertical * 7) * 1440 : horizontal ? horizontal * 1440 : vertical * context.slotMinutes;
       void this.#changeTimes(occurrence, minutes, minutes);
@@ -798,6 +815,11 @@ export class P2PCalendar extends LitElement {
       this.#pointer = { mode: 'move-day', pointerId: event.pointerId, index: Number(element!.dataset.occ), x: event.clientX, y: event.clientY, column: day, minute: 0, moved: false };
       return;
     }
+    if (element && target.closest('.tg-allday')) {
+      const column = this.#allDayColumnAt(event) ?? 0;
+      this.#pointer = { mode: 'move-all-day', pointerId: event.pointerId, index: Number(element.dataset.occ), x: event.clientX, y: event.clientY, column, minute: 0, moved: false };
+      return;
+    }
     const body = target.closest<HTMLElement>('.tg-body');
     if (!body) return;
     const point = this.#gridPoint(body, event);
@@ -841,9 +863,29 @@ export class P2PCalendar extends LitElement {
     if (!drag.moved) {
       if (Math.hypot(event.clientX - drag.x, event.clientY - drag.y) < DRAG_THRESHOLD_PX) return;
       drag.moved = true;
-      body.setPointerCapture(event.pointerId);
+      (drag.mode === 'move-all-day' ? this.renderRoot.querySelector<HTMLElement>('.timegrid')! : body).setPointerCapture(event.pointerId);
     }
-    this._drag = this.#preview(drag, this.#gridPoint(body, event));
+    const allDayColumn = drag.mode === 'move' || drag.mode === 'move-all-day' ? this.#allDayColumnAt(event) : undefined;
+    this._drag = allDayColumn === undefined ? this.#preview(drag, this.#gridPoint(body, event)) : this.#allDayPreview(drag, allDayColumn);
+  }
+
+  /** The column of a time grid's all-day row under a pointer, or undefined when the pointer is not over that row. */
+  #allDayColumnAt(event: PointerEvent): number | undefined {
+    const row = this.renderRoot.querySelector<HTMLElement>('.tg-allday');
+    if (!row) return undefined;
+    const rect = row.getBoundingClientRect();
+    if (event.clientY < rect.top || event.clientY >= rect.bottom) return undefined;
+    const gutter = row.querySelector<HTMLElement>('.tg-gutter')?.getBoundingClientRect().width ?? 0;
+    const columns = this.#context!.columns.length;
+    const x = this.#rtl ? rect.right - gutter - event.clientX : event.clientX - rect.left - gutter;
+    return Math.min(columns - 1, Math.max(0, Math.floor(x / ((rect.width - gutter) / columns))));
+  }
+
+  /** Where an event dragged over the all-day row would land: that column's day, all day. A series keeps its times. */
+  #allDayPreview(drag: PointerDrag, column: number): DragPreview | undefined {
+    const occurrence = this.#context!.occurrences[drag.index];
+    if (!occurrence || (!occurrence.allDay && occurrence.event.recurrence)) return undefined;
+    return { index: drag.index, column, startMinute: 0, endMinute: 1440, allDay: true };
   }
 
   #preview(drag: PointerDrag, point: { column: number; minute: number }): DragPreview | undefined {
@@ -856,6 +898,12 @@ export class P2PCalendar extends LitElement {
       return { index: -1, column: drag.column, startMinute: from, endMinute: Math.min(1440, to) };
     }
     const occurrence = context.occurrences[drag.index];
+    if (drag.mode === 'move-all-day') {
+      // An all-day event dragged into the hours: an hour from the slot under the pointer, on that column's day.
+      if (!occurrence || occurrence.event.recurrence) return undefined;
+      const start = Math.min(1440 - FROM_ALL_DAY_MINUTES, Math.floor(point.minute / slot) * slot);
+      return { index: drag.index, column: point.column, startMinute: start, endMinute: start + FROM_ALL_DAY_MINUTES };
+    }
     if (!occurrence || occurrence.allDay) return undefined;
     const { column, startMinute, endMinute } = this.#placeOf(occurrence, drag.column);
     if (drag.mode === 'resize') return { index: drag.index, column, startMinute, endMinute: Math.max(startMinute + slot, Math.min(1440, snap(point.minute))) };
@@ -898,12 +946,24 @@ export class P2PCalendar extends LitElement {
       return;
     }
     if (!preview) return;
+    const target = context.columns[preview.column]!;
+    const occurrence = context.occurrences[drag.index];
+    if (occurrence && preview.allDay) {
+      if (occurrence.allDay) {
+        const shift = (target.day - context.columns[drag.column]!.day) * 1440;
+        if (shift !== 0) void this.#changeTimes(occurrence, shift, shift);
+      } else void this.#setAllDay(occurrence, target.day);
+      return;
+    }
+    if (occurrence && drag.mode === 'move-all-day') {
+      void this.#setTimed(occurrence, target.day, preview.startMinute, preview.endMinute);
+      return;
+    }
     if (drag.mode === 'create') {
       const column = context.columns[preview.column]!;
       this.#openNew(column.day, preview.startMinute, preview.endMinute - preview.startMinute, column.resourceId);
       return;
     }
-    const occurrence = context.occurrences[drag.index];
     if (!occurrence) return;
     const place = this.#placeOf(occurrence, drag.column);
     const dayShift = context.range.view === 'resource-day' ? 0 : context.columns[preview.column]!.day - context.columns[place.column]!.day;
@@ -1002,6 +1062,25 @@ export class P2PCalendar extends LitElement {
       this.#focusAfterRender = { eventKey: occurrenceKey({ eventId: changed.eventId, recurrenceId: changed.recurrenceId }) };
       this._announcement = this.#t('calendar.moved', { title: occurrence.title || this.#t('calendar.untitled'), when: patch.start!.replace('T', ' ').slice(0, 16) });
     }
+  }
+
+  /** Makes a one-off timed event all-day on `day` (of the view's zone). */
+  async #setAllDay(occurrence: Occurrence, day: number): Promise<void> {
+    const patch: Partial<EventFields> = { allDay: true, start: dateOf(day), end: dateOf(day + 1), timeZone: this.#zone };
+    const changed = await this.#requestChange(occurrence, patch);
+    if (!changed) return;
+    this.#focusAfterRender = { eventKey: occurrenceKey(changed) };
+    this._announcement = this.#t('calendar.makeAllDay', { title: occurrence.title || this.#t('calendar.untitled'), date: formatLocal(day * DAY_MS, this.#locale, { weekday: 'long', day: 'numeric', month: 'long' }) });
+  }
+
+  /** Gives a one-off all-day event times on `day`, in the view's zone. */
+  async #setTimed(occurrence: Occurrence, day: number, startMinute: number, endMinute: number): Promise<void> {
+    const start = formatLocalDateTime(day * DAY_MS + startMinute * MINUTE_MS);
+    const patch: Partial<EventFields> = { allDay: false, start, end: formatLocalDateTime(day * DAY_MS + endMinute * MINUTE_MS), timeZone: this.#zone };
+    const changed = await this.#requestChange(occurrence, patch);
+    if (!changed) return;
+    this.#focusAfterRender = { eventKey: occurrenceKey(changed) };
+    this._announcement = this.#t('calendar.makeTimed', { title: occurrence.title || this.#t('calendar.untitled'), when: start.replace('T', ' ').slice(0, 16) });
   }
 
   /** Asks the scope of a series change, fires the cancelable request, then writes; the occurrence's key after, or undefined. */

@@ -73,23 +73,26 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
           </div>`,
         )}
       </div>
-      ${layout.allDay.length
-        ? html`<div class="tg-allday" style="--lanes:${layout.allDayLanes}">
-            <div class="tg-gutter">${context.t('calendar.allDay')}</div>
-            ${layout.allDay.map((bar) => {
-              const index = indexOf.get(bar.occurrence)!;
-              return html`<button
-                type="button"
-                class="bar ${bar.startsBefore ? 'starts-before' : ''} ${bar.endsAfter ? 'ends-after' : ''}"
-                part=${eventParts(bar.occurrence, context)}
-                data-occ=${index}
-                data-title=${titleOf(bar.occurrence, context)}
-                aria-label=${eventLabel(bar.occurrence, context)}
-                style="--first:${bar.firstColumn};--span:${bar.lastColumn - bar.firstColumn + 1};--lane:${bar.lane};--event-colour:${colourOf(bar.occurrence, context.resources)}"
-              >${chipContent(bar.occurrence, context, { time: 'none', detail: false })}</button>`;
-            })}
-          </div>`
-        : nothing}
+      <div class="tg-allday" style="--lanes:${layout.allDayLanes}">
+        <div class="tg-gutter">${context.t('calendar.allDay')}</div>
+        ${layout.allDay.map((bar) => {
+          const index = indexOf.get(bar.occurrence)!;
+          return html`<button
+            type="button"
+            class="bar ${bar.startsBefore ? 'starts-before' : ''} ${bar.endsAfter ? 'ends-after' : ''}"
+            part=${eventParts(bar.occurrence, context)}
+            data-occ=${index}
+            data-title=${titleOf(bar.occurrence, context)}
+            aria-label=${eventLabel(bar.occurrence, context)}
+            style="--first:${bar.firstColumn};--span:${bar.lastColumn - bar.firstColumn + 1};--lane:${bar.lane};--event-colour:${colourOf(bar.occurrence, context.resources)}"
+          >${chipContent(bar.occurrence, context, { time: 'none', detail: false })}</button>`;
+        })}
+        ${context.drag?.allDay
+          ? html`<div class="bar preview" aria-hidden="true" style="--first:${context.drag.column};--span:1;--lane:${layout.allDayLanes};--event-colour:var(--_p2p-color-accent)">
+              ${context.t('calendar.allDay')}
+            </div>`
+          : nothing}
+      </div>
       </div>
       <div class="tg-body" role="grid" aria-label=${context.t('calendar.label')} aria-readonly=${readonly ? 'true' : 'false'} data-grid="time">
         ${hourLabels.map(
@@ -118,7 +121,7 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
           </div>`,
         )}
         ${todayColumns.map((column) => html`<div class="now" part="now" style="--col:${column};--start:${context.nowMinute}" aria-hidden="true"></div>`)}
-        ${context.drag
+        ${context.drag && !context.drag.allDay
           ? html`<div
               class="tg-event preview"
               aria-hidden="true"

@@ -63,6 +63,8 @@ export interface DragPreview {
   column: number;
   startMinute: number;
   endMinute: number;
+  /** Dropped on a time grid's all-day row: the event would become all-day on the column's day. */
+  allDay?: boolean;
 }
 
 export const occurrenceKey = (occurrence: Pick<Occurrence, 'eventId' | 'recurrenceId'>) => `${occurrence.eventId}|${occurrence.recurrenceId}`;
