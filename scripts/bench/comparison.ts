@@ -3,7 +3,7 @@ import type WebSocket from 'ws';
 import { freePort } from '../local-worker.ts';
 import type { ScratchWorker } from '../test-worker.ts';
 import { negotiatedExtensions, wireBytes, type DeliveryResult } from './deliveries.ts';
-import { commandOf, descendants, listenerOf, measureCpu, type ProcessGroups } from './process-cpu.ts';
+import { commandOf, descendants, listenerOf, listeningPorts, measureCpu, type ProcessGroups } from './process-cpu.ts';
 import { cpuShare, loadAverage, ms, perSecond, ratioLine, ratioValue, sleep } from './stats.ts';
 
 /**
@@ -71,6 +71,27 @@ export function localWorkerProcesses(scratch: ScratchWorker): ProcessGroups {
     "wrangler's local proxy (workerd, not in production)": proxy === undefined ? [] : [proxy],
     'wrangler (node)': [scratch.worker.pid, ...below.filter((pid) => !workerds.includes(pid))],
   };
+}
+
+/**
+ * The URL of the workerd that runs the Worker, behind wrangler's local proxy: the Worker's own entry, which answers
+ * /api/health, among the ports that workerd listens on. Benchmarks talk to it directly, as production has no such
+ * proxy (VIA_PROXY=1 goes through it, as `npm start` does).
+ */
+export const VIA_PROXY = process.env.VIA_PROXY === '1';
+export const workerdRoute = VIA_PROXY ? "through wrangler's local proxy" : "on workerd's own port, without wrangler's local proxy";
+
+export async function workerdEntryUrl(scratch: ScratchWorker): Promise<string> {
+  if (VIA_PROXY) return scratch.url;
+  const workerds = descendants(scratch.worker.pid).filter((pid) => commandOf(pid).endsWith('workerd'));
+  const proxy = listenerOf(scratch.worker.port, workerds);
+  for (const pid of workerds.filter((candidate) => candidate !== proxy)) {
+    for (const port of listeningPorts(pid)) {
+      const url = `http://127.0.0.1:${port}`;
+      if (await fetch(`${url}/api/health`).then((response) => response.ok, () => false)) return url;
+    }
+  }
+  throw new Error(`no port of workerd (processes ${workerds.join(', ')}) answers /api/health`);
 }
 
 /** An anchor's bundled node server on a port of its own, once it answers HTTP. */

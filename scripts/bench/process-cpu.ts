@@ -50,25 +50,28 @@ export function commandOf(pid: number): string {
   }
 }
 
-/** The process among `pids` that listens on TCP `port` (from /proc/net/tcp and each process's open sockets). */
-export function listenerOf(port: number, pids: number[]): number | undefined {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  const inodes = new Set<string>();
+/** The TCP ports `pid` listens on (from /proc/net/tcp and the process's open sockets). */
+export function listeningPorts(pid: number): number[] {
+  const portsByInode = new Map<string, number>();
   for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
     const columns = line.trim().split(/\s+/);
-    // Column 1 is local address:port, 3 the state (0A: LISTEN), 9 the socket's inode.
-    if (columns[1]?.endsWith(`:${hexPort}`) && columns[3] === '0A') inodes.add(columns[9]!);
+    // Column 1 is local address:port in hex, 3 the state (0A: LISTEN), 9 the socket's inode.
+    if (columns[3] === '0A') portsByInode.set(columns[9]!, parseInt(columns[1]!.split(':')[1]!, 16));
   }
-  return pids.find((pid) => {
-    try {
-      return readdirSync(`/proc/${pid}/fd`).some((fd) => {
-        const target = readlinkSync(`/proc/${pid}/fd/${fd}`, { encoding: 'utf8' });
-        return inodes.has(target.slice('socket:['.length, -1));
-      });
-    } catch {
-      return false;
-    }
-  });
+  try {
+    return readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`, { encoding: 'utf8' });
+      const port = portsByInode.get(target.slice('socket:['.length, -1));
+      return port === undefined ? [] : [port];
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** The process among `pids` that listens on TCP `port`. */
+export function listenerOf(port: number, pids: number[]): number | undefined {
+  return pids.find((pid) => listeningPorts(pid).includes(port));
 }
 
 /** Named groups of processes whose CPU time is measured over a stretch of the benchmark. */

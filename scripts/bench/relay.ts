@@ -23,7 +23,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { SYNC_BINARY_PROTOCOL, decodeChangesFrame, encodePushFrame } from '../../worker/src/protocol/index.ts';
 import { ROOT } from '../local-worker.ts';
 import { startScratchWorker } from '../test-worker.ts';
-import { compareAndExit, localWorkerProcesses, measurePhases, startNodeServer, type ComparedSystem, type Measurement } from './comparison.ts';
+import { compareAndExit, localWorkerProcesses, measurePhases, startNodeServer, workerdEntryUrl, workerdRoute, type ComparedSystem, type Measurement } from './comparison.ts';
 import { DeliveryLog, type DeliveryResult } from './deliveries.ts';
 import type { ProcessGroups } from './process-cpu.ts';
 import { sleep } from './stats.ts';
@@ -114,8 +114,9 @@ function compared(system: RelaySystem): ComparedSystem {
 
 async function relaySystem(): Promise<RelaySystem> {
   const scratch = await startScratchWorker();
+  const url = await workerdEntryUrl(scratch);
   const post = async (path: string, body: unknown, token?: string) => {
-    const response = await fetch(`${scratch.url}${path}`, {
+    const response = await fetch(`${url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
@@ -133,7 +134,7 @@ async function relaySystem(): Promise<RelaySystem> {
       const { id: workspaceId } = await post('/api/workspaces', { name: 'bench' }, token);
       return {
         async connect(onReceive) {
-          const ws = new BenchWebSocket(`${scratch.url.replace('http', 'ws')}/sync/${workspaceId}`, JSON_FRAMES ? [] : [SYNC_BINARY_PROTOCOL]);
+          const ws = new BenchWebSocket(`${url.replace('http', 'ws')}/sync/${workspaceId}`, JSON_FRAMES ? [] : [SYNC_BINARY_PROTOCOL]);
           ws.binaryType = 'arraybuffer';
           await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
           const joined = new Promise<void>((resolve) =>
@@ -201,7 +202,7 @@ async function yWebsocketSystem(): Promise<RelaySystem> {
 }
 
 console.log(
-  `Relay benchmark: ${CLIENTS} clients in one workspace, changes of ${CHANGE_BYTES} bytes, ${RUNS} runs; clients offer ${OFFER_DEFLATE ? 'permessage-deflate' : 'no extensions'}; ours in ${JSON_FRAMES ? 'JSON text frames' : 'binary frames'}`,
+  `Relay benchmark: ${CLIENTS} clients in one workspace, changes of ${CHANGE_BYTES} bytes, ${RUNS} runs; clients offer ${OFFER_DEFLATE ? 'permessage-deflate' : 'no extensions'}; ours ${workerdRoute}; ours in ${JSON_FRAMES ? 'JSON text frames' : 'binary frames'}`,
 );
 await compareAndExit(compared(await relaySystem()), compared(await yWebsocketSystem()), {
   runs: RUNS,

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { ROOT } from '../local-worker.ts';
 import { startScratchWorker } from '../test-worker.ts';
-import { compareAndExit, localWorkerProcesses, measurePhases, startNodeServer, type ComparedSystem, type Measurement } from './comparison.ts';
+import { compareAndExit, localWorkerProcesses, measurePhases, startNodeServer, workerdEntryUrl, workerdRoute, type ComparedSystem, type Measurement } from './comparison.ts';
 import { DeliveryLog, type DeliveryResult } from './deliveries.ts';
 import type { ProcessGroups } from './process-cpu.ts';
 import { sleep } from './stats.ts';
@@ -109,9 +109,10 @@ function compared(system: SignallingSystem): ComparedSystem {
 
 async function workerSystem(): Promise<SignallingSystem> {
   const scratch = await startScratchWorker();
+  const url = await workerdEntryUrl(scratch);
   return {
     name: 'p2p-clinic SignalRoom (workerd)',
-    newRoomUrl: () => `${scratch.url.replace(/^http/, 'ws')}/signal/bench-room-${randomBytes(8).toString('hex')}`,
+    newRoomUrl: () => `${url.replace(/^http/, 'ws')}/signal/bench-room-${randomBytes(8).toString('hex')}`,
     processes: () => localWorkerProcesses(scratch),
     stop: () => scratch.dispose(),
   };
@@ -130,7 +131,7 @@ async function yWebrtcSystem(): Promise<SignallingSystem> {
 }
 
 console.log(
-  `Signalling benchmark: 1 publisher, ${SUBSCRIBERS} subscribers in one room, messages of ${MESSAGE_BYTES} bytes, ${RUNS} runs; clients offer ${OFFER_DEFLATE ? 'permessage-deflate' : 'no extensions'}`,
+  `Signalling benchmark: 1 publisher, ${SUBSCRIBERS} subscribers in one room, messages of ${MESSAGE_BYTES} bytes, ${RUNS} runs; clients offer ${OFFER_DEFLATE ? 'permessage-deflate' : 'no extensions'}; ours ${workerdRoute}`,
 );
 await compareAndExit(compared(await workerSystem()), compared(await yWebrtcSystem()), {
   runs: RUNS,

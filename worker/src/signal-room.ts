@@ -12,7 +12,7 @@ import {
   SYNC_PING,
   SYNC_PONG,
   isRoomId,
-  frameByteLength,
+  frameExceeds,
   parseSignalClientMessage,
   type AnnounceRequest,
   type PresencePeer,
@@ -40,6 +40,11 @@ export class SignalRoom extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   /** Each socket's topics while the room is awake; refilled from the attachments after hibernation. */
   private readonly subscriptions = new Map<WebSocket, Set<string>>();
+  /**
+   * Each topic's sockets while the room is awake, so that a publish visits its subscribers only rather than every
+   * socket of the room; built from the attachments at the first publish after a wake.
+   */
+  private subscribers: Map<string, Set<WebSocket>> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -68,7 +73,7 @@ export class SignalRoom extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    if (frameByteLength(message) > MAX_SIGNAL_MESSAGE_BYTES) {
+    if (frameExceeds(message, MAX_SIGNAL_MESSAGE_BYTES)) {
       sendError(ws, new ProtocolError('PAYLOAD_TOO_LARGE', `message exceeds ${MAX_SIGNAL_MESSAGE_BYTES} bytes`));
       ws.close(CLOSE_CODE.messageTooBig, 'PAYLOAD_TOO_LARGE');
       return;
@@ -84,7 +89,7 @@ export class SignalRoom extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    this.subscriptions.delete(ws);
+    this.forget(ws);
     ws.close(closeCodeToEcho(code), 'closing');
   }
 
@@ -131,6 +136,11 @@ export class SignalRoom extends DurableObject<Env> {
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
+    this.forget(ws);
+  }
+
+  private forget(ws: WebSocket): void {
+    for (const topic of this.subscriptions.get(ws) ?? []) this.subscribers?.get(topic)?.delete(ws);
     this.subscriptions.delete(ws);
   }
 
@@ -162,9 +172,23 @@ export class SignalRoom extends DurableObject<Env> {
   /** Forwards to every other socket subscribed to `topic`; nothing is kept. */
   private publish(sender: WebSocket, topic: string, data: unknown): void {
     const text = JSON.stringify({ type: 'publish', topic, data } satisfies SignalServerMessage);
-    for (const socket of this.ctx.getWebSockets()) {
-      if (socket !== sender && this.topicsOf(socket).has(topic)) safeSend(socket, text);
+    for (const socket of this.subscribersOf(topic)) {
+      if (socket !== sender) safeSend(socket, text);
     }
+  }
+
+  private subscribersOf(topic: string): Set<WebSocket> {
+    if (!this.subscribers) {
+      this.subscribers = new Map();
+      for (const ws of this.ctx.getWebSockets()) for (const subscribed of this.topicsOf(ws)) this.subscribe(ws, subscribed);
+    }
+    return this.subscribers.get(topic) ?? new Set();
+  }
+
+  private subscribe(ws: WebSocket, topic: string): void {
+    const sockets = this.subscribers?.get(topic);
+    if (sockets) sockets.add(ws);
+    else this.subscribers?.set(topic, new Set([ws]));
   }
 
   private topicsOf(ws: WebSocket): Set<string> {
@@ -177,6 +201,8 @@ export class SignalRoom extends DurableObject<Env> {
   }
 
   private setTopics(ws: WebSocket, topics: Set<string>): void {
+    for (const topic of this.topicsOf(ws)) if (!topics.has(topic)) this.subscribers?.get(topic)?.delete(ws);
+    for (const topic of topics) this.subscribe(ws, topic);
     this.subscriptions.set(ws, topics);
     const { openedAt } = ws.deserializeAttachment() as SignalSocketState;
     ws.serializeAttachment({ topics: [...topics], openedAt } satisfies SignalSocketState);

@@ -87,4 +87,13 @@ export function frameByteLength(frame: string | ArrayBuffer): number {
   return typeof frame === 'string' ? utf8Length(frame) : frame.byteLength;
 }
 
+/**
+ * Whether a frame is larger than `limit` bytes, without encoding a text frame that cannot be: a UTF-16 code unit is
+ * at most three bytes of UTF-8, so text of up to a third of the limit in length always fits.
+ */
+export function frameExceeds(frame: string | ArrayBuffer, limit: number): boolean {
+  if (typeof frame === 'string' && frame.length * 3 <= limit) return false;
+  return frameByteLength(frame) > limit;
+}
+
 export const BASE64URL_PATTERN = /^[A-Za-z0-9_-]*$/;
