@@ -1,3 +1,4 @@
+import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { MAX_SIGNAL_MESSAGE_BYTES, MAX_SIGNAL_TOPICS_PER_SOCKET } from '../src/protocol/index.ts';
 import { call, expectError, openSocket, type TestSocket } from './api-client.ts';
@@ -41,6 +42,27 @@ describe('signalling rooms', () => {
     expect(await bob.next()).toMatchObject({ data: 'x' });
     await roundTrip(otherTopic);
     await roundTrip(otherRoom);
+  });
+
+  it('forward to the subscribers a woken room knows only from their sockets\' attachments', async () => {
+    const roomId = newRoomId();
+    const alice = await subscribed(roomId, ['org-topic']);
+    const bob = await subscribed(roomId, ['org-topic', 'other']);
+    alice.send({ type: 'publish', topic: 'org-topic', data: 'before' });
+    expect(await bob.next()).toMatchObject({ data: 'before' });
+    // What hibernation does to the room's memory: a new object, with nothing but the sockets and their attachments.
+    await runInDurableObject(env.SIGNAL_ROOM.get(env.SIGNAL_ROOM.idFromName(roomId)), (room) => {
+      const memory = room as unknown as { subscriptions: Map<unknown, unknown>; subscribers: unknown };
+      memory.subscriptions.clear();
+      memory.subscribers = null;
+    });
+    alice.send({ type: 'publish', topic: 'org-topic', data: 'after' });
+    expect(await bob.next()).toMatchObject({ data: 'after' });
+    bob.send({ type: 'unsubscribe', topics: ['org-topic'] });
+    await roundTrip(bob);
+    alice.send({ type: 'publish', topic: 'org-topic', data: 'unheard' });
+    await roundTrip(alice);
+    await roundTrip(bob);
   });
 
   it('stop forwarding after unsubscribe', async () => {
