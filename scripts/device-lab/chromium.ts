@@ -63,6 +63,7 @@ export async function newChromiumDevice(browser: Browser): Promise<Device> {
     },
     setViewport: (size) => page.setViewportSize(size),
     setColorScheme: (scheme) => page.emulateMedia({ colorScheme: scheme }),
+    setMediaType: (media) => page.emulateMedia({ media }),
     setOffline: (offline) => context.setOffline(offline),
     close: () => context.close(),
   };

@@ -154,6 +154,20 @@ describe(`a device of the lab`, () => {
     expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(640);
   });
 
+  it('lays pages out for print and back for the screen, across a reload, in its own tab only', async () => {
+    const device = await lab.newDevice();
+    const print = () => device.evaluate(() => matchMedia('print').matches);
+    expect(await print()).toBe(false);
+    await device.setMediaType('print');
+    expect(await print()).toBe(true);
+    await device.reload();
+    expect(await print()).toBe(true);
+    const other = await lab.newDevice();
+    expect(await other.evaluate(() => matchMedia('print').matches)).toBe(false);
+    await device.setMediaType('screen');
+    expect(await print()).toBe(false);
+  });
+
   it('goes offline and back: requests fail, then succeed', async () => {
     const device = await lab.newDevice();
     const fetchStatus = () =>

@@ -56,6 +56,8 @@ export interface Device {
   setViewport(size: { width: number; height: number }): Promise<void>;
   /** What `prefers-color-scheme` answers in this device's pages. */
   setColorScheme(scheme: 'light' | 'dark'): Promise<void>;
+  /** Lays the page out for `print` (its `@media print` rules apply) or back for the `screen`, as a print preview does. */
+  setMediaType(media: 'print' | 'screen'): Promise<void>;
   /** Cuts (or restores) every network request of this device, as a person going offline would. */
   setOffline(offline: boolean): Promise<void>;
   close(): Promise<void>;

@@ -76,6 +76,17 @@ async function overrideColorScheme(browser: Browser, page: Page, scheme: 'light'
   );
 }
 
+/** Sets the CSS media type of one tab, as Firefox's devtools simulate print media: the tab's `mediumOverride`. */
+async function overrideMediaType(browser: Browser, page: Page, media: 'print' | 'screen'): Promise<void> {
+  await evaluateInChrome(
+    browser,
+    `(() => {
+      const { NavigableManager } = ChromeUtils.importESModule('chrome://remote/content/shared/NavigableManager.sys.mjs');
+      NavigableManager.getBrowsingContextById(${JSON.stringify(contextIdOf(page))}).mediumOverride = ${JSON.stringify(media === 'print' ? 'print' : '')};
+    })()`,
+  );
+}
+
 /** Runs in the page: whether the focused element, looked for through shadow roots, is a drop-down `<select>`. */
 function focusIsDropDown(): boolean {
   let focused = document.activeElement;
@@ -123,13 +134,17 @@ async function press(page: Page, key: string): Promise<void> {
 
 export async function newFirefoxDevice(browser: Browser): Promise<Device> {
   const context = await browser.createBrowserContext();
-  const page = await context.newPage();
+  // A window of its own, as each device is a machine of its own: tabs of one window would leave all but the last
+  // hidden, and Firefox throttles a hidden page's timers and frames (Chromium's headless pages are each visible).
+  const page = await context.newPage({ type: 'window' });
   await page.evaluateOnNewDocument(KEEP_NAMES_SHIM);
 
-  // Firefox may replace the tab's browsing context on navigation, and the override with it: set again after each.
+  // Firefox may replace the tab's browsing context on navigation, and the overrides with it: set again after each.
   let scheme: 'light' | 'dark' | null = null;
-  const keepColorScheme = async () => {
+  let media: 'print' | null = null;
+  const keepOverrides = async () => {
     if (scheme) await overrideColorScheme(browser, page, scheme);
+    if (media) await overrideMediaType(browser, page, media);
   };
 
   const clickAt = async (x: number, y: number) => {
@@ -147,11 +162,11 @@ export async function newFirefoxDevice(browser: Browser): Promise<Device> {
     browser: 'firefox',
     async goto(url) {
       await page.goto(url, { waitUntil: 'load' });
-      await keepColorScheme();
+      await keepOverrides();
     },
     async reload() {
       await page.reload({ waitUntil: 'load' });
-      await keepColorScheme();
+      await keepOverrides();
     },
     evaluate: (fn, arg) => page.evaluate(fn as (arg: unknown) => never, arg),
     async waitFor(what, fn, arg, timeoutMs = 30_000) {
@@ -185,7 +200,11 @@ export async function newFirefoxDevice(browser: Browser): Promise<Device> {
     setViewport: (size) => page.setViewport(size),
     async setColorScheme(chosen) {
       scheme = chosen;
-      await keepColorScheme();
+      await keepOverrides();
+    },
+    async setMediaType(chosen) {
+      media = chosen === 'print' ? 'print' : null;
+      await overrideMediaType(browser, page, chosen);
     },
     setOffline: (offline) => page.setOfflineMode(offline),
     close: () => context.close(),
