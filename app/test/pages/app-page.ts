@@ -80,8 +80,10 @@ export class AppPage {
     await waitForText(this.device, [...APP, 'nav a[aria-current="page"]'], view);
   }
 
+  /** Opens the sync panel, unless it is open already. */
   async openSyncStatus(): Promise<void> {
-    await this.device.click([...APP, '.status-button']);
+    const open = await this.device.evaluate(() => Boolean(document.querySelector('p2p-app')?.shadowRoot?.querySelector('.sync-panel')));
+    if (!open) await this.device.click([...APP, '.status-button']);
     await waitForElement(this.device, [...APP, '.sync-panel']);
   }
 
@@ -137,6 +139,33 @@ export class AppPage {
 
   async waitForSyncStatus(text: string, timeoutMs?: number): Promise<void> {
     await waitForText(this.device, [...APP, '.status-button'], text, timeoutMs);
+  }
+
+  /** What the open sync panel says for `term` ("Devices online", "Relay", …). */
+  syncPanelValue(term: string): Promise<string> {
+    return this.device.evaluate((term) => {
+      const terms = [...(document.querySelector('p2p-app')?.shadowRoot?.querySelectorAll('.sync-panel dt') ?? [])];
+      return terms.find((dt) => dt.textContent === term)?.nextElementSibling?.textContent?.trim() ?? '';
+    }, term);
+  }
+
+  /** Waits until the sync panel says no change is waiting to be sent. */
+  async waitForNothingToSend(): Promise<void> {
+    await this.openSyncStatus();
+    await this.device.waitFor(
+      'no change waiting to be sent',
+      () => {
+        const terms = [...(document.querySelector('p2p-app')?.shadowRoot?.querySelectorAll('.sync-panel dt') ?? [])];
+        return terms.find((dt) => dt.textContent === 'Changes waiting to be sent')?.nextElementSibling?.textContent?.trim() === '0';
+      },
+      undefined,
+      60_000,
+    );
+  }
+
+  /** Closes the app as a person closes its tab; the device keeps its data, and `open` starts the app again. */
+  async close(): Promise<void> {
+    await this.device.goto('about:blank');
   }
 
   /** Opens the account dialog from Settings. */

@@ -30,7 +30,15 @@ const emptyAddress = (): PostalAddress => ({ label: 'home', street: '', locality
 export function editableFields(contact: Contact): ContactFields {
   const { id: _id, createdAt: _createdAt, updatedAt: _updatedAt, ...fields } = contact;
   const derived = `${contact.givenName} ${contact.familyName}`.trim();
-  return { ...fields, displayName: contact.displayName === derived ? '' : contact.displayName, addresses: fields.addresses.map((address) => ({ ...address })) };
+  // Copies of the lists, which the form edits in place: the contact's own arrays are the store's.
+  return {
+    ...fields,
+    displayName: contact.displayName === derived ? '' : contact.displayName,
+    emails: fields.emails.map((email) => ({ ...email })),
+    phones: fields.phones.map((phone) => ({ ...phone })),
+    addresses: fields.addresses.map((address) => ({ ...address })),
+    tags: [...fields.tags],
+  };
 }
 
 /** What the person typed, as the store takes it: blank list rows dropped, tags split on commas. */
@@ -45,6 +53,15 @@ export function fieldsToSave(draft: ContactFields): ContactFields {
   };
   if (!fields.birthday) delete fields.birthday;
   return fields;
+}
+
+/**
+ * The fields a form changed between opening (`before`) and saving (`after`), both as `fieldsToSave` gives them:
+ * saving only these leaves every other field as it is now, including another device's edit made meanwhile.
+ */
+export function changedFields(before: ContactFields, after: ContactFields): Partial<ContactFields> {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)] as (keyof ContactFields)[]);
+  return Object.fromEntries([...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).map((key) => [key, after[key]]));
 }
 
 /**

@@ -16,7 +16,7 @@ import { StoreController } from '../shared/store-controller.ts';
 import { emit } from '../shared/p2p-event.ts';
 import { resolveLocale } from '../shared/locale.ts';
 import { contactsStyles } from './contacts.styles.ts';
-import { editableFields, emptyContactFields, fieldsToSave, focusField, renderContactForm, type FieldError } from './contact-form.ts';
+import { changedFields, editableFields, emptyContactFields, fieldsToSave, focusField, renderContactForm, type FieldError } from './contact-form.ts';
 import { appointmentsOf, renderContactCard } from './contact-card.ts';
 import type { DuplicatesHost, MergeState } from './duplicates-view.ts';
 import type { ContactImportSummary } from './contact-files.ts';
@@ -121,6 +121,8 @@ export class P2PContacts extends LitElement {
   /** The contacts ticked in the list. */
   readonly selected = new Set<string>();
   #draft: ContactFields = emptyContactFields();
+  /** The contact as the edit form opened on it, so that saving writes only what the form changed. */
+  #draftBase: ContactFields = emptyContactFields();
   #visible: Contact[] = [];
   #visibleKey: unknown[] = [];
   #toastTimer: ReturnType<typeof setTimeout> | undefined;
@@ -481,6 +483,7 @@ export class P2PContacts extends LitElement {
 
   #startEdit(contact: Contact): void {
     this.#draft = editableFields(contact);
+    this.#draftBase = fieldsToSave(editableFields(contact));
     if (this.#draft.emails.length === 0) this.#draft.emails.push({ label: 'work', value: '' });
     if (this.#draft.phones.length === 0) this.#draft.phones.push({ label: 'mobile', value: '' });
     this._error = undefined;
@@ -492,7 +495,7 @@ export class P2PContacts extends LitElement {
     const store = this.session?.contacts;
     if (!store) return;
     try {
-      const saved = isNew ? store.create(fieldsToSave(this.#draft)) : store.update(this.contact, fieldsToSave(this.#draft));
+      const saved = isNew ? store.create(fieldsToSave(this.#draft)) : store.update(this.contact, changedFields(this.#draftBase, fieldsToSave(this.#draft)));
       this._error = undefined;
       this.#open(saved.id);
     } catch (error) {
