@@ -169,6 +169,27 @@ export class CalendarPage {
     );
   }
 
+  /** The printed day sheets as laid out now (none on screen): each one's heading, its rows' cells and its page break. */
+  async printedSheets(): Promise<{ heading: string; rows: string[][]; breakAfter: string }[]> {
+    return this.device.evaluate(() =>
+      [...document.querySelector('p2p-calendar')!.shadowRoot!.querySelectorAll<HTMLElement>('.day-sheet')]
+        .filter((sheet) => sheet.getClientRects().length > 0)
+        .map((sheet) => ({
+          heading: sheet.querySelector('h1')!.textContent!.replace(/\s+/g, ' ').trim(),
+          rows: [...sheet.querySelectorAll('tbody tr')].map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent!.trim())),
+          breakAfter: getComputedStyle(sheet).breakAfter,
+        })),
+    );
+  }
+
+  /** Whether each of these parts of the calendar is laid out at all (not `display: none` here or above). */
+  async laidOut(selectors: string[]): Promise<boolean[]> {
+    return this.device.evaluate(
+      (selectors) => selectors.map((selector) => (document.querySelector('p2p-calendar')!.shadowRoot!.querySelector(selector)?.getClientRects().length ?? 0) > 0),
+      selectors,
+    );
+  }
+
   /** The org's events as the store holds them. */
   async storedEvents(): Promise<CalendarEvent[]> {
     return this.device.evaluate(() => JSON.parse(JSON.stringify((window as unknown as PageWindow).clinic.events.list())));
