@@ -8,13 +8,14 @@ import { IDBFactory } from 'fake-indexeddb';
 import { randomUUID } from 'node:crypto';
 import { WebSocket as NodeWebSocket } from 'ws';
 import * as Y from 'yjs';
-import type { SyncServerMessage } from '#protocol';
+import { encodeBase64url, type EncryptedChange, type SyncServerMessage } from '#protocol';
 import { deriveOrgSubkeys, generateOrgKey } from '../src/core/crypto/org-key.ts';
 import { RelayApi } from '../src/core/sync/relay-api.ts';
 import { RelayClient, type RelayClientOptions } from '../src/core/sync/relay-client.ts';
 import { RelayOutbox } from '../src/core/sync/relay-outbox.ts';
 import { decodeSyncMessage } from '../src/core/sync/sync-socket-codec.ts';
-import { openRelayWorkspace, type RelayAccount, type RelayOrg, type RelayWorkspace } from '../src/core/sync/relay-workspace.ts';
+import { encodeEnvelope, type DeviceSequences } from '../src/core/sync/relay-envelope.ts';
+import { openRelayWorkspace, relayUpdateCipher, type RelayAccount, type RelayOrg, type RelayWorkspace } from '../src/core/sync/relay-workspace.ts';
 import { startScratchWorker, type ScratchWorker } from '../../scripts/test-worker.ts';
 
 /**
@@ -199,6 +200,29 @@ export async function startDevice(workerUrl: string, account: TestAccount, org: 
       const restored = new Y.Doc();
       Y.applyUpdate(restored, Y.encodeStateAsUpdate(doc));
       return startDevice(workerUrl, account, org, { ...options, doc: restored, network, indexedDB });
+    },
+  };
+}
+
+/**
+ * A member account whose device holds the org key and acts outside the client: a former member before the rotation
+ * that removes it, or a member gone rogue. It joins the workspace with the join secret the key gives.
+ */
+export async function memberWithKey(workerUrl: string, account: TestAccount, org: RelayOrg, workspaceId: string) {
+  const api = new RelayApi(workerUrl);
+  const getToken = async () => account.token;
+  await openRelayWorkspace({ api, getToken }, org, docKnowingWorkspace(workspaceId));
+  const cipher = relayUpdateCipher(org, workspaceId);
+  return {
+    /** Replaces the whole history with a snapshot of `doc`, claiming `sequences` and `stateVector`. */
+    async compact(doc: Y.Doc, { sequences = new Map(), stateVector = Y.encodeStateVector(doc) }: { sequences?: DeviceSequences; stateVector?: Uint8Array } = {}) {
+      const { latestVersion: upToVersion } = await api.pullChanges(await getToken(), workspaceId, 0, 1);
+      const envelope = encodeEnvelope({ kind: 'snapshot', deviceId: 'rogue', upToVersion, sequences, stateVector, update: Y.encodeStateAsUpdate(doc) });
+      const snapshot = { id: `rogue-snapshot-${upToVersion}`, encryptedData: encodeBase64url(await cipher.seal(envelope)) };
+      await api.compact(await getToken(), workspaceId, { snapshot, upToVersion });
+    },
+    async push(changes: EncryptedChange[]) {
+      await api.pushChanges(await getToken(), workspaceId, changes);
     },
   };
 }

@@ -7,16 +7,15 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { encodeBase64url, type StoredChange } from '#protocol';
-import { encodeEnvelope, type DeviceSequences } from '../src/core/sync/relay-envelope.ts';
 import type { IntegrityProblem } from '../src/core/sync/relay-integrity.ts';
-import { openRelayWorkspace, relayUpdateCipher, type RelayOrg } from '../src/core/sync/relay-workspace.ts';
-import { RelayApi } from '../src/core/sync/relay-api.ts';
+import type { RelayOrg } from '../src/core/sync/relay-workspace.ts';
 import type { RelayClientOptions } from '../src/core/sync/relay-client.ts';
 import { shareRelayView } from '../src/core/sync/relay-peer-check.ts';
 import {
   content,
   docKnowingWorkspace,
   invitedDoc,
+  memberWithKey,
   newOrg,
   randomEdit,
   sameContent,
@@ -75,24 +74,7 @@ async function history(member: TestDevice) {
 }
 
 /** Eve: a former member whose account is still in the workspace and whose device kept the org key. */
-async function formerMember(org: RelayOrg, workspaceId: string) {
-  const api = new RelayApi(relay.url);
-  const getToken = async () => relay.accounts.eve.token;
-  await openRelayWorkspace({ api, getToken }, org, docKnowingWorkspace(workspaceId));
-  const cipher = relayUpdateCipher(org, workspaceId);
-  return {
-    /** Replaces the whole history with a snapshot of `doc`, claiming `sequences` and `stateVector`. */
-    async compact(doc: Y.Doc, { sequences = new Map(), stateVector = Y.encodeStateVector(doc) }: { sequences?: DeviceSequences; stateVector?: Uint8Array } = {}) {
-      const { latestVersion: upToVersion } = await api.pullChanges(await getToken(), workspaceId, 0, 1);
-      const envelope = encodeEnvelope({ kind: 'snapshot', deviceId: 'eve', upToVersion, sequences, stateVector, update: Y.encodeStateAsUpdate(doc) });
-      const snapshot = { id: `eve-snapshot-${upToVersion}`, encryptedData: encodeBase64url(await cipher.seal(envelope)) };
-      await api.compact(await getToken(), workspaceId, { snapshot, upToVersion });
-    },
-    async push(changes: { id: string; encryptedData: string }[]) {
-      await api.pushChanges(await getToken(), workspaceId, changes);
-    },
-  };
-}
+const formerMember = (org: RelayOrg, workspaceId: string) => memberWithKey(relay.url, relay.accounts.eve, org, workspaceId);
 
 describe('a relay that drops a batch', () => {
   it("is reported by the reader that sees the device's sequence jump, naming the device", async () => {

@@ -59,7 +59,8 @@ export const appStyles = css`
   .dot[data-level='synced'] {
     --ring: #16a34a;
   }
-  .dot[data-level='offline'] {
+  .dot[data-level='offline'],
+  .dot[data-level='untrusted'] {
     --ring: var(--_p2p-color-danger);
   }
   .dot[data-level='connecting'] {
@@ -74,7 +75,8 @@ export const appStyles = css`
   .status-dot[data-level='synced'] {
     background: #16a34a;
   }
-  .status-dot[data-level='offline'] {
+  .status-dot[data-level='offline'],
+  .status-dot[data-level='untrusted'] {
     background: var(--_p2p-color-danger);
   }
   .status-dot[data-level='connecting'] {
@@ -162,6 +164,19 @@ export const appStyles = css`
     grid-template-columns: 1fr auto;
     gap: var(--_p2p-space-1) var(--_p2p-space-3);
     margin: 0 0 var(--_p2p-space-3);
+  }
+  .integrity {
+    margin: 0 0 var(--_p2p-space-3);
+    padding: var(--_p2p-space-2);
+    border-inline-start: 3px solid var(--_p2p-color-danger);
+    background: var(--_p2p-color-surface);
+  }
+  .integrity p,
+  .integrity ul {
+    margin: 0;
+  }
+  .integrity ul {
+    padding-inline-start: var(--_p2p-space-4);
   }
   .sync-panel dd {
     margin: 0;

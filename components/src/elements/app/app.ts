@@ -23,14 +23,17 @@ const VIEW_LABELS: Record<AppView, string> = { calendar: 'Calendar', contacts: '
 /** How far ahead the reminders view looks: a week, so that Monday shows Friday's. */
 const REMINDERS_AHEAD_HOURS = 7 * 24;
 
-export type SyncLevel = 'local' | 'offline' | 'connecting' | 'waiting' | 'synced';
+export type SyncLevel = 'local' | 'offline' | 'connecting' | 'waiting' | 'synced' | 'untrusted';
 
 /**
  * One word for the dot: a local-only org; offline (the device, or the relay out of reach); connecting to the
- * relay; waiting for another device with no relay to carry changes meanwhile; or connected to a peer or the relay.
+ * relay; waiting for another device with no relay to carry changes meanwhile; connected to a peer or the relay; or
+ * untrusted: the relay was caught dropping, rolling back or hollowing out changes (relay-integrity.ts), which
+ * outranks being connected, since the connection may be showing an incomplete history.
  */
 export function syncLevel(status: OrgSyncStatus | undefined, online: boolean): SyncLevel {
   if (!status) return 'local';
+  if (status.integrity.length > 0) return 'untrusted';
   if (!online) return 'offline';
   if (status.peers > 0 || status.relay === 'websocket' || status.relay === 'polling') return 'synced';
   if (status.relay === 'offline') return 'offline';
@@ -103,6 +106,7 @@ export class P2PApp extends LitElement {
     super.connectedCallback();
     addEventListener('popstate', this.#onPopState);
     addEventListener('keydown', this.#onGlobalKey);
+    addEventListener('pointerdown', this.#onPointerDown);
     if (!this.state) void this.#open();
   }
 
@@ -110,6 +114,7 @@ export class P2PApp extends LitElement {
     super.disconnectedCallback();
     removeEventListener('popstate', this.#onPopState);
     removeEventListener('keydown', this.#onGlobalKey);
+    removeEventListener('pointerdown', this.#onPointerDown);
   }
 
   async #open(): Promise<void> {
@@ -147,6 +152,9 @@ export class P2PApp extends LitElement {
   }
 
   #navigate(route: AppRoute, { push }: { push: boolean }): void {
+    // The menu and the sync panel belong to the screen they were opened on.
+    this._menuOpen = false;
+    this._statusOpen = false;
     this._route = route;
     const url = `${location.pathname}${formatRoute(route)}`;
     if (`${location.pathname}${location.search}` === url) return;
@@ -166,6 +174,18 @@ export class P2PApp extends LitElement {
       this._statusOpen = false;
       this.renderRoot.querySelector<HTMLElement>('.org-button')?.focus();
     }
+  };
+
+  /** A press outside the org menu or the sync panel closes it, as outside any popup. */
+  readonly #onPointerDown = (event: PointerEvent) => {
+    if (!this._menuOpen && !this._statusOpen) return;
+    const path = event.composedPath();
+    const within = (selector: string) => {
+      const area = this.renderRoot.querySelector(selector);
+      return area !== null && path.includes(area);
+    };
+    if (this._menuOpen && !within('.switcher')) this._menuOpen = false;
+    if (this._statusOpen && !within('.status-area')) this._statusOpen = false;
   };
 
   /** Up, Down, Home and End move between the menu's items, as in any menu. */
@@ -314,6 +334,14 @@ export class P2PApp extends LitElement {
               <dt>Last synced</dt>
               <dd>${lastSynced}</dd>
             </dl>
+            ${status.integrity.length > 0
+              ? html`<section class="integrity" aria-label="Relay problems">
+                  <p>The relay did not show this device everything it should. What this device has is kept, and sent to the relay again where it lost it.</p>
+                  <ul>
+                    ${status.integrity.map((report) => html`<li data-problem=${report.problem}>${report.message}</li>`)}
+                  </ul>
+                </section>`
+              : nothing}
             ${status.lastError ? html`<p class="muted">Last problem: ${status.lastError}</p>` : nothing}`
           : html`<p>${org.name} is on this device only. Share it to work on it with your team.</p>`}
         <div class="panel-actions">
@@ -422,6 +450,7 @@ const SYNC_LEVEL_TEXT: Record<SyncLevel, string> = {
   connecting: 'Connecting…',
   waiting: 'No other device online',
   synced: 'Synced',
+  untrusted: 'Relay problem',
 };
 const RELAY_TEXT: Record<OrgSyncStatus['relay'], string> = {
   off: 'Off (not signed in)',

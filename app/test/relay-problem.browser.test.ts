@@ -1,0 +1,54 @@
+/**
+ * What a person sees when the relay's history is wiped behind their back: a member who kept the org key compacts
+ * the workspace to an empty snapshot; the app refuses it on its next connection and says so in its sync status.
+ */
+import { describe, it } from 'vitest';
+import * as Y from 'yjs';
+import { deriveOrgSubkeys } from '../../components/src/core/crypto/org-key.ts';
+import { memberWithKey, newAccount } from '../../components/test/relay-fixtures.ts';
+import { expectNoAxeViolations } from '../../scripts/device-lab/axe.ts';
+import { useDeviceLab } from '../../scripts/device-lab/lab.ts';
+import { openApp } from './pages/app-page.ts';
+import { waitForText } from './pages/shadow-query.ts';
+
+const lab = useDeviceLab();
+const PASSWORD = 'Linden-Apfel-42-Baum';
+
+describe('a relay problem in the app', () => {
+  it('shows a wiped history as a relay problem, with what happened, while keeping the data', async () => {
+    const front = await openApp(lab);
+    await front.startOnThisDevice();
+    await front.openAccount();
+    await front.submitAccount(`front-desk-${crypto.randomUUID().slice(0, 8)}@example.org`, PASSWORD, { create: true });
+    await front.dialogClosed();
+    await front.createOrg('Praxis am Park');
+    await front.invite(PASSWORD);
+    await front.closeDialog('Cancel invite');
+    await front.waitForSyncStatus('Synced', 60_000);
+    await front.goTo('Contacts');
+    await front.contacts.clickButton('New contact');
+    await front.contacts.fill('field-givenName', 'Kept on the device');
+    await front.device.keyboard.press('Enter');
+    await front.waitForNothingToSend();
+
+    // A member who kept the key (taken from the page, as a former member's device would have it) wipes the history.
+    const { orgId, key } = await front.device.evaluate(async () => {
+      const { core } = window as unknown as { core: typeof import('../../components/src/core/index.ts') };
+      const org = (await core.OrgRegistry.open()).current();
+      return { orgId: org.id, key: [...((await core.loadOrgKey(org.id)) ?? [])] };
+    });
+    const org = { orgId, subkeys: await deriveOrgSubkeys(Uint8Array.from(key), orgId) };
+    const rogue = await memberWithKey(lab.workerUrl, await newAccount(lab.workerUrl), org, org.subkeys.relayWorkspaceId);
+    await rogue.compact(new Y.Doc());
+
+    // The app finds the new snapshot when it next connects: here, when the page is opened again.
+    await front.close();
+    await front.open(lab.pageUrl, lab.workerUrl);
+    await front.waitForSyncStatus('Relay problem', 60_000);
+    await front.openSyncStatus();
+    await waitForText(front.device, ['p2p-app', '.sync-panel .integrity'], "Refused the relay's compacted history");
+    await expectNoAxeViolations(front.device, ['p2p-app', '.sync-panel']);
+    await front.goTo('Contacts');
+    await front.contacts.waitForName('Kept on the device');
+  });
+});
