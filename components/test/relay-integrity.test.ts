@@ -38,7 +38,9 @@ async function liveOrg(client: Partial<RelayClientOptions> = {}): Promise<{ org:
   const org = await newOrg();
   const writer = await device(relay.accounts.alice, org, undefined, client);
   const reader = await device(relay.accounts.bob, org, invitedDoc(writer.doc), client);
-  await waitFor('both devices are live', () => [writer, reader].every((member) => member.client.status.transport === 'websocket'));
+  await waitFor('both devices are live with nothing to send', () =>
+    [writer, reader].every((member) => member.client.status.transport === 'websocket' && member.client.status.pending === 0),
+  );
   return { org, writer, reader };
 }
 
