@@ -98,6 +98,11 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
     return membership;
   }
 
+  /** This device's id in the list. */
+  get deviceId(): string {
+    return this.#options.identity.deviceId;
+  }
+
   get view(): MembershipView {
     return this.#view!;
   }

@@ -121,8 +121,8 @@ export const en = {
   'members.cancel': 'Cancel',
   'members.removeDevice': 'Remove device',
   'members.removeMember': 'Remove member',
-  'members.removeDeviceLabel': 'Remove the device {name}',
-  'members.removeMemberLabel': 'Remove {name} and all their devices',
+  'members.removeDeviceLabel': 'Remove device {name}',
+  'members.removeMemberLabel': 'Remove member {name} and all their devices',
   'members.confirmTitle': 'Remove {name}?',
   'members.confirmCan':
     'From now on they get nothing: the org moves to a new key that only the remaining devices receive, and the removed devices can no longer connect to the others or to the relay. Recovery kits made before now stop working.',

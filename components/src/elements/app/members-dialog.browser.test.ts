@@ -1,0 +1,64 @@
+/**
+ * `<p2p-members-dialog>` over a real org of two devices (two browser contexts, the local Worker): the list, a
+ * rename that reaches the other device, a removal after a confirmation that says what it can and cannot do, the
+ * removed device told so, a recovery kit made and restored on a third device; axe in every state.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Device } from '../../../../scripts/device-lab/device.ts';
+import { useDeviceLab } from '../../../../scripts/device-lab/lab.ts';
+import { expectNoAxeViolations } from '../../../../scripts/device-lab/axe.ts';
+import { createOrg, openMember, signUp, stopSync, waitForEpoch, waitForMembers } from '../../../test/membership-pages.ts';
+import { MembersDialogPage } from './members-dialog.page.ts';
+
+const lab = useDeviceLab();
+const PASSPHRASE = 'otters under the bridge';
+
+async function device(name: string): Promise<Device> {
+  const page = await lab.newDevice();
+  await signUp(page, lab.workerUrl, name);
+  return page;
+}
+
+describe('<p2p-members-dialog>', () => {
+  it('lists members and devices, renames, removes after a confirmation, tells the removed device, and makes a kit another device restores', async () => {
+    const [ana, ben] = [await device('ana'), await device('ben')];
+    const org = await createOrg(ana);
+    await openMember(ana, org, 'ana');
+    const benId = await openMember(ben, org, 'ben');
+    await Promise.all([waitForMembers(ana, 2), waitForMembers(ben, 2)]);
+    const [anaDialog, benDialog] = [new MembersDialogPage(ana), new MembersDialogPage(ben)];
+    await anaDialog.open();
+    await benDialog.open();
+
+    expect(await anaDialog.memberNames()).toEqual(['ana', 'ben']);
+    expect(await anaDialog.deviceNames()).toEqual(["ana's device (this device)", "ben's device"]);
+    await expectNoAxeViolations(ana, ['p2p-members-dialog']);
+
+    await anaDialog.rename(benId, 'Front desk PC');
+    await benDialog.waitForDevice('Front desk PC (this device)');
+
+    const explained = (await anaDialog.askToRemove(benId)).join(' ');
+    expect(explained).toContain('nothing');
+    expect(explained).toContain('cannot take back');
+    await expectNoAxeViolations(ana, ['p2p-members-dialog']);
+    await anaDialog.confirmRemoval();
+    await waitForEpoch(ana, 1);
+    await anaDialog.waitForDevice("ana's device (this device)");
+    expect(await anaDialog.deviceNames()).toEqual(["ana's device (this device)"]);
+    await benDialog.waitForNotice('removed from the org');
+    await expectNoAxeViolations(ben, ['p2p-members-dialog']);
+
+    expect((await anaDialog.makeKit('too short')).error).toContain('at least 12');
+    const { kit } = await anaDialog.makeKit(PASSPHRASE);
+    expect(kit).toMatch(/^p2pkit1\./);
+    await expectNoAxeViolations(ana, ['p2p-members-dialog']);
+
+    const nia = await device('nia');
+    const restoreDialog = new MembersDialogPage(nia);
+    await restoreDialog.open('restore');
+    await expectNoAxeViolations(nia, ['p2p-members-dialog']);
+    expect((await restoreDialog.restore(kit!, 'not the passphrase')).error).toContain('does not open');
+    expect((await restoreDialog.restore(kit!, PASSPHRASE)).orgId).toBe(org.id);
+    for (const page of [ana, ben]) await stopSync(page);
+  });
+});
