@@ -15,6 +15,7 @@ export interface CalendarOptions {
   timeZone?: string;
   secondaryTimeZone?: string;
   readonly?: boolean;
+  birthdays?: boolean;
   theme?: 'light' | 'dark';
   slotMinutes?: number;
   seed?: ClinicSeedOptions;
@@ -64,7 +65,7 @@ export class CalendarPage {
       w.calendarEvents = [];
       w.vetoed = [];
       const calendar = document.createElement('p2p-calendar');
-      for (const type of ['p2p-event-select', 'p2p-view-change', 'p2p-request-create', 'p2p-request-change', 'p2p-request-delete']) {
+      for (const type of ['p2p-event-select', 'p2p-view-change', 'p2p-request-create', 'p2p-request-change', 'p2p-request-delete', 'p2p-contact-open']) {
         calendar.addEventListener(type, (event) => {
           const { detail } = event as CustomEvent;
           w.calendarEvents.push({ type, detail: JSON.parse(JSON.stringify(detail)) });
@@ -77,6 +78,7 @@ export class CalendarPage {
       calendar.setAttribute('time-zone', options.timeZone ?? 'Europe/Berlin');
       if (options.secondaryTimeZone) calendar.setAttribute('secondary-time-zone', options.secondaryTimeZone);
       if (options.readonly) calendar.setAttribute('readonly', '');
+      if (options.birthdays) calendar.setAttribute('birthdays', '');
       if (options.theme) calendar.setAttribute('theme', options.theme);
       if (options.slotMinutes) calendar.setAttribute('slot-minutes', String(options.slotMinutes));
       calendar.session = w.clinic;
@@ -188,6 +190,11 @@ export class CalendarPage {
       (selectors) => selectors.map((selector) => (document.querySelector('p2p-calendar')!.shadowRoot!.querySelector(selector)?.getClientRects().length ?? 0) > 0),
       selectors,
     );
+  }
+
+  /** Sets a contact's birthday in the store (`YYYY-MM-DD` or `--MM-DD`), as the contacts element or a sync would. */
+  async setBirthday(contactId: string, birthday: string): Promise<void> {
+    await this.device.evaluate(({ contactId, birthday }) => void (window as unknown as PageWindow).clinic.contacts.update(contactId, { birthday }), { contactId, birthday });
   }
 
   /** The org's events as the store holds them. */

@@ -19,6 +19,7 @@ import { renderAgenda } from './agenda-view.ts';
 import { renderDaySheets } from './day-sheet.ts';
 import { occurrenceKey, type CalendarCursor, type DragPreview, type SecondZone, type ViewContext } from './view-context.ts';
 import type { EditorSaveDetail, P2PEventEditor } from './event-editor.ts';
+import { birthdaysIn, indexBirthdays, isBirthday, type BirthdayIndex } from './birthdays.ts';
 
 export interface EventSelectDetail {
   eventId: string;
@@ -41,6 +42,9 @@ export interface RequestChangeDetail {
   patch: Partial<EventFields>;
   scope: RecurrenceScope;
 }
+export interface ContactOpenDetail {
+  contactId: string;
+}
 export interface RequestDeleteDetail {
   eventId: string;
   recurrenceId: string;
@@ -54,6 +58,7 @@ declare module '../shared/p2p-event.ts' {
     'p2p-request-create': CustomEvent<RequestCreateDetail>;
     'p2p-request-change': CustomEvent<RequestChangeDetail>;
     'p2p-request-delete': CustomEvent<RequestDeleteDetail>;
+    'p2p-contact-open': CustomEvent<ContactOpenDetail>;
   }
 }
 declare global {
@@ -63,6 +68,7 @@ declare global {
     'p2p-request-create': CustomEvent<RequestCreateDetail>;
     'p2p-request-change': CustomEvent<RequestChangeDetail>;
     'p2p-request-delete': CustomEvent<RequestDeleteDetail>;
+    'p2p-contact-open': CustomEvent<ContactOpenDetail>;
   }
 }
 
@@ -145,6 +151,7 @@ interface EditorState {
  * @fires {CustomEvent<ViewChangeDetail>} p2p-view-change - The view or its dates changed; `detail`: `{ view, date, start, end }` (`start`/`end` as `YYYY-MM-DD`, end exclusive).
  * @fires {CustomEvent<RequestCreateDetail>} p2p-request-create - Cancelable, before an event is created; `detail`: `{ fields }`.
  * @fires {CustomEvent<RequestChangeDetail>} p2p-request-change - Cancelable, before an event or occurrence changes; `detail`: `{ eventId, recurrenceId, patch, scope }`.
+ * @fires {CustomEvent<ContactOpenDetail>} p2p-contact-open - A contact's birthday was chosen (click or Enter): the host shows that contact; `detail`: `{ contactId }`.
  * @fires {CustomEvent<RequestDeleteDetail>} p2p-request-delete - Cancelable, before an event or occurrence is removed; `detail`: `{ eventId, recurrenceId, scope }`.
  * @csspart toolbar - The row of navigation and view buttons.
  * @csspart title - The heading naming the dates shown.
@@ -152,7 +159,7 @@ interface EditorState {
  * @csspart view - The area holding the current view.
  * @csspart column-header - A day's or resource's heading (plus `today`).
  * @csspart day - A month cell (plus `today`, `outside` for days of other months).
- * @csspart event - An event (plus its status `booked`, `arrived`, `no-show` or `cancelled`, and `all-day`, `conflict`).
+ * @csspart event - An event (plus its status `booked`, `arrived`, `no-show` or `cancelled`, and `all-day`, `conflict`, `birthday`).
  * @csspart more - A month cell's `+N more`.
  * @csspart now - The current-time line.
  * @csspart agenda-day - A day heading in the agenda.
@@ -175,6 +182,7 @@ export class P2PCalendar extends LitElement {
     firstDay: { type: Number, attribute: 'first-day' },
     slotMinutes: { type: Number, attribute: 'slot-minutes' },
     readonly: { type: Boolean, reflect: true },
+    birthdays: { type: Boolean },
     workerUrl: { type: String, attribute: 'worker-url' },
     theme: { type: String, reflect: true },
     session: { attribute: false },
@@ -207,6 +215,11 @@ export class P2PCalendar extends LitElement {
   declare slotMinutes: number;
   /** Shows events without letting anyone change them. */
   declare readonly: boolean;
+  /**
+   * Shows the org's contacts' birthdays as all-day items that open the contact (`p2p-contact-open`). Off by default:
+   * a practice with thousands of patients would see dozens each day.
+   */
+  declare birthdays: boolean;
   /** The deployment's Worker: with it, a standalone calendar on a synced org syncs with the org's other devices. */
   declare workerUrl: string;
   /** `light` or `dark` to force a scheme; follows the page's `prefers-color-scheme` otherwise. */
@@ -227,6 +240,11 @@ export class P2PCalendar extends LitElement {
   #version = 0;
   readonly #events = new StoreController(this, () => this.#version++);
   readonly #resources = new StoreController(this, () => this.#version++);
+  readonly #contacts = new StoreController(this, () => {
+    this.#version++;
+    this.#birthdayIndex = undefined;
+  });
+  #birthdayIndex: BirthdayIndex | undefined;
   #rangeData: { key: string; occurrences: Occurrence[]; conflicts: ReadonlySet<string> } | undefined;
   #context: ViewContext | undefined;
   #pointer: PointerDrag | undefined;
@@ -247,6 +265,7 @@ export class P2PCalendar extends LitElement {
     this.secondaryTimeZone = '';
     this.slotMinutes = DEFAULT_SLOT_MINUTES;
     this.readonly = false;
+    this.birthdays = false;
     this.workerUrl = '';
     this.theme = '';
     this._error = '';
@@ -357,6 +376,8 @@ export class P2PCalendar extends LitElement {
     const session = this.#session;
     this.#events.store = session?.events;
     this.#resources.store = (session as { resources?: ResourceList } | undefined)?.resources;
+    if (changed.has('session') || changed.has('birthdays')) this.#birthdayIndex = undefined;
+    this.#contacts.store = this.birthdays ? session?.contacts : undefined;
     if (!session) return;
     let context = this.#buildContext(session);
     const { range } = context;
@@ -377,11 +398,15 @@ export class P2PCalendar extends LitElement {
     const resources = this.#resourceList;
     const columns: GridColumn[] =
       view === 'resource-day' ? [...resources.map((resource) => ({ day: range.start, resourceId: resource.id })), { day: range.start, resourceId: '' }] : range.days.map((day) => ({ day }));
-    const key = `${range.start}:${range.end}:${zone}:${this.#version}`;
+    const key = `${range.start}:${range.end}:${zone}:${this.#version}:${this.birthdays}:${locale}`;
     if (this.#rangeData?.key !== key) {
       const [start, end] = rangeInstants(range, zone);
       // One query for the whole range: views never ask per day or per cell.
-      const occurrences = session.events.occurrences(start, end, zone);
+      let occurrences: Occurrence[] = session.events.occurrences(start, end, zone);
+      if (this.birthdays) {
+        this.#birthdayIndex ??= indexBirthdays(session.contacts.list());
+        occurrences = [...occurrences, ...birthdaysIn(this.#birthdayIndex, range.start, range.end, zone, (name) => this.#t('calendar.birthday', { name }))];
+      }
       const withConflicts = session.events as { conflictingIn?: (start: number, end: number, zone: string) => Set<string> };
       const conflicts = resources.length && withConflicts.conflictingIn ? withConflicts.conflictingIn(start, end, zone) : new Set<string>();
       this.#rangeData = { key, occurrences, conflicts };
@@ -741,11 +766,12 @@ export class P2PCalendar extends LitElement {
       this.#focusCursorCell();
       return true;
     }
+    const changeable = this.#writable && !isBirthday(occurrence);
     if (event.key === 'Delete' || event.key === 'Backspace') {
-      if (this.#writable) void this.#requestDelete(occurrence);
+      if (changeable) void this.#requestDelete(occurrence);
       return true;
     }
-    if (event.altKey && event.code === 'KeyA' && timeGrid && this.#writable) {
+    if (event.altKey && event.code === 'KeyA' && timeGrid && changeable) {
       // Into the all-day row on the event's first day, or out of it at the focused slot of that day.
       const day = Math.floor(instantToWallClock(occurrence.start, context.zone) / DAY_MS);
       if (!occurrence.event.recurrence) {
@@ -756,12 +782,12 @@ export class P2PCalendar extends LitElement {
       }
       return true;
     }
-    if (event.altKey && (horizontal || vertical) && this.#writable) {
+    if (event.altKey && (horizontal || vertical) && changeable) {
       const minutes = occurrence.allDay || !timeGrid ? (horizontal || vertical * 7) * 1440 : horizontal ? horizontal * 1440 : vertical * context.slotMinutes;
       void this.#changeTimes(occurrence, minutes, minutes);
       return true;
     }
-    if (event.shiftKey && vertical && this.#writable) {
+    if (event.shiftKey && vertical && changeable) {
       const step = occurrence.allDay || !timeGrid ? 1440 : context.slotMinutes;
       if (occurrence.end + vertical * step * MINUTE_MS > occurrence.start) void this.#changeTimes(occurrence, 0, vertical * step);
       return true;
@@ -810,6 +836,8 @@ export class P2PCalendar extends LitElement {
     if (event.button !== 0 || !this.#writable) return;
     const target = event.composedPath()[0] as HTMLElement;
     const element = target.closest<HTMLElement>('[data-occ]');
+    const pressed = element ? this.#context?.occurrences[Number(element.dataset.occ)] : undefined;
+    if (pressed && isBirthday(pressed)) return;
     const day = element && target.closest('.month') ? this.#monthDayAt(event) : undefined;
     if (day !== undefined) {
       this.#pointer = { mode: 'move-day', pointerId: event.pointerId, index: Number(element!.dataset.occ), x: event.clientX, y: event.clientY, column: day, minute: 0, moved: false };
@@ -989,6 +1017,10 @@ export class P2PCalendar extends LitElement {
   // ————— Intents: create, change, delete —————
 
   #select(occurrence: Occurrence): void {
+    if (isBirthday(occurrence)) {
+      emit(this, 'p2p-contact-open', { contactId: occurrence.birthdayOf });
+      return;
+    }
     emit(this, 'p2p-event-select', { eventId: occurrence.eventId, recurrenceId: occurrence.recurrenceId, start: occurrence.start, end: occurrence.end });
     this._editor = { occurrence, fields: this.#fieldsOfOccurrence(occurrence) };
   }

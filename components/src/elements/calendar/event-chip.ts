@@ -11,6 +11,7 @@ import { formatLocal, formatTimeOfDay } from '../shared/locale.ts';
 import { STATUS_MESSAGE } from './event-editor.ts';
 import { DAY_MS } from './calendar-range.ts';
 import { occurrenceKey, type ViewContext } from './view-context.ts';
+import { isBirthday } from './birthdays.ts';
 
 /** Category colours, picked by a hash of the name: distinct hues that keep text readable over their tint. */
 const CATEGORY_COLOURS = ['#2563eb', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#dc2626'];
@@ -47,6 +48,10 @@ export function timeRangeOf(occurrence: Occurrence, context: ViewContext): strin
  * name holds the visible text as a person reads it, and someone who speaks what they see reaches it.
  */
 export function eventLabel(occurrence: Occurrence, context: ViewContext): string {
+  if (isBirthday(occurrence)) {
+    const date = formatLocal(instantToWallClock(occurrence.start, context.zone), context.locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+    return context.t('calendar.birthdayLabel', { name: occurrence.name, date });
+  }
   const start = instantToWallClock(occurrence.start, context.zone);
   const lastDay = Math.floor((instantToWallClock(occurrence.end, context.zone) - (occurrence.allDay ? 1 : 0)) / DAY_MS);
   const date = formatLocal(start, context.locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
@@ -93,5 +98,6 @@ export function chipContent(occurrence: Occurrence, context: ViewContext, option
 /** The parts of an event element: `event` plus its status, and state names a page may style. */
 export function eventParts(occurrence: Occurrence, context: ViewContext, extra = ''): string {
   const conflict = context.conflicts.has(occurrenceKey(occurrence)) ? ' conflict' : '';
-  return `event ${occurrence.status ?? 'booked'}${occurrence.allDay ? ' all-day' : ''}${conflict}${extra ? ` ${extra}` : ''}`;
+  const birthday = isBirthday(occurrence) ? ' birthday' : '';
+  return `event ${occurrence.status ?? 'booked'}${occurrence.allDay ? ' all-day' : ''}${conflict}${birthday}${extra ? ` ${extra}` : ''}`;
 }
