@@ -10,8 +10,11 @@ import type { RelayOrg } from '../src/core/sync/relay-workspace.ts';
 
 const relay = useRelayWorker('alice', 'bob', 'carol');
 
+/** Compaction often enough that devices coming back from offline periods and reloads read snapshots, and check them. */
+const COMPACT_AFTER = 25;
+
 async function device(account: TestAccount, org: RelayOrg, doc?: Y.Doc, network?: TestDevice['network']): Promise<TestDevice> {
-  return relay.startDevice(account, org, { ...(doc ? { doc } : {}), ...(network ? { network } : {}) });
+  return relay.startDevice(account, org, { ...(doc ? { doc } : {}), ...(network ? { network } : {}), client: { compactAfter: COMPACT_AFTER } });
 }
 
 /** Alice creates the org's workspace; the others join it with the id from her document, as an invite gives it. */
