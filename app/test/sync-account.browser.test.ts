@@ -39,9 +39,28 @@ describe('sync status in the app', () => {
 
     await doctor.device.setOffline(true);
     await doctor.waitForSyncStatus('Offline');
+    await doctor.openSyncStatus();
     await waitForText(doctor.device, ['p2p-app', '.sync-panel .offline'], 'You are offline');
     await doctor.device.setOffline(false);
     await doctor.waitForSyncStatus('Synced', 60_000);
+  });
+
+  it('closes the sync panel when the view changes, on Escape, and on a click outside it, but not on a click inside', async () => {
+    const app = await openApp(lab);
+    await app.startOnThisDevice();
+    await app.openSyncStatus();
+    await app.goTo('Contacts');
+    await app.waitForSyncPanelClosed('by going to another view');
+
+    await app.openSyncStatus();
+    await app.device.keyboard.press('Escape');
+    await app.waitForSyncPanelClosed('by Escape');
+
+    await app.openSyncStatus();
+    await app.device.click(['p2p-app', '.sync-panel dl, .sync-panel p']);
+    expect(await app.syncPanelOpen()).toBe(true);
+    await app.device.click(['p2p-app', 'p2p-contacts', '.search']);
+    await app.waitForSyncPanelClosed('by a click outside');
   });
 });
 

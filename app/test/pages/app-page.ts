@@ -82,9 +82,16 @@ export class AppPage {
 
   /** Opens the sync panel, unless it is open already. */
   async openSyncStatus(): Promise<void> {
-    const open = await this.device.evaluate(() => Boolean(document.querySelector('p2p-app')?.shadowRoot?.querySelector('.sync-panel')));
-    if (!open) await this.device.click([...APP, '.status-button']);
+    if (!(await this.syncPanelOpen())) await this.device.click([...APP, '.status-button']);
     await waitForElement(this.device, [...APP, '.sync-panel']);
+  }
+
+  syncPanelOpen(): Promise<boolean> {
+    return this.device.evaluate(() => Boolean(document.querySelector('p2p-app')?.shadowRoot?.querySelector('.sync-panel')));
+  }
+
+  async waitForSyncPanelClosed(how: string): Promise<void> {
+    await this.device.waitFor(`the sync panel closed ${how}`, () => !document.querySelector('p2p-app')?.shadowRoot?.querySelector('.sync-panel'));
   }
 
   syncStatusText(): Promise<string> {

@@ -17,6 +17,8 @@ import { appStyles } from './app.styles.ts';
 import { AppState } from './app-state.ts';
 import { APP_VIEWS, formatRoute, parseRoute, type AppRoute, type AppView } from './app-route.ts';
 import type { OrgDialogKind } from './org-dialog.ts';
+import type { OrgMembership } from '../../core/org/org-membership.ts';
+import type { KitSource } from './members-dialog.ts';
 
 const ONBOARDED_KEY = 'p2p-clinic-onboarded';
 const VIEW_LABELS: Record<AppView, string> = { calendar: 'Calendar', contacts: 'Contacts', reminders: 'Reminders', settings: 'Settings' };
@@ -69,6 +71,7 @@ export class P2PApp extends LitElement {
     _menuOpen: { state: true },
     _statusOpen: { state: true },
     _dialog: { state: true },
+    _members: { state: true },
     _onboarding: { state: true },
     _failure: { state: true },
   };
@@ -80,6 +83,8 @@ export class P2PApp extends LitElement {
   declare _menuOpen: boolean;
   declare _statusOpen: boolean;
   declare _dialog: { kind: OrgDialogKind; orgId: string } | undefined;
+  /** The members and devices dialog, or restoring a recovery kit (members-dialog.ts). */
+  declare _members: { mode: 'members' | 'restore'; membership?: OrgMembership; kitSource?: KitSource } | undefined;
   declare _onboarding: boolean;
   declare _failure: string;
   /** The app's state once opened; for tests and hosts that drive it. */
@@ -205,6 +210,15 @@ export class P2PApp extends LitElement {
     this._dialog = { kind, orgId };
   }
 
+  async #openMembers(mode: 'members' | 'restore', orgId = ''): Promise<void> {
+    this._menuOpen = false;
+    this._statusOpen = false;
+    const state = this.state!;
+    const [membership, kitSource] = mode === 'members' ? await Promise.all([state.membership(orgId), state.kitSource(orgId)]) : [null, null];
+    await import('../../define/p2p-members-dialog.ts');
+    this._members = { mode, ...(membership ? { membership } : {}), ...(kitSource ? { kitSource } : {}) };
+  }
+
   #finishOnboarding(join: boolean): void {
     localStorage.setItem(ONBOARDED_KEY, String(Date.now()));
     this._onboarding = false;
@@ -220,6 +234,20 @@ export class P2PApp extends LitElement {
       ${this.#renderTopBar(state, org)}
       <main part="view" class="view" aria-label=${VIEW_LABELS[this._route.view]}>${this.#renderView(this._route.view, org)}</main>
       ${this._onboarding ? this.#renderOnboarding() : nothing}
+      ${this._members
+        ? html`<p2p-members-dialog
+            mode=${this._members.mode}
+            locale=${this.locale}
+            .membership=${this._members.membership}
+            .kitSource=${this._members.kitSource}
+            .registry=${state.registry}
+            @p2p-dialog-close=${() => (this._members = undefined)}
+            @p2p-org-restored=${(event: CustomEvent<{ orgId: string }>) => {
+              this._members = undefined;
+              void this.#show(event.detail.orgId, { push: true });
+            }}
+          ></p2p-members-dialog>`
+        : nothing}
       ${this._dialog
         ? html`<p2p-org-dialog
             .state=${state}
@@ -313,6 +341,7 @@ export class P2PApp extends LitElement {
         <hr />
         <button role="menuitem" class="menu-item" @click=${() => void this.#openDialog('create')}>New org…</button>
         <button role="menuitem" class="menu-item" @click=${() => void this.#openDialog('join')}>Join your team…</button>
+        <button role="menuitem" class="menu-item" @click=${() => void this.#openMembers('restore')}>Restore from a recovery kit…</button>
       </div>
     `;
   }
@@ -346,6 +375,7 @@ export class P2PApp extends LitElement {
           : html`<p>${org.name} is on this device only. Share it to work on it with your team.</p>`}
         <div class="panel-actions">
           ${org.isDefault ? nothing : html`<button class="p2p-button primary" @click=${() => void this.#openDialog('invite', org.id)}>${org.roomId ? 'Invite someone' : 'Share'}</button>`}
+          ${org.roomId ? html`<button class="p2p-button members" @click=${() => void this.#openMembers('members', org.id)}>Members and devices</button>` : nothing}
           <button class="p2p-button" @click=${() => void this.#openDialog('account')}>${state.account.signedIn ? state.account.signedIn.email : 'Sign in for the relay'}</button>
         </div>
       </section>
