@@ -10,6 +10,7 @@ import { findDuplicates } from '../../core/contacts/contact-duplicates.ts';
 import type { ImportIssue } from '../../core/interop/import-report.ts';
 import type { ContactsStore } from '../../core/contacts/contacts-store.ts';
 import type { Contact, ContactFields } from '../../core/records/records.ts';
+import { offerDownload } from '../shared/file-download.ts';
 
 export interface ContactImportSummary {
   fileName: string;
@@ -43,11 +44,7 @@ export async function importContactsFile(contacts: ContactsStore, file: File): P
 
 /** Offers the contacts as a `.vcf` file to save. */
 export function downloadVcard(contacts: readonly Contact[], fileName: string): void {
-  const url = URL.createObjectURL(new Blob([exportVcard(contacts)], { type: 'text/vcard' }));
-  const link = Object.assign(document.createElement('a'), { href: url, download: fileName });
-  link.click();
-  // After the click has started the download.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  offerDownload(exportVcard(contacts), 'text/vcard', fileName);
 }
 
 const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
