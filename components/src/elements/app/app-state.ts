@@ -12,6 +12,7 @@ import type { Invitation, InviteRedemption, InvitedOrg } from '../../core/sync/i
 import type { OrgSync, OrgSyncStatus } from '../../core/sync/org-sync.ts';
 import type { OrgMembership } from '../../core/org/org-membership.ts';
 import type { SignedRecord } from '../../core/org/membership-records.ts';
+import type { KitSource } from './members-dialog.ts';
 import { ChangeListeners } from '../../core/records/change-listeners.ts';
 import { Account } from './account.ts';
 
@@ -87,6 +88,13 @@ export class AppState {
       this.#memberships.set(orgId, opened);
     }
     return opened;
+  }
+
+  /** What a recovery kit of the org is made from besides its current epoch; null for a local-only org. */
+  async kitSource(orgId: string): Promise<KitSource | null> {
+    const org = this.registry.get(orgId);
+    const orgKey = await loadOrgKey(orgId);
+    return org?.roomId && orgKey ? { org: { id: org.id, name: org.name, color: org.color, roomId: org.roomId }, orgKey } : null;
   }
 
   /** Sync status of a synced org; undefined for a local-only one. */
