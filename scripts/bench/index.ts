@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../local-worker.ts';
 
-const benchmarks = ['relay.ts', 'signalling.ts', 'core.ts', 'calendar.ts', 'app.ts'];
+const benchmarks = ['relay.ts', 'relay-integrity.ts', 'signalling.ts', 'core.ts', 'calendar.ts', 'app.ts'];
 
 let failed = 0;
 for (const file of benchmarks) {
