@@ -226,6 +226,26 @@ export class PushingClient {
 }
 
 /**
+ * `count` clients that connect, keep pushes in flight and have `ackedBeforeCrash` changes each acknowledged; then
+ * the Worker is killed with SIGKILL and started again, and every client has seen its socket close. The crash lands
+ * in the middle of the burst, never at its start.
+ */
+export async function crashMidBurst(
+  relay: CrashableRelay,
+  { count, ackedBeforeCrash, ...burst }: { count: number; ackedBeforeCrash: number; batchSize: number; inFlight: number; changeBytes?: number },
+): Promise<PushingClient[]> {
+  const clients = Array.from({ length: count }, (_, i) => new PushingClient(relay, `client-${i}`));
+  await Promise.all(clients.map((client) => client.connect()));
+  for (const client of clients) client.startPushing(burst);
+  await Promise.all(
+    clients.map((client) => client.untilAcked(`${ackedBeforeCrash} changes acknowledged`, () => client.acked.size >= ackedBeforeCrash)),
+  );
+  await relay.crashAndRestart();
+  await Promise.all(clients.map((client) => client.closed()));
+  return clients;
+}
+
+/**
  * What is wrong with `stored` given what `clients` were told: an acknowledged change missing or stored with another
  * version than its acknowledgement said, any change stored twice, anything stored that no client sent. Empty when
  * every acknowledged change is back exactly once.

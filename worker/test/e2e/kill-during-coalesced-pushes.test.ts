@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PushingClient, ackViolations, startCrashableRelay, type CrashableRelay } from './crash-harness.ts';
+import { ackViolations, crashMidBurst, startCrashableRelay, type CrashableRelay } from './crash-harness.ts';
 
 /**
  * Many clients keep large pushes in flight at once, so the room stores several of them per transaction (pushes that
@@ -23,15 +23,13 @@ describe('the relay killed with SIGKILL while it commits pushes coalesced into o
   });
 
   it('loses no acknowledged change and stores every push whole or not at all', async () => {
-    const clients = Array.from({ length: CLIENTS }, (_, i) => new PushingClient(relay, `client-${i}`));
-    await Promise.all(clients.map((client) => client.connect()));
-    for (const client of clients) client.startPushing({ batchSize: BATCH, inFlight: IN_FLIGHT, changeBytes: CHANGE_BYTES });
-    await Promise.all(
-      clients.map((client) => client.untilAcked(`${ACKED_BEFORE_CRASH} changes acknowledged`, () => client.acked.size >= ACKED_BEFORE_CRASH)),
-    );
-
-    await relay.crashAndRestart();
-    await Promise.all(clients.map((client) => client.closed()));
+    const clients = await crashMidBurst(relay, {
+      count: CLIENTS,
+      ackedBeforeCrash: ACKED_BEFORE_CRASH,
+      batchSize: BATCH,
+      inFlight: IN_FLIGHT,
+      changeBytes: CHANGE_BYTES,
+    });
     const inFlight = clients.reduce((sum, client) => sum + client.unacked.size, 0);
     expect(inFlight, 'pushes were in flight when the Worker was killed').toBeGreaterThan(0);
 

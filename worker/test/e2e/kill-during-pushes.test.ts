@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PushingClient, ackViolations, startCrashableRelay, type CrashableRelay } from './crash-harness.ts';
+import { ackViolations, crashMidBurst, startCrashableRelay, type CrashableRelay } from './crash-harness.ts';
 
 const CLIENTS = 4;
 /** Changes per push and pushes outstanding per client: the crash always finds pushes in flight. */
@@ -19,15 +19,7 @@ describe('the relay killed with SIGKILL in the middle of a burst of pushes', () 
   });
 
   it('gives every acknowledged change back exactly once, and retries keep their versions', async () => {
-    const clients = Array.from({ length: CLIENTS }, (_, i) => new PushingClient(relay, `client-${i}`));
-    await Promise.all(clients.map((client) => client.connect()));
-    for (const client of clients) client.startPushing({ batchSize: BATCH, inFlight: IN_FLIGHT });
-    await Promise.all(
-      clients.map((client) => client.untilAcked(`${ACKED_BEFORE_CRASH} changes acknowledged`, () => client.acked.size >= ACKED_BEFORE_CRASH)),
-    );
-
-    await relay.crashAndRestart();
-    await Promise.all(clients.map((client) => client.closed()));
+    const clients = await crashMidBurst(relay, { count: CLIENTS, ackedBeforeCrash: ACKED_BEFORE_CRASH, batchSize: BATCH, inFlight: IN_FLIGHT });
     for (const client of clients) expect(client.unacked.size, `${client.name} had pushes in flight`).toBeGreaterThan(0);
 
     // Before any retry: whatever was acknowledged survived the crash.
