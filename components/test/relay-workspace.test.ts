@@ -78,6 +78,27 @@ describe("an org's relay workspace", () => {
     expect(page.changes).toEqual([]);
   });
 
+  it('sends the join secret to the Worker only while the account is not a member, not on every open', async () => {
+    const creator = await signedIn();
+    const org = await newOrg();
+    const creatorDoc = new Y.Doc();
+    await openRelayWorkspace(creator, org, creatorDoc);
+    const requests: string[] = [];
+    const { token } = await newAccount(scratch.url);
+    const recording: typeof fetch = async (input, init) => {
+      requests.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname} ${String(init?.body ?? '')}`);
+      return fetch(input, init);
+    };
+    const member = { api: new RelayApi(scratch.url, recording), getToken: async () => token };
+    const joinSecretSent = () => requests.filter((request) => request.includes(org.subkeys.joinSecret)).length;
+
+    await openRelayWorkspace(member, org, invitedDoc(creatorDoc));
+    expect(joinSecretSent()).toBe(1);
+    await openRelayWorkspace(member, org, invitedDoc(creatorDoc));
+    await openRelayWorkspace(member, org, null);
+    expect(joinSecretSent()).toBe(1);
+  });
+
   it('refuses a wrong join secret with 403 JOIN_REFUSED, and the account does not become a member', async () => {
     const [creator, stranger] = [await signedIn(), await signedIn()];
     const org = await newOrg();

@@ -60,26 +60,40 @@ export function relayUpdateCipher(org: RelayOrg, workspaceId: string): BoundCiph
  * Joins or creates the org's relay workspace and records its id in the org document.
  * Throws `RelayApiError` `JOIN_REFUSED` when the join secret does not open the workspace the document names.
  * Without a document (a later epoch's workspace, docs/security.md), the workspace is the one the subkeys name.
+ *
+ * The join secret goes to the Worker only while the account is not a member yet (once per account and workspace,
+ * not on every open): the Worker sees it in transit then, and keeps only its hash.
  */
 export async function openRelayWorkspace(account: RelayAccount, org: RelayOrg, doc: Y.Doc | null): Promise<RelayWorkspace> {
   const token = await account.getToken();
   const known = doc && relayWorkspaceIdOf(doc);
+  const id = known ?? org.subkeys.relayWorkspaceId;
+  const member = await isMemberOf(account, token, id);
   if (known) {
-    // Joining again is harmless, and it admits an account that is not a member yet. Offline, the document's word
-    // is enough to start: the outbox fills, and the next open joins if this account turns out not to be a member.
-    await account.api.joinWorkspace(token, known, org.subkeys.joinSecret).catch((err: unknown) => {
-      if (!(err instanceof RelayApiError && err.code === 'NETWORK')) throw err;
-    });
+    // Offline, the document's word is enough to start: the outbox fills, and the next open joins if need be.
+    if (member === false) await account.api.joinWorkspace(token, known, org.subkeys.joinSecret);
     return { id: known, cipher: relayUpdateCipher(org, known) };
   }
-  const id = org.subkeys.relayWorkspaceId;
-  const name = encodeBase64url(await workspaceNameCipher(org).seal(utf8.encode(org.orgId)));
-  await account.api.createWorkspace(token, name, await joinVerifierFor(org.subkeys.joinSecret), id).catch(async (err: unknown) => {
-    if (!(err instanceof RelayApiError && err.code === 'CONFLICT')) throw err;
-    await account.api.joinWorkspace(token, id, org.subkeys.joinSecret);
-  });
+  if (member !== true) {
+    const name = encodeBase64url(await workspaceNameCipher(org).seal(utf8.encode(org.orgId)));
+    await account.api.createWorkspace(token, name, await joinVerifierFor(org.subkeys.joinSecret), id).catch(async (err: unknown) => {
+      if (!(err instanceof RelayApiError && err.code === 'CONFLICT')) throw err;
+      await account.api.joinWorkspace(token, id, org.subkeys.joinSecret);
+    });
+  }
   if (doc) recordRelayWorkspaceId(doc, id);
   return { id, cipher: relayUpdateCipher(org, id) };
+}
+
+/** Whether the account is a member of the workspace already; null when the Worker cannot be reached. */
+async function isMemberOf(account: RelayAccount, token: string, workspaceId: string): Promise<boolean | null> {
+  try {
+    const { workspaces } = await account.api.listWorkspaces(token);
+    return workspaces.some((workspace) => workspace.id === workspaceId);
+  } catch (err) {
+    if (err instanceof RelayApiError && err.code === 'NETWORK') return null;
+    throw err;
+  }
 }
 
 /** The workspace name is the org id sealed under the relay key: only members can tell which org a workspace holds. */
