@@ -65,7 +65,7 @@ export class CalendarPage {
       w.calendarEvents = [];
       w.vetoed = [];
       const calendar = document.createElement('p2p-calendar');
-      for (const type of ['p2p-event-select', 'p2p-view-change', 'p2p-request-create', 'p2p-request-change', 'p2p-request-delete', 'p2p-contact-open']) {
+      for (const type of ['p2p-event-select', 'p2p-view-change', 'p2p-request-create', 'p2p-request-change', 'p2p-request-delete', 'p2p-contact-open', 'p2p-request-import']) {
         calendar.addEventListener(type, (event) => {
           const { detail } = event as CustomEvent;
           w.calendarEvents.push({ type, detail: JSON.parse(JSON.stringify(detail)) });
@@ -195,6 +195,67 @@ export class CalendarPage {
   /** Sets a contact's birthday in the store (`YYYY-MM-DD` or `--MM-DD`), as the contacts element or a sync would. */
   async setBirthday(contactId: string, birthday: string): Promise<void> {
     await this.device.evaluate(({ contactId, birthday }) => void (window as unknown as PageWindow).clinic.contacts.update(contactId, { birthday }), { contactId, birthday });
+  }
+
+  /** Picks a file in the import's file picker, as choosing one in the browser's dialog does. */
+  async pickFile(name: string, text: string): Promise<void> {
+    await this.device.evaluate(
+      ({ name, text }) => {
+        const input = document.querySelector('p2p-calendar')!.shadowRoot!.querySelector<HTMLInputElement>('#ics-file')!;
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([text], name, { type: 'text/calendar' }));
+        input.files = transfer.files;
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+      },
+      { name, text },
+    );
+  }
+
+  /** Drags a file from the desktop over the calendar (whether it then offers to take it), and drops it there. */
+  async dropFile(name: string, text: string): Promise<{ hinted: boolean }> {
+    return this.device.evaluate(
+      async ({ name, text }) => {
+        const calendar = document.querySelector('p2p-calendar')!;
+        const target = calendar.shadowRoot!.querySelector('.view')!;
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([text], name, { type: 'text/calendar' }));
+        target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, composed: true, cancelable: true }));
+        await calendar.updateComplete;
+        const hinted = calendar.shadowRoot!.querySelector('.drop-hint') !== null;
+        target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, composed: true, cancelable: true }));
+        return { hinted };
+      },
+      { name, text },
+    );
+  }
+
+  /** Waits for the import's summary and reads it: its status line and its lists by name (`merged`, `refused`, `without`). */
+  async importSummary(): Promise<{ status: string; lists: Record<string, string[]> }> {
+    await this.device.waitFor('the import summary', () => document.querySelector('p2p-calendar')!.shadowRoot!.querySelector('.import-summary [role="status"]'));
+    return this.device.evaluate(() => {
+      const summary = document.querySelector('p2p-calendar')!.shadowRoot!.querySelector('.import-summary')!;
+      const lists: Record<string, string[]> = {};
+      for (const list of summary.querySelectorAll<HTMLElement>('ul[data-list]')) lists[list.dataset.list!] = [...list.querySelectorAll('li')].map((item) => item.textContent!.trim());
+      return { status: summary.querySelector('[role="status"]')!.textContent!.trim(), lists };
+    });
+  }
+
+  /** Clicks an export button and returns the text of the file it offered. */
+  async exported(action: 'export-range' | 'export-all'): Promise<string> {
+    await this.device.evaluate(() => {
+      const w = window as unknown as { exported?: Promise<string>[] };
+      if (w.exported) return;
+      w.exported = [];
+      const original = URL.createObjectURL.bind(URL);
+      URL.createObjectURL = (blob: Blob | MediaSource) => {
+        if (blob instanceof Blob) w.exported!.push(blob.text());
+        return original(blob);
+      };
+    });
+    const before = await this.device.evaluate(() => (window as unknown as { exported: unknown[] }).exported.length);
+    await this.device.click([CALENDAR, `[data-action="${action}"]`]);
+    await this.device.waitFor('the exported file', (before) => (window as unknown as { exported: unknown[] }).exported.length > before, before);
+    return this.device.evaluate(() => (window as unknown as { exported: Promise<string>[] }).exported.at(-1)!);
   }
 
   /** The org's events as the store holds them. */

@@ -582,6 +582,33 @@ export const calendarStyles = [
       color: var(--_p2p-color-text-muted);
     }
 
+    /* Files: import and export, and a file dragged over the calendar */
+    .calendar.dropping {
+      position: relative;
+    }
+    .drop-hint {
+      position: absolute;
+      inset: 0;
+      z-index: 5;
+      display: grid;
+      place-items: center;
+      padding: var(--_p2p-space-4);
+      background: color-mix(in srgb, var(--_p2p-color-accent) 12%, var(--_p2p-color-bg));
+      outline: 3px dashed var(--_p2p-color-accent);
+      outline-offset: -6px;
+      color: var(--_p2p-color-text);
+      font-weight: 600;
+      pointer-events: none;
+    }
+    .import-summary h3 {
+      margin: var(--_p2p-space-3) 0 var(--_p2p-space-1);
+      font-size: var(--_p2p-font-size);
+    }
+    .import-summary ul {
+      margin: 0;
+      padding-inline-start: var(--_p2p-space-4);
+    }
+
     /* Dialog content */
     .scope-choices {
       display: grid;
@@ -605,7 +632,8 @@ export const calendarStyles = [
         order: -1;
         flex-basis: 100%;
       }
-      .picker {
+      .picker,
+      .files {
         display: none;
       }
       .views .p2p-button {

@@ -20,6 +20,7 @@ import { renderDaySheets } from './day-sheet.ts';
 import { occurrenceKey, type CalendarCursor, type DragPreview, type SecondZone, type ViewContext } from './view-context.ts';
 import type { EditorSaveDetail, P2PEventEditor } from './event-editor.ts';
 import { birthdaysIn, indexBirthdays, isBirthday, type BirthdayIndex } from './birthdays.ts';
+import type { EventImportSummary } from './calendar-files.ts';
 
 export interface EventSelectDetail {
   eventId: string;
@@ -45,6 +46,9 @@ export interface RequestChangeDetail {
 export interface ContactOpenDetail {
   contactId: string;
 }
+export interface RequestImportDetail {
+  fileName: string;
+}
 export interface RequestDeleteDetail {
   eventId: string;
   recurrenceId: string;
@@ -59,6 +63,7 @@ declare module '../shared/p2p-event.ts' {
     'p2p-request-change': CustomEvent<RequestChangeDetail>;
     'p2p-request-delete': CustomEvent<RequestDeleteDetail>;
     'p2p-contact-open': CustomEvent<ContactOpenDetail>;
+    'p2p-request-import': CustomEvent<RequestImportDetail>;
   }
 }
 declare global {
@@ -69,6 +74,7 @@ declare global {
     'p2p-request-change': CustomEvent<RequestChangeDetail>;
     'p2p-request-delete': CustomEvent<RequestDeleteDetail>;
     'p2p-contact-open': CustomEvent<ContactOpenDetail>;
+    'p2p-request-import': CustomEvent<RequestImportDetail>;
   }
 }
 
@@ -152,6 +158,7 @@ interface EditorState {
  * @fires {CustomEvent<RequestCreateDetail>} p2p-request-create - Cancelable, before an event is created; `detail`: `{ fields }`.
  * @fires {CustomEvent<RequestChangeDetail>} p2p-request-change - Cancelable, before an event or occurrence changes; `detail`: `{ eventId, recurrenceId, patch, scope }`.
  * @fires {CustomEvent<ContactOpenDetail>} p2p-contact-open - A contact's birthday was chosen (click or Enter): the host shows that contact; `detail`: `{ contactId }`.
+ * @fires {CustomEvent<RequestImportDetail>} p2p-request-import - Cancelable, before the events of an iCalendar file are imported; `detail`: `{ fileName }`.
  * @fires {CustomEvent<RequestDeleteDetail>} p2p-request-delete - Cancelable, before an event or occurrence is removed; `detail`: `{ eventId, recurrenceId, scope }`.
  * @csspart toolbar - The row of navigation and view buttons.
  * @csspart title - The heading naming the dates shown.
@@ -165,6 +172,8 @@ interface EditorState {
  * @csspart agenda-day - A day heading in the agenda.
  * @csspart empty - The message of an empty agenda.
  * @csspart status - The message shown while opening or when the org cannot be opened.
+ * @csspart files - The import and export buttons.
+ * @csspart import-summary - What an import did: imported, already in the calendar, refused and why.
  * @cssproperty --p2p-calendar-hour-height - The height of an hour in time grids (default `3rem`).
  * @cssproperty --p2p-calendar-height - The element's height when its container does not set one (default `40rem`).
  * @cssproperty --p2p-color-accent - The accent colour; see shared/tokens.styles.ts for every `--p2p-*` token.
@@ -192,6 +201,8 @@ export class P2PCalendar extends LitElement {
     _drag: { state: true },
     _editor: { state: true },
     _scope: { state: true },
+    _import: { state: true },
+    _dropping: { state: true },
     _announcement: { state: true },
     _monthLines: { state: true },
     _now: { state: true },
@@ -232,6 +243,8 @@ export class P2PCalendar extends LitElement {
   declare _drag: DragPreview | undefined;
   declare _editor: EditorState | undefined;
   declare _scope: ScopeQuestion | undefined;
+  declare _import: EventImportSummary | undefined;
+  declare _dropping: boolean;
   declare _announcement: string;
   declare _monthLines: number;
   declare _now: number;
@@ -271,6 +284,7 @@ export class P2PCalendar extends LitElement {
     this._error = '';
     this._cursor = { day: 0, slot: 0, column: 0 };
     this._announcement = '';
+    this._dropping = false;
     this._monthLines = 4;
     this._now = Date.now();
   }
@@ -469,7 +483,14 @@ export class P2PCalendar extends LitElement {
     const context = this.#context!;
     const view = this.#view;
     return html`
-      <div class="calendar" dir=${this.#rtl ? 'rtl' : 'ltr'} lang=${locale}>
+      <div
+        class="calendar ${this._dropping ? 'dropping' : ''}"
+        dir=${this.#rtl ? 'rtl' : 'ltr'}
+        lang=${locale}
+        @dragover=${this.#onDragOver}
+        @dragleave=${this.#onDragLeave}
+        @drop=${this.#onDrop}
+      >
         <header class="toolbar" part="toolbar">
           <div class="p2p-button-group">
             <button class="p2p-button icon" type="button" data-nav="-1" aria-label=${this.#t('calendar.previous')} @click=${() => this.#step(-1)}>
@@ -493,6 +514,16 @@ export class P2PCalendar extends LitElement {
                 </button>`,
             )}
           </div>
+          <div class="p2p-button-group files" part="files">
+            ${this.#writable
+              ? html`<button class="p2p-button" type="button" data-action="import" @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#ics-file')!.click()}>
+                    ${this.#t('calendar.import')}
+                  </button>
+                  <input id="ics-file" type="file" accept=".ics,text/calendar" hidden @change=${this.#onPickFile} />`
+              : nothing}
+            <button class="p2p-button" type="button" data-action="export-range" @click=${() => this.#export('range')}>${this.#t('calendar.exportRange')}</button>
+            <button class="p2p-button" type="button" data-action="export-all" @click=${() => this.#export('all')}>${this.#t('calendar.exportAll')}</button>
+          </div>
         </header>
         ${this.#renderLegend(context)}
         <div
@@ -512,6 +543,7 @@ export class P2PCalendar extends LitElement {
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this._announcement}</div>
         <p class="visually-hidden" id="shortcuts">${this.#t('calendar.shortcuts')}</p>
         ${view === 'day' || view === 'resource-day' ? renderDaySheets(context, this.#session.contacts) : nothing}
+        ${this._dropping ? html`<div class="drop-hint" aria-hidden="true">${this.#t('calendar.dropToImport')}</div>` : nothing}
       </div>
       <p2p-event-editor
         .locale=${locale}
@@ -541,7 +573,35 @@ export class P2PCalendar extends LitElement {
         </div>
         <button slot="footer" class="p2p-button" type="button" @click=${() => this.#answerScope(undefined)}>${this.#t('editor.cancel')}</button>
       </p2p-dialog>
+      ${this.#renderImportSummary()}
     `;
+  }
+
+  #renderImportSummary() {
+    const summary = this._import;
+    const close = () => (this._import = undefined);
+    const describe = (issue: { index?: number; summary?: string; reason: string }) =>
+      `${issue.summary ?? (issue.index === undefined ? '' : this.#t('calendar.importItem', { index: issue.index + 1 }))}${issue.summary || issue.index !== undefined ? ': ' : ''}${issue.reason}`;
+    return html`<p2p-dialog .locale=${this.#locale} label=${summary ? this.#t('calendar.importTitle', { file: summary.fileName }) : ''} ?open=${!!summary} @p2p-dialog-close=${close}>
+      ${summary
+        ? html`<div class="import-summary" part="import-summary">
+            <p role="status">${this.#t('calendar.importSummary', { imported: summary.imported, merged: summary.merged.length, rejected: summary.errors.length })}</p>
+            ${summary.merged.length
+              ? html`<h3>${this.#t('calendar.importMerged')}</h3>
+                  <ul data-list="merged">${summary.merged.map((title) => html`<li>${title}</li>`)}</ul>`
+              : nothing}
+            ${summary.errors.length
+              ? html`<h3>${this.#t('calendar.importRefused')}</h3>
+                  <ul data-list="refused">${summary.errors.map((issue) => html`<li>${describe(issue)}</li>`)}</ul>`
+              : nothing}
+            ${summary.warnings.length
+              ? html`<h3>${this.#t('calendar.importWithout')}</h3>
+                  <ul data-list="without">${summary.warnings.map((issue) => html`<li>${describe(issue)}</li>`)}</ul>`
+              : nothing}
+          </div>`
+        : nothing}
+      <button slot="footer" class="p2p-button primary" type="button" @click=${close}>${this.#t('dialog.close')}</button>
+    </p2p-dialog>`;
   }
 
   #renderLegend(context: ViewContext) {
@@ -1012,6 +1072,62 @@ export class P2PCalendar extends LitElement {
   #resourcesMoved(occurrence: Occurrence, from: GridColumn, to: GridColumn): string[] {
     const kept = (occurrence.resources ?? []).filter((id) => id !== from.resourceId);
     return to.resourceId && !kept.includes(to.resourceId) ? [...kept, to.resourceId] : kept;
+  }
+
+  // ————— Files: ICS import and export —————
+
+  #onDragOver(event: DragEvent): void {
+    if (!this.#writable || !event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    this._dropping = true;
+  }
+
+  #onDragLeave(event: DragEvent): void {
+    // Leaving for a child of the calendar is not leaving it.
+    if (!(event.relatedTarget instanceof Node && (event.currentTarget as HTMLElement).contains(event.relatedTarget))) this._dropping = false;
+  }
+
+  #onDrop(event: DragEvent): void {
+    this._dropping = false;
+    const file = event.dataTransfer?.files[0];
+    if (!file || !this.#writable) return;
+    event.preventDefault();
+    void this.importFile(file);
+  }
+
+  #onPickFile(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (file) void this.importFile(file);
+  }
+
+  /**
+   * Imports the events of an iCalendar file into the org, after a cancelable `p2p-request-import`, and shows what it
+   * did; the summary, or undefined when nothing was imported (read-only, or vetoed).
+   */
+  async importFile(file: File): Promise<EventImportSummary | undefined> {
+    const session = this.#session;
+    if (!session || !this.#writable) return undefined;
+    if (!emit(this, 'p2p-request-import', { fileName: file.name }, { cancelable: true })) return undefined;
+    // Loaded here: ical.js and the import's mapping are for the few who import.
+    const files = await import('./calendar-files.ts');
+    const summary = await files.importEventsFile(session.events, session.contacts, file, this.#zone);
+    this._import = summary;
+    return summary;
+  }
+
+  /** Saves the events shown (each whole, series included) or every event as a `.ics` file. */
+  async #export(what: 'range' | 'all'): Promise<void> {
+    const session = this.#session;
+    const context = this.#context;
+    if (!session || !context) return;
+    const files = await import('./calendar-files.ts');
+    const ids = new Set(context.occurrences.filter((occurrence) => !isBirthday(occurrence)).map((occurrence) => occurrence.eventId));
+    const events = what === 'all' ? session.events.list() : [...ids].flatMap((id) => session.events.get(id) ?? []);
+    const fileName = what === 'all' ? 'calendar.ics' : `calendar-${dateOf(context.range.start)}-${dateOf(context.range.end - 1)}.ics`;
+    files.downloadIcs(events, session.contacts, context.resources, fileName);
   }
 
   // ————— Intents: create, change, delete —————
