@@ -104,6 +104,37 @@ export class CalendarPage {
     return clinic;
   }
 
+  /** Puts `<p2p-calendar>` with these attributes (and no session) in the page the device is on, and waits for its view. */
+  async mount(attributes: Record<string, string>): Promise<void> {
+    await this.device.evaluate((attributes) => {
+      const calendar = document.createElement('p2p-calendar');
+      for (const [name, value] of Object.entries(attributes)) calendar.setAttribute(name, value);
+      document.body.append(calendar);
+    }, attributes);
+    await this.rendered();
+  }
+
+  /** Waits until the event `title` is drawn starting on `date` at `time` (a time grid's `HH:mm`), failing with what is drawn. */
+  async waitForDrawn(what: string, title: string, date: string, time: string): Promise<void> {
+    const slot = (Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))) / 15;
+    try {
+      await this.device.waitFor(
+        what,
+        ({ title, date, slot }) =>
+          [...document.querySelector('p2p-calendar')!.shadowRoot!.querySelectorAll<HTMLElement>('[data-occ]')].some(
+            (element) =>
+              element.dataset.title === title &&
+              element.closest<HTMLElement>('[role="gridcell"]')?.dataset.date === date &&
+              Math.floor(parseFloat(element.style.getPropertyValue('--start')) / 15) === slot,
+          ),
+        { title, date, slot },
+      );
+    } catch (error) {
+      const drawn = (await this.drawnEvents()).map((event) => `${event.title} ${event.date} slot ${event.slot}`);
+      throw new Error(`${(error as Error).message}; drawn: ${drawn.join('; ')}`);
+    }
+  }
+
   /** Waits until the calendar shows a view (not its opening message) and has finished updating. */
   async rendered(): Promise<void> {
     await this.device.waitFor('<p2p-calendar> to render a view', () => {
