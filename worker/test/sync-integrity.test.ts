@@ -129,6 +129,26 @@ describe('who a sync socket speaks for', () => {
   });
 });
 
+describe('what the room keeps in memory', () => {
+  it('is read again from storage by a woken room: members, removals and the next version', async () => {
+    const [owner, colleague, removed] = [await newAccount(), await newAccount(), await newAccount()];
+    const workspace = await sharedWorkspace(owner, colleague, removed);
+    const stub = env.SYNC_ROOM.get(env.SYNC_ROOM.idFromName(workspace.id));
+    await stub.removeMember(removed.accountId);
+    await call(`/sync/${workspace.id}/changes`, { token: owner.token, body: [fakeEncryptedChange(), fakeEncryptedChange()] });
+    // What hibernation does: a new object, with nothing in memory but what storage holds.
+    await runInDurableObject(stub, (room) => {
+      (room as unknown as { memory: unknown }).memory = undefined;
+    });
+    const socket = await joinedSyncSocket(colleague, workspace.id);
+    const change = fakeEncryptedChange();
+    socket.request({ type: 'push', changes: [change] });
+    expect(await socket.next('the ack')).toEqual({ type: 'ack', ids: [change.id], versions: [3] });
+    const refused = await call(`/sync/${workspace.id}/changes?since=0`, { token: removed.token });
+    expect(refused.status).toBe(404);
+  });
+});
+
 describe('pushes that arrive together', () => {
   it('are all stored once, with versions in one unbroken run, and each sender hears only its own ack', async () => {
     const owner = await newAccount();
