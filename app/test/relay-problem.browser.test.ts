@@ -9,13 +9,13 @@ import { memberWithKey, newAccount } from '../../components/test/relay-fixtures.
 import { expectNoAxeViolations } from '../../scripts/device-lab/axe.ts';
 import { useDeviceLab } from '../../scripts/device-lab/lab.ts';
 import { openApp } from './pages/app-page.ts';
-import { waitForText } from './pages/shadow-query.ts';
+import { clickButton, waitForText } from './pages/shadow-query.ts';
 
 const lab = useDeviceLab();
 const PASSWORD = 'Linden-Apfel-42-Baum';
 
 describe('a relay problem in the app', () => {
-  it('shows a wiped history as a relay problem, with what happened, while keeping the data', async () => {
+  it('shows a wiped history as a relay problem, with what happened, while keeping the data, until dismissed', async () => {
     const front = await openApp(lab);
     await front.startOnThisDevice();
     await front.openAccount();
@@ -48,6 +48,8 @@ describe('a relay problem in the app', () => {
     await front.openSyncStatus();
     await waitForText(front.device, ['p2p-app', '.sync-panel .integrity'], "Refused the relay's compacted history");
     await expectNoAxeViolations(front.device, ['p2p-app', '.sync-panel']);
+    await clickButton(front.device, ['p2p-app', '.sync-panel .integrity'], 'Dismiss');
+    await front.waitForSyncStatus('Synced');
     await front.goTo('Contacts');
     await front.contacts.waitForName('Kept on the device');
   });

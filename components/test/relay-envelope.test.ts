@@ -88,6 +88,14 @@ describe("a device's record of what it read from the relay", () => {
     expect(readAfter.refusalOf(snapshotOf(staleCopy, 10, []), 10)).toBeNull();
   });
 
+  it('forgets dismissed reports but keeps a gap that is still open', () => {
+    const integrity = RelayIntegrity.restore(undefined);
+    integrity.recordBatch(batch('a', 2), 1, 0);
+    integrity.report('stale-head', 'the history went back', 0);
+    integrity.dismissReports();
+    expect(integrity.reports.map((report) => report.problem)).toEqual(['missing-changes']);
+  });
+
   it('gives up on what it waits for once the limit has passed, reporting each', () => {
     const integrity = RelayIntegrity.restore(undefined);
     integrity.wait({ kind: 'unreadable', id: 'x', version: 3, since: 1_000 });

@@ -124,6 +124,11 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
     return this.relayWorkspaceId;
   }
 
+  /** Clears the relay's integrity reports once the user has read them; gaps still open stay. */
+  async dismissIntegrityReports(): Promise<void> {
+    await this.relay?.dismissIntegrityReports();
+  }
+
   /** Pushes pending changes to the relay now; resolves once acknowledged (or at once without a relay). */
   async flush(): Promise<void> {
     await this.relay?.flush();

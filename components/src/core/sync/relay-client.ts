@@ -214,6 +214,14 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     return this.serially(() => this.pullOverRest());
   }
 
+  /** The user has read the integrity reports: they are cleared (open gaps stay reported while they are open). */
+  dismissIntegrityReports(): Promise<void> {
+    return this.serially(async () => {
+      this.integrity.dismissReports();
+      await this.saveIntegrity();
+    });
+  }
+
   /** Each device's highest batch sequence this device has read from the relay: what it tells the peers it meets. */
   get relaySequences(): Record<string, number> {
     return Object.fromEntries(this.integrity.sequences);

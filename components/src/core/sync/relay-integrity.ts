@@ -147,6 +147,11 @@ export class RelayIntegrity {
     }
   }
 
+  /** Forgets the reports the user has read; gaps still open stay, since they are the relay's state now. */
+  dismissReports(): void {
+    this.state.reports = [];
+  }
+
   report(problem: IntegrityProblem, message: string, now: number): void {
     this.state.reports = [...this.state.reports.filter((report) => report.message !== message), { problem, message, at: now }].slice(-MAX_REPORTS);
   }

@@ -97,6 +97,11 @@ export class AppState {
     return org?.roomId && orgKey ? { org: { id: org.id, name: org.name, color: org.color, roomId: org.roomId }, orgKey } : null;
   }
 
+  /** The user has read the org's relay problems (OrgSyncStatus.integrity): they are cleared. */
+  async dismissRelayProblems(orgId: string): Promise<void> {
+    await (await this.#syncs.get(orgId))?.dismissIntegrityReports();
+  }
+
   /** Sync status of a synced org; undefined for a local-only one. */
   status(orgId: string): OrgSyncStatus | undefined {
     return this.#statuses.get(orgId);

@@ -178,6 +178,9 @@ export const appStyles = css`
   .integrity ul {
     padding-inline-start: var(--_p2p-space-4);
   }
+  .integrity .p2p-button {
+    margin-block-start: var(--_p2p-space-2);
+  }
   .sync-panel dd {
     margin: 0;
     text-align: end;

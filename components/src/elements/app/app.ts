@@ -369,6 +369,7 @@ export class P2PApp extends LitElement {
                   <ul>
                     ${status.integrity.map((report) => html`<li data-problem=${report.problem}>${report.message}</li>`)}
                   </ul>
+                  <button class="p2p-button" @click=${() => void state.dismissRelayProblems(org.id)}>Dismiss</button>
                 </section>`
               : nothing}
             ${status.lastError ? html`<p class="muted">Last problem: ${status.lastError}</p>` : nothing}`
