@@ -2,6 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { IRequest } from 'itty-router';
 import {
   CLOSE_CODE,
+  MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS,
   MAX_PRESENCE_PEERS,
   MAX_SIGNAL_MESSAGE_BYTES,
   MAX_SIGNAL_TOPICS_PER_SOCKET,
@@ -20,15 +21,25 @@ import {
   type SignalServerMessage,
 } from './protocol/index.ts';
 import type { Env } from './env.ts';
+import { clientIp } from './rate-limiter.ts';
 import { closeCodeToEcho, safeSend } from './socket-send.ts';
 import { asRoomResult, type RoomResult } from './room-result.ts';
+import { verifyToken } from './tokens.ts';
 import { withoutCompression } from './websocket-compression.ts';
+
+/**
+ * Set by the Worker on the request it hands the room: the account of a socket opened with a valid token. Any such
+ * header from a client is dropped first, and only the Worker can reach the room.
+ */
+const SIGNAL_ACCOUNT_HEADER = 'x-p2p-signal-account';
 
 /** A socket's subscriptions, kept as its attachment so they survive hibernation. */
 interface SignalSocketState {
   topics: string[];
   /** When the socket opened (ms since the epoch): it must have subscribed SOCKET_HANDSHAKE_TIMEOUT_MS later. */
   openedAt: number;
+  /** The client address of a socket opened without a token; null for one opened with a valid account token. */
+  anonymousAddress?: string | null;
 }
 
 /**
@@ -54,22 +65,39 @@ export class SignalRoom extends DurableObject<Env> {
     this.sql.exec('CREATE TABLE IF NOT EXISTS presence (peer_id TEXT PRIMARY KEY, data TEXT NOT NULL, expires_at INTEGER NOT NULL)');
   }
 
-  override async fetch(): Promise<Response> {
+  override async fetch(request: Request): Promise<Response> {
     const pair = new WebSocketPair();
-    if (this.ctx.getWebSockets().length >= MAX_SOCKETS_PER_SIGNAL_ROOM) {
+    const anonymousAddress = request.headers.has(SIGNAL_ACCOUNT_HEADER) ? null : clientIp(request);
+    const refusal = this.admissionRefusal(anonymousAddress);
+    if (refusal) {
       // Accepted only to say why (a refused upgrade would reach y-webrtc as a bare connection error), and not as one
       // of the room's hibernatable sockets: as one, it was counted as a member until its closing handshake ended,
       // which clients saw seconds later (5–10 s against wrangler dev), keeping the next newcomer out meanwhile.
       pair[1].accept();
-      sendError(pair[1], new ProtocolError('ROOM_FULL', `a room holds at most ${MAX_SOCKETS_PER_SIGNAL_ROOM} sockets`));
-      pair[1].close(CLOSE_CODE.tryAgainLater, 'ROOM_FULL');
+      sendError(pair[1], refusal);
+      pair[1].close(CLOSE_CODE.tryAgainLater, refusal.code);
       return new Response(null, { status: 101, webSocket: pair[0] });
     }
     this.ctx.acceptWebSocket(pair[1]);
     const openedAt = Date.now();
-    pair[1].serializeAttachment({ topics: [], openedAt } satisfies SignalSocketState);
+    pair[1].serializeAttachment({ topics: [], openedAt, anonymousAddress } satisfies SignalSocketState);
     await this.scheduleAlarm(openedAt + SOCKET_HANDSHAKE_TIMEOUT_MS);
     return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  /** Why a newcomer cannot join: the room is full, or its address already holds its share of anonymous sockets. */
+  private admissionRefusal(anonymousAddress: string | null): ProtocolError | null {
+    const sockets = this.ctx.getWebSockets();
+    if (sockets.length >= MAX_SOCKETS_PER_SIGNAL_ROOM) {
+      return new ProtocolError('ROOM_FULL', `a room holds at most ${MAX_SOCKETS_PER_SIGNAL_ROOM} sockets`);
+    }
+    if (anonymousAddress === null) return null;
+    const fromAddress = sockets.filter((ws) => (ws.deserializeAttachment() as SignalSocketState | null)?.anonymousAddress === anonymousAddress);
+    if (fromAddress.length < MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS) return null;
+    return new ProtocolError(
+      'RATE_LIMITED',
+      `one address holds at most ${MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS} sockets in a room without a token`,
+    );
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
@@ -204,8 +232,8 @@ export class SignalRoom extends DurableObject<Env> {
     for (const topic of this.topicsOf(ws)) if (!topics.has(topic)) this.subscribers?.get(topic)?.delete(ws);
     for (const topic of topics) this.subscribe(ws, topic);
     this.subscriptions.set(ws, topics);
-    const { openedAt } = ws.deserializeAttachment() as SignalSocketState;
-    ws.serializeAttachment({ topics: [...topics], openedAt } satisfies SignalSocketState);
+    const state = ws.deserializeAttachment() as SignalSocketState;
+    ws.serializeAttachment({ ...state, topics: [...topics] } satisfies SignalSocketState);
   }
 
   /** One alarm for the earliest of: the next announcement to expire, the next socket due to have subscribed. */
@@ -237,13 +265,20 @@ export function roomIdParam(raw: string | undefined): string {
   return raw;
 }
 
-/** `GET /signal/:roomId` with `Upgrade: websocket`. */
+/**
+ * `GET /signal/:roomId[?token=…]` with `Upgrade: websocket`. y-webrtc's own provider sends no token and is served,
+ * capped per address; a client that sends its account token counts only towards the room's own limit.
+ */
 export async function openSignalSocket(request: IRequest, env: Env): Promise<Response> {
   const roomId = roomIdParam(request.params.roomId);
   if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
     throw new ProtocolError('UPGRADE_REQUIRED', 'this route only speaks WebSocket');
   }
-  return withoutCompression(await signalRoom(env, roomId).fetch(request));
+  const headers = new Headers(request.headers);
+  headers.delete(SIGNAL_ACCOUNT_HEADER);
+  const token = new URL(request.url).searchParams.get('token');
+  if (token !== null) headers.set(SIGNAL_ACCOUNT_HEADER, await verifyToken(token, env.JWT_SECRET));
+  return withoutCompression(await signalRoom(env, roomId).fetch(new Request(request, { headers })));
 }
 
 function send(ws: WebSocket, message: SignalServerMessage): void {

@@ -53,6 +53,12 @@ export const MAX_SIGNAL_TOPICS_PER_SOCKET = 16;
 export const MAX_SIGNAL_TOPIC_LENGTH = 256;
 /** An org's devices, with room to spare; a full room refuses newcomers rather than slowing everyone. */
 export const MAX_SOCKETS_PER_SIGNAL_ROOM = 64;
+/**
+ * Signalling sockets one client address may hold in a room without a token (`?token=`): a quarter of a room, so that
+ * whoever learns a room id cannot fill it from one address, while an office's devices behind one address still fit.
+ * Sockets with a valid account token count only towards the room's own limit.
+ */
+export const MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS = 16;
 
 /** A presence announcement lasts two minutes; peers re-announce to stay listed. */
 export const PRESENCE_TTL_MS = 2 * 60 * 1000;
