@@ -9,6 +9,7 @@ import { buttonStyles } from '../shared/buttons.styles.ts';
 import { fieldStyles } from '../shared/field.styles.ts';
 import { StoreController } from '../shared/store-controller.ts';
 import { resolveLocale } from '../shared/locale.ts';
+import { message, type MessageKey } from '../shared/messages.ts';
 import '../../define/p2p-contacts.ts';
 import '../../define/p2p-calendar.ts';
 import '../../define/p2p-reminders.ts';
@@ -21,7 +22,7 @@ import type { OrgMembership } from '../../core/org/org-membership.ts';
 import type { KitSource } from './members-dialog.ts';
 
 const ONBOARDED_KEY = 'p2p-clinic-onboarded';
-const VIEW_LABELS: Record<AppView, string> = { calendar: 'Calendar', contacts: 'Contacts', reminders: 'Reminders', settings: 'Settings' };
+const VIEW_LABELS: Record<AppView, MessageKey> = { calendar: 'app.view.calendar', contacts: 'app.view.contacts', reminders: 'app.view.reminders', settings: 'app.view.settings' };
 /** How far ahead the reminders view looks: a week, so that Monday shows Friday's. */
 const REMINDERS_AHEAD_HOURS = 7 * 24;
 
@@ -92,6 +93,7 @@ export class P2PApp extends LitElement {
   readonly #state = new StoreController<unknown>(this);
   readonly #reminders = new StoreController(this);
   #switching = 0;
+  readonly #t = (key: MessageKey, params?: Record<string, string | number>) => message(resolveLocale(this.locale), key, params);
 
   constructor() {
     super();
@@ -226,13 +228,13 @@ export class P2PApp extends LitElement {
   }
 
   protected override render() {
-    if (this._failure) return html`<p class="failure" role="alert">The app could not open this device’s data: ${this._failure}</p>`;
+    if (this._failure) return html`<p class="failure" role="alert">${this.#t('app.openFailed', { reason: this._failure })}</p>`;
     const state = this.state;
-    if (!state || !this._session) return html`<p class="loading" role="status">Opening…</p>`;
+    if (!state || !this._session) return html`<p class="loading" role="status">${this.#t('app.opening')}</p>`;
     const org = state.registry.get(this._session.orgId) ?? state.current;
     return html`
       ${this.#renderTopBar(state, org)}
-      <main part="view" class="view" aria-label=${VIEW_LABELS[this._route.view]}>${this.#renderView(this._route.view, org)}</main>
+      <main part="view" class="view" aria-label=${this.#t(VIEW_LABELS[this._route.view])}>${this.#renderView(this._route.view, org)}</main>
       ${this._onboarding ? this.#renderOnboarding() : nothing}
       ${this._members
         ? html`<p2p-members-dialog
@@ -283,12 +285,12 @@ export class P2PApp extends LitElement {
           >
             <span class="dot" data-level=${level} style=${`--org-color:${org.color}`} aria-hidden="true"></span>
             <span class="org-name">${org.name}</span>
-            <span class="visually-hidden">, ${SYNC_LEVEL_TEXT[level]}. Switch org</span>
+            <span class="visually-hidden">${this.#t('app.switchOrg', { status: this.#t(SYNC_LEVEL_TEXT[level]) })}</span>
             <span aria-hidden="true">▾</span>
           </button>
           ${this._menuOpen ? this.#renderOrgMenu(state, org) : nothing}
         </div>
-        <nav part="nav" aria-label="Views">
+        <nav part="nav" aria-label=${this.#t('app.views')}>
           ${APP_VIEWS.map(
             (view) => html`<a
               href=${formatRoute({ ...this._route, view })}
@@ -298,7 +300,7 @@ export class P2PApp extends LitElement {
                 event.preventDefault();
                 this.#navigate({ ...this._route, view }, { push: true });
               }}
-              >${VIEW_LABELS[view]}</a
+              >${this.#t(VIEW_LABELS[view])}</a
             >`,
           )}
         </nav>
@@ -313,7 +315,7 @@ export class P2PApp extends LitElement {
               this._menuOpen = false;
             }}
           >
-            <span class="status-dot" data-level=${level} aria-hidden="true"></span> ${SYNC_LEVEL_TEXT[level]}
+            <span class="status-dot" data-level=${level} aria-hidden="true"></span> ${this.#t(SYNC_LEVEL_TEXT[level])}
           </button>
           ${this._statusOpen ? this.#renderSyncPanel(state, org, status) : nothing}
         </div>
@@ -323,7 +325,7 @@ export class P2PApp extends LitElement {
 
   #renderOrgMenu(state: AppState, current: Org) {
     return html`
-      <div id="org-menu" class="menu" role="menu" aria-label="Orgs" @keydown=${this.#onMenuKey}>
+      <div id="org-menu" class="menu" role="menu" aria-label=${this.#t('app.orgs')} @keydown=${this.#onMenuKey}>
         ${state.orgs.map(
           (org) => html`
             <button
@@ -334,13 +336,13 @@ export class P2PApp extends LitElement {
             >
               <span class="swatch" style=${`background:${org.color}`} aria-hidden="true"></span>
               <span>${org.name}</span>
-              <span class="muted">${org.roomId ? 'shared' : 'this device'}</span>
+              <span class="muted">${this.#t(org.roomId ? 'app.shared' : 'app.thisDevice')}</span>
             </button>
           `,
         )}
         <hr />
-        <button role="menuitem" class="menu-item" @click=${() => void this.#openDialog('create')}>New org…</button>
-        <button role="menuitem" class="menu-item" @click=${() => void this.#openDialog('join')}>Join your team…</button>
+        <button role="menuitem" class="menu-item" @click=${() => void this.#openDialog('create')}>${this.#t('app.newOrg')}</button>
+        <button role="menuitem" class="menu-item" @click=${() => void this.#openDialog('join')}>${this.#t('app.joinTeam')}</button>
         <button role="menuitem" class="menu-item" @click=${() => void this.#openMembers('restore')}>Restore from a recovery kit…</button>
       </div>
     `;
@@ -348,19 +350,19 @@ export class P2PApp extends LitElement {
 
   #renderSyncPanel(state: AppState, org: Org, status: OrgSyncStatus | undefined) {
     const locale = resolveLocale(this.locale);
-    const lastSynced = status?.lastSyncedAt ? new Date(status.lastSyncedAt).toLocaleString(locale) : 'not yet';
+    const lastSynced = status?.lastSyncedAt ? new Date(status.lastSyncedAt).toLocaleString(locale) : this.#t('app.notYet');
     return html`
-      <section class="panel sync-panel" aria-label="Sync status">
-        ${!state.online ? html`<p class="offline" role="status">You are offline. Changes are kept on this device and sent when the network is back.</p>` : nothing}
+      <section class="panel sync-panel" aria-label=${this.#t('app.syncStatus')}>
+        ${!state.online ? html`<p class="offline" role="status">${this.#t('app.youAreOffline')}</p>` : nothing}
         ${status
           ? html`<dl>
-              <dt>Devices online</dt>
+              <dt>${this.#t('app.devicesOnline')}</dt>
               <dd>${status.peers}</dd>
-              <dt>Relay</dt>
-              <dd>${RELAY_TEXT[status.relay]}</dd>
-              <dt>Changes waiting to be sent</dt>
+              <dt>${this.#t('app.relay')}</dt>
+              <dd>${this.#t(RELAY_TEXT[status.relay])}</dd>
+              <dt>${this.#t('app.waitingToSend')}</dt>
               <dd>${status.pending}</dd>
-              <dt>Last synced</dt>
+              <dt>${this.#t('app.lastSynced')}</dt>
               <dd>${lastSynced}</dd>
             </dl>
             ${status.integrity.length > 0
@@ -372,12 +374,12 @@ export class P2PApp extends LitElement {
                   <button class="p2p-button" @click=${() => void state.dismissRelayProblems(org.id)}>Dismiss</button>
                 </section>`
               : nothing}
-            ${status.lastError ? html`<p class="muted">Last problem: ${status.lastError}</p>` : nothing}`
-          : html`<p>${org.name} is on this device only. Share it to work on it with your team.</p>`}
+            ${status.lastError ? html`<p class="muted">${this.#t('app.lastProblem', { reason: status.lastError })}</p>` : nothing}`
+          : html`<p>${this.#t('app.localOnly', { org: org.name })}</p>`}
         <div class="panel-actions">
-          ${org.isDefault ? nothing : html`<button class="p2p-button primary" @click=${() => void this.#openDialog('invite', org.id)}>${org.roomId ? 'Invite someone' : 'Share'}</button>`}
+          ${org.isDefault ? nothing : html`<button class="p2p-button primary" @click=${() => void this.#openDialog('invite', org.id)}>${this.#t(org.roomId ? 'app.invite' : 'app.share')}</button>`}
           ${org.roomId ? html`<button class="p2p-button members" @click=${() => void this.#openMembers('members', org.id)}>Members and devices</button>` : nothing}
-          <button class="p2p-button" @click=${() => void this.#openDialog('account')}>${state.account.signedIn ? state.account.signedIn.email : 'Sign in for the relay'}</button>
+          <button class="p2p-button" @click=${() => void this.#openDialog('account')}>${state.account.signedIn ? state.account.signedIn.email : this.#t('app.signInForRelay')}</button>
         </div>
       </section>
     `;
@@ -405,7 +407,7 @@ export class P2PApp extends LitElement {
         ></p2p-contacts>`;
       case 'reminders':
         return html`<section class="page">
-          <h1>Reminders</h1>
+          <h1>${this.#t('app.view.reminders')}</h1>
           <p2p-reminders .session=${session} hours=${REMINDERS_AHEAD_HOURS} locale=${ifDefined(this.locale || undefined)}></p2p-reminders>
         </section>`;
       case 'settings':
@@ -424,10 +426,10 @@ export class P2PApp extends LitElement {
     const state = this.state!;
     return html`
       <section class="page settings">
-        <h1>Settings</h1>
+        <h1>${this.#t('app.view.settings')}</h1>
         <form
           class="org-settings"
-          aria-label="This org"
+          aria-label=${this.#t('app.thisOrg')}
           @submit=${(event: SubmitEvent) => {
             event.preventDefault();
             const data = new FormData(event.target as HTMLFormElement);
@@ -435,19 +437,19 @@ export class P2PApp extends LitElement {
           }}
         >
           <h2>${org.name}</h2>
-          <label>Name <input name="name" .value=${org.name} required /></label>
-          <label>Colour <input name="color" type="color" .value=${org.color} /></label>
+          <label>${this.#t('app.name')} <input name="name" .value=${org.name} required /></label>
+          <label>${this.#t('app.colour')} <input name="color" type="color" .value=${org.color} /></label>
           <div class="row">
-            <button class="p2p-button primary">Save</button>
-            ${org.isDefault ? nothing : html`<button type="button" class="p2p-button" @click=${() => void this.#openDialog('invite', org.id)}>${org.roomId ? 'Invite someone' : 'Share'}</button>`}
-            ${org.isDefault ? nothing : html`<button type="button" class="p2p-button danger" @click=${() => void this.#openDialog('leave', org.id)}>Leave…</button>`}
+            <button class="p2p-button primary">${this.#t('app.save')}</button>
+            ${org.isDefault ? nothing : html`<button type="button" class="p2p-button" @click=${() => void this.#openDialog('invite', org.id)}>${this.#t(org.roomId ? 'app.invite' : 'app.share')}</button>`}
+            ${org.isDefault ? nothing : html`<button type="button" class="p2p-button danger" @click=${() => void this.#openDialog('leave', org.id)}>${this.#t('app.leave')}</button>`}
           </div>
-          ${org.isDefault ? html`<p class="muted">Personal stays on this device; create an org to work with a team.</p>` : nothing}
+          ${org.isDefault ? html`<p class="muted">${this.#t('app.personalStays')}</p>` : nothing}
         </form>
-        <section aria-label="Account">
-          <h2>Account</h2>
-          <p>${state.account.signedIn ? html`Signed in as <strong>${state.account.signedIn.email}</strong>.` : 'Not signed in: shared orgs sync peer to peer only.'}</p>
-          <button class="p2p-button" @click=${() => void this.#openDialog('account')}>${state.account.signedIn ? 'Account…' : 'Sign in or create an account'}</button>
+        <section aria-label=${this.#t('app.account')}>
+          <h2>${this.#t('app.account')}</h2>
+          <p>${state.account.signedIn ? this.#t('app.signedInAs', { email: state.account.signedIn.email }) : this.#t('app.notSignedIn')}</p>
+          <button class="p2p-button" @click=${() => void this.#openDialog('account')}>${this.#t(state.account.signedIn ? 'app.accountButton' : 'app.signIn')}</button>
         </section>
       </section>
     `;
@@ -457,16 +459,16 @@ export class P2PApp extends LitElement {
     return html`
       <div class="onboarding" role="dialog" aria-modal="true" aria-labelledby="welcome">
         <div class="welcome-card">
-          <h1 id="welcome">Welcome to P2P Clinic</h1>
-          <p>Contacts, appointments and reminders that stay on your team’s devices, encrypted, and sync directly between them.</p>
+          <h1 id="welcome">${this.#t('app.welcome')}</h1>
+          <p>${this.#t('app.welcomeText')}</p>
           <div class="choices">
             <button class="choice" @click=${() => this.#finishOnboarding(false)}>
-              <strong>Start on this device</strong>
-              <span>Keep your own calendar and contacts here. You can share or join a team later.</span>
+              <strong>${this.#t('app.startHere')}</strong>
+              <span>${this.#t('app.startHereText')}</span>
             </button>
             <button class="choice" @click=${() => this.#finishOnboarding(true)}>
-              <strong>Join your team</strong>
-              <span>Enter the share code and password a colleague gives you.</span>
+              <strong>${this.#t('app.join')}</strong>
+              <span>${this.#t('app.joinText')}</span>
             </button>
           </div>
         </div>
@@ -475,21 +477,21 @@ export class P2PApp extends LitElement {
   }
 }
 
-const SYNC_LEVEL_TEXT: Record<SyncLevel, string> = {
-  local: 'This device only',
-  offline: 'Offline',
-  connecting: 'Connecting…',
-  waiting: 'No other device online',
-  synced: 'Synced',
-  untrusted: 'Relay problem',
+const SYNC_LEVEL_TEXT: Record<SyncLevel, MessageKey> = {
+  local: 'app.sync.local',
+  offline: 'app.sync.offline',
+  connecting: 'app.sync.connecting',
+  waiting: 'app.sync.waiting',
+  synced: 'app.sync.synced',
+  untrusted: 'app.sync.untrusted',
 };
-const RELAY_TEXT: Record<OrgSyncStatus['relay'], string> = {
-  off: 'Off (not signed in)',
-  connecting: 'Connecting…',
-  websocket: 'Connected',
-  polling: 'Connected (polling)',
-  offline: 'Not reachable',
-  stopped: 'Stopped',
+const RELAY_TEXT: Record<OrgSyncStatus['relay'], MessageKey> = {
+  off: 'app.relay.off',
+  connecting: 'app.relay.connecting',
+  websocket: 'app.relay.websocket',
+  polling: 'app.relay.polling',
+  offline: 'app.relay.offline',
+  stopped: 'app.relay.stopped',
 };
 
 declare global {

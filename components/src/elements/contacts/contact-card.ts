@@ -3,6 +3,7 @@ import { html, nothing } from 'lit';
 import { wallClockToInstant } from '../../core/calendar/wall-clock-time.ts';
 import type { CalendarEvent, Contact } from '../../core/records/records.ts';
 import { formatLocal } from '../shared/locale.ts';
+import type { MessageKey } from '../shared/messages.ts';
 
 export interface Appointment {
   event: CalendarEvent;
@@ -29,6 +30,8 @@ export function appointmentsOf(contactId: string, events: readonly CalendarEvent
 
 export interface ContactCardHost {
   locale: string;
+  /** The element's strings, in its language. */
+  t(key: MessageKey, params?: Record<string, string | number>): string;
   edit(): void;
   remove(): void;
   exportCard(): void;
@@ -43,7 +46,7 @@ const formatBirthday = (birthday: string, locale: string) =>
     : formatLocal(Date.parse(`${birthday}T00:00:00Z`), locale, { dateStyle: 'long' });
 
 export function renderContactCard(host: ContactCardHost, contact: Contact, appointments: ReturnType<typeof appointmentsOf>, readonly: boolean) {
-  const { locale } = host;
+  const { locale, t } = host;
   const when = (appointment: Appointment) =>
     formatLocal(appointment.localStart, locale, appointment.event.allDay ? { dateStyle: 'medium' } : { dateStyle: 'medium', timeStyle: 'short' });
   const list = (title: string, items: Appointment[], empty: string) => html`
@@ -55,7 +58,7 @@ export function renderContactCard(host: ContactCardHost, contact: Contact, appoi
             ${items.map(
               (appointment) => html`<li>
                 <button class="link" @click=${() => host.openAppointment(appointment.event)}>
-                  <span class="when">${when(appointment)}</span> ${appointment.event.title || '(no title)'}${appointment.event.recurrence ? ' · repeats' : ''}
+                  <span class="when">${when(appointment)}</span> ${appointment.event.title || t('calendar.untitled')}${appointment.event.recurrence ? ` · ${t('contacts.repeats')}` : ''}
                 </button>
               </li>`,
             )}
@@ -66,27 +69,27 @@ export function renderContactCard(host: ContactCardHost, contact: Contact, appoi
   return html`
     <article class="card" part="card" aria-labelledby="card-name">
       <header>
-        <button class="p2p-button icon back" aria-label="Back to the list" @click=${() => host.close()}>←</button>
-        <h2 id="card-name" tabindex="-1">${contact.displayName || '(no name)'}</h2>
+        <button class="p2p-button icon back" aria-label=${t('contacts.back')} @click=${() => host.close()}>←</button>
+        <h2 id="card-name" tabindex="-1">${contact.displayName || t('contacts.noName')}</h2>
       </header>
       ${contact.organisation ? html`<p class="muted">${contact.organisation}</p>` : nothing}
       <dl>
-        ${contact.emails.map((email) => html`<dt>${email.label || 'email'}</dt><dd><a href=${`mailto:${email.value}`}>${email.value}</a></dd>`)}
-        ${contact.phones.map((phone) => html`<dt>${phone.label || 'phone'}</dt><dd><a href=${`tel:${phone.value.replace(/[^\d+]/g, '')}`}>${phone.value}</a></dd>`)}
-        ${address.map((line, index) => html`<dt>${contact.addresses[index]!.label || 'address'}</dt><dd>${line}</dd>`)}
-        ${contact.birthday ? html`<dt>birthday</dt><dd>${formatBirthday(contact.birthday, locale)}</dd>` : nothing}
-        ${contact.tags.length ? html`<dt>tags</dt><dd>${contact.tags.map((tag) => html`<span class="tag">${tag}</span>`)}</dd>` : nothing}
-        ${contact.notes ? html`<dt>notes</dt><dd class="notes">${contact.notes}</dd>` : nothing}
+        ${contact.emails.map((email) => html`<dt>${email.label || t('contacts.email')}</dt><dd><a href=${`mailto:${email.value}`}>${email.value}</a></dd>`)}
+        ${contact.phones.map((phone) => html`<dt>${phone.label || t('contacts.phone')}</dt><dd><a href=${`tel:${phone.value.replace(/[^\d+]/g, '')}`}>${phone.value}</a></dd>`)}
+        ${address.map((line, index) => html`<dt>${contact.addresses[index]!.label || t('contacts.address')}</dt><dd>${line}</dd>`)}
+        ${contact.birthday ? html`<dt>${t('contacts.birthday')}</dt><dd>${formatBirthday(contact.birthday, locale)}</dd>` : nothing}
+        ${contact.tags.length ? html`<dt>${t('contacts.tags')}</dt><dd>${contact.tags.map((tag) => html`<span class="tag">${tag}</span>`)}</dd>` : nothing}
+        ${contact.notes ? html`<dt>${t('contacts.notes')}</dt><dd class="notes">${contact.notes}</dd>` : nothing}
       </dl>
       <div class="actions">
         ${readonly
           ? nothing
-          : html`<button class="p2p-button primary" @click=${() => host.newAppointment()}>New appointment</button>
-              <button class="p2p-button" @click=${() => host.edit()}>Edit</button>
-              <button class="p2p-button danger" @click=${() => host.remove()}>Delete</button>`}
-        <button class="p2p-button" @click=${() => host.exportCard()}>Export vCard</button>
+          : html`<button class="p2p-button primary" @click=${() => host.newAppointment()}>${t('contacts.newAppointment')}</button>
+              <button class="p2p-button" @click=${() => host.edit()}>${t('contacts.edit')}</button>
+              <button class="p2p-button danger" @click=${() => host.remove()}>${t('contacts.delete')}</button>`}
+        <button class="p2p-button" @click=${() => host.exportCard()}>${t('contacts.exportCard')}</button>
       </div>
-      ${list('Upcoming appointments', appointments.upcoming, 'Nothing booked.')} ${list('Past appointments', appointments.past, 'No past appointments.')}
+      ${list(t('contacts.upcoming'), appointments.upcoming, t('contacts.nothingBooked'))} ${list(t('contacts.past'), appointments.past, t('contacts.noPast'))}
     </article>
   `;
 }

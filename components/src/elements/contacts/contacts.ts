@@ -15,6 +15,7 @@ import { fieldStyles } from '../shared/field.styles.ts';
 import { StoreController } from '../shared/store-controller.ts';
 import { emit } from '../shared/p2p-event.ts';
 import { resolveLocale } from '../shared/locale.ts';
+import { message, type MessageKey } from '../shared/messages.ts';
 import { contactsStyles } from './contacts.styles.ts';
 import { changedFields, editableFields, emptyContactFields, fieldsToSave, focusField, renderContactForm, type FieldError } from './contact-form.ts';
 import { appointmentsOf, renderContactCard } from './contact-card.ts';
@@ -155,6 +156,8 @@ export class P2PContacts extends LitElement {
     this.#dismissToast();
   }
 
+  readonly #t = (key: MessageKey, params?: Record<string, string | number>) => message(resolveLocale(this.locale), key, params);
+
   /** The contacts the list shows now, in order: what search, tag and sort leave. */
   get visibleContacts(): readonly Contact[] {
     return this.#visible;
@@ -197,7 +200,7 @@ export class P2PContacts extends LitElement {
   }
 
   protected override render() {
-    if (!this.session) return html`<p class="muted empty" role="status">Opening contacts…</p>`;
+    if (!this.session) return html`<p class="muted empty" role="status">${this.#t('contacts.opening')}</p>`;
     const readOnly = this.session.readOnly ?? false;
     const open = this.contact ? this.session.contacts.get(this.contact) : undefined;
     const panel = this._panel.kind === 'card' && !open ? { kind: 'none' as const } : this._panel;
@@ -228,7 +231,7 @@ export class P2PContacts extends LitElement {
         ${this._toast
           ? html`<div class="toast" part="toast">
               ${this._toast.text}
-              ${this._toast.removal ? html`<button class="p2p-button" @click=${() => this.#undo()}>Undo</button>` : nothing}
+              ${this._toast.removal ? html`<button class="p2p-button" @click=${() => this.#undo()}>${this.#t('contacts.undo')}</button>` : nothing}
             </div>`
           : nothing}
       </div>
@@ -242,8 +245,8 @@ export class P2PContacts extends LitElement {
         <input
           type="search"
           class="search"
-          aria-label="Search contacts"
-          placeholder="Search name, email, phone, tag…"
+          aria-label=${this.#t('contacts.search')}
+          placeholder=${this.#t('contacts.searchPlaceholder')}
           .value=${this._query}
           @input=${(event: InputEvent) => {
             this._query = (event.target as HTMLInputElement).value;
@@ -255,20 +258,20 @@ export class P2PContacts extends LitElement {
             }
           }}
         />
-        <select aria-label="Filter by tag" .value=${this._tag} @change=${(event: Event) => (this._tag = (event.target as HTMLSelectElement).value)}>
-          <option value="">All tags</option>
+        <select aria-label=${this.#t('contacts.filterByTag')} .value=${this._tag} @change=${(event: Event) => (this._tag = (event.target as HTMLSelectElement).value)}>
+          <option value="">${this.#t('contacts.allTags')}</option>
           ${tags.map((tag) => html`<option value=${tag} ?selected=${tag === this._tag}>${tag}</option>`)}
         </select>
-        <select aria-label="Sort by" @change=${(event: Event) => (this._sort = (event.target as HTMLSelectElement).value as ContactSort)}>
-          <option value="name" ?selected=${this._sort === 'name'}>Name</option>
-          <option value="organisation" ?selected=${this._sort === 'organisation'}>Organisation</option>
-          <option value="recent" ?selected=${this._sort === 'recent'}>Recently changed</option>
+        <select aria-label=${this.#t('contacts.sortBy')} @change=${(event: Event) => (this._sort = (event.target as HTMLSelectElement).value as ContactSort)}>
+          <option value="name" ?selected=${this._sort === 'name'}>${this.#t('contacts.sort.name')}</option>
+          <option value="organisation" ?selected=${this._sort === 'organisation'}>${this.#t('contacts.sort.organisation')}</option>
+          <option value="recent" ?selected=${this._sort === 'recent'}>${this.#t('contacts.sort.recent')}</option>
         </select>
-        ${readOnly ? nothing : html`<button class="p2p-button primary" @click=${() => this.#startNew()}>New contact</button>`}
-        <button class="p2p-button" @click=${() => void this.#openDuplicates()}>Duplicates</button>
+        ${readOnly ? nothing : html`<button class="p2p-button primary" @click=${() => this.#startNew()}>${this.#t('contacts.new')}</button>`}
+        <button class="p2p-button" @click=${() => void this.#openDuplicates()}>${this.#t('contacts.duplicates')}</button>
         ${readOnly
           ? nothing
-          : html`<button class="p2p-button" @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#import-file')?.click()}>Import…</button>
+          : html`<button class="p2p-button" @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#import-file')?.click()}>${this.#t('contacts.import')}</button>
               <input
                 id="import-file"
                 type="file"
@@ -281,7 +284,7 @@ export class P2PContacts extends LitElement {
                   if (file) void this.importFile(file);
                 }}
               />`}
-        <button class="p2p-button" @click=${() => void this.#export(this.session?.contacts.list() ?? [], 'contacts.vcf')}>Export all</button>
+        <button class="p2p-button" @click=${() => void this.#export(this.session?.contacts.list() ?? [], 'contacts.vcf')}>${this.#t('contacts.exportAll')}</button>
       </div>
       <p class="count muted" aria-live="polite">${this.#countText()}</p>
     `;
@@ -290,28 +293,28 @@ export class P2PContacts extends LitElement {
   #countText(): string {
     const shown = this.#visible.length;
     const total = this.session?.contacts.list().length ?? 0;
-    const noun = (count: number) => `${count.toLocaleString(resolveLocale(this.locale))} contact${count === 1 ? '' : 's'}`;
-    return shown === total ? noun(total) : `${noun(shown)} of ${total.toLocaleString(resolveLocale(this.locale))}`;
+    const noun = (count: number) => this.#t(count === 1 ? 'contacts.count.one' : 'contacts.count.other', { count });
+    return shown === total ? noun(total) : this.#t('contacts.countOf', { shown: noun(shown), total });
   }
 
   #renderSelectionBar(readOnly: boolean) {
     const allShown = this.#visible.length > 0 && this.#visible.every((contact) => this.selected.has(contact.id));
     return html`
-      <div class="selection" aria-label="Selection">
-        <span>${this.selected.size} selected</span>
-        <button class="p2p-button" @click=${() => this.#selectAll(!allShown)}>${allShown ? 'Select none' : 'Select all shown'}</button>
-        <button class="p2p-button" @click=${() => void this.#export(this.#selectedContacts(), 'selected-contacts.vcf')}>Export selected</button>
-        ${readOnly ? nothing : html`<button class="p2p-button danger" @click=${() => this.#remove([...this.selected])}>Delete selected</button>`}
+      <div class="selection" aria-label=${this.#t('contacts.selection')}>
+        <span>${this.#t('contacts.selected', { count: this.selected.size })}</span>
+        <button class="p2p-button" @click=${() => this.#selectAll(!allShown)}>${this.#t(allShown ? 'contacts.selectNone' : 'contacts.selectAll')}</button>
+        <button class="p2p-button" @click=${() => void this.#export(this.#selectedContacts(), 'selected-contacts.vcf')}>${this.#t('contacts.exportSelected')}</button>
+        ${readOnly ? nothing : html`<button class="p2p-button danger" @click=${() => this.#remove([...this.selected])}>${this.#t('contacts.deleteSelected')}</button>`}
       </div>
     `;
   }
 
   #renderList() {
     if (this.#visible.length === 0) {
-      return html`<div class="list" part="list"><p class="muted empty">${this._query || this._tag ? 'No contact matches.' : 'No contacts yet.'}</p></div>`;
+      return html`<div class="list" part="list"><p class="muted empty">${this.#t(this._query || this._tag ? 'contacts.noMatch' : 'contacts.none')}</p></div>`;
     }
     return html`
-      <div class="list" part="list" role="list" aria-label="Contacts">
+      <div class="list" part="list" role="list" aria-label=${this.#t('contacts.list')}>
         ${virtualize({
           items: this.#visible,
           keyFunction: (contact: Contact) => contact.id,
@@ -330,14 +333,14 @@ export class P2PContacts extends LitElement {
       <div class="row" role="listitem" part=${`row${selected ? ' selected' : ''}${current ? ' current' : ''}`} data-id=${contact.id}>
         <input
           type="checkbox"
-          aria-label=${`Select ${contact.displayName || '(no name)'}`}
+          aria-label=${this.#t('contacts.select', { name: contact.displayName || this.#t('contacts.noName') })}
           .checked=${selected}
           @change=${(event: Event) => this.#toggle(contact.id, (event.target as HTMLInputElement).checked)}
         />
         <button class="open" aria-current=${current ? 'true' : 'false'} @click=${() => this.#open(contact.id)} @keydown=${this.#onRowKey}>
           <span class="avatar" aria-hidden="true">${initials(contact)}</span>
           <span class="names">
-            <span class="name">${contact.displayName || '(no name)'}</span>
+            <span class="name">${contact.displayName || this.#t('contacts.noName')}</span>
             ${secondary ? html`<span class="secondary">${secondary}</span>` : nothing}
           </span>
           ${contact.tags.length ? html`<span class="tags">${contact.tags.slice(0, 2).map((tag) => html`<span class="tag">${tag}</span>`)}</span>` : nothing}
@@ -388,6 +391,7 @@ export class P2PContacts extends LitElement {
       return renderContactCard(
         {
           locale: resolveLocale(this.locale),
+          t: this.#t,
           edit: () => this.#startEdit(open),
           remove: () => this.#remove([open.id]),
           exportCard: () => void this.#export([open], `${open.displayName || 'contact'}.vcf`),
@@ -428,7 +432,7 @@ export class P2PContacts extends LitElement {
         },
       });
     }
-    return html`<p class="muted placeholder">Choose a contact to see their details and appointments. To import a vCard file, drop it on the list.</p>`;
+    return html`<p class="muted placeholder">${this.#t('contacts.placeholder')}</p>`;
   }
 
   /** Imports a vCard file into the org and shows what came in, what looks duplicated and what was refused. */
@@ -515,13 +519,13 @@ export class P2PContacts extends LitElement {
     const removal = removeContacts(this.session, ids);
     for (const id of ids) this.selected.delete(id);
     if (ids.includes(this.contact)) this.#open('');
-    const names = ids.length === 1 ? 'Contact deleted.' : `${removal.removed} contacts deleted.`;
+    const names = ids.length === 1 ? this.#t('contacts.deleted') : this.#t('contacts.deletedMany', { count: removal.removed });
     this.#showToast({ text: names, removal });
   }
 
   #undo(): void {
     this._toast?.removal?.undo();
-    this.#showToast({ text: 'Restored.' });
+    this.#showToast({ text: this.#t('contacts.restored') });
   }
 
   #showToast(toast: { text: string; removal?: ContactRemoval }): void {
@@ -550,11 +554,11 @@ export class P2PContacts extends LitElement {
     try {
       const survivor = mergeContacts(this.session, merge.survivor.id, merge.other.id, merge.choices);
       this.#duplicates = { ...this.#duplicates, pairs: this.#duplicates.view.findDuplicates(this.session.contacts.list()), merge: undefined };
-      this.#showToast({ text: `Merged into ${survivor.displayName}.` });
+      this.#showToast({ text: this.#t('contacts.merged', { name: survivor.displayName }) });
       this.requestUpdate();
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      this.#showToast({ text: `Cannot merge: ${error.reason}` });
+      this.#showToast({ text: this.#t('contacts.cannotMerge', { reason: error.reason }) });
     }
   }
 }
