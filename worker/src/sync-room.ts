@@ -120,6 +120,11 @@ export class SyncRoom extends DurableObject<Env> {
    * them, and it is the one left waiting.
    */
   private readonly early = new Map<WebSocket, EarlyMessages>();
+  /**
+   * Each socket's state while the room is awake: the very object its attachment is written from, so a broadcast
+   * reads it without deserializing every socket's attachment for every push. Read from the attachment after a wake.
+   */
+  private readonly states = new Map<WebSocket, SocketState>();
   /** Undefined until first read after a wake; null while the workspace does not exist. */
   private memory: RoomMemory | null | undefined;
   /**
@@ -223,6 +228,7 @@ export class SyncRoom extends DurableObject<Env> {
     const state: SocketState = { accountId: null, tokenExpiresAt: 0, joined: false, nextSeq: 1, openedAt: Date.now(), binary };
     this.ctx.acceptWebSocket(pair[1]);
     pair[1].serializeAttachment(state);
+    this.states.set(pair[1], state);
     await this.scheduleHandshakeDeadline(state.openedAt + SOCKET_HANDSHAKE_TIMEOUT_MS);
     const headers: HeadersInit = binary ? { 'sec-websocket-protocol': SYNC_BINARY_PROTOCOL } : {};
     return new Response(null, { status: 101, webSocket: pair[0], headers });
@@ -233,8 +239,8 @@ export class SyncRoom extends DurableObject<Env> {
     const now = Date.now();
     let next: number | null = null;
     for (const ws of this.ctx.getWebSockets()) {
-      const state = ws.deserializeAttachment() as SocketState;
-      if (state.joined) continue;
+      const state = this.stateOf(ws);
+      if (!state || state.joined) continue;
       const deadline = state.openedAt + SOCKET_HANDSHAKE_TIMEOUT_MS;
       if (deadline <= now) {
         const seconds = SOCKET_HANDSHAKE_TIMEOUT_MS / 1000;
@@ -257,18 +263,29 @@ export class SyncRoom extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     this.early.delete(ws);
+    this.states.delete(ws);
     ws.close(closeCodeToEcho(code), 'closing');
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     this.early.delete(ws);
+    this.states.delete(ws);
+  }
+
+  private stateOf(ws: WebSocket): SocketState | null {
+    let state = this.states.get(ws);
+    if (!state) {
+      state = (ws.deserializeAttachment() as SocketState | null) ?? undefined;
+      if (state) this.states.set(ws, state);
+    }
+    return state ?? null;
   }
 
   /** Puts a frame in its socket's order, then handles every message whose turn has come. */
   private async receive(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
     // Frames the client sent before it learnt of a refusal: nothing after a refusal is handled.
-    if (ws.readyState !== WebSocket.READY_STATE_OPEN) return;
-    const state = ws.deserializeAttachment() as SocketState;
+    const state = this.stateOf(ws);
+    if (ws.readyState !== WebSocket.READY_STATE_OPEN || !state) return;
     const bytes = frameByteLength(frame);
     if (bytes > MAX_SYNC_MESSAGE_BYTES) {
       this.refuse(ws, new ProtocolError('PAYLOAD_TOO_LARGE', `message exceeds ${MAX_SYNC_MESSAGE_BYTES} bytes`), CLOSE_CODE.messageTooBig);
@@ -466,7 +483,7 @@ export class SyncRoom extends DurableObject<Env> {
     const now = Date.now();
     for (const socket of this.ctx.getWebSockets()) {
       if (socket === sender) continue;
-      const state = socket.deserializeAttachment() as SocketState | null;
+      const state = this.stateOf(socket);
       if (!state?.joined) continue;
       if (now >= state.tokenExpiresAt) {
         this.sendError(socket, this.expire(socket, state));
