@@ -15,7 +15,7 @@ import { OrgSync, REMOVED_FROM_ORG } from '../src/core/sync/org-sync.ts';
 import { TestNetwork, useRelayWorker, waitFor, type TestAccount } from './relay-fixtures.ts';
 import { newTestOrg, openDevice, type TestDevice, type TestOrg } from './membership-fixtures.ts';
 
-const worker = useRelayWorker('ana', 'ben', 'cai', 'rex');
+const worker = useRelayWorker('ana', 'ben', 'cai', 'rex', 'roy');
 
 interface SyncedDevice extends TestDevice {
   sync: OrgSync;
@@ -80,7 +80,7 @@ describe('removing a device', () => {
       await waitFor('ana and ben are in epoch 1', () => ana.sync.status.epoch === 1 && ben.sync.status.epoch === 1);
       await waitFor('rex is told it was removed', () => rex.sync.status.membership === 'removed');
       expect(rex.sync.status.lastError).toBe(REMOVED_FROM_ORG);
-      expect(ana.sync.workspaceId).not.toBe(genesisWorkspace);
+      await waitFor('ana in the new epoch’s workspace', () => ana.sync.workspaceId !== genesisWorkspace);
 
       ana.doc.getMap('notes').set('after', 'written after the removal');
       ben.doc.getMap('notes').set('after-ben', 'also after');
@@ -102,6 +102,33 @@ describe('removing a device', () => {
       await expect(rex.relay.api.joinWorkspace(await rex.relay.getToken(), ana.sync.workspaceId!, oldSecret)).rejects.toSatisfy(
         (err: unknown) => err instanceof RelayApiError && err.code === 'JOIN_REFUSED',
       );
+    } finally {
+      await Promise.all(devices.map((device) => device.sync.stop()));
+    }
+  });
+
+  it('ends two removals made at once, each author in its own new epoch, in one epoch over the relay alone', async () => {
+    const org = await newTestOrg();
+    const names = ['ana', 'ben', 'cai', 'rex', 'roy'] as const;
+    const devices: SyncedDevice[] = [];
+    for (const name of names) devices.push(await startSynced(org, name, worker.accounts[name]));
+    const [ana, ben, cai, rex, roy] = devices as [SyncedDevice, SyncedDevice, SyncedDevice, SyncedDevice, SyncedDevice];
+    try {
+      await waitFor('every device lists all five', () => devices.every((device) => membersSeen(device) === 5));
+      // Each removes before hearing of the other: two rotations from the first epoch, two new workspaces.
+      await Promise.all([ana.membership.remove([rex.identity.deviceId]), ben.membership.remove([roy.identity.deviceId])]);
+      const staying = [ana, ben, cai];
+      const expected = staying.map((device) => device.identity.deviceId).sort();
+      await waitFor('ana, ben and cai in one epoch of the three of them', () => {
+        const epochs = new Set(staying.map((device) => device.membership.view.epoch.id));
+        return epochs.size === 1 && staying.every((device) => JSON.stringify([...device.membership.view.membership.current.members].sort()) === JSON.stringify(expected));
+      });
+      await waitFor('their sync in that epoch', () => staying.every((device) => device.sync.status.epoch === ana.membership.view.epoch.number));
+      await waitFor('rex and roy told they were removed', () => rex.sync.status.membership === 'removed' && roy.sync.status.membership === 'removed');
+      cai.doc.getMap('notes').set('after-both', 'written once both were removed');
+      await waitFor('ana and ben have it', () => written(ana, 'after-both') !== undefined && written(ben, 'after-both') !== undefined);
+      expect(written(rex, 'after-both')).toBeUndefined();
+      expect(written(roy, 'after-both')).toBeUndefined();
     } finally {
       await Promise.all(devices.map((device) => device.sync.stop()));
     }

@@ -76,6 +76,8 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
   readonly #options: OrgMembershipOptions;
   readonly #keyStore: EpochKeyStore;
   readonly #keys = new Map<string, Uint8Array>();
+  /** The number of each epoch whose key this device holds, which the chain may not know yet (see #refreshNow). */
+  readonly #numbers = new Map<string, number>([[GENESIS_EPOCH, 0]]);
   readonly #verified = new Map<string, VerifiedRecord | null>();
   #view: MembershipView | null = null;
   #queue: Promise<unknown> = Promise.resolve();
@@ -92,7 +94,7 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
 
   static async open(options: OrgMembershipOptions): Promise<OrgMembership> {
     const membership = new OrgMembership(options);
-    for (const stored of await membership.#keyStore.load(options.orgId)) membership.#keys.set(stored.epoch, stored.key);
+    for (const stored of await membership.#keyStore.load(options.orgId)) membership.#keep(stored);
     await membership.refresh();
     membershipMap(options.doc).observe(membership.#onChange);
     return membership;
@@ -167,11 +169,31 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
     // Keys opened from envelopes can make more of the chain checkable: resolve until no new key opens.
     while (await this.#openEnvelopes(membership, records)) membership = await this.#resolve(records);
     const status = membership.statusOf(identity.deviceId);
-    const held = [...membership.chain].reverse().find((epoch) => this.#keys.has(epoch.id))!;
+    const held = this.#heldEpoch(membership);
     if (status === 'unknown' && held === membership.current) await this.#write(enrolDevice(identity, orgId, held.id, this.#keys.get(held.id)!, this.#options.profile));
     if (status === 'member') await this.#doWhatFallsToThisDevice(membership);
     this.#view = { status, membership, epoch: held, epochKey: this.#keys.get(held.id)! };
     this.emit('change', [this.#view]);
+  }
+
+  /**
+   * The latest epoch this device holds the key of. Usually one of the chain's; but a device given a later epoch's
+   * key by an invite or a kit, whose document does not hold that epoch's rotation yet, starts there: its records
+   * come with the document, which only that epoch's room and workspace still receive.
+   */
+  #heldEpoch(membership: Membership): Epoch {
+    const inChain = [...membership.chain].reverse().find((epoch) => this.#keys.has(epoch.id))!;
+    let ahead: Epoch | undefined;
+    for (const [id, number] of this.#numbers) {
+      const known = membership.chain.some((epoch) => epoch.id === id);
+      if (!known && number > (ahead ?? inChain).number) ahead = { id, number, rotation: null, members: new Set() };
+    }
+    return ahead ?? inChain;
+  }
+
+  #keep(stored: StoredEpochKey): void {
+    this.#keys.set(stored.epoch, stored.key);
+    this.#numbers.set(stored.epoch, stored.number);
   }
 
   async #resolve(records: VerifiedRecord[]): Promise<Membership> {
@@ -195,8 +217,9 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
         }
       }
       if (!key) continue;
-      await this.#keyStore.save({ orgId, epoch: epoch.id, number: epoch.number, key });
-      this.#keys.set(epoch.id, key);
+      const stored = { orgId, epoch: epoch.id, number: epoch.number, key };
+      await this.#keyStore.save(stored);
+      this.#keep(stored);
       opened = true;
     }
     return opened;
@@ -235,8 +258,9 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
     const base = membership.current;
     const baseKey = this.#keys.get(base.id);
     const { record, key } = await createRotation(identity, membership, remove);
-    await this.#keyStore.save({ orgId, epoch: record.id, number: record.body.number, key });
-    this.#keys.set(record.id, key);
+    const stored = { orgId, epoch: record.id, number: record.body.number, key };
+    await this.#keyStore.save(stored);
+    this.#keep(stored);
     writeRecord(doc, record);
     if (baseKey) this.emit('rotated', [{ base, baseKey, update: rotationNotice(record) }]);
   }

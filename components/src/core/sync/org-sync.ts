@@ -12,20 +12,18 @@
 import type * as Y from 'yjs';
 import { ObservableV2 } from 'lib0/observable';
 import { challengeProofs } from '../crypto/challenge-response.ts';
-import { encodeBase64url } from '#protocol';
 import { deriveOrgSubkeys, type OrgSubkeys } from '../crypto/org-key.ts';
 import type { OrgRegistry } from '../org/org-registry.ts';
 import { deriveEpochSubkeys } from '../org/key-epochs.ts';
-import { rotationNotice } from '../org/key-rotation.ts';
 import type { MembershipStatus } from '../org/membership.ts';
 import type { MembershipView, OrgMembership } from '../org/org-membership.ts';
-import { encodeEnvelope } from './relay-envelope.ts';
+import { EpochNotices } from './epoch-notices.ts';
 import { PeerSync } from './peer-sync.ts';
 import { RelayClient, type RelayClientOptions } from './relay-client.ts';
 import type { IntegrityReport } from './relay-integrity.ts';
 import { RelayOutbox } from './relay-outbox.ts';
 import { shareRelayView } from './relay-peer-check.ts';
-import { openRelayWorkspace, relayUpdateCipher, relayWorkspaceIdOf, type RelayAccount } from './relay-workspace.ts';
+import { openRelayWorkspace, relayWorkspaceIdOf, type RelayAccount } from './relay-workspace.ts';
 
 export interface OrgSyncOptions {
   orgId: string;
@@ -97,6 +95,8 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
   /** Epoch changes are followed one at a time, in order. */
   private following: Promise<void> = Promise.resolve();
   private readonly onMembership = (view: MembershipView) => this.follow(view);
+  /** Rotations and acks in the workspaces of the epochs they replace (epoch-notices.ts). */
+  private notices: EpochNotices | null = null;
 
   private constructor(private readonly options: OrgSyncOptions) {
     super();
@@ -138,6 +138,7 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
     if (this.stopped) return;
     this.stopped = true;
     this.options.membership?.off('change', this.onMembership);
+    this.notices?.stop();
     await this.stopPaths();
     this.update({ peers: 0, relay: this.current.relay === 'off' ? 'off' : 'stopped' });
   }
@@ -164,46 +165,25 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
     this.following = this.following.then(async () => {
       if (this.stopped) return;
       if (view.status === 'removed') {
+        this.notices?.stop();
         if (this.epochId !== null || this.current.membership !== 'removed') await this.stopPaths();
         this.epochId = null;
         this.update({ membership: 'removed', peers: 0, relay: this.current.relay === 'off' ? 'off' : 'stopped', lastError: REMOVED_FROM_ORG });
         return;
       }
       this.update({ membership: view.status });
+      if (this.options.account && this.options.membership) {
+        this.notices ??= new EpochNotices({ account: this.options.account, orgId: this.options.orgId, doc: this.options.doc, membership: this.options.membership });
+        void this.notices.follow(view);
+      }
       if (view.epoch.id === this.epochId) return;
       await this.stopPaths();
       this.epochId = view.epoch.id;
       const subkeys = await deriveEpochSubkeys(view.epochKey, this.options.orgId, view.epoch.number);
       this.update({ epoch: view.epoch.number, peers: 0 });
       this.startPaths(subkeys, subkeys.roomId ?? this.options.roomId, view.epoch.number === 0);
-      void this.publishNotices(view);
     });
     return this.following;
-  }
-
-  /**
-   * Puts each rotation of the chain, as a notice, into the workspace of the epoch it replaced, sealed under that
-   * epoch's key: a device that was offline during the rotation reads it there. The change id is the rotation's, so
-   * the relay keeps one copy however many members publish it, and publishing again after a failure is harmless.
-   */
-  private async publishNotices(view: MembershipView): Promise<void> {
-    const { account, orgId, doc, membership } = this.options;
-    if (!account || !membership) return;
-    for (const [index, epoch] of view.membership.chain.entries()) {
-      const base = view.membership.chain[index - 1];
-      const baseKey = base && membership.keyOf(base.id);
-      if (!epoch.rotation || !base || !baseKey) continue;
-      const subkeys = await deriveEpochSubkeys(baseKey, orgId, base.number);
-      const workspaceId = (base.number === 0 ? relayWorkspaceIdOf(doc) : null) ?? subkeys.relayWorkspaceId;
-      const deviceId = `notice-${epoch.rotation.id.slice(0, 24)}`;
-      const envelope = encodeEnvelope({ kind: 'batch', deviceId, sequence: 1, update: rotationNotice(epoch.rotation) });
-      const sealed = await relayUpdateCipher({ orgId, subkeys }, workspaceId).seal(envelope);
-      await account.api
-        .pushChanges(await account.getToken(), workspaceId, [{ id: deviceId, encryptedData: encodeBase64url(sealed) }])
-        // An old epoch's workspace may never have existed (the org had no relay then), or be unreachable now: the
-        // notice goes again when the org next opens.
-        .catch(() => undefined);
-    }
   }
 
   private startPeerSync(subkeys: OrgSubkeys, roomId: string): void {

@@ -1,0 +1,156 @@
+/**
+ * An org's notices: the rotations and acknowledgements of each epoch, carried in the workspace of the epoch they
+ * replace, where devices still on that epoch read them, and where devices that moved on to competing rotations
+ * meet (docs/security.md, "Members, devices and key rotation"). Two devices that each removed someone at the same
+ * moment are in two different new epochs, whose rooms and workspaces have nothing in common; what they share is
+ * the epoch both left. So each member, besides syncing in its current epoch:
+ *
+ * - publishes every rotation and acknowledgement record its document holds into the workspace of the record's base
+ *   epoch, each as a Yjs update of its own from a fresh Yjs client, in a relay batch named by the record's id (the
+ *   relay keeps one copy however many members publish it);
+ * - watches the workspace of its current epoch's base for such records and copies the rotations and acks found there
+ *   into its document (only those: what else the old workspace holds, a removed device may have written), where the
+ *   member list verifies them like any other record.
+ */
+import * as Y from 'yjs';
+import { decodeBase64url, encodeBase64url } from '#protocol';
+import { deriveEpochSubkeys } from '../org/key-epochs.ts';
+import type { Epoch } from '../org/membership.ts';
+import { membershipMap } from '../org/membership-records.ts';
+import type { MembershipView, OrgMembership } from '../org/org-membership.ts';
+import type { BoundCipher } from '../crypto/aead.ts';
+import { decodeEnvelope, encodeEnvelope } from './relay-envelope.ts';
+import { relayUpdateCipher, relayWorkspaceIdOf, type RelayAccount } from './relay-workspace.ts';
+
+/** The batches of notices carry this device id prefix; the rest of an old workspace is not even opened. */
+const NOTICE_PREFIX = 'notice-';
+/** How often the base epoch's workspace is read for notices: concurrent removals settle within a few of these. */
+export const NOTICE_POLL_MS = 3_000;
+
+export interface EpochNoticesOptions {
+  account: RelayAccount;
+  orgId: string;
+  doc: Y.Doc;
+  membership: OrgMembership;
+  pollIntervalMs?: number;
+}
+
+interface BaseWorkspace {
+  id: string;
+  cipher: BoundCipher;
+}
+
+/** A record's notice: one map entry in a fresh document, which any copy of the org document can apply. */
+export function noticeUpdate(recordId: string, signedJson: string): Uint8Array {
+  const doc = new Y.Doc();
+  membershipMap(doc).set(recordId, signedJson);
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return update;
+}
+
+/** The kind and base of a record as the document holds it, without verifying it (the member list does). */
+function noticeOf(signedJson: string): { base: string } | null {
+  try {
+    const { body } = JSON.parse(signedJson) as { body: string };
+    const parsed = JSON.parse(body) as { kind?: string; base?: unknown };
+    return (parsed.kind === 'rotation' || parsed.kind === 'ack') && typeof parsed.base === 'string' ? { base: parsed.base } : null;
+  } catch {
+    return null;
+  }
+}
+
+export class EpochNotices {
+  readonly #options: EpochNoticesOptions;
+  readonly #published = new Set<string>();
+  #watching: { base: string; timer: ReturnType<typeof setInterval>; since: number } | null = null;
+  #polling: Promise<void> = Promise.resolve();
+
+  constructor(options: EpochNoticesOptions) {
+    this.#options = options;
+  }
+
+  /** Publishes what is new and watches the base of the epoch the device is in. Failures wait for the next call. */
+  async follow(view: MembershipView): Promise<void> {
+    const chain = view.membership.chain;
+    const index = chain.findIndex((epoch) => epoch.id === view.epoch.id);
+    const base = index > 0 ? chain[index - 1]! : null;
+    if (this.#watching?.base !== base?.id) {
+      this.stop();
+      if (base) this.#watch(base);
+    }
+    await this.#publish(chain).catch(() => undefined);
+  }
+
+  stop(): void {
+    if (this.#watching) clearInterval(this.#watching.timer);
+    this.#watching = null;
+  }
+
+  async #workspaceOf(epoch: Epoch): Promise<BaseWorkspace | null> {
+    const { orgId, doc, membership } = this.#options;
+    const key = membership.keyOf(epoch.id);
+    if (!key) return null;
+    const subkeys = await deriveEpochSubkeys(key, orgId, epoch.number);
+    // Only the first epoch's workspace is recorded in the document (it may predate ids derived from the key).
+    const id = (epoch.number === 0 ? relayWorkspaceIdOf(doc) : null) ?? subkeys.relayWorkspaceId;
+    return { id, cipher: relayUpdateCipher({ orgId, subkeys }, id) };
+  }
+
+  async #publish(chain: Epoch[]): Promise<void> {
+    const { account, doc } = this.#options;
+    for (const epoch of chain) {
+      const records = [...membershipMap(doc).entries()].filter(([id, json]) => !this.#published.has(id) && noticeOf(json)?.base === epoch.id);
+      if (records.length === 0) continue;
+      const workspace = await this.#workspaceOf(epoch);
+      if (!workspace) continue;
+      const changes = await Promise.all(
+        records.map(async ([id, json]) => {
+          const deviceId = `${NOTICE_PREFIX}${id.slice(0, 24)}`;
+          const envelope = encodeEnvelope({ kind: 'batch', deviceId, sequence: 1, update: noticeUpdate(id, json) });
+          return { id: deviceId, encryptedData: encodeBase64url(await workspace.cipher.seal(envelope)) };
+        }),
+      );
+      // An old epoch's workspace may never have existed (the org had no relay then): nothing to tell there.
+      await account.api.pushChanges(await account.getToken(), workspace.id, changes);
+      for (const [id] of records) this.#published.add(id);
+    }
+  }
+
+  #watch(base: Epoch): void {
+    const poll = () => {
+      this.#polling = this.#polling.then(() => this.#read(base)).catch(() => undefined);
+    };
+    this.#watching = { base: base.id, timer: setInterval(poll, this.#options.pollIntervalMs ?? NOTICE_POLL_MS), since: 0 };
+    poll();
+  }
+
+  async #read(base: Epoch): Promise<void> {
+    const watching = this.#watching;
+    const workspace = await this.#workspaceOf(base);
+    if (!watching || watching.base !== base.id || !workspace) return;
+    const { account, doc } = this.#options;
+    const found = new Y.Doc();
+    for (let more = true; more; ) {
+      const page = await account.api.pullChanges(await account.getToken(), workspace.id, watching.since);
+      more = page.more && page.changes.length > 0;
+      for (const change of page.changes) {
+        watching.since = Math.max(watching.since, change.version);
+        if (!change.id.startsWith(NOTICE_PREFIX)) continue;
+        const sealed = decodeBase64url(change.encryptedData);
+        const opened = sealed && (await workspace.cipher.open(sealed).catch(() => null));
+        if (!opened) continue;
+        try {
+          Y.applyUpdate(found, decodeEnvelope(opened).update);
+        } catch {
+          // Not a notice after all: a removed device can write anything here.
+        }
+      }
+    }
+    const records = membershipMap(doc);
+    for (const [id, json] of membershipMap(found).entries()) {
+      if (!records.has(id) && typeof json === 'string' && noticeOf(json)?.base === base.id) records.set(id, json);
+    }
+    found.destroy();
+  }
+}
