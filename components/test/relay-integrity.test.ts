@@ -238,6 +238,26 @@ describe('honest compaction', () => {
   });
 });
 
+describe('a device upgraded from before envelopes', () => {
+  it('offers its whole document once, so devices that moved on read what it pushed in the old format', async () => {
+    const { org, writer, reader } = await liveOrg();
+    // What an older app pushed: the bare Yjs update, sealed without an envelope.
+    let bare: Uint8Array | null = null;
+    writer.doc.once('update', (update: Uint8Array) => (bare = update));
+    writer.doc.transact(() => writer.doc.getMap('records').set('appointment', 'booked by the old app'), { olderApp: true });
+    const olderApp = await memberWithKey(relay.url, relay.accounts.alice, org, writer.workspace.id);
+    await olderApp.push([{ id: 'older-app-1', encryptedData: encodeBase64url(await writer.workspace.cipher.seal(bare!)) }]);
+    await waitFor('the reader could not read it', () => reader.undecryptable.some((change) => change.id === 'older-app-1'));
+
+    await writer.client.stop();
+    await writer.outbox.setState('integrity', undefined);
+    const upgraded = await writer.reload();
+    await waitFor('the reader has the old edit', () => reader.doc.getMap('records').get('appointment') === 'booked by the old app');
+    await waitFor('the upgraded device has sent it', () => upgraded.client.status.pending === 0);
+    expect(upgraded.client.status.integrity).toEqual([]);
+  });
+});
+
 describe('what a device waits on', () => {
   it('a change it cannot open is given up on after the wait limit, reported, and compacted over', async () => {
     const compactAfter = 10;

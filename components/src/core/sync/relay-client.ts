@@ -176,10 +176,18 @@ export class RelayClient extends ObservableV2<RelayEvents> {
       const { outbox } = this.options;
       this.readVersion = this.safeVersion = (await outbox.getState<number>(READ_VERSION)) ?? 0;
       this.changesSinceCompaction = (await outbox.getState<number>(CHANGES_SINCE_COMPACTION)) ?? 0;
-      this.integrity = RelayIntegrity.restore(await outbox.getState<IntegrityState>(INTEGRITY));
+      const integrity = await outbox.getState<IntegrityState>(INTEGRITY);
+      this.integrity = RelayIntegrity.restore(integrity);
       this.deviceId = (await outbox.getState<string>(DEVICE_ID)) ?? encodeBase64url(crypto.getRandomValues(new Uint8Array(9)));
       await outbox.setState(DEVICE_ID, this.deviceId);
       await this.queueEditsMadeWhileStopped();
+      // A device that read the relay before blobs carried envelopes: what it pushed then is unreadable to devices
+      // that have moved on, so it offers its whole document once, in the new format; and it reads the history again
+      // from the start, for the envelopes it could not read then and each device's sequence so far.
+      if (integrity === undefined && this.readVersion > 0) {
+        await this.republish();
+        this.rereadWanted = true;
+      }
       await this.refreshPending();
       this.setStatus({ integrity: this.integrity.reports });
     });
