@@ -66,6 +66,7 @@ describe('<p2p-calendar> ICS files', () => {
     expect(await calendar.stored('Ultrasound')).toEqual([]);
 
     const readonly = await CalendarPage.openIn(lab, { readonly: true });
+    await readonly.calendar.openFilesMenu();
     expect(await readonly.calendar.laidOut(['[data-action="import"]', '[data-action="export-all"]'])).toEqual([false, true]);
     expect(await readonly.calendar.dropFile('other-practice.ics', FILE)).toEqual({ hinted: false });
   });

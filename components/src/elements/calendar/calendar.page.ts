@@ -271,7 +271,13 @@ export class CalendarPage {
     });
   }
 
-  /** Clicks an export button and returns the text of the file it offered. */
+  /** Opens the toolbar's Files menu (import and export), by mouse. */
+  async openFilesMenu(): Promise<void> {
+    const open = await this.device.evaluate(() => document.querySelector('p2p-calendar')!.shadowRoot!.querySelector<HTMLDetailsElement>('details.files')!.open);
+    if (!open) await this.device.click([CALENDAR, 'details.files > summary']);
+  }
+
+  /** Clicks an export button of the Files menu and returns the text of the file it offered. */
   async exported(action: 'export-range' | 'export-all'): Promise<string> {
     await this.device.evaluate(() => {
       const w = window as unknown as { exported?: Promise<string>[] };
@@ -284,6 +290,7 @@ export class CalendarPage {
       };
     });
     const before = await this.device.evaluate(() => (window as unknown as { exported: unknown[] }).exported.length);
+    await this.openFilesMenu();
     await this.device.click([CALENDAR, `[data-action="${action}"]`]);
     await this.device.waitFor('the exported file', (before) => (window as unknown as { exported: unknown[] }).exported.length > before, before);
     return this.device.evaluate(() => (window as unknown as { exported: Promise<string>[] }).exported.at(-1)!);

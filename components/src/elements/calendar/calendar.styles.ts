@@ -582,7 +582,34 @@ export const calendarStyles = [
       color: var(--_p2p-color-text-muted);
     }
 
-    /* Files: import and export, and a file dragged over the calendar */
+    /* Files: import and export in a menu of the toolbar, and a file dragged over the calendar */
+    .files {
+      position: relative;
+    }
+    .files summary {
+      list-style: none;
+      cursor: pointer;
+    }
+    .files summary::-webkit-details-marker {
+      display: none;
+    }
+    .files-menu {
+      position: absolute;
+      inset-inline-end: 0;
+      top: calc(100% + var(--_p2p-space-1));
+      z-index: 10;
+      display: grid;
+      gap: var(--_p2p-space-1);
+      min-inline-size: 13rem;
+      padding: var(--_p2p-space-2);
+      border: 1px solid var(--_p2p-color-border);
+      border-radius: var(--_p2p-radius);
+      background: var(--_p2p-color-bg);
+      box-shadow: var(--_p2p-shadow);
+    }
+    .files-menu .p2p-button {
+      justify-content: flex-start;
+    }
     .calendar.dropping {
       position: relative;
     }

@@ -514,16 +514,19 @@ export class P2PCalendar extends LitElement {
                 </button>`,
             )}
           </div>
-          <div class="p2p-button-group files" part="files">
-            ${this.#writable
-              ? html`<button class="p2p-button" type="button" data-action="import" @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#ics-file')!.click()}>
-                    ${this.#t('calendar.import')}
-                  </button>
-                  <input id="ics-file" type="file" accept=".ics,text/calendar" hidden @change=${this.#onPickFile} />`
-              : nothing}
-            <button class="p2p-button" type="button" data-action="export-range" @click=${() => this.#export('range')}>${this.#t('calendar.exportRange')}</button>
-            <button class="p2p-button" type="button" data-action="export-all" @click=${() => this.#export('all')}>${this.#t('calendar.exportAll')}</button>
-          </div>
+          <details class="files" part="files">
+            <summary class="p2p-button">${this.#t('calendar.files')}</summary>
+            <div class="files-menu" @click=${this.#onFilesMenuClick}>
+              ${this.#writable
+                ? html`<button class="p2p-button" type="button" data-action="import" @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#ics-file')!.click()}>
+                      ${this.#t('calendar.import')}
+                    </button>
+                    <input id="ics-file" type="file" accept=".ics,text/calendar" hidden @change=${this.#onPickFile} />`
+                : nothing}
+              <button class="p2p-button" type="button" data-action="export-range" @click=${() => this.#export('range')}>${this.#t('calendar.exportRange')}</button>
+              <button class="p2p-button" type="button" data-action="export-all" @click=${() => this.#export('all')}>${this.#t('calendar.exportAll')}</button>
+            </div>
+          </details>
         </header>
         ${this.#renderLegend(context)}
         <div
@@ -1075,6 +1078,11 @@ export class P2PCalendar extends LitElement {
   }
 
   // ————— Files: ICS import and export —————
+
+  /** A choice in the Files menu closes it. */
+  #onFilesMenuClick(event: Event): void {
+    if ((event.target as HTMLElement).closest('button')) this.renderRoot.querySelector('details.files')?.removeAttribute('open');
+  }
 
   #onDragOver(event: DragEvent): void {
     if (!this.#writable || !event.dataTransfer?.types.includes('Files')) return;

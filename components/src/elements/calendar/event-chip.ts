@@ -86,12 +86,12 @@ export function chipContent(occurrence: Occurrence, context: ViewContext, option
         : formatTimeOfDay(instantToWallClock(occurrence.start, context.zone), context.locale, context.hour12);
   const status = occurrence.status ?? 'booked';
   const where = options.detail ? [resourceNames(occurrence, context.resources), occurrence.location].filter(Boolean).join(' · ') : '';
-  // The spaces keep the words apart for whoever reads the text (a flex row does not draw them). A double booking
-  // is marked by the stylesheet, before the title, and said by the name.
-  return html`<span class="ev-title" aria-hidden="true">${titleOf(occurrence, context)}</span> ${status === 'booked'
+  // Each piece after the title starts with a space, in its own text: it keeps the words apart for whoever reads the
+  // text, and costs no node. A double booking is marked by the stylesheet, before the title, and said by the name.
+  return html`<span class="ev-title" aria-hidden="true">${titleOf(occurrence, context)}</span>${status === 'booked'
       ? nothing
-      : html`<span class="ev-status" aria-hidden="true">${context.t(STATUS_MESSAGE[status])}</span>`} <span class="ev-time" aria-hidden="true">${time}</span> ${where
-      ? html`<span class="ev-detail" aria-hidden="true">${where}</span>`
+      : html`<span class="ev-status" aria-hidden="true">${` ${context.t(STATUS_MESSAGE[status])}`}</span>`}<span class="ev-time" aria-hidden="true">${time && ` ${time}`}</span>${where
+      ? html`<span class="ev-detail" aria-hidden="true">${` ${where}`}</span>`
       : nothing}`;
 }
 
