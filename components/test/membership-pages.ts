@@ -209,3 +209,45 @@ export function waitForPeers(page: Device, count: number): Promise<void> {
 export function syncStatus(page: Device) {
   return page.evaluate(() => (window as unknown as MemberWindow).sync!.status);
 }
+
+/** Opens an invite for the device's org, as the app does (with its member list); returns the share code. */
+export function openMemberInvite(page: Device, password: string): Promise<string> {
+  return page.evaluate(async (password) => {
+    const w = window as unknown as MemberWindow;
+    const org = (await w.core.OrgRegistry.open()).get(w.orgId)!;
+    const invitation = await w.core.Invitation.create({ api: w.api, org: { ...org, roomId: org.roomId! }, orgKey: w.orgKey, password, membership: w.membership });
+    return invitation.code;
+  }, password);
+}
+
+/**
+ * Joins by invite as the app does: redeems the code, proves the password, adopts the org, keeps the epoch key and
+ * the ticket the invite carries, and opens the org as a member. Resolves with the epoch number the invite gave.
+ */
+export async function joinByInvite(page: Device, code: string, password: string, name: string): Promise<number> {
+  const joined = await page.evaluate(
+    async ({ code, password, name }) => {
+      const w = window as unknown as MemberWindow;
+      const { core } = w;
+      const invited = await (await core.InviteRedemption.redeem(w.api, code)).tryPassword(password);
+      const org = await (await core.OrgRegistry.open()).adopt(invited.org, invited.orgKey);
+      if (invited.epoch) await core.saveEpochKey({ orgId: org.id, epoch: invited.epoch.id, number: invited.epoch.number, key: invited.epoch.key });
+      w.orgId = org.id;
+      w.roomId = org.roomId!;
+      w.orgKey = invited.orgKey;
+      w.session = await core.openOrg(org.id);
+      w.identity = await core.loadDeviceIdentity();
+      w.membership = await core.OrgMembership.open({
+        orgId: org.id,
+        doc: w.session.doc,
+        identity: w.identity,
+        orgKey: w.orgKey,
+        profile: { memberId: name, memberName: name, name: `${name}'s device`, ...(invited.ticket ? { ticket: invited.ticket } : {}) },
+      });
+      return invited.epoch?.number ?? 0;
+    },
+    { code, password, name },
+  );
+  await startSync(page);
+  return joined;
+}

@@ -13,7 +13,9 @@ import {
   contactNames,
   countReceivedBytes,
   createOrg,
+  joinByInvite,
   openMember,
+  openMemberInvite,
   signUp,
   startSync,
   stopSync,
@@ -66,7 +68,7 @@ describe('removing a device', () => {
       const w = window as unknown as MemberWindow;
       const { epoch, epochKey } = w.membership.view;
       const subkeys = await w.core.deriveEpochSubkeys(epochKey, w.orgId, epoch.number);
-      return { roomId: subkeys.roomId!, signallingPassword: subkeys.signallingPassword, workspaceId: w.sync!.workspaceId! };
+      return { roomId: subkeys.roomId!, signallingPassword: subkeys.signallingPassword, workspaceId: subkeys.relayWorkspaceId };
     });
     const refusedJoin = await rex.evaluate(async (leaked) => {
       const w = window as unknown as RemovedWindow;
@@ -126,5 +128,47 @@ describe('removing a device', () => {
       w.intruder.destroy();
       await w.stubborn.stop();
     });
+  });
+
+  it('ends two removals made at once in one epoch on every device, both removed, and an invite then hands over that epoch’s key', async () => {
+    const [ana, ben, cai, rex, roy] = [await member('ana'), await member('ben'), await member('cai'), await member('rex'), await member('roy')];
+    const org = await createOrg(ana);
+    const ids: Record<string, string> = {};
+    for (const [page, name] of [[ana, 'ana'], [ben, 'ben'], [cai, 'cai'], [rex, 'rex'], [roy, 'roy']] as const) ids[name] = await openMember(page, org, name);
+    for (const page of [ana, ben, cai]) await waitForMembers(page, 5);
+
+    // Ana removes Rex and Ben removes Roy, each before hearing of the other.
+    await Promise.all([
+      ana.evaluate((id) => (window as unknown as MemberWindow).membership.remove([id]), ids.rex!),
+      ben.evaluate((id) => (window as unknown as MemberWindow).membership.remove([id]), ids.roy!),
+    ]);
+    const settled = (page: Device) =>
+      page.waitFor('the org in one epoch with ana, ben and cai', (ids) => {
+        const w = window as unknown as MemberWindow;
+        const members = [...w.membership.view.membership.current.members].sort();
+        return w.sync?.status.epoch === w.membership.view.membership.current.number && JSON.stringify(members) === JSON.stringify(ids);
+      }, [ids.ana!, ids.ben!, ids.cai!].sort());
+    await Promise.all([settled(ana), settled(ben), settled(cai)]);
+    const epochOf = (page: Device) => page.evaluate(() => (window as unknown as MemberWindow).membership.view.epoch.id);
+    expect(new Set([await epochOf(ana), await epochOf(ben), await epochOf(cai)]).size).toBe(1);
+    for (const page of [rex, roy]) await page.waitFor('told it was removed', () => (window as unknown as MemberWindow).sync?.status.membership === 'removed');
+
+    await writeContact(cai, 'Afterboth');
+    await Promise.all([waitForContacts(ana, ['Afterboth']), waitForContacts(ben, ['Afterboth'])]);
+
+    // An invite now hands over the key of the epoch the org ended in, and a ticket naming the inviter.
+    const nia = await member('nia');
+    const code = await openMemberInvite(ana, 'kingfisher over the weir');
+    const epoch = await ana.evaluate(() => (window as unknown as MemberWindow).membership.view.epoch.number);
+    expect(await joinByInvite(nia, code, 'kingfisher over the weir', 'nia')).toBe(epoch);
+    await waitForContacts(nia, ['Afterboth']);
+    await nia.waitFor('nia a member', () => (window as unknown as MemberWindow).membership.view.status === 'member');
+    await ana.waitFor('nia listed as added by ana', (anaId) => {
+      const { membership } = (window as unknown as MemberWindow).membership.view;
+      return [...membership.devices.values()].some((device) => device.memberId === 'nia' && device.addedBy === anaId);
+    }, ids.ana!);
+    expect(await contactNames(rex)).not.toContain('Afterboth');
+    expect(await contactNames(roy)).not.toContain('Afterboth');
+    for (const page of [ana, ben, cai, nia]) await stopSync(page);
   });
 });

@@ -38,6 +38,7 @@ export interface EpochNoticesOptions {
 interface BaseWorkspace {
   id: string;
   cipher: BoundCipher;
+  joinSecret: string;
 }
 
 /** A record's notice: one map entry in a fresh document, which any copy of the org document can apply. */
@@ -63,6 +64,7 @@ function noticeOf(signedJson: string): { base: string } | null {
 export class EpochNotices {
   readonly #options: EpochNoticesOptions;
   readonly #published = new Set<string>();
+  readonly #joined = new Set<string>();
   #watching: { base: string; timer: ReturnType<typeof setInterval>; since: number } | null = null;
   #polling: Promise<void> = Promise.resolve();
 
@@ -94,7 +96,21 @@ export class EpochNotices {
     const subkeys = await deriveEpochSubkeys(key, orgId, epoch.number);
     // Only the first epoch's workspace is recorded in the document (it may predate ids derived from the key).
     const id = (epoch.number === 0 ? relayWorkspaceIdOf(doc) : null) ?? subkeys.relayWorkspaceId;
-    return { id, cipher: relayUpdateCipher({ orgId, subkeys }, id) };
+    return { id, cipher: relayUpdateCipher({ orgId, subkeys }, id), joinSecret: subkeys.joinSecret };
+  }
+
+  /**
+   * Joins a workspace once per session before using it: a device may never have synced in an epoch it passed
+   * through (it learned of that epoch and of the next one at once), so its account may not be a member there yet.
+   */
+  async #join(workspace: BaseWorkspace): Promise<string> {
+    const { account } = this.#options;
+    const token = await account.getToken();
+    if (!this.#joined.has(workspace.id)) {
+      await account.api.joinWorkspace(token, workspace.id, workspace.joinSecret);
+      this.#joined.add(workspace.id);
+    }
+    return token;
   }
 
   async #publish(chain: Epoch[]): Promise<void> {
@@ -112,7 +128,7 @@ export class EpochNotices {
         }),
       );
       // An old epoch's workspace may never have existed (the org had no relay then): nothing to tell there.
-      await account.api.pushChanges(await account.getToken(), workspace.id, changes);
+      await account.api.pushChanges(await this.#join(workspace), workspace.id, changes);
       for (const [id] of records) this.#published.add(id);
     }
   }
@@ -132,7 +148,7 @@ export class EpochNotices {
     const { account, doc } = this.#options;
     const found = new Y.Doc();
     for (let more = true; more; ) {
-      const page = await account.api.pullChanges(await account.getToken(), workspace.id, watching.since);
+      const page = await account.api.pullChanges(await this.#join(workspace), workspace.id, watching.since);
       more = page.more && page.changes.length > 0;
       for (const change of page.changes) {
         watching.since = Math.max(watching.since, change.version);
