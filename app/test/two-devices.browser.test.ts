@@ -20,6 +20,7 @@ const PEERS_BLOCKED_KEY = 'lab-peers-blocked';
 function blockPeersWhenTold(): void {
   let blocked = false;
   try {
+    // PEERS_BLOCKED_KEY: an init script runs alone in the page, without this module's constants.
     blocked = localStorage.getItem('lab-peers-blocked') === 'true';
   } catch {
     // about:blank has no storage.

@@ -150,24 +150,13 @@ export class AppPage {
 
   /** What the open sync panel says for `term` ("Devices online", "Relay", …). */
   syncPanelValue(term: string): Promise<string> {
-    return this.device.evaluate((term) => {
-      const terms = [...(document.querySelector('p2p-app')?.shadowRoot?.querySelectorAll('.sync-panel dt') ?? [])];
-      return terms.find((dt) => dt.textContent === term)?.nextElementSibling?.textContent?.trim() ?? '';
-    }, term);
+    return this.device.evaluate(syncPanelValueInPage, term);
   }
 
   /** Waits until the sync panel says no change is waiting to be sent. */
   async waitForNothingToSend(): Promise<void> {
     await this.openSyncStatus();
-    await this.device.waitFor(
-      'no change waiting to be sent',
-      () => {
-        const terms = [...(document.querySelector('p2p-app')?.shadowRoot?.querySelectorAll('.sync-panel dt') ?? [])];
-        return terms.find((dt) => dt.textContent === 'Changes waiting to be sent')?.nextElementSibling?.textContent?.trim() === '0';
-      },
-      undefined,
-      60_000,
-    );
+    await this.device.waitFor('no change waiting to be sent', (find) => (0, eval)(`(${find})`)('Changes waiting to be sent') === '0', syncPanelValueInPage.toString(), 60_000);
   }
 
   /** Closes the app as a person closes its tab; the device keeps its data, and `open` starts the app again. */
@@ -211,6 +200,12 @@ export class AppPage {
     const rows = await textsIn(this.device, [...APP, '#org-menu [role="menuitemradio"]']);
     return rows.find((row) => row.startsWith(`${name} `))?.slice(name.length + 1);
   }
+}
+
+/** Runs in the page: what the app's sync panel says for `term`. */
+function syncPanelValueInPage(term: string): string {
+  const terms = [...(document.querySelector('p2p-app')?.shadowRoot?.querySelectorAll('.sync-panel dt') ?? [])];
+  return terms.find((dt) => dt.textContent === term)?.nextElementSibling?.textContent?.trim() ?? '';
 }
 
 /** A new device of `lab` with the app open on the lab's page and Worker. */
