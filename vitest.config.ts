@@ -18,6 +18,8 @@ export default defineConfig({
         test: {
           name: 'workerd',
           include: ['worker/test/*.test.ts'],
+          // Longer fuzzing runs locally: FUZZ_RUNS=2000 npx vitest run --project workerd worker/test/fuzz.test.ts
+          env: { FUZZ_RUNS: process.env.FUZZ_RUNS ?? '' },
           // Generous: the whole suite shares two cores with Chromium and wrangler; no test asserts on time.
           testTimeout: 30_000,
         },

@@ -1,5 +1,5 @@
 import { Router, json, type IRequest } from 'itty-router';
-import { ProtocolError } from './protocol/index.ts';
+import { ProtocolError, ROUTE_PATHS } from './protocol/index.ts';
 import { createAccount, login } from './accounts.ts';
 import { corsFor } from './cors.ts';
 import type { Env } from './env.ts';
@@ -44,19 +44,9 @@ router
   .post('/api/share-codes/:code/redeem', redeemShareCode)
   .get('/signal/:roomId', openSignalSocket)
   .post('/room/:roomId/announce', announcePeer)
-  .get('/room/:roomId/peers', listPeers)
-  .all('/api/accounts', methodNotAllowed)
-  .all('/api/login', methodNotAllowed)
-  .all('/api/workspaces', methodNotAllowed)
-  .all('/api/workspaces/:id/join', methodNotAllowed)
-  .all('/sync/:workspaceId/changes', methodNotAllowed)
-  .all('/sync/:workspaceId/snapshot', methodNotAllowed)
-  .all('/api/share-codes', methodNotAllowed)
-  .all('/api/share-codes/:code/redeem', methodNotAllowed)
-  .all('/signal/:roomId', methodNotAllowed)
-  .all('/room/:roomId/announce', methodNotAllowed)
-  .all('/room/:roomId/peers', methodNotAllowed)
-  .all('*', notFound);
+  .get('/room/:roomId/peers', listPeers);
+for (const path of ROUTE_PATHS) router.all(path, methodNotAllowed);
+router.all('*', notFound);
 
 export default {
   fetch: (request, env, ctx) => router.fetch(request, env, ctx),

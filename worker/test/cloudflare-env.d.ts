@@ -7,3 +7,10 @@ declare global {
     interface Env extends WorkerEnv {}
   }
 }
+
+// What vitest.config.ts passes to the workerd tests from the shell (import.meta.env is vitest's view of it).
+declare global {
+  interface ImportMeta {
+    readonly env: { readonly FUZZ_RUNS?: string };
+  }
+}

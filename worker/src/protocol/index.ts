@@ -7,3 +7,4 @@ export * from './workspaces.ts';
 export * from './sync.ts';
 export * from './base64url.ts';
 export * from './signalling.ts';
+export * from './routes.ts';
