@@ -5,7 +5,9 @@
  */
 import type { Core } from '../../scripts/core-page.ts';
 import type { Device } from '../../scripts/device-lab/device.ts';
+import type { DeviceLab } from '../../scripts/device-lab/lab.ts';
 import type { DeviceIdentity, OrgMembership, OrgSession, OrgSync, RecoveryKitContents, RelayApi } from '../src/core/index.ts';
+import type { SignedRecord } from '../src/core/org/membership-records.ts';
 
 export interface MemberWindow {
   core: Core;
@@ -47,6 +49,13 @@ export function countReceivedBytes() {
     }
     return channel;
   };
+}
+
+/** A new device of the lab with an account of its own; `initScript` runs before the core loads. */
+export async function signedUpDevice(lab: DeviceLab, name: string, initScript?: () => void): Promise<Device> {
+  const page = await lab.newDevice(initScript ? { initScript } : {});
+  await signUp(page, lab.workerUrl, name);
+  return page;
 }
 
 /** Signs a new account up on the device. */
@@ -106,9 +115,9 @@ export async function restoreKit(page: Device, kit: string, passphrase: string, 
 }
 
 /** Opens an org the device holds, and its member list, and starts sync in the current epoch, both paths. */
-async function openAsMember(page: Device, orgId: string, name: string): Promise<string> {
+async function openAsMember(page: Device, orgId: string, name: string, ticket?: SignedRecord): Promise<string> {
   const deviceId = await page.evaluate(
-    async ({ orgId, name }) => {
+    async ({ orgId, name, ticket }) => {
       const w = window as unknown as MemberWindow;
       const { core } = w;
       const org = (await core.OrgRegistry.open()).get(orgId)!;
@@ -122,11 +131,11 @@ async function openAsMember(page: Device, orgId: string, name: string): Promise<
         doc: w.session.doc,
         identity: w.identity,
         orgKey: w.orgKey,
-        profile: { memberId: name, memberName: name, name: `${name}'s device` },
+        profile: { memberId: name, memberName: name, name: `${name}'s device`, ...(ticket ? { ticket } : {}) },
       });
       return w.identity.deviceId;
     },
-    { orgId, name },
+    { orgId, name, ticket },
   );
   await startSync(page);
   return deviceId;
@@ -226,28 +235,16 @@ export function openMemberInvite(page: Device, password: string): Promise<string
  */
 export async function joinByInvite(page: Device, code: string, password: string, name: string): Promise<number> {
   const joined = await page.evaluate(
-    async ({ code, password, name }) => {
+    async ({ code, password }) => {
       const w = window as unknown as MemberWindow;
       const { core } = w;
       const invited = await (await core.InviteRedemption.redeem(w.api, code)).tryPassword(password);
       const org = await (await core.OrgRegistry.open()).adopt(invited.org, invited.orgKey);
       if (invited.epoch) await core.saveEpochKey({ orgId: org.id, epoch: invited.epoch.id, number: invited.epoch.number, key: invited.epoch.key });
-      w.orgId = org.id;
-      w.roomId = org.roomId!;
-      w.orgKey = invited.orgKey;
-      w.session = await core.openOrg(org.id);
-      w.identity = await core.loadDeviceIdentity();
-      w.membership = await core.OrgMembership.open({
-        orgId: org.id,
-        doc: w.session.doc,
-        identity: w.identity,
-        orgKey: w.orgKey,
-        profile: { memberId: name, memberName: name, name: `${name}'s device`, ...(invited.ticket ? { ticket: invited.ticket } : {}) },
-      });
-      return invited.epoch?.number ?? 0;
+      return { orgId: org.id, epoch: invited.epoch?.number ?? 0, ...(invited.ticket ? { ticket: invited.ticket } : {}) };
     },
-    { code, password, name },
+    { code, password },
   );
-  await startSync(page);
-  return joined;
+  await openAsMember(page, joined.orgId, name, joined.ticket);
+  return joined.epoch;
 }

@@ -16,7 +16,7 @@ import {
   joinByInvite,
   openMember,
   openMemberInvite,
-  signUp,
+  signedUpDevice,
   startSync,
   stopSync,
   syncStatus,
@@ -37,11 +37,7 @@ interface RemovedWindow extends MemberWindow {
   rejections: string[];
 }
 
-async function member(name: string): Promise<Device> {
-  const page = await lab.newDevice({ initScript: countReceivedBytes });
-  await signUp(page, lab.workerUrl, name);
-  return page;
-}
+const member = (name: string) => signedUpDevice(lab, name, countReceivedBytes);
 
 const AFTER = ['Afterana', 'Afterben', 'Afterintruder'];
 

@@ -4,7 +4,6 @@
  * before a rotation is refused with KIT_REPLACED once the device reads the rotation's notice.
  */
 import { describe, expect, it } from 'vitest';
-import type { Device } from '../../scripts/device-lab/device.ts';
 import { useDeviceLab } from '../../scripts/device-lab/lab.ts';
 import {
   contactNames,
@@ -12,7 +11,7 @@ import {
   exportKit,
   openMember,
   restoreKit,
-  signUp,
+  signedUpDevice,
   stopSync,
   syncStatus,
   waitForContacts,
@@ -25,15 +24,10 @@ import {
 const lab = useDeviceLab();
 const PASSPHRASE = 'heron at the mill pond';
 
-async function device(name: string): Promise<Device> {
-  const page = await lab.newDevice();
-  await signUp(page, lab.workerUrl, name);
-  return page;
-}
 
 describe('recovery kit', () => {
   it('brings the org back from the relay on a new device, and refuses a kit made before a rotation', async () => {
-    const [ana, ben] = [await device('ana'), await device('ben')];
+    const [ana, ben] = [await signedUpDevice(lab, 'ana'), await signedUpDevice(lab, 'ben')];
     const org = await createOrg(ana);
     await openMember(ana, org, 'ana');
     const benId = await openMember(ben, org, 'ben');
@@ -49,7 +43,7 @@ describe('recovery kit', () => {
     for (const page of [ana, ben]) await stopSync(page);
 
     // A new device, with nobody online to sync with: everything comes from the relay.
-    const nia = await device('nia');
+    const nia = await signedUpDevice(lab, 'nia');
     expect(await restoreKit(nia, kit, 'not the passphrase', 'nia')).toEqual({ refused: 'WRONG_PASSPHRASE' });
     expect((await restoreKit(nia, kit, PASSPHRASE, 'nia')).orgId).toBe(org.id);
     await waitForEpoch(nia, 1);
@@ -59,7 +53,7 @@ describe('recovery kit', () => {
     expect(await contactNames(nia)).toEqual(['Afterrotation', 'Before']);
 
     // The kit from before the rotation: the old workspace's notice says the org moved on without it.
-    const oli = await device('oli');
+    const oli = await signedUpDevice(lab, 'oli');
     expect((await restoreKit(oli, oldKit, PASSPHRASE, 'oli')).orgId).toBe(org.id);
     await oli.waitFor('the rotation read from the old workspace', () => (window as unknown as MemberWindow).membership.view.membership.chain.length > 1);
     const refusal = await oli.evaluate(() => {

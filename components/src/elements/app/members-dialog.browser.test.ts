@@ -4,24 +4,18 @@
  * removed device told so, a recovery kit made and restored on a third device; axe in every state.
  */
 import { describe, expect, it } from 'vitest';
-import type { Device } from '../../../../scripts/device-lab/device.ts';
 import { useDeviceLab } from '../../../../scripts/device-lab/lab.ts';
 import { expectNoAxeViolations } from '../../../../scripts/device-lab/axe.ts';
-import { createOrg, openMember, signUp, stopSync, waitForEpoch, waitForMembers } from '../../../test/membership-pages.ts';
+import { createOrg, openMember, signedUpDevice, stopSync, waitForEpoch, waitForMembers } from '../../../test/membership-pages.ts';
 import { MembersDialogPage } from './members-dialog.page.ts';
 
 const lab = useDeviceLab();
 const PASSPHRASE = 'otters under the bridge';
 
-async function device(name: string): Promise<Device> {
-  const page = await lab.newDevice();
-  await signUp(page, lab.workerUrl, name);
-  return page;
-}
 
 describe('<p2p-members-dialog>', () => {
   it('lists members and devices, renames, removes after a confirmation, tells the removed device, and makes a kit another device restores', async () => {
-    const [ana, ben] = [await device('ana'), await device('ben')];
+    const [ana, ben] = [await signedUpDevice(lab, 'ana'), await signedUpDevice(lab, 'ben')];
     const org = await createOrg(ana);
     await openMember(ana, org, 'ana');
     const benId = await openMember(ben, org, 'ben');
@@ -53,7 +47,7 @@ describe('<p2p-members-dialog>', () => {
     expect(kit).toMatch(/^p2pkit1\./);
     await expectNoAxeViolations(ana, ['p2p-members-dialog']);
 
-    const nia = await device('nia');
+    const nia = await signedUpDevice(lab, 'nia');
     const restoreDialog = new MembersDialogPage(nia);
     await restoreDialog.open('restore');
     await expectNoAxeViolations(nia, ['p2p-members-dialog']);
