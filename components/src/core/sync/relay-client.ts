@@ -18,7 +18,7 @@ import { RECONNECT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.t
 import { RelayApiError, type RelayApi } from './relay-api.ts';
 import { decodeEnvelope, encodeEnvelope, type RelayBatch, type RelaySnapshot } from './relay-envelope.ts';
 import { RelayIntegrity, type IntegrityReport, type IntegrityState } from './relay-integrity.ts';
-import { joinParts, splitIntoParts, wholeIdOf } from './relay-parts.ts';
+import { PartJoiner, splitIntoParts } from './relay-parts.ts';
 import type { PushBatch, RelayOutbox } from './relay-outbox.ts';
 import { decodeSyncMessage, encodeSyncRequest, isBinary, openSyncSocket, type SyncSocketMessage } from './sync-socket-codec.ts';
 
@@ -131,8 +131,8 @@ export class RelayClient extends ObservableV2<RelayEvents> {
   private rereadWanted = false;
   /** Serialises everything that touches the outbox, the document and the read position. */
   private queue: Promise<unknown> = Promise.resolve();
-  /** Parts of a change whose other parts have not arrived yet. */
-  private readonly partial = new Map<string, StoredChange[]>();
+  /** Parts of changes not read whole yet. */
+  private readonly parts = new PartJoiner();
   private pendingAck: PendingAck | null = null;
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown) => {
@@ -441,7 +441,9 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     const update = taken.length === 1 ? first.update : Y.mergeUpdates(taken.map((entry) => entry.update));
     const sequence = (await outbox.lastAcknowledgedSequence()) + 1;
     const sealed = encodeBase64url(await this.options.cipher.seal(encodeEnvelope({ kind: 'batch', deviceId: this.deviceId, sequence, update })));
-    const id = `${this.deviceId}-${first.seq}-${last.seq}`;
+    // A random tag ends the id, so that no other account can push under it, or under one of its parts, first: parts
+    // are joined by id, and a junk part read before the real one would spoil the batch for every reader.
+    const id = `${this.deviceId}-${first.seq}-${last.seq}-${randomTag()}`;
     const batch: PushBatch = { lastSeq: last.seq, sequence, changes: splitIntoParts(id, sealed, MAX_CHANGE_BYTES) };
     await outbox.setInFlight(batch);
     return batch;
@@ -519,13 +521,7 @@ export class RelayClient extends ObservableV2<RelayEvents> {
   /** Applies changes in order; one that cannot be opened is reported and skipped, never applied. */
   private async applyChanges(changes: StoredChange[], advance: boolean): Promise<void> {
     for (const change of changes) {
-      const whole = joinParts(change, this.partial);
-      if (whole) {
-        this.integrity.stopWaiting('incomplete', whole.id);
-        await this.applyChange(whole);
-      } else {
-        this.integrity.wait({ kind: 'incomplete', id: wholeIdOf(change.id), version: change.version, since: Date.now() });
-      }
+      await this.applyStored(change);
       if (advance) this.readVersion = Math.max(this.readVersion, change.version);
     }
     await this.saveReadPosition();
@@ -540,17 +536,55 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     await this.saveIntegrity();
   }
 
+  /**
+   * A change as the relay stores it: applied, or, if it is a part, applied once the parts join into a whole that
+   * opens. Joins that do not open are reported unreadable, but their parts are kept: a squatter's junk part may have
+   * come before the real one, which is then tried too (relay-parts.ts).
+   */
+  private async applyStored(change: StoredChange): Promise<void> {
+    const arrival = this.parts.add(change);
+    if (arrival.kind === 'whole') return this.applyChange(change);
+    if (arrival.kind === 'ignored') return;
+    if (arrival.missing) {
+      this.integrity.wait({ kind: 'incomplete', id: arrival.setId, version: change.version, since: Date.now() });
+      return;
+    }
+    let failed: { whole: StoredChange; reason: string } | null = null;
+    for (const whole of arrival.wholes) {
+      let envelope: RelayBatch | RelaySnapshot;
+      try {
+        envelope = await this.openEnvelope(whole.encryptedData);
+      } catch (err) {
+        failed = { whole, reason: (err as Error).message };
+        continue;
+      }
+      for (const setId of this.parts.read(arrival.baseId)) this.integrity.stopWaiting('incomplete', setId);
+      this.integrity.stopWaiting('unreadable', arrival.baseId);
+      return this.applyOpened(whole, envelope);
+    }
+    if (!failed) return;
+    this.integrity.stopWaiting('incomplete', arrival.setId);
+    this.reportUnreadable(failed.whole, failed.reason);
+  }
+
   private async applyChange(change: StoredChange): Promise<void> {
     let envelope: RelayBatch | RelaySnapshot;
     try {
       envelope = await this.openEnvelope(change.encryptedData);
     } catch (err) {
-      const reason = (err as Error).message;
-      this.integrity.wait({ kind: 'unreadable', id: change.id, version: change.version, since: Date.now() });
-      this.emit('undecryptable-change', [{ id: change.id, version: change.version, reason }]);
-      this.setStatus({ lastError: `skipped change ${change.id}: ${reason}` });
+      this.reportUnreadable(change, (err as Error).message);
       return;
     }
+    await this.applyOpened(change, envelope);
+  }
+
+  private reportUnreadable(change: StoredChange, reason: string): void {
+    this.integrity.wait({ kind: 'unreadable', id: change.id, version: change.version, since: Date.now() });
+    this.emit('undecryptable-change', [{ id: change.id, version: change.version, reason }]);
+    this.setStatus({ lastError: `skipped change ${change.id}: ${reason}` });
+  }
+
+  private async applyOpened(change: StoredChange, envelope: RelayBatch | RelaySnapshot): Promise<void> {
     if (change.snapshot) return this.applySnapshot(change, envelope);
     // A snapshot served as an ordinary change is a member's genuine content: applying it twice changes nothing.
     Y.applyUpdate(this.doc, envelope.update, this);
@@ -646,7 +680,7 @@ export class RelayClient extends ObservableV2<RelayEvents> {
   private async giveUpWaiting(): Promise<void> {
     const expired = this.integrity.expireWaits(Date.now(), this.options.waitLimitMs);
     if (expired.length === 0) return;
-    for (const wait of expired) if (wait.kind === 'incomplete') this.partial.delete(wait.id);
+    for (const wait of expired) if (wait.kind !== 'missing') this.parts.forget(wait.id);
     await this.saveReadPosition();
   }
 
@@ -728,4 +762,9 @@ function groupForPush(changes: EncryptedChange[]): EncryptedChange[][] {
   }
   if (current.length > 0) groups.push(current);
   return groups;
+}
+
+/** 64 random bits in hex: unguessable, and free of the `-` and `_` that the id and part patterns use. */
+function randomTag(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(8)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
