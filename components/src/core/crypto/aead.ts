@@ -80,6 +80,13 @@ export async function open(key: CryptoKey, sealed: Uint8Array, context: Encrypti
   }
 }
 
+/** A non-extractable AES-256-GCM key as HKDF-SHA256(secret, salt, info): how every key of this module is made from a shared secret. */
+export async function deriveAesGcmKey(secret: BufferSource, salt: Uint8Array, info: string): Promise<CryptoKey> {
+  const ikm = await crypto.subtle.importKey('raw', secret, 'HKDF', false, ['deriveKey']);
+  const hkdf = { name: 'HKDF', hash: 'SHA-256', salt: salt.slice(), info: new TextEncoder().encode(info) };
+  return crypto.subtle.deriveKey(hkdf, ikm, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+}
+
 export function bindCipher(key: CryptoKey, context: EncryptionContext): BoundCipher {
   assertAesGcmKey(key);
   const bound = { ...context };

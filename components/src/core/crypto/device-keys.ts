@@ -8,7 +8,7 @@
  * salted with both public keys, and the org's AEAD with its associated data, so an envelope opens only for its
  * recipient and only in the context it was sealed for.
  */
-import { bindCipher, type EncryptionContext } from './aead.ts';
+import { bindCipher, deriveAesGcmKey, type EncryptionContext } from './aead.ts';
 import { CryptoError } from './crypto-error.ts';
 import { encodeTranscript } from './transcript.ts';
 
@@ -21,7 +21,6 @@ export interface DeviceKeyPairs {
 export const PUBLIC_KEY_BYTES = 32;
 export const SIGNATURE_BYTES = 64;
 const ENVELOPE_INFO = 'p2p-clinic/v1/epoch-envelope';
-const utf8 = new TextEncoder();
 
 export async function generateDeviceKeyPairs(): Promise<DeviceKeyPairs> {
   const [signing, sealing] = await Promise.all([
@@ -65,13 +64,8 @@ export async function verifyTranscript(
   }
 }
 
-async function envelopeKey(sharedSecret: ArrayBuffer, ephemeral: Uint8Array, recipient: Uint8Array): Promise<CryptoKey> {
-  const ikm = await crypto.subtle.importKey('raw', sharedSecret, 'HKDF', false, ['deriveKey']);
-  const salt = encodeTranscript(ENVELOPE_INFO, [ephemeral, recipient]);
-  return crypto.subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt, info: utf8.encode(ENVELOPE_INFO) }, ikm, { name: 'AES-GCM', length: 256 }, false, [
-    'encrypt',
-    'decrypt',
-  ]);
+function envelopeKey(sharedSecret: ArrayBuffer, ephemeral: Uint8Array, recipient: Uint8Array): Promise<CryptoKey> {
+  return deriveAesGcmKey(sharedSecret, encodeTranscript(ENVELOPE_INFO, [ephemeral, recipient]), ENVELOPE_INFO);
 }
 
 /** Seals `plaintext` so that only the holder of the X25519 private key for `recipient` can open it: ephemeral key ‖ sealed. */

@@ -16,6 +16,7 @@
 import { concatBytes } from '@noble/curves/utils.js';
 import { CPACE_SHARE_BYTES, CpaceParty, lvCat, sha512 } from './cpace.ts';
 import { CryptoError } from './crypto-error.ts';
+import { deriveAesGcmKey } from './aead.ts';
 
 const CI_LABEL = 'p2p-clinic/v1/invite-cpace';
 const PAYLOAD_INFO = 'p2p-clinic/v1/invite-payload';
@@ -82,14 +83,7 @@ export class InviteExchange {
     );
     const tagged = (role: InviteRole, share: Uint8Array) => lvCat(share, AD[role]).slice();
     const confirmation = new Uint8Array(await crypto.subtle.sign('HMAC', macKey, tagged(this.role, this.party.share)));
-    const ikm = await crypto.subtle.importKey('raw', isk.slice(), 'HKDF', false, ['deriveKey']);
-    const payloadKey = await crypto.subtle.deriveKey(
-      { name: 'HKDF', hash: 'SHA-256', salt: utf8.encode(this.roomId), info: utf8.encode(PAYLOAD_INFO) },
-      ikm,
-      { name: 'AES-GCM', length: 256 },
-      false,
-      ['encrypt', 'decrypt'],
-    );
+    const payloadKey = await deriveAesGcmKey(isk.slice(), utf8.encode(this.roomId), PAYLOAD_INFO);
     return {
       confirmation,
       // crypto.subtle.verify compares in constant time.

@@ -10,7 +10,7 @@
  * one, and the rotation sealed the new key to devices, not to kits (`assertKitCurrent`, KIT_REPLACED).
  */
 import { decodeBase64url, encodeBase64url } from '#protocol';
-import { bindCipher, type BoundCipher } from '../crypto/aead.ts';
+import { bindCipher, deriveAesGcmKey, type BoundCipher } from '../crypto/aead.ts';
 import { CryptoError } from '../crypto/crypto-error.ts';
 import { assertOrgKey, orgIdMatchesKey } from '../crypto/org-key.ts';
 import { ORG_PASSWORD_ITERATIONS, ORG_PASSWORD_MIN_LENGTH } from '../crypto/org-password.ts';
@@ -64,14 +64,7 @@ const utf8 = new TextEncoder();
 async function kitCipher(passphrase: string, header: KitHeader, salt: Uint8Array): Promise<BoundCipher> {
   const password = await crypto.subtle.importKey('raw', utf8.encode(passphrase.normalize('NFC')), 'PBKDF2', false, ['deriveBits']);
   const stretched = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: salt.slice(), iterations: RECOVERY_KIT_ITERATIONS }, password, 256);
-  const ikm = await crypto.subtle.importKey('raw', stretched, 'HKDF', false, ['deriveKey']);
-  const key = await crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: utf8.encode(header.orgId), info: utf8.encode(RECOVERY_KIT_INFO) },
-    ikm,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    ['encrypt', 'decrypt'],
-  );
+  const key = await deriveAesGcmKey(stretched, utf8.encode(header.orgId), RECOVERY_KIT_INFO);
   return bindCipher(key, { orgId: header.orgId, purpose: 'recovery-kit', scope: String(header.number) });
 }
 
