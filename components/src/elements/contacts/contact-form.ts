@@ -5,6 +5,10 @@
 import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { Contact, ContactFields, LabeledValue, PostalAddress } from '../../core/records/records.ts';
+import type { MessageKey } from '../shared/messages.ts';
+
+/** The element's strings, in its language. */
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 /** A field the form shows an error for: the core's dotted path (`emails.1.value`) or a plain field name. */
 export interface FieldError {
@@ -83,6 +87,7 @@ export interface ContactFormHost {
   draft: ContactFields;
   error: FieldError | undefined;
   isNew: boolean;
+  t: Translate;
   change(): void;
   save(): void;
   cancel(): void;
@@ -90,7 +95,7 @@ export interface ContactFormHost {
 
 /** The form, bound to `host.draft` (mutated in place as the person types; `host.change()` re-renders). */
 export function renderContactForm(host: ContactFormHost) {
-  const { draft, error } = host;
+  const { draft, error, t } = host;
   const errorField = error ? formFieldOf(error, draft) : undefined;
   const described = (field: string) => (errorField === field || (errorField?.startsWith(`${field}.`) ?? false) ? 'field-error' : nothing);
   const invalid = (field: string) => (described(field) === nothing ? 'false' : 'true');
@@ -115,7 +120,7 @@ export function renderContactForm(host: ContactFormHost) {
         (item, index) => html`
           <div class="row">
             <select
-              aria-label=${`${label} ${index + 1}: kind`}
+              aria-label=${t('contacts.field.kind', { field: label, number: index + 1 })}
               .value=${live(item.label)}
               @change=${(event: Event) => {
                 item.label = (event.target as HTMLSelectElement).value;
@@ -126,7 +131,7 @@ export function renderContactForm(host: ContactFormHost) {
             <input
               id=${inputId(`${list}.${index}.value`)}
               type=${type}
-              aria-label=${`${label} ${index + 1}`}
+              aria-label=${t('contacts.field.numbered', { field: label, number: index + 1 })}
               .value=${live(item.value)}
               aria-invalid=${invalid(`${list}.${index}.value`)}
               aria-describedby=${described(`${list}.${index}.value`)}
@@ -137,7 +142,7 @@ export function renderContactForm(host: ContactFormHost) {
             <button
               type="button"
               class="p2p-button icon"
-              aria-label=${`Remove ${label.toLowerCase()} ${index + 1}`}
+              aria-label=${t('contacts.field.remove', { field: label, number: index + 1 })}
               @click=${() => {
                 draft[list].splice(index, 1);
                 host.change();
@@ -156,7 +161,7 @@ export function renderContactForm(host: ContactFormHost) {
           host.change();
         }}
       >
-        Add ${type === 'email' ? 'email' : 'phone'}
+        ${t(type === 'email' ? 'contacts.addEmail' : 'contacts.addPhone')}
       </button>
     </fieldset>
   `;
@@ -165,7 +170,7 @@ export function renderContactForm(host: ContactFormHost) {
       class="form"
       part="form"
       novalidate
-      aria-label=${host.isNew ? 'New contact' : 'Edit contact'}
+      aria-label=${t(host.isNew ? 'contacts.newTitle' : 'contacts.editTitle')}
       @submit=${(event: SubmitEvent) => {
         event.preventDefault();
         host.save();
@@ -174,25 +179,25 @@ export function renderContactForm(host: ContactFormHost) {
         if (event.key === 'Escape') host.cancel();
       }}
     >
-      <h2>${host.isNew ? 'New contact' : 'Edit contact'}</h2>
+      <h2>${t(host.isNew ? 'contacts.newTitle' : 'contacts.editTitle')}</h2>
       ${error
-        ? html`<p id="field-error" class="field-error" role="alert">${fieldLabel(errorField ?? error.field)}: ${error.reason}</p>`
+        ? html`<p id="field-error" class="field-error" role="alert">${fieldLabel(errorField ?? error.field, t)}: ${error.reason}</p>`
         : nothing}
       <div class="grid">
-        ${text('givenName', 'Given name', 'given-name')} ${text('familyName', 'Family name', 'family-name')}
-        ${text('displayName', 'Display name (optional)', 'name')} ${text('organisation', 'Organisation', 'organization')}
+        ${text('givenName', t('contacts.field.givenName'), 'given-name')} ${text('familyName', t('contacts.field.familyName'), 'family-name')}
+        ${text('displayName', t('contacts.field.displayName'), 'name')} ${text('organisation', t('contacts.field.organisation'), 'organization')}
       </div>
-      ${rows('emails', 'Email', 'email', ['work', 'home', 'other'])} ${rows('phones', 'Phone', 'tel', ['mobile', 'work', 'home', 'other'])}
+      ${rows('emails', t('contacts.field.emails'), 'email', ['work', 'home', 'other'])} ${rows('phones', t('contacts.field.phones'), 'tel', ['mobile', 'work', 'home', 'other'])}
       <fieldset>
-        <legend>Addresses</legend>
+        <legend>${t('contacts.field.addresses')}</legend>
         ${draft.addresses.map(
           (address, index) => html`
             <div class="address">
               ${(['street', 'postalCode', 'locality', 'country'] as const).map(
                 (line) => html`
                   <input
-                    aria-label=${`Address ${index + 1}: ${ADDRESS_LINES[line]}`}
-                    placeholder=${ADDRESS_LINES[line]}
+                    aria-label=${t('contacts.addressLine', { number: index + 1, line: t(ADDRESS_LINES[line]) })}
+                    placeholder=${t(ADDRESS_LINES[line])}
                     .value=${live(address[line])}
                     @input=${(event: InputEvent) => {
                       address[line] = (event.target as HTMLInputElement).value;
@@ -211,11 +216,11 @@ export function renderContactForm(host: ContactFormHost) {
             host.change();
           }}
         >
-          Add address
+          ${t('contacts.addAddress')}
         </button>
       </fieldset>
       <div class="grid">
-        <label for=${inputId('birthday')}>Birthday</label>
+        <label for=${inputId('birthday')}>${t('contacts.field.birthday')}</label>
         <input
           id=${inputId('birthday')}
           type="date"
@@ -226,7 +231,7 @@ export function renderContactForm(host: ContactFormHost) {
             draft.birthday = (event.target as HTMLInputElement).value || undefined;
           }}
         />
-        <label for=${inputId('tags')}>Tags (comma separated)</label>
+        <label for=${inputId('tags')}>${t('contacts.field.tagsHint')}</label>
         <input
           id=${inputId('tags')}
           .value=${live(draft.tags.join(', '))}
@@ -237,7 +242,7 @@ export function renderContactForm(host: ContactFormHost) {
           }}
         />
       </div>
-      <label for=${inputId('notes')}>Notes</label>
+      <label for=${inputId('notes')}>${t('contacts.field.notes')}</label>
       <textarea
         id=${inputId('notes')}
         rows="3"
@@ -249,33 +254,39 @@ export function renderContactForm(host: ContactFormHost) {
         }}
       ></textarea>
       <div class="actions">
-        <button type="button" class="p2p-button" @click=${() => host.cancel()}>Cancel</button>
-        <button type="submit" class="p2p-button primary">Save</button>
+        <button type="button" class="p2p-button" @click=${() => host.cancel()}>${t('contacts.cancel')}</button>
+        <button type="submit" class="p2p-button primary">${t('contacts.save')}</button>
       </div>
     </form>
   `;
 }
 
-const ADDRESS_LINES = { street: 'Street', postalCode: 'Postal code', locality: 'City', country: 'Country' } as const;
+const ADDRESS_LINES = {
+  street: 'contacts.address.street',
+  postalCode: 'contacts.address.postalCode',
+  locality: 'contacts.address.locality',
+  country: 'contacts.address.country',
+} as const satisfies Record<string, MessageKey>;
 
-const FIELD_LABELS: Record<string, string> = {
-  givenName: 'Given name',
-  familyName: 'Family name',
-  displayName: 'Name',
-  organisation: 'Organisation',
-  emails: 'Email',
-  phones: 'Phone',
-  birthday: 'Birthday',
-  notes: 'Notes',
-  tags: 'Tags',
-  addresses: 'Address',
+const FIELD_LABELS: Record<string, MessageKey> = {
+  givenName: 'contacts.field.givenName',
+  familyName: 'contacts.field.familyName',
+  displayName: 'contacts.field.name',
+  organisation: 'contacts.field.organisation',
+  emails: 'contacts.field.emails',
+  phones: 'contacts.field.phones',
+  birthday: 'contacts.field.birthday',
+  notes: 'contacts.field.notes',
+  tags: 'contacts.field.tags',
+  addresses: 'contacts.field.address',
 };
 
 /** The field's name as the form labels it: `emails.1.value` → "Email 2". */
-export function fieldLabel(field: string): string {
+export function fieldLabel(field: string, t: Translate): string {
   const [head = '', index] = field.split('.');
-  const label = FIELD_LABELS[head] ?? head;
-  return index !== undefined && /^\d+$/.test(index) ? `${label} ${Number(index) + 1}` : label;
+  const key = FIELD_LABELS[head];
+  const label = key ? t(key) : head;
+  return index !== undefined && /^\d+$/.test(index) ? t('contacts.field.numbered', { field: label, number: Number(index) + 1 }) : label;
 }
 
 /** Focuses the input the error names, so that a keyboard or screen-reader user lands on it. */

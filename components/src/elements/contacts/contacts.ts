@@ -378,6 +378,7 @@ export class P2PContacts extends LitElement {
   #renderPanel(panel: Panel, open: Contact | undefined, readOnly: boolean) {
     if (panel.kind === 'form') {
       return renderContactForm({
+        t: this.#t,
         draft: this.#draft,
         error: this._error,
         isNew: panel.isNew,
