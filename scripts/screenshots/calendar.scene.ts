@@ -25,6 +25,27 @@ export const scenes: Scene[] = [
   calendarScene('calendar-resources', { view: 'resource-day' }),
   calendarScene('calendar-week-new-york', { view: 'week', timeZone: 'America/New_York', locale: 'en-US' }),
   calendarScene('calendar-week-arabic', { view: 'week', locale: 'ar-EG', timeZone: 'Africa/Cairo' }),
+  calendarScene('calendar-two-zones', { view: 'week', secondaryTimeZone: 'America/New_York' }),
+  calendarScene('calendar-birthdays', { view: 'month', birthdays: true }, async (calendar) => {
+    const contacts = await calendar.device.evaluate(() =>
+      (window as unknown as { clinic: import('../../components/src/core/index.ts').OrgSession }).clinic.contacts.list().map((contact) => contact.id),
+    );
+    await calendar.setBirthday(contacts[0]!, '1990-03-26');
+    await calendar.setBirthday(contacts[1]!, '--03-12');
+  }),
+  calendarScene('calendar-import-summary', { view: 'week' }, async (calendar) => {
+    const event = (summary: string, start: string, end: string) => ['BEGIN:VEVENT', `SUMMARY:${summary}`, `DTSTART;TZID=Europe/Berlin:${start}`, `DTEND;TZID=Europe/Berlin:${end}`, 'END:VEVENT'];
+    const file = [
+      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Other practice//EN',
+      ...event('Ultrasound', '20250324T130000', '20250324T134500'),
+      ...event('Check-up Ada', '20250326T090000', '20250326T093000'),
+      'BEGIN:VEVENT', 'SUMMARY:Broken', 'DTSTART:not-a-date', 'END:VEVENT',
+      'END:VCALENDAR', '',
+    ].join('\r\n');
+    await calendar.pickFile('other-practice.ics', file);
+    await calendar.importSummary();
+  }),
+  calendarScene('calendar-print', { view: 'resource-day', date: '2025-03-26' }, (calendar) => calendar.device.setMediaType('print')),
   calendarScene('calendar-editor', { view: 'week' }, async (calendar) => {
     await calendar.click(calendar.event('Check-up Ada'));
     await calendar.waitForEditor();

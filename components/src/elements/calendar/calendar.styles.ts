@@ -505,6 +505,7 @@ export const calendarStyles = [
       border-inline-start: 0;
     }
     .month .bar.short::before {
+      order: -2;
       content: '';
       flex: none;
       align-self: center;
