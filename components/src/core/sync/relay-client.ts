@@ -441,8 +441,8 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     const update = taken.length === 1 ? first.update : Y.mergeUpdates(taken.map((entry) => entry.update));
     const sequence = (await outbox.lastAcknowledgedSequence()) + 1;
     const sealed = encodeBase64url(await this.options.cipher.seal(encodeEnvelope({ kind: 'batch', deviceId: this.deviceId, sequence, update })));
-    // A random tag ends the id, so that no other account can push under it, or under one of its parts, first: parts
-    // are joined by id, and a junk part read before the real one would spoil the batch for every reader.
+    // A random tag ends the id, so that no other account can push under it, or under one of its parts, before this
+    // device does: readers try each candidate for a part until the whole opens, but only so many (relay-parts.ts).
     const id = `${this.deviceId}-${first.seq}-${last.seq}-${randomTag()}`;
     const batch: PushBatch = { lastSeq: last.seq, sequence, changes: splitIntoParts(id, sealed, MAX_CHANGE_BYTES) };
     await outbox.setInFlight(batch);
