@@ -6,10 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import * as Y from 'yjs';
-import { decodeBase64url } from '#protocol';
+import { decodeBase64url, encodeBase64url } from '#protocol';
 import { deriveEpochSubkeys } from '../src/core/org/key-epochs.ts';
 import { RelayApi, RelayApiError } from '../src/core/sync/relay-api.ts';
-import { decodeEnvelope } from '../src/core/sync/relay-envelope.ts';
+import { decodeEnvelope, encodeEnvelope } from '../src/core/sync/relay-envelope.ts';
+import { noticeUpdate } from '../src/core/sync/epoch-notices.ts';
+import { membershipMap } from '../src/core/org/membership-records.ts';
 import { relayUpdateCipher, relayWorkspaceIdOf, type RelayAccount } from '../src/core/sync/relay-workspace.ts';
 import { OrgSync, REMOVED_FROM_ORG } from '../src/core/sync/org-sync.ts';
 import { TestNetwork, useRelayWorker, waitFor, type TestAccount } from './relay-fixtures.ts';
@@ -102,6 +104,26 @@ describe('removing a device', () => {
       await expect(rex.relay.api.joinWorkspace(await rex.relay.getToken(), ana.sync.workspaceId!, oldSecret)).rejects.toSatisfy(
         (err: unknown) => err instanceof RelayApiError && err.code === 'JOIN_REFUSED',
       );
+
+      // What the removed device writes into the old workspace as notices reaches the members' documents only if it
+      // is a rotation or an ack of that epoch (which the member list then verifies): no data, no other record.
+      const oldCipher = relayUpdateCipher({ orgId: org.orgId, subkeys: await deriveEpochSubkeys(org.orgKey, org.orgId, 0) }, genesisWorkspace);
+      const junk = new Y.Doc();
+      junk.getMap('notes').set('junk', 'written by the removed device');
+      membershipMap(junk).set('rename-junk', JSON.stringify({ body: JSON.stringify({ kind: 'rename', orgId: org.orgId }), signer: 'x', signature: 'y' }));
+      const marker = JSON.stringify({ body: JSON.stringify({ kind: 'ack', orgId: org.orgId, base: 'genesis' }), signer: 'x', signature: 'y' });
+      const notices = [Y.encodeStateAsUpdate(junk), noticeUpdate('ack-marker', marker)];
+      const changes = await Promise.all(
+        notices.map(async (update, index) => ({
+          id: `notice-junk${index}`,
+          encryptedData: encodeBase64url(await oldCipher.seal(encodeEnvelope({ kind: 'batch', deviceId: `notice-junk${index}`, sequence: 1, update }))),
+        })),
+      );
+      await rex.relay.api.pushChanges(await rex.relay.getToken(), genesisWorkspace, changes);
+      await waitFor('ana reads the old workspace past the junk', () => membershipMap(ana.doc).has('ack-marker'));
+      expect(written(ana, 'junk')).toBeUndefined();
+      expect(membershipMap(ana.doc).has('rename-junk')).toBe(false);
+      expect(ana.membership.view.membership.current.members.size).toBe(3);
     } finally {
       await Promise.all(devices.map((device) => device.sync.stop()));
     }
