@@ -97,6 +97,8 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
   private readonly onMembership = (view: MembershipView) => this.follow(view);
   /** Rotations and acks in the workspaces of the epochs they replace (epoch-notices.ts). */
   private notices: EpochNotices | null = null;
+  /** The relay's start in the current epoch; it reports its failures in the status and never rejects. */
+  private relayStarting: Promise<void> = Promise.resolve();
 
   private constructor(private readonly options: OrgSyncOptions) {
     super();
@@ -131,6 +133,8 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
 
   /** Pushes pending changes to the relay now; resolves once acknowledged (or at once without a relay). */
   async flush(): Promise<void> {
+    // A relay still starting (the org just moved to a new epoch) is waited for: its pushes are what is flushed.
+    await this.relayStarting;
     await this.relay?.flush();
   }
 
@@ -145,7 +149,7 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
 
   private startPaths(subkeys: OrgSubkeys, roomId: string, firstEpoch: boolean): void {
     if (this.options.peerToPeer ?? true) this.startPeerSync(subkeys, roomId);
-    if (this.options.account) void this.startRelay(this.options.account, subkeys, firstEpoch);
+    if (this.options.account) this.relayStarting = this.startRelay(this.options.account, subkeys, firstEpoch);
   }
 
   private async stopPaths(): Promise<void> {
