@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { ChangesPage, CreateAccountResponse, EncryptedChange, StoredChange, SyncServerMessage, Workspace } from '../../src/protocol/index.ts';
 import { startScratchWorker, type ScratchWorker } from '../../../scripts/test-worker.ts';
+import { postJson } from './worker-http.ts';
 
 /** How long a wait may last before it fails naming what it waited for: well inside the node project's test limit. */
 const WAIT_MS = 30_000;
@@ -27,15 +28,7 @@ export interface CrashableRelay {
 
 export async function startCrashableRelay(): Promise<CrashableRelay> {
   const scratch: ScratchWorker = await startScratchWorker();
-  const post = async <T>(path: string, body: unknown, token?: string): Promise<T> => {
-    const response = await fetch(`${scratch.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  const post = <T>(path: string, body: unknown, token?: string) => postJson<T>(scratch.url, path, body, token);
   const { token } = await post<CreateAccountResponse>('/api/accounts', {
     email: `crash-${randomUUID()}@clinic.example`,
     password: 'survives a kill -9',

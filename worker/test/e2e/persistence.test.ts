@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangesPage, CreateAccountResponse, LoginResponse, PushResult, Workspace } from '../../src/protocol/index.ts';
 import { startScratchWorker, type ScratchWorker } from '../../../scripts/test-worker.ts';
+import { postJson } from './worker-http.ts';
 
 describe('the Worker with on-disk state', () => {
   let scratch: ScratchWorker;
@@ -13,15 +14,7 @@ describe('the Worker with on-disk state', () => {
     await scratch?.dispose();
   });
 
-  const post = async <T>(path: string, body: unknown, token?: string): Promise<T> => {
-    const response = await fetch(`${scratch.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  const post = <T>(path: string, body: unknown, token?: string) => postJson<T>(scratch.url, path, body, token);
 
   it('keeps accounts, workspaces and every pushed change across a restart', async () => {
     const email = `restart-${randomUUID()}@clinic.example`;
