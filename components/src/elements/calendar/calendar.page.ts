@@ -5,6 +5,7 @@
  */
 import type { Device, ElementPath } from '../../../../scripts/device-lab/device.ts';
 import type { DeviceLab } from '../../../../scripts/device-lab/lab.ts';
+import { expectNoAxeViolations } from '../../../../scripts/device-lab/axe.ts';
 import { seedClinic, type ClinicSeedOptions, type SeededClinic } from '../../../test/clinic-seed.ts';
 import type { CalendarEvent } from '../../core/index.ts';
 
@@ -132,6 +133,18 @@ export class CalendarPage {
     } catch (error) {
       const drawn = (await this.drawnEvents()).map((event) => `${event.title} ${event.date} slot ${event.slot}`);
       throw new Error(`${(error as Error).message}; drawn: ${drawn.join('; ')}`);
+    }
+  }
+
+  /** Runs axe on the calendar in each of `views`, light and dark, failing on any violation. */
+  async expectAccessibleIn(views: readonly string[]): Promise<void> {
+    for (const scheme of ['light', 'dark'] as const) {
+      await this.device.setColorScheme(scheme);
+      for (const view of views) {
+        await this.setAttribute('view', view);
+        await this.rendered();
+        await expectNoAxeViolations(this.device, CALENDAR);
+      }
     }
   }
 
