@@ -8,7 +8,13 @@ import { encodeBase64url, type StoredChange } from '#protocol';
 import type { IntegrityState, Wait } from '../src/core/sync/relay-integrity.ts';
 import { docKnowingWorkspace, invitedDoc, memberWithKey, newOrg, useRelayWorker, waitFor, type TestDevice } from './relay-fixtures.ts';
 
-const relay = useRelayWorker('alice', 'bob', 'eve');
+/**
+ * Members who each push junk under the ids of a large batch's parts still to come (an account stores one change per
+ * id): with two parts to come, 6 × 6 joins, more than a reader tries, were parts joined across accounts. Five, as
+ * the Worker lets one address create ten accounts.
+ */
+const SQUATTERS = Array.from({ length: 5 }, (_, i) => `squatter-${i}` as `squatter-${number}`);
+const relay = useRelayWorker('alice', 'bob', 'eve', ...SQUATTERS);
 
 describe('a device whose change ids another account pushed under too', () => {
   it("still gets its edits to every device, and the squatter's junk changes nothing", async () => {
@@ -35,15 +41,16 @@ describe('a device whose change ids another account pushed under too', () => {
   });
 });
 
-describe("a squatter's junk part between a large batch's pushes", () => {
-  it("does not keep the victim's edit from any device, and nothing is left held back or reported for it", async () => {
+describe("squatters' junk parts between a large batch's pushes", () => {
+  it("do not keep the victim's edit from any device, and nothing is left held back or reported for it", async () => {
     const org = await newOrg();
     const writer = await relay.startDevice(relay.accounts.alice, org);
     const reader = await relay.startDevice(relay.accounts.bob, org, { doc: invitedDoc(writer.doc) });
     const eve = await memberWithKey(relay.url, relay.accounts.eve, org, writer.workspace.id);
+    const squatters = await Promise.all(SQUATTERS.map((name) => memberWithKey(relay.url, relay.accounts[name]!, org, writer.workspace.id)));
 
-    // The writer's network goes down as the relay acknowledges the first push of the batch's parts, so the squatter,
-    // who has seen those parts, pushes junk under the ids of the parts still to come before the writer pushes them.
+    // The writer's network goes down as the relay acknowledges the first push of the batch's parts, so the squatters,
+    // who have seen those parts, push junk under the ids of the parts still to come before the writer pushes them.
     let firstPush: string[] = [];
     writer.network.relayLie = (message) => {
       if (message.type === 'ack' && firstPush.length === 0 && message.ids.some((id) => /_p0of\d+$/.test(id))) {
@@ -61,14 +68,16 @@ describe("a squatter's junk part between a large batch's pushes", () => {
     const junk = encodeBase64url(crypto.getRandomValues(new Uint8Array(64)));
     const missing = Array.from({ length: Number(count) - firstPush.length }, (_, i) => `${base}_p${firstPush.length + i}of${count}`);
     expect(missing, `parts the writer has still to push after ${firstPush.join(" ")}`).not.toEqual([]);
-    await eve.push([...missing, `${base}_p0of1`].map((id) => ({ id, encryptedData: junk })));
+    await Promise.all(squatters.map((squatter) => squatter.push(missing.map((id) => ({ id, encryptedData: junk })))));
+    await eve.push([{ id: `${base}_p0of1`, encryptedData: junk }]);
     writer.network.goOnline();
 
     await waitFor('the writer has nothing left to send', () => writer.client.status.pending === 0);
     const changes = await history(writer);
     const realLast = changes.find((change) => change.id === missing.at(-1) && change.encryptedData !== junk)!;
     const junkLast = changes.find((change) => change.id === missing.at(-1) && change.encryptedData === junk)!;
-    expect(junkLast.version, "the squatter's part is served before the writer's").toBeLessThan(realLast.version);
+    expect(junkLast.version, "the squatters' parts are served before the writer's").toBeLessThan(realLast.version);
+    expect(changes.filter((change) => change.id === missing.at(-1) && change.encryptedData === junk)).toHaveLength(SQUATTERS.length);
 
     const newcomer = await relay.startDevice(relay.accounts.bob, org, { doc: docKnowingWorkspace(writer.workspace.id) });
     for (const [name, device] of [['reader', reader], ['newcomer', newcomer]] as const) {

@@ -101,6 +101,24 @@ describe('joining parts', () => {
     expect(joiner.add(junk('X_p1of3', 22))).toEqual({ kind: 'ignored' });
   });
 
+  it("joins the victim's parts after 20 junk candidates per part from another account, and tries none of the junk with them", () => {
+    const [first, second, last] = realParts(1).map((part) => ({ ...part, author: 'victim' }));
+    const flood = Array.from({ length: 20 }, (_, i) => [junk('X_p1of3', 2 + 2 * i), junk('X_p2of3', 3 + 2 * i)])
+      .flat()
+      .map((part) => ({ ...part, author: 'squatter' }));
+    const { applied, tried } = read([first!, ...flood, { ...second!, version: 50 }, { ...last!, version: 51 }]);
+    expect(applied).toEqual([{ id: 'X', version: 51, encryptedData: SEALED }]);
+    // The squatter's parts make no set of their own: it has no part 0.
+    expect(tried).toBe(1);
+  });
+
+  it('keeps the sets of two authors apart, each with its own joins', () => {
+    const joiner = new PartJoiner();
+    const [first] = realParts(1);
+    expect(joiner.add({ ...first!, author: 'victim' })).toMatchObject({ kind: 'part', setId: 'X_p*of3@victim', missing: true });
+    expect(joiner.add({ ...junk('X_p0of3', 2), author: 'squatter' })).toMatchObject({ kind: 'part', setId: 'X_p*of3@squatter', missing: true });
+  });
+
   it('ignores the parts of a change given up on', () => {
     const joiner = new PartJoiner();
     joiner.add(realParts()[0]!);

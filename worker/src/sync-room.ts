@@ -12,6 +12,7 @@ import {
   frameByteLength,
   parseSyncRequest,
   SYNC_BINARY_PROTOCOL,
+  LEGACY_AUTHOR,
   encodeBase64url,
   encodeChangesFrame,
   readBinarySyncEnvelope,
@@ -80,6 +81,8 @@ interface RoomChange {
   version: number;
   data: string | ArrayBuffer;
   snapshot?: true;
+  /** The author tag of the account that pushed it; none on the snapshot. */
+  author?: string;
 }
 
 interface RoomPage {
@@ -91,6 +94,8 @@ interface RoomPage {
 /** One push waiting for the next commit, and whom to tell once it is stored. */
 interface QueuedPush {
   accountId: string;
+  /** The account's author tag, worked out before the push was queued, so that storing needs no await. */
+  author: string;
   changes: (EncryptedChange | RawChange)[];
   /** The socket it came from, which gets the ack instead of the broadcast; null for REST. */
   sender: WebSocket | null;
@@ -134,6 +139,13 @@ export class SyncRoom extends DurableObject<Env> {
   private queued: QueuedPush[] = [];
   private queuedChanges = 0;
   private storeTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * Each account's author tag (authorTag), worked out once per wake. Every account with a stored change is in it
+   * before a page is made (knowStoredAuthors), and a pushing account before its push is queued, so pages and
+   * broadcasts are made without an await between reading and sending.
+   */
+  private readonly authors = new Map<string, string>();
+  private storedAuthorsKnown: Promise<void> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -196,17 +208,19 @@ export class SyncRoom extends DurableObject<Env> {
   }
 
   async pushChanges(accountId: string, changes: EncryptedChange[]): Promise<RoomResult<PushResult>> {
-    return asRoomResult(() => {
+    return asRoomResult(async () => {
       this.assertMember(accountId);
+      const author = await this.authorOf(accountId);
       return new Promise<PushResult>((resolve, reject) =>
-        this.queuePush({ accountId, changes, sender: null, settle: (result) => (result instanceof Error ? reject(result) : resolve(result)) }),
+        this.queuePush({ accountId, author, changes, sender: null, settle: (result) => (result instanceof Error ? reject(result) : resolve(result)) }),
       );
     });
   }
 
   async pullChanges(accountId: string, sinceVersion: number, limit: number): Promise<RoomResult<ChangesPage>> {
-    return asRoomResult(() => {
+    return asRoomResult(async () => {
       this.assertMember(accountId);
+      await this.knowStoredAuthors();
       this.storeQueued();
       const page = this.page(sinceVersion, limit);
       return { ...page, changes: page.changes.map(asJsonChange) };
@@ -357,6 +371,8 @@ export class SyncRoom extends DurableObject<Env> {
   }
 
   private async dispatch(ws: WebSocket, state: SocketState, message: SyncRequest): Promise<void> {
+    // Before anything is stored or read, so that nothing comes between reading a page and sending it.
+    if (message.type === 'pull') await this.knowStoredAuthors();
     // Answers go out in the order of the requests: a queued push is stored and acknowledged before anything else.
     if (message.type !== 'push') this.storeQueued();
     switch (message.type) {
@@ -391,8 +407,10 @@ export class SyncRoom extends DurableObject<Env> {
     switch (message.type) {
       case 'push': {
         const accountId = state.accountId;
+        const author = await this.authorOf(accountId);
         this.queuePush({
           accountId,
+          author,
           changes: message.changes,
           sender: ws,
           settle: (result) => {
@@ -453,7 +471,7 @@ export class SyncRoom extends DurableObject<Env> {
               .toArray()[0];
             if (inserted) {
               latest = inserted.version;
-              fresh.push({ id: change.id, data, version: latest });
+              fresh.push({ id: change.id, data, version: latest, author: push.author });
               versions.push(latest);
             } else {
               // A retry: the change is stored already, under the version it was first acknowledged with.
@@ -516,18 +534,18 @@ export class SyncRoom extends DurableObject<Env> {
       from = snapshot.version;
     }
     let more = false;
-    const rows = this.sql.exec<{ id: string; data: string | ArrayBuffer; version: number }>(
-      'SELECT id, data, version FROM changes WHERE version > ? ORDER BY version',
+    const rows = this.sql.exec<{ id: string; data: string | ArrayBuffer; version: number; account_id: string }>(
+      'SELECT id, data, version, account_id FROM changes WHERE version > ? ORDER BY version',
       from,
     );
-    for (const row of rows) {
+    for (const { account_id: accountId, ...row } of rows) {
       // Counted as JSON would carry it, so that a page fits a message in either form.
       const size = base64urlLength(row.data) + row.id.length + 64;
       if (page.length >= limit || (page.length > 0 && bytes + size > PAGE_BYTE_BUDGET)) {
         more = true;
         break;
       }
-      page.push(row);
+      page.push({ ...row, author: this.knownAuthor(accountId) });
       bytes += size;
     }
     return { changes: page, latestVersion: this.known()!.latestVersion, more };
@@ -592,6 +610,31 @@ export class SyncRoom extends DurableObject<Env> {
     });
   }
 
+  private async authorOf(accountId: string): Promise<string> {
+    let author = this.authors.get(accountId);
+    if (author === undefined) {
+      author = await authorTag(this.known()!.workspace.id, accountId);
+      this.authors.set(accountId, author);
+    }
+    return author;
+  }
+
+  /** Works out, once per wake, the tag of every account with a change stored. */
+  private knowStoredAuthors(): Promise<void> {
+    this.storedAuthorsKnown ??= (async () => {
+      const accounts = this.sql.exec<{ account_id: string }>('SELECT DISTINCT account_id FROM changes').toArray();
+      await Promise.all(accounts.map((account) => this.authorOf(account.account_id)));
+    })();
+    return this.storedAuthorsKnown;
+  }
+
+  private knownAuthor(accountId: string): string {
+    const author = this.authors.get(accountId);
+    // knowStoredAuthors and the push path fill the map first, so this is a bug, not input.
+    if (author === undefined) throw new Error('a stored change has an author not worked out');
+    return author;
+  }
+
   /** Non-members get the same answer as for a workspace that does not exist. */
   private assertMember(accountId: string): void {
     if (!this.known()?.members.has(accountId)) throw new ProtocolError('NOT_FOUND', 'workspace not found');
@@ -618,15 +661,28 @@ function binaryPage(page: RoomPage): Uint8Array {
   return encodeChangesFrame(page.changes.map(asRawChange), page.latestVersion, page.more);
 }
 
-function asJsonChange({ id, version, data, snapshot }: RoomChange): StoredChange {
+function asJsonChange({ id, version, data, snapshot, author }: RoomChange): StoredChange {
   const encryptedData = typeof data === 'string' ? data : encodeBase64url(new Uint8Array(data));
-  return snapshot ? { id, encryptedData, version, snapshot } : { id, encryptedData, version };
+  if (snapshot) return { id, encryptedData, version, snapshot };
+  return author === undefined ? { id, encryptedData, version } : { id, encryptedData, version, author };
 }
 
 /** Text that is not base64url (the server never checked more than its alphabet) travels as its own bytes. */
-function asRawChange({ id, version, data, snapshot }: RoomChange): StoredRawChange {
+function asRawChange({ id, version, data, snapshot, author }: RoomChange): StoredRawChange {
   const bytes = typeof data === 'string' ? (decodeBase64url(data) ?? new TextEncoder().encode(data)) : new Uint8Array(data);
-  return snapshot ? { id, bytes, version, snapshot } : { id, bytes, version };
+  if (snapshot) return { id, bytes, version, snapshot };
+  return author === undefined ? { id, bytes, version } : { id, bytes, version, author };
+}
+
+/**
+ * Who pushed a change, as readers see it: the first 16 bytes of SHA-256(workspace id ':' account id), base64url,
+ * so that readers can keep one account's parts apart from another's without learning account ids or matching them
+ * across workspaces. Changes stored before ids were scoped have no account ('').
+ */
+async function authorTag(workspaceId: string, accountId: string): Promise<string> {
+  if (accountId === '') return LEGACY_AUTHOR;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${workspaceId}:${accountId}`));
+  return encodeBase64url(new Uint8Array(digest, 0, 16));
 }
 
 /** A frame's bytes as SQLite stores a BLOB: a buffer of their own, not a view into the frame. */

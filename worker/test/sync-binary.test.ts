@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AUTHOR_PATTERN,
   MAX_CHANGE_RAW_BYTES,
   SYNC_BINARY_PROTOCOL,
   decodeBase64url,
@@ -20,7 +21,7 @@ async function nextFrame(socket: Awaited<ReturnType<typeof joinedSyncSocket>>, w
   return decodeChangesFrame(message.frame as ArrayBuffer);
 }
 
-describe('binary frames on the sync socket (protocol version 2)', () => {
+describe('binary frames on the sync socket (protocol version 3)', () => {
   it('are agreed when the client offers the subprotocol, and not otherwise', async () => {
     const owner = await newAccount();
     const workspace = await newWorkspace(owner.token);
@@ -54,7 +55,10 @@ describe('binary frames on the sync socket (protocol version 2)', () => {
     expect(received.changes.map(({ id, version, bytes }) => ({ id, version, bytes: [...bytes] }))).toEqual(
       changes.map((change, i) => ({ id: change.id, version: i + 1, bytes: [...change.bytes] })),
     );
-    const asJson = changes.map((change, i) => ({ id: change.id, encryptedData: encodeBase64url(change.bytes), version: i + 1 }));
+    const author = received.changes[0]!.author;
+    expect(author).toMatch(AUTHOR_PATTERN);
+    expect(received.changes[1]!.author).toBe(author);
+    const asJson = changes.map((change, i) => ({ id: change.id, encryptedData: encodeBase64url(change.bytes), version: i + 1, author }));
     expect(await jsonPeer.next('the JSON broadcast')).toEqual({ type: 'changes', changes: asJson, latestVersion: 2, more: false });
     const page = (await (await call(`/sync/${workspace.id}/changes?since=0`, { token: owner.token })).json()) as ChangesPage;
     expect(page.changes).toEqual(asJson);

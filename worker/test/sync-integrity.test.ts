@@ -1,6 +1,6 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import type { ChangesPage, PushResult } from '../src/protocol/index.ts';
+import { AUTHOR_PATTERN, LEGACY_AUTHOR, SYNC_BINARY_PROTOCOL, decodeChangesFrame, type ChangesPage, type PushResult, type SyncServerMessage } from '../src/protocol/index.ts';
 import { call, fakeEncryptedChange, joinSecretPair, joinedSyncSocket, newAccount, newWorkspace, type TestAccount } from './api-client.ts';
 
 /** A workspace of `owner` that `others` have joined with its join secret. */
@@ -34,7 +34,7 @@ describe('change ids are each account\'s own', () => {
     const ack = await device.next('the ack');
     expect(ack).toEqual({ type: 'ack', ids: [nextId], versions: [squatted.versions[0]! + 1] });
     expect(await victimsOtherDevice.next('the victim\'s edit')).toMatchObject({ type: 'changes', changes: [{ ...edit, version: squatted.versions[0]! + 1 }] });
-    expect((await pullAll(victim.token, workspace.id)).changes).toEqual([
+    expect((await pullAll(victim.token, workspace.id)).changes).toMatchObject([
       { ...junk, version: squatted.versions[0] },
       { ...edit, version: squatted.versions[0]! + 1 },
     ]);
@@ -72,11 +72,58 @@ describe('change ids are each account\'s own', () => {
     const fresh = fakeEncryptedChange();
     socket.request({ type: 'push', changes: [fresh] });
     expect(await socket.next('the ack')).toEqual({ type: 'ack', ids: [fresh.id], versions: [9] });
-    expect((await pullAll(owner.token, workspaceId)).changes).toEqual([
-      { ...old[0], version: 7 },
-      { ...old[1], version: 8 },
-      { ...fresh, version: 9 },
+    const { changes } = await pullAll(owner.token, workspaceId);
+    expect(changes).toEqual([
+      { ...old[0], version: 7, author: LEGACY_AUTHOR },
+      { ...old[1], version: 8, author: LEGACY_AUTHOR },
+      { ...fresh, version: 9, author: expect.stringMatching(AUTHOR_PATTERN) },
     ]);
+    expect(changes[2]!.author).not.toBe(LEGACY_AUTHOR);
+  });
+});
+
+describe('who pushed each change, as readers are told', () => {
+  it("is one tag for each account's changes and another for another account's, the same in JSON, binary frames and REST", async () => {
+    const [victim, squatter] = [await newAccount(), await newAccount()];
+    const workspace = await sharedWorkspace(victim, squatter);
+    const jsonReader = await joinedSyncSocket(victim, workspace.id);
+    const binaryReader = await joinedSyncSocket(squatter, workspace.id, SYNC_BINARY_PROTOCOL);
+    const writer = await joinedSyncSocket(victim, workspace.id);
+    const [first, junk, second] = [fakeEncryptedChange(), fakeEncryptedChange(), fakeEncryptedChange()];
+    writer.request({ type: 'push', changes: [first] });
+    await writer.next('the first ack');
+    await call(`/sync/${workspace.id}/changes`, { token: squatter.token, body: [{ ...junk, id: first.id }] });
+    await call(`/sync/${workspace.id}/changes`, { token: victim.token, body: [second] });
+
+    const broadcastAuthors: string[] = [];
+    const framedAuthors: (string | undefined)[] = [];
+    for (const what of ['the first change', 'the junk', 'the second change']) {
+      const message = (await jsonReader.next(`${what} as JSON`)) as unknown as SyncServerMessage;
+      if (message.type !== 'changes') throw new Error(`expected changes, got ${JSON.stringify(message)}`);
+      broadcastAuthors.push(...message.changes.map((change) => change.author!));
+      const framed = await binaryReader.next(`${what} as a binary frame`);
+      if (!('frame' in framed)) throw new Error(`expected a binary frame, got ${JSON.stringify(framed)}`);
+      framedAuthors.push(...decodeChangesFrame(framed.frame as ArrayBuffer).changes.map((change) => change.author));
+    }
+    const [victims, squatters] = [broadcastAuthors[0]!, broadcastAuthors[1]!];
+    expect(victims).toMatch(AUTHOR_PATTERN);
+    expect(squatters).toMatch(AUTHOR_PATTERN);
+    expect(squatters).not.toBe(victims);
+    expect(broadcastAuthors).toEqual([victims, squatters, victims]);
+    expect(framedAuthors).toEqual([victims, squatters, victims]);
+
+    expect((await pullAll(squatter.token, workspace.id)).changes.map((change) => change.author)).toEqual([victims, squatters, victims]);
+    binaryReader.request({ type: 'pull', sinceVersion: 0 });
+    const pulled = await binaryReader.next("the pull's page as a binary frame");
+    if (!('frame' in pulled)) throw new Error(`expected a binary frame, got ${JSON.stringify(pulled)}`);
+    expect(decodeChangesFrame(pulled.frame as ArrayBuffer).changes.map((change) => change.author)).toEqual([victims, squatters, victims]);
+
+    // Opaque per workspace: the same account's tag elsewhere tells nothing about this one.
+    const elsewhere = await newWorkspace(victim.token);
+    await call(`/sync/${elsewhere.id}/changes`, { token: victim.token, body: [fakeEncryptedChange()] });
+    const [other] = (await pullAll(victim.token, elsewhere.id)).changes;
+    expect(other!.author).toMatch(AUTHOR_PATTERN);
+    expect(other!.author).not.toBe(victims);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CHANGE_BYTES, MAX_SYNC_MESSAGE_BYTES, type ChangesPage, type PushResult } from '../src/protocol/index.ts';
+import { AUTHOR_PATTERN, MAX_CHANGE_BYTES, MAX_SYNC_MESSAGE_BYTES, type ChangesPage, type PushResult } from '../src/protocol/index.ts';
 import { call, expectError, fakeEncryptedChange, newAccount, newWorkspace } from './api-client.ts';
 
 async function memberWithWorkspace() {
@@ -20,7 +20,7 @@ describe('sync over REST', () => {
     expect(result.ids).toEqual(changes.map((c) => c.id));
     expect(result.versions).toEqual([1, 2, 3]);
     const page = await pull('?since=0');
-    expect(page).toEqual({ changes: changes.map((c, i) => ({ ...c, version: i + 1 })), latestVersion: 3, more: false });
+    expect(page).toEqual({ changes: changes.map((c, i) => ({ ...c, version: i + 1, author: expect.stringMatching(AUTHOR_PATTERN) })), latestVersion: 3, more: false });
   });
 
   it('treats a re-pushed id as a no-op that returns the original version', async () => {

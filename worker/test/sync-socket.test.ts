@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { MAX_SYNC_MESSAGES_AHEAD, MAX_SYNC_MESSAGE_BYTES, type ChangesPage, type LoginResponse } from '../src/protocol/index.ts';
+import { AUTHOR_PATTERN, MAX_SYNC_MESSAGES_AHEAD, MAX_SYNC_MESSAGE_BYTES, type ChangesPage, type LoginResponse } from '../src/protocol/index.ts';
 import { TOKEN_LIFETIME_SECONDS } from '../src/tokens.ts';
 import { call, fakeEncryptedChange, newAccount, newWorkspace, openSyncSocket, type TestAccount } from './api-client.ts';
 
@@ -39,7 +39,7 @@ describe('sync over WebSocket', () => {
     expect(await socket.next('auth-ok')).toEqual({ type: 'auth-ok', accountId: account.accountId });
     expect(await socket.next('joined')).toEqual({ type: 'joined', workspaceId: workspace.id, latestVersion: 0 });
     expect(await socket.next('ack')).toEqual({ type: 'ack', ids: [change.id], versions: [1] });
-    expect(await socket.next('changes')).toEqual({ type: 'changes', changes: [{ ...change, version: 1 }], latestVersion: 1, more: false });
+    expect(await socket.next('changes')).toEqual({ type: 'changes', changes: [{ ...change, version: 1, author: expect.stringMatching(AUTHOR_PATTERN) }], latestVersion: 1, more: false });
   });
 
   it('closes a socket that uses a seq twice', async () => {
@@ -97,7 +97,7 @@ describe('sync over WebSocket', () => {
     const change = fakeEncryptedChange();
     first.request({ type: 'push', changes: [change] });
     expect(await first.next()).toEqual({ type: 'ack', ids: [change.id], versions: [1] });
-    expect(await second.next()).toEqual({ type: 'changes', changes: [{ ...change, version: 1 }], latestVersion: 1, more: false });
+    expect(await second.next()).toEqual({ type: 'changes', changes: [{ ...change, version: 1, author: expect.stringMatching(AUTHOR_PATTERN) }], latestVersion: 1, more: false });
 
     const reply = fakeEncryptedChange();
     second.request({ type: 'push', changes: [reply] });
@@ -123,7 +123,7 @@ describe('sync over WebSocket', () => {
     await socket.next();
     socket.request({ type: 'pull', sinceVersion: 1 });
     const page = (await socket.next()) as unknown as ChangesPage & { type: string };
-    expect(page).toEqual({ type: 'changes', changes: changes.slice(1).map((c, i) => ({ ...c, version: i + 2 })), latestVersion: 3, more: false });
+    expect(page).toEqual({ type: 'changes', changes: changes.slice(1).map((c, i) => ({ ...c, version: i + 2, author: expect.stringMatching(AUTHOR_PATTERN) })), latestVersion: 3, more: false });
   });
 
   it('compacts over the socket', async () => {

@@ -15,7 +15,17 @@ export interface StoredChange extends EncryptedChange {
   version: number;
   /** Present on a compaction snapshot that stands for every change up to `version`. */
   snapshot?: true;
+  /**
+   * Who pushed it, as a tag opaque to other workspaces: the same for every change of one account in one workspace,
+   * LEGACY_AUTHOR for changes stored before ids were scoped. Absent on snapshots and from relays that predate it.
+   */
+  author?: string;
 }
+
+/** The author of the changes a room stored before change ids were each account's own. */
+export const LEGACY_AUTHOR = 'legacy';
+/** An author tag: base64url of 16 bytes, or LEGACY_AUTHOR. */
+export const AUTHOR_PATTERN = /^(?:[A-Za-z0-9_-]{22}|legacy)$/;
 
 export interface ChangesPage {
   changes: StoredChange[];
@@ -49,6 +59,7 @@ export interface RawChange {
 export interface StoredRawChange extends RawChange {
   version: number;
   snapshot?: true;
+  author?: string;
 }
 
 /** What a client asks of the room over the socket. */
@@ -155,12 +166,16 @@ export function parseSyncRequest(envelope: SyncEnvelope): SyncRequest {
  * ciphertext as raw bytes rather than base64url inside JSON (a third smaller, and nothing to encode or decode).
  * Everything else stays JSON text, as it is for every client that does not offer it, and for REST.
  *
- * Layout, big-endian; ids are ASCII (CHANGE_ID_PATTERN), at most MAX_CHANGE_ID_LENGTH bytes:
+ * Layout, big-endian; ids and authors are ASCII (CHANGE_ID_PATTERN, AUTHOR_PATTERN), an id at most
+ * MAX_CHANGE_ID_LENGTH bytes, an author of length 0 standing for none:
  *   push:    u8 1 | u32 seq | u16 count | count × (u8 id length | id | u32 byte length | bytes)
  *   changes: u8 2 | f64 latestVersion | u8 more (0 or 1) | u32 count
- *            | count × (f64 version | u8 snapshot (0 or 1) | u8 id length | id | u32 byte length | bytes)
+ *            | count × (f64 version | u8 snapshot (0 or 1) | u8 id length | id | u8 author length | author
+ *                      | u32 byte length | bytes)
+ * Version 3 added the author; a client that offers only version 2 is not agreed to, and speaks JSON, where the
+ * author is a field it may ignore.
  */
-export const SYNC_BINARY_PROTOCOL = 'p2p-clinic-sync.2';
+export const SYNC_BINARY_PROTOCOL = 'p2p-clinic-sync.3';
 const PUSH_FRAME = 1;
 const CHANGES_FRAME = 2;
 const ASCII_IDS = { encoder: new TextEncoder(), decoder: new TextDecoder() };
@@ -200,11 +215,20 @@ export function readBinarySyncEnvelope(frame: ArrayBuffer): SyncEnvelope {
 
 export function encodeChangesFrame(changes: StoredRawChange[], latestVersion: number, more: boolean): Uint8Array {
   const ids = changes.map((change) => ASCII_IDS.encoder.encode(change.id));
-  const size = 14 + changes.reduce((sum, change, i) => sum + 14 + ids[i]!.length + change.bytes.length, 0);
+  const authors = changes.map((change) => ASCII_IDS.encoder.encode(change.author ?? ''));
+  const size = 14 + changes.reduce((sum, change, i) => sum + 15 + ids[i]!.length + authors[i]!.length + change.bytes.length, 0);
   const frame = new FrameWriter(size);
   frame.u8(CHANGES_FRAME).f64(latestVersion).u8(more ? 1 : 0).u32(changes.length);
   changes.forEach((change, i) =>
-    frame.f64(change.version).u8(change.snapshot ? 1 : 0).u8(ids[i]!.length).bytes(ids[i]!).u32(change.bytes.length).bytes(change.bytes),
+    frame
+      .f64(change.version)
+      .u8(change.snapshot ? 1 : 0)
+      .u8(ids[i]!.length)
+      .bytes(ids[i]!)
+      .u8(authors[i]!.length)
+      .bytes(authors[i]!)
+      .u32(change.bytes.length)
+      .bytes(change.bytes),
   );
   return frame.done();
 }
@@ -221,8 +245,11 @@ export function decodeChangesFrame(frame: ArrayBuffer): { changes: StoredRawChan
     const version = reader.f64();
     const snapshot = reader.u8() === 1;
     const id = reader.text(reader.u8());
+    const author = reader.text(reader.u8());
+    if (author !== '' && !AUTHOR_PATTERN.test(author)) throw new ProtocolError('INVALID_INPUT', `changes[${index}] has a malformed author`);
     const bytes = reader.bytes(reader.u32());
-    changes.push(snapshot ? { id, bytes, version, snapshot: true } : { id, bytes, version });
+    const change: StoredRawChange = snapshot ? { id, bytes, version, snapshot: true } : { id, bytes, version };
+    changes.push(author === '' ? change : { ...change, author });
   }
   reader.end();
   return { changes, latestVersion, more };

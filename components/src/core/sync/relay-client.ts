@@ -441,8 +441,8 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     const update = taken.length === 1 ? first.update : Y.mergeUpdates(taken.map((entry) => entry.update));
     const sequence = (await outbox.lastAcknowledgedSequence()) + 1;
     const sealed = encodeBase64url(await this.options.cipher.seal(encodeEnvelope({ kind: 'batch', deviceId: this.deviceId, sequence, update })));
-    // A random tag ends the id, so that no other account can push under it, or under one of its parts, before this
-    // device does: readers try each candidate for a part until the whole opens, but only so many (relay-parts.ts).
+    // A random tag ends the id, so that no other account can push under it before this device does. Junk under its
+    // later parts, once the first are seen, is another author's, which readers never join with these (relay-parts.ts).
     const id = `${this.deviceId}-${first.seq}-${last.seq}-${randomTag()}`;
     const batch: PushBatch = { lastSeq: last.seq, sequence, changes: splitIntoParts(id, sealed, MAX_CHANGE_BYTES) };
     await outbox.setInFlight(batch);
@@ -538,8 +538,9 @@ export class RelayClient extends ObservableV2<RelayEvents> {
 
   /**
    * A change as the relay stores it: applied, or, if it is a part, applied once the parts join into a whole that
-   * opens. Joins that do not open are reported unreadable, but their parts are kept: a squatter's junk part may have
-   * come before the real one, which is then tried too (relay-parts.ts).
+   * opens. Joins that do not open are reported unreadable, but their parts are kept: junk under the same author (the
+   * account's own, or a relay's mislabelling) may have come before the real part, which is then tried too
+   * (relay-parts.ts).
    */
   private async applyStored(change: StoredChange): Promise<void> {
     const arrival = this.parts.add(change);

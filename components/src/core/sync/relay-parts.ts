@@ -6,8 +6,11 @@ import type { EncryptedChange, StoredChange } from '#protocol';
  * Base ids are made by the relay client and never end in that pattern.
  *
  * Ids are each account's own at the relay, so another member (a squatter) can store junk under a part's id too, once
- * it has seen the batch's first parts and before the rest are pushed. The reader cannot tell junk from the real part
- * until the whole opens, so it keeps every candidate for each part and tries the joins, first seen first.
+ * it has seen the batch's first parts and before the rest are pushed. The relay labels each change with its pushing
+ * account's author tag, and parts join only with parts of the same author, so another account's junk never meets
+ * the real parts. An account's own junk (or a relay that mislabels) can still come first, and the reader cannot
+ * tell junk from the real part until the whole opens, so it keeps every candidate for each part and tries the joins,
+ * first seen first.
  */
 const PART_PATTERN = /^(.+)_p(\d+)of(\d+)$/;
 
@@ -41,8 +44,9 @@ export type PartArrival =
   /** A change that is not split (or whose part id no split makes, such as `_p0of1`): it stands as it is. */
   | { kind: 'whole'; change: StoredChange }
   /**
-   * A part. `setId` names its set (base and count: parts claiming another count never mix with it) while parts are
-   * `missing`; once none is, `wholes` are the joins this part makes newly possible, first seen first.
+   * A part. `setId` names its set (author, base and count: parts of another author or claiming another count never
+   * mix with it) while parts are `missing`; once none is, `wholes` are the joins this part makes newly possible,
+   * first seen first.
    */
   | { kind: 'part'; baseId: string; setId: string; missing: boolean; wholes: Iterable<StoredChange> }
   /** A part of a change already settled, or one more candidate than could ever be tried. */
@@ -65,7 +69,8 @@ export class PartJoiner {
     const part = parsePart(change.id);
     if (!part) return { kind: 'whole', change };
     const { baseId, index, count } = part;
-    const setId = `${baseId}_p*of${count}`;
+    // A relay that predates author tags labels none: its parts are all one author's.
+    const setId = change.author === undefined ? `${baseId}_p*of${count}` : `${baseId}_p*of${count}@${change.author}`;
     if (this.settled.has(baseId) || this.settled.has(setId)) return { kind: 'ignored' };
     const set: PartSet = this.sets.get(setId) ?? { baseId, count, candidates: new Map(), tried: 0 };
     this.sets.set(setId, set);

@@ -11,7 +11,7 @@ import {
 } from '#protocol';
 
 /**
- * The sync socket's wire format on the client: the relay's protocol version 2 (binary frames for ciphertext) when
+ * The sync socket's wire format on the client: the relay's protocol version 3 (binary frames for ciphertext) when
  * the Worker agrees to it, JSON text otherwise (a Worker that predates it). The rest of the client sees the same
  * messages either way.
  */
