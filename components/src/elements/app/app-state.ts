@@ -15,6 +15,7 @@ import type { SignedRecord } from '../../core/org/membership-records.ts';
 import type { KitSource } from './members-dialog.ts';
 import { ChangeListeners } from '../../core/records/change-listeners.ts';
 import { Account } from './account.ts';
+import { deviceDescription } from './device-description.ts';
 
 export class AppState {
   readonly #sessions = new Map<string, Promise<OrgSession>>();
@@ -82,7 +83,7 @@ export class AppState {
         const identity = await loadDeviceIdentity();
         const email = this.account.signedIn?.email;
         const ticket = this.#tickets.get(orgId);
-        const profile = { memberId: email ?? identity.deviceId, memberName: email ?? 'Member', name: 'This device', ...(ticket ? { ticket } : {}) };
+        const profile = { memberId: email ?? identity.deviceId, memberName: email ?? 'Member', name: deviceDescription(navigator.userAgent), ...(ticket ? { ticket } : {}) };
         return OrgMembership.open({ orgId, doc: session.doc, identity, orgKey, profile });
       })();
       this.#memberships.set(orgId, opened);
