@@ -127,9 +127,15 @@ export class P2PMembersDialog extends LitElement {
         word-break: break-all;
         min-height: 6rem;
       }
-      .notice,
-      .error {
+      /* Spacing comes from the flex gaps; a paragraph's own margins would add to them. */
+      p {
         margin: 0;
+      }
+      .notice {
+        margin-bottom: var(--_p2p-space-3);
+        padding: var(--_p2p-space-2) var(--_p2p-space-3);
+        border: 1px solid var(--_p2p-color-warning);
+        border-radius: var(--_p2p-radius-small);
       }
       .error {
         color: var(--_p2p-color-danger);

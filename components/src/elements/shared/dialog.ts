@@ -103,6 +103,9 @@ export class P2PDialog extends LitElement {
         padding: var(--_p2p-space-3) var(--_p2p-space-4);
         border-top: 1px solid var(--_p2p-color-border);
       }
+      footer[hidden] {
+        display: none;
+      }
     `,
   ];
 
@@ -155,7 +158,7 @@ export class P2PDialog extends LitElement {
           </button>
         </div>
         <div class="body" part="body"><slot></slot></div>
-        <footer part="footer"><slot name="footer"></slot></footer>
+        <footer part="footer" hidden><slot name="footer" @slotchange=${this.#onFooterChange}></slot></footer>
       </dialog>
     `;
   }
@@ -171,6 +174,12 @@ export class P2PDialog extends LitElement {
       dialog.close();
     }
   }
+
+  /** A dialog without actions shows no empty, bordered row under its content. */
+  readonly #onFooterChange = (event: Event) => {
+    const slot = event.target as HTMLSlotElement;
+    slot.parentElement!.hidden = slot.assignedElements().length === 0;
+  };
 
   #focusFirst(): void {
     const slotted = this.renderRoot.querySelector<HTMLSlotElement>('slot:not([name])')?.assignedElements({ flatten: true }) ?? [];
