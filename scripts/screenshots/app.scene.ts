@@ -4,9 +4,9 @@ import { AppPage } from '../../app/test/pages/app-page.ts';
 import type { P2PApp } from '../../components/src/elements/app/app.ts';
 import type { Scene, SceneContext } from './scene.ts';
 
-const PASSWORD = 'Linden-Apfel-42-Baum';
+export const PASSWORD = 'Linden-Apfel-42-Baum';
 
-async function openApp({ device, pageUrl, workerUrl }: Pick<SceneContext, 'device' | 'pageUrl' | 'workerUrl'>, search = ''): Promise<AppPage> {
+export async function openApp({ device, pageUrl, workerUrl }: Pick<SceneContext, 'device' | 'pageUrl' | 'workerUrl'>, search = ''): Promise<AppPage> {
   const app = new AppPage(device);
   await app.open(pageUrl, workerUrl, search);
   return app;
@@ -21,7 +21,7 @@ async function clinicApp(context: SceneContext): Promise<AppPage> {
 }
 
 /** A small practice's contacts and a week of appointments, written into the current org. */
-async function seedClinic(device: Device): Promise<void> {
+export async function seedClinic(device: Device): Promise<void> {
   await device.evaluate(async () => {
     const app = document.querySelector('p2p-app') as P2PApp;
     const session = await app.state!.session(app.state!.current.id);
