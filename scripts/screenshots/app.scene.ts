@@ -21,7 +21,7 @@ async function clinicApp(context: SceneContext): Promise<AppPage> {
 }
 
 /** A small practice's contacts and a week of appointments, written into the current org. */
-export async function seedClinic(device: Device): Promise<void> {
+async function seedClinic(device: Device): Promise<void> {
   await device.evaluate(async () => {
     const app = document.querySelector('p2p-app') as P2PApp;
     const session = await app.state!.session(app.state!.current.id);

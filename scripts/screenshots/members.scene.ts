@@ -9,7 +9,7 @@ import { AppPage } from '../../app/test/pages/app-page.ts';
 import { clickButton, fillIn, waitForElement, waitForText } from '../../app/test/pages/shadow-query.ts';
 import { deriveOrgSubkeys } from '../../components/src/core/crypto/org-key.ts';
 import { memberWithKey, newAccount } from '../../components/test/relay-fixtures.ts';
-import { openApp, PASSWORD, seedClinic } from './app.scene.ts';
+import { openApp, PASSWORD } from './app.scene.ts';
 import type { Scene, SceneContext } from './scene.ts';
 
 const MEMBERS = ['p2p-app', 'p2p-members-dialog'];
@@ -33,18 +33,20 @@ async function signedInApp(context: Pick<SceneContext, 'pageUrl' | 'workerUrl'>,
   return app;
 }
 
-/** The front desk's practice with its contacts and appointments, shared on the relay (an invite opened). */
+/** The front desk's practice, with no records: every screen here is a dialog over Settings, where none show. */
 async function frontDesk(context: Pick<SceneContext, 'pageUrl' | 'workerUrl'>, device: Device): Promise<AppPage> {
   const front = await signedInApp(context, device, 'empfang');
   await front.createOrg('Praxis am Park');
-  await seedClinic(device);
   return front;
 }
 
-/** The front desk invites the doctor, who joins on their own device; `seated` is the one photographed. */
-async function practiceOfTwo(context: SceneContext, seated: 'front' | 'doctor'): Promise<{ front: AppPage; doctor: AppPage }> {
-  const front = await frontDesk(context, seated === 'front' ? context.device : await context.newDevice());
-  const doctor = await signedInApp(context, seated === 'doctor' ? context.device : await context.newDevice(), 'dr.weber');
+/**
+ * The front desk invites the doctor, who joins on the device photographed. (With the roles the other way round, the
+ * join on the second device seldom showed the org within 30 s on a loaded machine; not looked into further.)
+ */
+async function practiceOfTwo(context: SceneContext): Promise<{ front: AppPage; doctor: AppPage }> {
+  const front = await frontDesk(context, await context.newDevice());
+  const doctor = await signedInApp(context, context.device, 'dr.weber');
   const code = await front.invite(PASSWORD);
   await doctor.openJoin();
   await doctor.submitJoin(code, PASSWORD);
@@ -83,17 +85,17 @@ export const scenes: Scene[] = [
   {
     name: 'members-list',
     async setup(context) {
-      const { front } = await practiceOfTwo(context, 'front');
-      await openMembers(front);
-      await waitForDevices(front, 2);
+      const { doctor } = await practiceOfTwo(context);
+      await openMembers(doctor);
+      await waitForDevices(doctor, 2);
     },
   },
   {
     name: 'members-remove',
     async setup(context) {
-      const { front } = await practiceOfTwo(context, 'front');
-      await openMembers(front);
-      await waitForDevices(front, 2);
+      const { doctor } = await practiceOfTwo(context);
+      await openMembers(doctor);
+      await waitForDevices(doctor, 2);
       await context.device.click([...MEMBERS, '.remove-device']);
       await waitForElement(context.device, [...MEMBERS, '.confirm']);
     },
@@ -101,7 +103,7 @@ export const scenes: Scene[] = [
   {
     name: 'members-removed',
     async setup(context) {
-      const { front, doctor } = await practiceOfTwo(context, 'doctor');
+      const { front, doctor } = await practiceOfTwo(context);
       await openMembers(front);
       await waitForDevices(front, 2);
       await openMembers(doctor);

@@ -290,7 +290,8 @@ export class P2PMembersDialog extends LitElement {
   #renderDevice(device: DeviceInfo, canAct: boolean) {
     const view = this._view!;
     const isMe = device.deviceId === this.#deviceId;
-    const addedBy = device.addedBy ? view.membership.devices.get(device.addedBy)?.name : undefined;
+    // Who added a device, not which of their devices: a person is what the reader recognises.
+    const addedBy = device.addedBy ? view.membership.devices.get(device.addedBy)?.memberName : undefined;
     const joined = formatter(resolveLocale(this.locale), { dateStyle: 'medium' }).format(device.joinedAt);
     if (this._renaming === device.deviceId) {
       return html`<li class="device" data-device=${device.deviceId}>
