@@ -22,12 +22,6 @@ describe('member list', () => {
     expect(listed.get(newcomer.identity.deviceId)).toMatchObject({ name: "nia's laptop", memberId: 'nia', addedBy: ben.identity.deviceId });
   });
 
-  it('lists a device that opens an org alone as its member once enrolled, with nothing else to read the list again', async () => {
-    const ana = await openDevice(await newTestOrg(), 'ana');
-    await expect.poll(() => ana.membership.view.status, { timeout: 10_000 }).toBe('member');
-    expect(currentMembers(ana)).toEqual(idsOf(ana));
-  });
-
   it('ignores an entry with a bad signature, one signed by another device, and one for another org', async () => {
     const org = await newTestOrg();
     const [mo, other] = [await generateDeviceIdentity(), await generateDeviceIdentity()];

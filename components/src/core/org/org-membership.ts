@@ -95,9 +95,8 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
   static async open(options: OrgMembershipOptions): Promise<OrgMembership> {
     const membership = new OrgMembership(options);
     for (const stored of await membership.#keyStore.load(options.orgId)) membership.#keep(stored);
-    // Watched before the first read: what that read writes (this device's enrolment) must read the list again.
-    membershipMap(options.doc).observe(membership.#onChange);
     await membership.refresh();
+    membershipMap(options.doc).observe(membership.#onChange);
     return membership;
   }
 
