@@ -178,6 +178,27 @@ describe('<p2p-contacts> in the app', () => {
     expect(exported).not.toContain('Hopper');
   });
 
+  it('shows contacts’ birthdays in the calendar, and opens the contact’s card from one; back returns to the calendar', async () => {
+    const app = await appOnContacts();
+    const { contacts, device } = app;
+    const today = await device.evaluate(() => {
+      const now = new Date();
+      return `--${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+    });
+    const { ids } = await seed(device, [{ givenName: 'Ada', familyName: 'Lovelace', birthday: today }]);
+    await contacts.waitForCount('1 contact');
+    await app.goTo('Calendar');
+    const birthday = ['p2p-app', 'p2p-calendar', '[part~="birthday"]'];
+    await waitForText(device, birthday, 'Ada Lovelace’s birthday');
+    await device.click(birthday);
+    await waitForText(device, ['p2p-app', 'nav a[aria-current="page"]'], 'Contacts');
+    await waitForText(device, contacts.at('#card-name'), 'Ada Lovelace');
+    expect(new URLSearchParams(await device.evaluate(() => location.search)).get('contact')).toBe(ids[0]);
+    await device.evaluate(() => history.back());
+    await waitForText(device, ['p2p-app', 'nav a[aria-current="page"]'], 'Calendar');
+    await waitForText(device, birthday, 'Ada Lovelace’s birthday');
+  });
+
   it('lists 10,000 contacts rendering only what is on screen, and searches them as you type', async () => {
     const { contacts, device } = await appOnContacts();
     await device.evaluate(async () => {

@@ -45,9 +45,10 @@ export function syncLevel(status: OrgSyncStatus | undefined, online: boolean): S
 
 /**
  * The app a clinic installs: a top bar with the org switcher (each org's colour, a status dot, switching without a
- * reload) and sync status, and the calendar, contacts, reminders and settings of the current org. Where it is
- * lives in the URL (app-route.ts), so links open the same screen and back/forward work. The first run asks whether
- * to start on this device or join a team. Dialogs load when first opened (org-dialog.ts).
+ * reload) and sync status, and the calendar (with the contacts' birthdays, which open the contact's card),
+ * contacts, reminders and settings of the current org. Where it is lives in the URL (app-route.ts), so links open
+ * the same screen and back/forward work. The first run asks whether to start on this device or join a team.
+ * Dialogs load when first opened (org-dialog.ts).
  *
  * ```html
  * <p2p-app worker-url="https://p2p-clinic.example.workers.dev"></p2p-app>
@@ -393,6 +394,8 @@ export class P2PApp extends LitElement {
           .session=${session}
           date=${ifDefined(this._route.date || undefined)}
           locale=${ifDefined(this.locale || undefined)}
+          birthdays
+          @p2p-contact-open=${(event: CustomEvent<{ contactId: string }>) => this.#navigate({ ...this._route, view: 'contacts', contact: event.detail.contactId }, { push: true })}
           @p2p-view-change=${(event: CustomEvent<ViewChangeDetail>) => {
             if (event.detail.date !== this._route.date) this.#navigate({ ...this._route, date: event.detail.date }, { push: this._route.date !== '' });
           }}
