@@ -38,14 +38,32 @@ interface SignallingSystem {
   name: string;
   /** A fresh room's URL for each run. */
   newRoomUrl(): string;
+  /** The account token each socket signs in with, as the app's devices do; none for y-webrtc's server. */
+  token?: string;
   processes(): ProcessGroups;
   stop(): Promise<void>;
 }
 
-async function open(url: string): Promise<WebSocket> {
+async function open(url: string, token?: string): Promise<WebSocket> {
   const ws = new WebSocket(url, { perMessageDeflate: OFFER_DEFLATE });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  if (token) await signIn(ws, token);
   return ws;
+}
+
+/** Signs the socket in and waits until the room says so, so that the next socket from this address is let in. */
+async function signIn(ws: WebSocket, token: string): Promise<void> {
+  const signedIn = new Promise<void>((resolve, reject) =>
+    ws.on('message', function onAuth(raw) {
+      const message = JSON.parse(raw.toString()) as { type: string; code?: string };
+      if (message.type === 'error') reject(new Error(`the room refused the sign-in: ${message.code}`));
+      if (message.type !== 'auth-ok') return;
+      ws.off('message', onAuth);
+      resolve();
+    }),
+  );
+  ws.send(JSON.stringify({ type: 'auth', token }));
+  await signedIn;
 }
 
 /** Subscribes and waits for the pong that follows, so the subscription is in place before anything is published. */
@@ -68,11 +86,11 @@ function compared(system: SignallingSystem): ComparedSystem {
     name: system.name,
     async measure(): Promise<Measurement> {
       const url = system.newRoomUrl();
-      const publisher = await open(url);
+      const publisher = await open(url, system.token);
       const subscribers: WebSocket[] = [];
       let current: DeliveryLog | null = null;
       for (let i = 0; i < SUBSCRIBERS; i++) {
-        const ws = await open(url);
+        const ws = await open(url, system.token);
         ws.once('close', (code) => current?.abort(`subscriber ${i}'s socket closed (${code})`));
         await subscribe(ws);
         ws.on('message', (raw) => {
@@ -120,7 +138,8 @@ async function workerSystem(): Promise<SignallingSystem> {
   const { token } = (await signUp.json()) as { token: string };
   return {
     name: 'p2p-clinic SignalRoom (workerd)',
-    newRoomUrl: () => `${url.replace(/^http/, 'ws')}/signal/bench-room-${randomBytes(8).toString('hex')}?token=${token}`,
+    newRoomUrl: () => `${url.replace(/^http/, 'ws')}/signal/bench-room-${randomBytes(8).toString('hex')}`,
+    token,
     processes: () => localWorkerProcesses(scratch),
     stop: () => scratch.dispose(),
   };

@@ -24,22 +24,18 @@ import type { Env } from './env.ts';
 import { clientIp } from './rate-limiter.ts';
 import { closeCodeToEcho, safeSend } from './socket-send.ts';
 import { asRoomResult, type RoomResult } from './room-result.ts';
-import { verifyToken } from './tokens.ts';
+import { verifyTokenClaims } from './tokens.ts';
 import { withoutCompression } from './websocket-compression.ts';
-
-/**
- * Set by the Worker on the request it hands the room: the account of a socket opened with a valid token. Any such
- * header from a client is dropped first, and only the Worker can reach the room.
- */
-const SIGNAL_ACCOUNT_HEADER = 'x-p2p-signal-account';
 
 /** A socket's subscriptions, kept as its attachment so they survive hibernation. */
 interface SignalSocketState {
   topics: string[];
   /** When the socket opened (ms since the epoch): it must have subscribed SOCKET_HANDSHAKE_TIMEOUT_MS later. */
   openedAt: number;
-  /** The client address of a socket opened without a token; null for one opened with a valid account token. */
-  anonymousAddress?: string | null;
+  /** The client's address: while the socket is not signed in, it counts towards this address's share of the room. */
+  address: string;
+  /** Until when (ms since the epoch) its last `auth` signed it in; 0 if it never did. */
+  signedInUntil: number;
 }
 
 /**
@@ -67,8 +63,8 @@ export class SignalRoom extends DurableObject<Env> {
 
   override async fetch(request: Request): Promise<Response> {
     const pair = new WebSocketPair();
-    const anonymousAddress = request.headers.has(SIGNAL_ACCOUNT_HEADER) ? null : clientIp(request);
-    const refusal = this.admissionRefusal(anonymousAddress);
+    const address = clientIp(request);
+    const refusal = this.admissionRefusal(address);
     if (refusal) {
       // Accepted only to say why (a refused upgrade would reach y-webrtc as a bare connection error), and not as one
       // of the room's hibernatable sockets: as one, it was counted as a member until its closing handshake ended,
@@ -80,23 +76,30 @@ export class SignalRoom extends DurableObject<Env> {
     }
     this.ctx.acceptWebSocket(pair[1]);
     const openedAt = Date.now();
-    pair[1].serializeAttachment({ topics: [], openedAt, anonymousAddress } satisfies SignalSocketState);
+    pair[1].serializeAttachment({ topics: [], openedAt, address, signedInUntil: 0 } satisfies SignalSocketState);
     await this.scheduleAlarm(openedAt + SOCKET_HANDSHAKE_TIMEOUT_MS);
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
-  /** Why a newcomer cannot join: the room is full, or its address already holds its share of anonymous sockets. */
-  private admissionRefusal(anonymousAddress: string | null): ProtocolError | null {
+  /**
+   * Why a newcomer cannot join: the room is full, or its address already holds its share of sockets not signed in.
+   * Every newcomer is not signed in yet (its `auth` comes as its first message), so a signed-in client is refused only
+   * while 16 others from its address are between opening and signing in, and y-webrtc then reconnects.
+   */
+  private admissionRefusal(address: string): ProtocolError | null {
     const sockets = this.ctx.getWebSockets();
     if (sockets.length >= MAX_SOCKETS_PER_SIGNAL_ROOM) {
       return new ProtocolError('ROOM_FULL', `a room holds at most ${MAX_SOCKETS_PER_SIGNAL_ROOM} sockets`);
     }
-    if (anonymousAddress === null) return null;
-    const fromAddress = sockets.filter((ws) => (ws.deserializeAttachment() as SignalSocketState | null)?.anonymousAddress === anonymousAddress);
-    if (fromAddress.length < MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS) return null;
+    const now = Date.now();
+    const notSignedIn = sockets.filter((ws) => {
+      const state = ws.deserializeAttachment() as SignalSocketState | null;
+      return state?.address === address && state.signedInUntil <= now;
+    });
+    if (notSignedIn.length < MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS) return null;
     return new ProtocolError(
       'RATE_LIMITED',
-      `one address holds at most ${MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS} sockets in a room without a token`,
+      `one address holds at most ${MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS} sockets in a room that are not signed in`,
     );
   }
 
@@ -108,12 +111,26 @@ export class SignalRoom extends DurableObject<Env> {
     }
     try {
       if (typeof message !== 'string') throw new ProtocolError('INVALID_INPUT', 'messages must be JSON text');
-      this.dispatch(ws, parseSignalClientMessage(message));
+      const parsed = parseSignalClientMessage(message);
+      if (parsed.type === 'auth') await this.signIn(ws, parsed.token);
+      else this.dispatch(ws, parsed);
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
       sendError(ws, err);
       ws.close(CLOSE_CODE.policyViolation, err.code);
     }
+  }
+
+  /**
+   * Signs the socket in until its token expires; after that it counts as not signed in again, until the client sends
+   * a fresh token. A bad or expired token is refused like any bad message: UNAUTHORIZED, and the socket is closed.
+   */
+  private async signIn(ws: WebSocket, token: string): Promise<void> {
+    const { expiresAt } = await verifyTokenClaims(token, this.env.JWT_SECRET);
+    // Read again after the await: a subscribe handled meanwhile changed the topics.
+    const state = ws.deserializeAttachment() as SignalSocketState;
+    ws.serializeAttachment({ ...state, signedInUntil: expiresAt } satisfies SignalSocketState);
+    send(ws, { type: 'auth-ok', expiresAt });
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
@@ -266,19 +283,19 @@ export function roomIdParam(raw: string | undefined): string {
 }
 
 /**
- * `GET /signal/:roomId[?token=…]` with `Upgrade: websocket`. y-webrtc's own provider sends no token and is served,
- * capped per address; a client that sends its account token counts only towards the room's own limit.
+ * `GET /signal/:roomId` with `Upgrade: websocket`. y-webrtc's own provider is served as it is, capped per address;
+ * a client that signs in with an `auth` message counts only towards the room's own limit. A token in the URL is
+ * refused rather than used: URLs end up in logs.
  */
 export async function openSignalSocket(request: IRequest, env: Env): Promise<Response> {
   const roomId = roomIdParam(request.params.roomId);
   if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
     throw new ProtocolError('UPGRADE_REQUIRED', 'this route only speaks WebSocket');
   }
-  const headers = new Headers(request.headers);
-  headers.delete(SIGNAL_ACCOUNT_HEADER);
-  const token = new URL(request.url).searchParams.get('token');
-  if (token !== null) headers.set(SIGNAL_ACCOUNT_HEADER, await verifyToken(token, env.JWT_SECRET));
-  return withoutCompression(await signalRoom(env, roomId).fetch(new Request(request, { headers })));
+  if (new URL(request.url).searchParams.has('token')) {
+    throw new ProtocolError('INVALID_INPUT', 'send the account token in an auth message, not in the URL');
+  }
+  return withoutCompression(await signalRoom(env, roomId).fetch(request));
 }
 
 function send(ws: WebSocket, message: SignalServerMessage): void {

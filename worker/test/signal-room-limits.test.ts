@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS, MAX_SOCKETS_PER_SIGNAL_ROOM } from '../src/protocol/index.ts';
-import { call, expectError, freshClientIp, newAccount, openSocket, type TestSocket } from './api-client.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS, MAX_SOCKETS_PER_SIGNAL_ROOM, type LoginResponse } from '../src/protocol/index.ts';
+import { TOKEN_LIFETIME_SECONDS } from '../src/tokens.ts';
+import { call, expectError, freshClientIp, newAccount, openSocket, type TestAccount, type TestSocket } from './api-client.ts';
 
 const newRoomId = () => `room-${crypto.randomUUID()}`;
 
@@ -19,6 +20,39 @@ async function joined(roomId: string, count: number, headers: () => Record<strin
 
 const fromAddress = (ip: string) => () => ({ 'cf-connecting-ip': ip });
 const fromFreshAddresses = () => ({ 'cf-connecting-ip': freshClientIp() });
+
+/** A socket from `ip` is let into `roomId`, then leaves it, and the room has let it go. */
+async function admittedAndGone(roomId: string, ip: string): Promise<void> {
+  const socket = await openSocket(`/signal/${roomId}`, { 'cf-connecting-ip': ip });
+  await roundTrip(socket);
+  socket.ws.close(1000);
+  // The room echoes the close frame once it has let the socket go.
+  await socket.closed();
+}
+
+/** Signs `socket` in with `token` and waits for the room to say so. */
+async function signedIn(socket: TestSocket, token: string): Promise<TestSocket> {
+  socket.send({ type: 'auth', token });
+  expect(await socket.next('auth-ok')).toMatchObject({ type: 'auth-ok' });
+  return socket;
+}
+
+/** A new token for the account, issued at the (possibly moved) current time. */
+async function freshToken({ email, password }: TestAccount): Promise<string> {
+  const response = await call('/api/login', { body: { email, password } });
+  return ((await response.json()) as LoginResponse).token;
+}
+
+/** A token of a new account, issued a lifetime and a second ago. */
+async function expiredToken(): Promise<string> {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  try {
+    vi.setSystemTime(Date.now() - TOKEN_LIFETIME_SECONDS * 1000 - 1000);
+    return (await newAccount()).token;
+  } finally {
+    vi.useRealTimers();
+  }
+}
 
 async function expectRefused(socket: TestSocket, code: string): Promise<void> {
   expect(await socket.next(code)).toMatchObject({ type: 'error', code });
@@ -55,24 +89,49 @@ describe('signalling sockets per client address', () => {
     await roundTrip(await openSocket(`/signal/${newRoomId()}`, { 'cf-connecting-ip': ip }));
   });
 
-  it('counts sockets opened with an account token only towards the room’s limit', async () => {
+  it('counts sockets signed in with an auth message only towards the room’s limit', async () => {
     const { token } = await newAccount();
     const ip = freshClientIp();
     const roomId = newRoomId();
-    await joined(roomId, MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS + 4, fromAddress(ip), `?token=${token}`);
-    // Signed-in sockets took none of the address's anonymous share.
+    // One at a time, as an office's devices arrive: each signs in before the next opens.
+    for (let device = 0; device < MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS + 4; device++) {
+      await signedIn(await openSocket(`/signal/${roomId}`, { 'cf-connecting-ip': ip }), token);
+    }
+    // Signed-in sockets took none of the address's share of sockets not signed in.
     await joined(roomId, MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS, fromAddress(ip));
   });
 
-  it('refuses a socket with an invalid token before upgrading it', async () => {
-    await expectError(await call(`/signal/${newRoomId()}?token=not.a.token`, { headers: { upgrade: 'websocket' } }), 401, 'UNAUTHORIZED');
+  it('counts a socket whose token has expired towards its address’s share again, until it signs in afresh', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const account = await newAccount();
+      const ip = freshClientIp();
+      const roomId = newRoomId();
+      const early = await signedIn(await openSocket(`/signal/${roomId}`, { 'cf-connecting-ip': ip }), account.token);
+      await joined(roomId, MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS - 1, fromAddress(ip));
+      // One place is left in the address's share while the early socket is signed in…
+      await admittedAndGone(roomId, ip);
+      vi.setSystemTime(Date.now() + TOKEN_LIFETIME_SECONDS * 1000 + 1);
+      // …and none once its token has expired.
+      await expectRefused(await openSocket(`/signal/${roomId}`, { 'cf-connecting-ip': ip }), 'RATE_LIMITED');
+      await signedIn(early, await freshToken(account));
+      await admittedAndGone(roomId, ip);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
-  it('ignores the header by which the Worker tells the room a socket is signed in, when a client sends it', async () => {
-    const roomId = newRoomId();
-    const ip = freshClientIp();
-    const forged = () => ({ 'cf-connecting-ip': ip, 'x-p2p-signal-account': 'someone' });
-    await joined(roomId, MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS, forged);
-    await expectRefused(await openSocket(`/signal/${roomId}`, forged()), 'RATE_LIMITED');
+  it('refuses an auth message with an invalid or expired token with UNAUTHORIZED, and closes the socket', async () => {
+    for (const token of ['not.a.token', await expiredToken()]) {
+      const socket = await openSocket(`/signal/${newRoomId()}`, fromFreshAddresses());
+      socket.send({ type: 'auth', token });
+      expect(await socket.next('the refusal of a bad token')).toMatchObject({ type: 'error', code: 'UNAUTHORIZED' });
+      expect((await socket.closed()).code).toBe(1008);
+    }
+  });
+
+  it('refuses a token in the URL, where it would end up in logs, before upgrading the socket', async () => {
+    const { token } = await newAccount();
+    await expectError(await call(`/signal/${newRoomId()}?token=${token}`, { headers: { upgrade: 'websocket' } }), 400, 'INVALID_INPUT');
   });
 });

@@ -51,12 +51,14 @@ export const MAX_SIGNAL_MESSAGE_BYTES = 64 * KiB;
 /** y-webrtc subscribes a socket to one topic per room it syncs over that connection. */
 export const MAX_SIGNAL_TOPICS_PER_SOCKET = 16;
 export const MAX_SIGNAL_TOPIC_LENGTH = 256;
+/** Account tokens are JWTs of a few hundred characters; anything longer is not one. */
+export const MAX_TOKEN_LENGTH = 4096;
 /** An org's devices, with room to spare; a full room refuses newcomers rather than slowing everyone. */
 export const MAX_SOCKETS_PER_SIGNAL_ROOM = 64;
 /**
- * Signalling sockets one client address may hold in a room without a token (`?token=`): a quarter of a room, so that
- * whoever learns a room id cannot fill it from one address, while an office's devices behind one address still fit.
- * Sockets with a valid account token count only towards the room's own limit.
+ * Signalling sockets one client address may hold in a room while not signed in (no `auth` with a valid account token,
+ * or one that has expired): a quarter of a room, so that whoever learns a room id cannot fill it from one address.
+ * Signed-in sockets count only towards the room's own limit, so an office of any size behind one address fits.
  */
 export const MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS = 16;
 

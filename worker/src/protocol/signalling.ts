@@ -3,6 +3,7 @@ import {
   MAX_PRESENCE_DATA_BYTES,
   MAX_SIGNAL_TOPIC_LENGTH,
   MAX_SIGNAL_TOPICS_PER_SOCKET,
+  MAX_TOKEN_LENGTH,
   SHARE_CODE_LENGTH,
 } from './limits.ts';
 import { expectArray, expectObject, expectString, parseJsonMessage, type JsonObject } from './validation.ts';
@@ -46,8 +47,13 @@ export interface PresencePeersResponse {
   peers: PresencePeer[];
 }
 
-/** What y-webrtc's `SignalingConn` sends (its keep-alive `{"type":"ping"}` is answered by the runtime). */
+/**
+ * What y-webrtc's `SignalingConn` sends (its keep-alive `{"type":"ping"}` is answered by the runtime), and `auth`,
+ * which our clients send first on every socket and again before their token expires: a token in the URL would end up
+ * in access logs, and y-webrtc's socket cannot carry a header.
+ */
 export type SignalClientMessage =
+  | { type: 'auth'; token: string }
   | { type: 'subscribe'; topics: string[] }
   | { type: 'unsubscribe'; topics: string[] }
   | { type: 'publish'; topic: string; data: unknown }
@@ -55,6 +61,8 @@ export type SignalClientMessage =
 
 export type SignalServerMessage =
   | { type: 'publish'; topic: string; data: unknown }
+  /** The socket is signed in until `expiresAt` (ms since the epoch): send a fresh `auth` before then. */
+  | { type: 'auth-ok'; expiresAt: number }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string };
 
@@ -95,6 +103,8 @@ export function parseAnnounce(body: unknown): AnnounceRequest {
 export function parseSignalClientMessage(text: string): SignalClientMessage {
   const obj = parseJsonMessage(text);
   switch (obj.type) {
+    case 'auth':
+      return { type: 'auth', token: expectString(obj, 'token', { minLength: 1, maxLength: MAX_TOKEN_LENGTH }) };
     case 'subscribe':
     case 'unsubscribe':
       return { type: obj.type, topics: expectTopics(obj) };
@@ -104,7 +114,7 @@ export function parseSignalClientMessage(text: string): SignalClientMessage {
     case 'ping':
       return { type: 'ping' };
     default:
-      throw new ProtocolError('INVALID_INPUT', 'type must be one of subscribe, unsubscribe, publish, ping');
+      throw new ProtocolError('INVALID_INPUT', 'type must be one of auth, subscribe, unsubscribe, publish, ping');
   }
 }
 
