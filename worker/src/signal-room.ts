@@ -3,6 +3,7 @@ import type { IRequest } from 'itty-router';
 import {
   CLOSE_CODE,
   MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS,
+  MAX_SIGNING_IN_SIGNAL_SOCKETS_PER_ADDRESS,
   MAX_PRESENCE_PEERS,
   MAX_SIGNAL_MESSAGE_BYTES,
   MAX_SIGNAL_TOPICS_PER_SOCKET,
@@ -36,6 +37,8 @@ interface SignalSocketState {
   address: string;
   /** Until when (ms since the epoch) its last `auth` signed it in; 0 if it never did. */
   signedInUntil: number;
+  /** Let in beyond its address's share: its first message must be an `auth`, or it is refused. */
+  mustSignIn: boolean;
 }
 
 /**
@@ -64,29 +67,30 @@ export class SignalRoom extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const pair = new WebSocketPair();
     const address = clientIp(request);
-    const refusal = this.admissionRefusal(address);
-    if (refusal) {
+    const admission = this.admission(address);
+    if (admission instanceof ProtocolError) {
       // Accepted only to say why (a refused upgrade would reach y-webrtc as a bare connection error), and not as one
       // of the room's hibernatable sockets: as one, it was counted as a member until its closing handshake ended,
       // which clients saw seconds later (5–10 s against wrangler dev), keeping the next newcomer out meanwhile.
       pair[1].accept();
-      sendError(pair[1], refusal);
-      pair[1].close(CLOSE_CODE.tryAgainLater, refusal.code);
+      sendError(pair[1], admission);
+      pair[1].close(CLOSE_CODE.tryAgainLater, admission.code);
       return new Response(null, { status: 101, webSocket: pair[0] });
     }
     this.ctx.acceptWebSocket(pair[1]);
     const openedAt = Date.now();
-    pair[1].serializeAttachment({ topics: [], openedAt, address, signedInUntil: 0 } satisfies SignalSocketState);
+    pair[1].serializeAttachment({ topics: [], openedAt, address, signedInUntil: 0, mustSignIn: admission.mustSignIn } satisfies SignalSocketState);
     await this.scheduleAlarm(openedAt + SOCKET_HANDSHAKE_TIMEOUT_MS);
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
   /**
-   * Why a newcomer cannot join: the room is full, or its address already holds its share of sockets not signed in.
-   * Every newcomer is not signed in yet (its `auth` comes as its first message), so a signed-in client is refused only
-   * while 16 others from its address are between opening and signing in, and y-webrtc then reconnects.
+   * Whether a newcomer from `address` may join: not when the room is full; freely while its address holds fewer than
+   * its share of sockets not signed in; beyond, a few more that must sign in with their first message, since every
+   * socket opens unsigned (its `auth` is its first message) and a signed-in device must still get in when others at
+   * its address used up the share.
    */
-  private admissionRefusal(address: string): ProtocolError | null {
+  private admission(address: string): ProtocolError | { mustSignIn: boolean } {
     const sockets = this.ctx.getWebSockets();
     if (sockets.length >= MAX_SOCKETS_PER_SIGNAL_ROOM) {
       return new ProtocolError('ROOM_FULL', `a room holds at most ${MAX_SOCKETS_PER_SIGNAL_ROOM} sockets`);
@@ -95,12 +99,10 @@ export class SignalRoom extends DurableObject<Env> {
     const notSignedIn = sockets.filter((ws) => {
       const state = ws.deserializeAttachment() as SignalSocketState | null;
       return state?.address === address && state.signedInUntil <= now;
-    });
-    if (notSignedIn.length < MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS) return null;
-    return new ProtocolError(
-      'RATE_LIMITED',
-      `one address holds at most ${MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS} sockets in a room that are not signed in`,
-    );
+    }).length;
+    if (notSignedIn < MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS) return { mustSignIn: false };
+    if (notSignedIn < MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS + MAX_SIGNING_IN_SIGNAL_SOCKETS_PER_ADDRESS) return { mustSignIn: true };
+    return addressShareUsedUp();
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
@@ -112,6 +114,7 @@ export class SignalRoom extends DurableObject<Env> {
     try {
       if (typeof message !== 'string') throw new ProtocolError('INVALID_INPUT', 'messages must be JSON text');
       const parsed = parseSignalClientMessage(message);
+      this.checkFirstMessage(ws, parsed);
       if (parsed.type === 'auth') await this.signIn(ws, parsed.token);
       else this.dispatch(ws, parsed);
     } catch (err) {
@@ -119,6 +122,17 @@ export class SignalRoom extends DurableObject<Env> {
       sendError(ws, err);
       ws.close(CLOSE_CODE.policyViolation, err.code);
     }
+  }
+
+  /**
+   * A socket let in beyond its address's share must sign in first. Cleared before the token is checked: what follows
+   * the `auth` may arrive meanwhile, and a token that fails closes the socket anyway.
+   */
+  private checkFirstMessage(ws: WebSocket, message: SignalClientMessage): void {
+    const state = ws.deserializeAttachment() as SignalSocketState;
+    if (!state.mustSignIn) return;
+    if (message.type !== 'auth') throw addressShareUsedUp();
+    ws.serializeAttachment({ ...state, mustSignIn: false } satisfies SignalSocketState);
   }
 
   /**
@@ -300,6 +314,13 @@ export async function openSignalSocket(request: IRequest, env: Env): Promise<Res
 
 function send(ws: WebSocket, message: SignalServerMessage): void {
   safeSend(ws, JSON.stringify(message));
+}
+
+function addressShareUsedUp(): ProtocolError {
+  return new ProtocolError(
+    'RATE_LIMITED',
+    `one address holds at most ${MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS} sockets in a room that are not signed in; sign in with an auth message first`,
+  );
 }
 
 function sendError(ws: WebSocket, error: ProtocolError): void {

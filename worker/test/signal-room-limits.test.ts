@@ -1,5 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS, MAX_SOCKETS_PER_SIGNAL_ROOM, type LoginResponse } from '../src/protocol/index.ts';
+import {
+  MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS,
+  MAX_SIGNING_IN_SIGNAL_SOCKETS_PER_ADDRESS,
+  MAX_SOCKETS_PER_SIGNAL_ROOM,
+  type LoginResponse,
+} from '../src/protocol/index.ts';
 import { TOKEN_LIFETIME_SECONDS } from '../src/tokens.ts';
 import { call, expectError, freshClientIp, newAccount, openSocket, type TestAccount, type TestSocket } from './api-client.ts';
 
@@ -54,6 +59,13 @@ async function expiredToken(): Promise<string> {
   }
 }
 
+/** A socket let in beyond its address's share that does not sign in first is refused at its first message. */
+async function expectRefusedUnsigned(socket: TestSocket): Promise<void> {
+  socket.send({ type: 'subscribe', topics: ['a-topic'] });
+  expect(await socket.next('RATE_LIMITED')).toMatchObject({ type: 'error', code: 'RATE_LIMITED' });
+  expect((await socket.closed()).code).toBe(1008);
+}
+
 async function expectRefused(socket: TestSocket, code: string): Promise<void> {
   expect(await socket.next(code)).toMatchObject({ type: 'error', code });
   expect((await socket.closed()).code).toBe(1013);
@@ -83,7 +95,7 @@ describe('signalling sockets per client address', () => {
     const roomId = newRoomId();
     const ip = freshClientIp();
     await joined(roomId, MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS, fromAddress(ip));
-    await expectRefused(await openSocket(`/signal/${roomId}`, { 'cf-connecting-ip': ip }), 'RATE_LIMITED');
+    await expectRefusedUnsigned(await openSocket(`/signal/${roomId}`, { 'cf-connecting-ip': ip }));
     await roundTrip(await openSocket(`/signal/${roomId}`, fromFreshAddresses()));
     // The share is per room: the same address is welcome in another.
     await roundTrip(await openSocket(`/signal/${newRoomId()}`, { 'cf-connecting-ip': ip }));
@@ -113,12 +125,25 @@ describe('signalling sockets per client address', () => {
       await admittedAndGone(roomId, ip);
       vi.setSystemTime(Date.now() + TOKEN_LIFETIME_SECONDS * 1000 + 1);
       // …and none once its token has expired.
-      await expectRefused(await openSocket(`/signal/${roomId}`, { 'cf-connecting-ip': ip }), 'RATE_LIMITED');
+      await expectRefusedUnsigned(await openSocket(`/signal/${roomId}`, { 'cf-connecting-ip': ip }));
       await signedIn(early, await freshToken(account));
       await admittedAndGone(roomId, ip);
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('lets a socket in beyond the share if it signs in first, and only a few at once that have not yet', async () => {
+    const { token } = await newAccount();
+    const ip = freshClientIp();
+    const roomId = newRoomId();
+    await joined(roomId, MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS, fromAddress(ip));
+    await roundTrip(await signedIn(await openSocket(`/signal/${roomId}`, { 'cf-connecting-ip': ip }), token));
+    const opening = await Promise.all(
+      Array.from({ length: MAX_SIGNING_IN_SIGNAL_SOCKETS_PER_ADDRESS }, () => openSocket(`/signal/${roomId}`, { 'cf-connecting-ip': ip })),
+    );
+    await expectRefused(await openSocket(`/signal/${roomId}`, { 'cf-connecting-ip': ip }), 'RATE_LIMITED');
+    await Promise.all(opening.map(async (socket) => roundTrip(await signedIn(socket, token))));
   });
 
   it('refuses an auth message with an invalid or expired token with UNAUTHORIZED, and closes the socket', async () => {

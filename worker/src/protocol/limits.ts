@@ -61,6 +61,12 @@ export const MAX_SOCKETS_PER_SIGNAL_ROOM = 64;
  * Signed-in sockets count only towards the room's own limit, so an office of any size behind one address fits.
  */
 export const MAX_ANONYMOUS_SIGNAL_SOCKETS_PER_ADDRESS = 16;
+/**
+ * Beyond that share, sockets an address may open on the condition that their first message signs them in: every
+ * socket opens unsigned, so without these a signed-in device could not get in once others at its address (in its
+ * office, say) used up the share. Few, since a client signs in one round trip after opening.
+ */
+export const MAX_SIGNING_IN_SIGNAL_SOCKETS_PER_ADDRESS = 4;
 
 /** A presence announcement lasts two minutes; peers re-announce to stay listed. */
 export const PRESENCE_TTL_MS = 2 * 60 * 1000;

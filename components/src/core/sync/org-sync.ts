@@ -191,7 +191,7 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
   }
 
   private startPeerSync(subkeys: OrgSubkeys, roomId: string): void {
-    const { doc, workerUrl, iceServers } = this.options;
+    const { doc, workerUrl, iceServers, account } = this.options;
     const peerSync = new PeerSync({
       workerUrl,
       roomId,
@@ -199,6 +199,7 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
       signallingPassword: subkeys.signallingPassword,
       handshake: { ...challengeProofs(subkeys.peerAuthKey, 'peer-auth'), order: 'together' },
       ...(iceServers ? { iceServers } : {}),
+      ...(account ? { getToken: () => account.getToken() } : {}),
     });
     peerSync.on('status', ({ peers, lastError }) => {
       const gainedPeer = peers > this.current.peers;

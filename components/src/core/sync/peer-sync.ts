@@ -1,7 +1,8 @@
 import type * as Y from 'yjs';
 import { ObservableV2 } from 'lib0/observable';
-import { WebrtcProvider } from 'y-webrtc';
+import { WebrtcProvider, type SignalingConn } from 'y-webrtc';
 import { gatedPeerOpts, type GateObserver, type HandshakeError, type PeerHandshake } from './gated-peer-connection.ts';
+import { signInSignalling } from './signalling-sign-in.ts';
 
 export interface PeerSyncOptions {
   /** The Worker's base URL (`https://…`); signalling goes to its `/signal/<roomId>`. */
@@ -14,6 +15,11 @@ export interface PeerSyncOptions {
   handshake: PeerHandshake;
   /** ICE servers for peers on other networks; none are needed on one LAN. */
   iceServers?: RTCIceServer[];
+  /**
+   * The signed-in account's token, if any: signalling sockets sign in with it (signalling-sign-in.ts), so that more
+   * than 16 devices behind one address all get into the room.
+   */
+  getToken?: () => Promise<string>;
 }
 
 export interface PeerSyncStatus {
@@ -45,6 +51,7 @@ export function signallingUrl(workerUrl: string, roomId: string): string {
 export class PeerSync extends ObservableV2<PeerSyncEvents> {
   readonly status: PeerSyncStatus = { peers: 0, bytesSent: 0, bytesReceived: 0, lastError: null };
   private readonly provider: WebrtcProvider;
+  private readonly stopSigningIn: (() => void)[] = [];
 
   constructor(options: PeerSyncOptions) {
     super();
@@ -64,6 +71,9 @@ export class PeerSync extends ObservableV2<PeerSyncEvents> {
       password: options.signallingPassword,
       peerOpts: gatedPeerOpts(options.handshake, observer, options.iceServers),
     });
+    // The provider has made its connection, whose socket is still opening: its first message can still be the auth.
+    const { getToken } = options;
+    if (getToken) for (const conn of this.provider.signalingConns as SignalingConn[]) this.stopSigningIn.push(signInSignalling(conn, getToken));
     // y-webrtc emits `peers` when a peer appears (not yet connected) or a connection closes. Its `synced` fires only
     // when the whole room turns synced or unsynced, so a connection that opens in a room already synced (say, after
     // a rejected peer's connection closed) would go uncounted: count on each new connection's own `connect`, which
@@ -81,6 +91,7 @@ export class PeerSync extends ObservableV2<PeerSyncEvents> {
   }
 
   override destroy(): void {
+    for (const stop of this.stopSigningIn) stop();
     this.provider.destroy();
     this.update({ peers: 0 });
     super.destroy();
