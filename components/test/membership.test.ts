@@ -22,6 +22,28 @@ describe('member list', () => {
     expect(listed.get(newcomer.identity.deviceId)).toMatchObject({ name: "nia's laptop", memberId: 'nia', addedBy: ben.identity.deviceId });
   });
 
+  it('lists a device that opens an org alone as its member as soon as it is open', async () => {
+    const ana = await openDevice(await newTestOrg(), 'ana');
+    expect(ana.membership.view.status).toBe('member');
+    expect(currentMembers(ana)).toEqual(idsOf(ana));
+  });
+
+  it('enrols an invitee once while its inviter’s entry has not reached it, and lists that entry once it has', async () => {
+    const { org, devices } = await foundOrg(['ana']);
+    const [ana] = devices as [TestDevice];
+    const nia = await openDevice(org, 'nia', { ticket: await ana.membership.issueTicket() });
+    const ownEntries = () => readSignedRecords(nia.doc).filter((signed) => signed.signer === nia.identity.deviceId);
+    for (let refresh = 0; refresh < 3; refresh++) await nia.membership.refresh();
+    expect(nia.membership.view.status).toBe('unknown');
+    const [entry] = ownEntries();
+    expect(ownEntries()).toHaveLength(1);
+
+    syncDoc(ana.doc, nia.doc);
+    await nia.membership.refresh();
+    expect(nia.membership.view.status).toBe('member');
+    expect(ownEntries()).toEqual([entry]);
+  });
+
   it('ignores an entry with a bad signature, one signed by another device, and one for another org', async () => {
     const org = await newTestOrg();
     const [mo, other] = [await generateDeviceIdentity(), await generateDeviceIdentity()];

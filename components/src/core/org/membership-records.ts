@@ -156,7 +156,9 @@ const MAX_RECORD_CHARS = 256 * 1024;
 
 /**
  * The records that verify, each once. `known` carries results from earlier calls (by record id), so a document
- * that grows by one record costs one verification, not one per record.
+ * that grows by one record costs one verification, not one per record. A record whose signer (or whose ticket's
+ * inviter) has no entry in the list yet is left out without a verdict, and checked again by the next call: an
+ * invitee's entry usually reaches a document before its inviter's does.
  */
 export async function verifyRecords(orgId: string, records: SignedRecord[], known = new Map<string, VerifiedRecord | null>()): Promise<VerifiedRecord[]> {
   const parsed = records.map((signed) => ({ signed, body: parseBody(signed.body, orgId) }));
@@ -172,26 +174,51 @@ export async function verifyRecords(orgId: string, records: SignedRecord[], know
   const verified: VerifiedRecord[] = [];
   for (const { signed, body } of parsed) {
     const id = await recordIdOf(signed);
-    if (!known.has(id)) known.set(id, body && (await verifiesAs(orgId, signed, body, signingKeys)) ? { id, signed, body } : null);
-    const record = known.get(id);
+    let record = known.get(id);
+    if (record === undefined) {
+      const verdict = body ? await verdictOn(orgId, signed, body, signingKeys) : 'invalid';
+      record = verdict === 'valid' ? { id, signed, body: body! } : null;
+      if (verdict !== 'undecided') known.set(id, record);
+    }
     if (record && !verified.some((other) => other.id === id)) verified.push(record);
   }
   return verified;
 }
 
-async function verifiesAs(orgId: string, signed: SignedRecord, body: MembershipBody, signingKeys: Map<string, string>): Promise<boolean> {
+/** `undecided`: a key the verdict needs belongs to a device the list has no entry for yet. */
+type Verdict = 'valid' | 'invalid' | 'undecided';
+
+async function verdictOn(orgId: string, signed: SignedRecord, body: MembershipBody, signingKeys: Map<string, string>): Promise<Verdict> {
   const signer = signerOf(body);
-  if (signer !== null && signed.signer !== signer) return false;
-  const key = signingKeys.get(signed.signer);
   const signature = decodeBase64url(signed.signature);
-  if (key === undefined || signature === null) return false;
-  const verifiedTicket = body.kind !== 'device' || body.ticket === undefined || (await verifiesTicket(orgId, body.ticket, signingKeys));
-  return verifiedTicket && verifyTranscript(decodeBase64url(key)!, signature, SIGNATURE_LABEL, [orgId, signed.body]);
+  if ((signer !== null && signed.signer !== signer) || signature === null) return 'invalid';
+  const key = signingKeys.get(signed.signer);
+  if (key === undefined) return 'undecided';
+  if (!(await verifyTranscript(decodeBase64url(key)!, signature, SIGNATURE_LABEL, [orgId, signed.body]))) return 'invalid';
+  return body.kind === 'device' && body.ticket !== undefined ? ticketVerdict(orgId, body.ticket, signingKeys) : 'valid';
 }
 
-async function verifiesTicket(orgId: string, ticket: SignedRecord, signingKeys: Map<string, string>): Promise<boolean> {
+async function ticketVerdict(orgId: string, ticket: SignedRecord, signingKeys: Map<string, string>): Promise<Verdict> {
   const body = parseBody(ticket.body, orgId);
-  return body?.kind === 'ticket' && verifiesAs(orgId, ticket, body, signingKeys);
+  return body?.kind === 'ticket' ? verdictOn(orgId, ticket, body, signingKeys) : 'invalid';
+}
+
+/**
+ * The epochs in which the document holds an entry of this device's own, checked against its own key alone: until
+ * its inviter's entry arrives, the list cannot verify an invitee's entry (its ticket), and the device must not take
+ * that for having no entry and enrol again.
+ */
+export async function epochsEnrolledIn(orgId: string, doc: Y.Doc, identity: DeviceIdentity): Promise<Set<string>> {
+  const epochs = new Set<string>();
+  const signingKey = decodeBase64url(identity.signingKey)!;
+  for (const signed of readSignedRecords(doc)) {
+    if (signed.signer !== identity.deviceId) continue;
+    const body = parseBody(signed.body, orgId);
+    const signature = decodeBase64url(signed.signature);
+    if (body?.kind !== 'device' || body.deviceId !== identity.deviceId || signature === null) continue;
+    if (await verifyTranscript(signingKey, signature, SIGNATURE_LABEL, [orgId, signed.body])) epochs.add(body.epoch);
+  }
+  return epochs;
 }
 
 /** Who must have signed a body: the device it is about, or the one that acted. Renames may come from any member. */

@@ -23,6 +23,7 @@ import {
 import { resolveMembership, type Epoch, type Membership, type MembershipStatus } from './membership.ts';
 import {
   GENESIS_EPOCH,
+  epochsEnrolledIn,
   membershipMap,
   readSignedRecords,
   signRecord,
@@ -95,8 +96,9 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
   static async open(options: OrgMembershipOptions): Promise<OrgMembership> {
     const membership = new OrgMembership(options);
     for (const stored of await membership.#keyStore.load(options.orgId)) membership.#keep(stored);
-    await membership.refresh();
+    // Watched before the first read, so that nothing a sync path writes while it runs goes unread.
     membershipMap(options.doc).observe(membership.#onChange);
+    await membership.refresh();
     return membership;
   }
 
@@ -164,16 +166,26 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
 
   async #refreshNow(): Promise<void> {
     const { orgId, doc, identity } = this.#options;
+    let view = await this.#read();
+    if (view.status === 'unknown' && view.epoch === view.membership.current && !(await epochsEnrolledIn(orgId, doc, identity)).has(view.epoch.id)) {
+      await this.#write(enrolDevice(identity, orgId, view.epoch.id, view.epochKey, this.#options.profile));
+      // Read again, so that the view this refresh gives already lists the device (a lone founder has no one else to
+      // write a change that would).
+      view = await this.#read();
+    }
+    if (view.status === 'member') await this.#doWhatFallsToThisDevice(view.membership);
+    this.#view = view;
+    this.emit('change', [view]);
+  }
+
+  async #read(): Promise<MembershipView> {
+    const { orgId, doc, identity } = this.#options;
     const records = await verifyRecords(orgId, readSignedRecords(doc), this.#verified);
     let membership = await this.#resolve(records);
     // Keys opened from envelopes can make more of the chain checkable: resolve until no new key opens.
     while (await this.#openEnvelopes(membership, records)) membership = await this.#resolve(records);
-    const status = membership.statusOf(identity.deviceId);
-    const held = this.#heldEpoch(membership);
-    if (status === 'unknown' && held === membership.current) await this.#write(enrolDevice(identity, orgId, held.id, this.#keys.get(held.id)!, this.#options.profile));
-    if (status === 'member') await this.#doWhatFallsToThisDevice(membership);
-    this.#view = { status, membership, epoch: held, epochKey: this.#keys.get(held.id)! };
-    this.emit('change', [this.#view]);
+    const epoch = this.#heldEpoch(membership);
+    return { status: membership.statusOf(identity.deviceId), membership, epoch, epochKey: this.#keys.get(epoch.id)! };
   }
 
   /**
