@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { COMPACT_AFTER_UPDATES, OrgPersistence } from '../src/core/records/org-persistence.ts';
+import { COMPACT_AFTER_UPDATES, MERGED_UPDATE_BYTES, OrgPersistence } from '../src/core/records/org-persistence.ts';
 
 /** A fresh device: nothing in IndexedDB. */
 afterEach(() => {
@@ -41,7 +41,7 @@ describe('an org document in IndexedDB', () => {
     await persistence.close();
   });
 
-  it(`merges its stored updates into one in idle time once there are ${COMPACT_AFTER_UPDATES}`, async () => {
+  it(`merges its many small stored updates into one in idle time once there are ${COMPACT_AFTER_UPDATES}`, async () => {
     const doc = new Y.Doc();
     const persistence = await OrgPersistence.open(NAME, doc);
     for (let index = 0; index < COMPACT_AFTER_UPDATES; index++) doc.getMap('events').set(`e${index}`, index);
@@ -86,5 +86,52 @@ describe('an org document in IndexedDB', () => {
     expect(again.storedUpdates).toBe(1);
     expect(again.takeSnapshot()).toBe('snapshot of three events');
     await again.close();
+  });
+
+  it(`merges runs of updates up to ${MERGED_UPDATE_BYTES / 1024} KiB each, in order, leaving a larger one as it is`, async () => {
+    const doc = new Y.Doc();
+    const persistence = await OrgPersistence.open(NAME, doc);
+    const text = (length: number) => 'x'.repeat(length);
+    doc.getMap('events').set('large', text(MERGED_UPDATE_BYTES + 1));
+    // Four to a run, each overwriting the last: applied out of order, an earlier one would win.
+    for (let index = 0; index < 8; index++) doc.getMap('events').set('latest', `${index}${text(MERGED_UPDATE_BYTES / 4 - 64)}`);
+    await persistence.compact();
+    expect(persistence.storedUpdates).toBe(1 + 2);
+    await persistence.close();
+    const again = await reopened();
+    expect((again.getMap('events').get('latest') as string)[0]).toBe('7');
+    expect(again.getMap('events').get('large')).toHaveLength(MERGED_UPDATE_BYTES + 1);
+  });
+
+  it('loads the stored updates one per idle slice', async () => {
+    const doc = new Y.Doc();
+    const persistence = await OrgPersistence.open(NAME, doc);
+    for (let index = 0; index < 3; index++) doc.getMap('contacts').set(`c${index}`, index);
+    await persistence.close();
+
+    const loading = new Y.Doc();
+    const sizes: number[] = [];
+    loading.on('afterTransaction', () => sizes.push(loading.getMap('contacts').size));
+    const again = await OrgPersistence.read(NAME);
+    await again.loadInSlices(loading);
+    expect(sizes).toEqual([1, 2, 3]);
+    await again.close();
+  });
+
+  it('finishes loading at once when asked to while loading in slices', async () => {
+    const doc = new Y.Doc();
+    const persistence = await OrgPersistence.open(NAME, doc);
+    for (let index = 0; index < 3; index++) doc.getMap('contacts').set(`c${index}`, index);
+    await persistence.close();
+
+    const loading = new Y.Doc();
+    const again = await OrgPersistence.read(NAME);
+    const sliced = again.loadInSlices(loading);
+    again.load(loading);
+    expect(loading.getMap('contacts').size).toBe(3);
+    await sliced;
+    loading.getMap('contacts').set('after', true);
+    await again.close();
+    expect((await reopened()).getMap('contacts').size).toBe(4);
   });
 });

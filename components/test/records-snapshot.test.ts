@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import * as Y from 'yjs';
 import { openOrg, orgDatabaseName } from '../src/core/org/org-session.ts';
@@ -154,5 +154,55 @@ describe('opening an org onto its records snapshot', () => {
     const created = session.contacts.create(contactFields({ givenName: 'Grace' }));
     expect(changes).toEqual([{ ids: [created.id], local: true }]);
     await session.close();
+  });
+
+  it('shows a write made while the document is still loading without loading it, and makes it in the document once loaded', async () => {
+    const { contactId } = await savedOrg();
+    const session = await openOrg(ORG);
+    const load = vi.spyOn(OrgPersistence.prototype, 'load');
+    expect(session.contacts.update(contactId, { notes: 'edited while loading' }).notes).toBe('edited while loading');
+    expect(session.contacts.search('ada')[0]?.notes).toBe('edited while loading');
+    expect(load).not.toHaveBeenCalled();
+    load.mockRestore();
+
+    const doc = await session.loadedDoc();
+    expect(recordsMap(doc, 'contacts').get(contactId)?.get('notes')).toBe('edited while loading');
+    expect(session.contacts.get(contactId)?.notes).toBe('edited while loading');
+    await session.close();
+  });
+
+  it('keeps a write made while the document is still loading when the page closes before it has loaded, and makes it once', async () => {
+    const { contactId, eventId } = await savedOrg();
+    const session = await openOrg(ORG);
+    session.contacts.update(contactId, { notes: 'edited while loading' });
+    session.events.remove(eventId);
+    await session.close();
+
+    const reopened = await openOrg(ORG);
+    expect(reopened.contacts.get(contactId)?.notes).toBe('edited while loading');
+    expect(reopened.events.get(eventId)).toBeUndefined();
+    const doc = await reopened.loadedDoc();
+    expect(recordsMap(doc, 'contacts').get(contactId)?.get('notes')).toBe('edited while loading');
+    expect(recordsMap(doc, 'events').has(eventId)).toBe(false);
+    await reopened.close();
+
+    const stored = await OrgPersistence.read(orgDatabaseName(ORG));
+    expect(stored.pendingWrites).toEqual([]);
+    await stored.close();
+  });
+
+  it('makes a kept write after the updates stored since it was made, when they have made the snapshot stale', async () => {
+    const { contactId } = await savedOrg();
+    const session = await openOrg(ORG);
+    session.contacts.update(contactId, { notes: 'edited while loading' });
+    await session.close();
+    await storeUpdateBehindTheSnapshot(contactId, 'ignored: the later write sets notes');
+    const persistence = await OrgPersistence.read(orgDatabaseName(ORG));
+    expect(persistence.takeSnapshot()).toBeUndefined();
+    await persistence.close();
+
+    const reopened = await openOrg(ORG);
+    expect(reopened.contacts.get(contactId)?.notes).toBe('edited while loading');
+    await reopened.close();
   });
 });

@@ -10,7 +10,7 @@ import { EventsStore } from '../calendar/events-store.ts';
 import { RemindersStore } from '../calendar/reminders.ts';
 import { ResourcesStore } from '../calendar/resources-store.ts';
 import { RecordsSnapshotSaver, isSnapshotOf, usableRecordsSnapshot } from '../records/records-snapshot.ts';
-import { whenIdle, type IdleTask } from '../records/idle-work.ts';
+import { isRecordWrite, makeRecordWrite, makeRecordWriteInSnapshot, type RecordWrite } from '../records/record-writes.ts';
 import { indexedDbReminderStorage, memoryReminderStorage, type ReminderStateStorage } from '../calendar/reminder-state-storage.ts';
 
 /** The IndexedDB database holding an org's document (and this device's reminder state for it). */
@@ -36,6 +36,11 @@ export interface OrgSession extends OrgStores {
    * Queries work before: one that comes first finishes the index it needs on the spot.
    */
   indexesReady: Promise<void>;
+  /**
+   * The document, once it has loaded in idle slices after the indexes, for what can wait for it (a sync); `doc`
+   * loads it on the spot instead. Never resolves if the session is closed first.
+   */
+  loadedDoc(): Promise<Y.Doc>;
   /** Flushes and closes the document's database and stops the stores. */
   close(): Promise<void>;
 }
@@ -52,38 +57,51 @@ export async function attachStores(doc: Y.Doc, reminderStorage: ReminderStateSto
 
 /**
  * Opens an org of this device's registry from IndexedDB. When the org's records snapshot is up to date, the
- * stores serve reads from it and the document loads in idle time after; anything that needs the document
- * first (a write, `doc`) loads it on the spot. Otherwise the document loads before this resolves.
+ * stores serve reads from it and the document loads in idle slices after; writes made meanwhile are shown from
+ * the snapshot and made in the document once it has loaded (record-writes.ts); `doc` loads it on the spot.
+ * Otherwise the document loads before this resolves.
  */
 export async function openOrg(orgId: string): Promise<OrgSession> {
   const persistence = await OrgPersistence.read(orgDatabaseName(orgId));
   const reminderStorage = indexedDbReminderStorage(persistence);
   const snapshot = usableRecordsSnapshot(persistence.takeSnapshot());
+  // Made before the document loaded on a page closed before it had: they come after everything stored.
+  const writes = persistence.pendingWrites.filter(isRecordWrite);
   const doc = new Y.Doc();
+  const makeWrites = () => writes.forEach((write) => makeRecordWrite(doc, write));
   const snapshotSaver = new RecordsSnapshotSaver(persistence, doc);
   let stores: OrgStores;
-  let loadWhenIdle: IdleTask | undefined;
-  let loadDocumentWhenIdle: (() => void) | undefined;
+  let loadDocumentWhenIdle: (() => Promise<void>) | undefined;
   let closed = false;
   if (snapshot) {
-    let loaded = false;
-    const loadDocument = () => {
-      if (loaded) return;
-      loaded = true;
-      loadWhenIdle?.cancel();
-      persistence.load(doc);
+    for (const write of writes) makeRecordWriteInSnapshot(snapshot[write.kind], write);
+    let followed = false;
+    const followDocument = () => {
       // Closed before it loaded: the document is wanted as it was stored, with nothing following it.
-      if (closed) return;
+      if (followed || closed) return;
+      followed = true;
       prepareDocument(doc);
       const sameAsSnapshot = isSnapshotOf(snapshot, doc);
+      const wrote = writes.length > 0;
+      if (wrote) persistence.settlePendingWrites(makeWrites);
       contacts.followDocument(sameAsSnapshot);
       events.followDocument(sameAsSnapshot);
       resources.followDocument(sameAsSnapshot);
-      snapshotSaver.follow(sameAsSnapshot);
+      snapshotSaver.follow(sameAsSnapshot && !wrote);
     };
-    const contacts = new ContactsStore(doc, { records: snapshot.contacts, loadDocument });
-    const events = new EventsStore(doc, { records: snapshot.events, loadDocument });
-    const resources = new ResourcesStore(doc, { records: snapshot.resources, loadDocument });
+    const loadDocument = () => {
+      persistence.load(doc);
+      followDocument();
+    };
+    const keepWrite = (write: RecordWrite) => {
+      writes.push(write);
+      // Failing to store it loses it only if the page closes before the document has loaded, as any write
+      // whose update fails to be stored.
+      void persistence.storePendingWrite(write).catch(() => undefined);
+    };
+    const contacts = new ContactsStore(doc, { records: snapshot.contacts, loadDocument, keepWrite });
+    const events = new EventsStore(doc, { records: snapshot.events, loadDocument, keepWrite });
+    const resources = new ResourcesStore(doc, { records: snapshot.resources, loadDocument, keepWrite });
     const reminders = await RemindersStore.open(events, reminderStorage);
     // Only snapshots of the current schema are used, so the document is writable.
     stores = {
@@ -97,19 +115,18 @@ export async function openOrg(orgId: string): Promise<OrgSession> {
       reminders,
       readOnly: false,
     };
-    loadDocumentWhenIdle = () => {
-      if (!loaded && !closed) loadWhenIdle = whenIdle(loadDocument);
-    };
+    loadDocumentWhenIdle = () => persistence.loadInSlices(doc).then(followDocument);
   } else {
     persistence.load(doc);
     stores = await attachStores(doc, reminderStorage);
+    if (writes.length > 0 && !stores.readOnly) persistence.settlePendingWrites(makeWrites);
     snapshotSaver.follow(false);
   }
   // The calendar is what most people look at first.
   const indexesReady = stores.events.indexWhenIdle().then(() => stores.contacts.indexWhenIdle());
-  // Decoding a busy org's document is one long task (docs/benchmarks.md): it waits for the indexes the first views
-  // need, so that it does not hold up painting them.
-  if (loadDocumentWhenIdle) void indexesReady.then(loadDocumentWhenIdle);
+  // Loading a busy org's document takes seconds of slices (docs/benchmarks.md): it waits for the indexes the first
+  // views need, so that it does not hold up painting them.
+  const documentLoaded = loadDocumentWhenIdle ? indexesReady.then(loadDocumentWhenIdle) : Promise.resolve();
   return {
     get doc() {
       return stores.doc;
@@ -122,9 +139,12 @@ export async function openOrg(orgId: string): Promise<OrgSession> {
     ...(stores.readOnlyReason === undefined ? {} : { readOnlyReason: stores.readOnlyReason }),
     orgId,
     indexesReady,
+    async loadedDoc() {
+      await documentLoaded;
+      return doc;
+    },
     async close() {
       closed = true;
-      loadWhenIdle?.cancel();
       stores.reminders.destroy();
       stores.contacts.destroy();
       stores.events.destroy();

@@ -8,11 +8,16 @@
  *   whole loaded document once more as the "update" of that load, which is as slow as decoding it.
  * - Closing waits until every write has committed; y-indexeddb's `destroy` returns while they are still queued,
  *   and a page unloaded right after lost them.
- * - The stored updates are merged into one when there are many, in idle time rather than on the write path.
+ * - Many small stored updates are merged into fewer, in idle time rather than on the write path, and never into
+ *   one: each stored update is applied in a task of its own when the document loads in slices, so merging stops
+ *   at MERGED_UPDATE_BYTES.
  * - Reading the database and loading the document are separate steps, so that a records snapshot saved in
- *   `custom` (records-snapshot.ts) can serve the org while the document loads. The snapshot is stored with the
- *   key of the last update it includes; any update stored since (by this code, y-indexeddb, or another tab)
- *   makes it stale. Merging the updates keeps a fresh snapshot fresh.
+ *   `custom` (records-snapshot.ts) can serve the org while the document loads, and the document can load one
+ *   stored update per idle slice instead of in one task of seconds. The snapshot is stored with the key of the
+ *   last update it includes; any update stored since (by this code, y-indexeddb, or another tab) makes it
+ *   stale. Merging the updates keeps a fresh snapshot fresh.
+ * - Writes made while the document is still loading (record-writes.ts) are kept in `custom` until the document
+ *   holds them, so that a page closed before it loaded loses none.
  */
 import * as Y from 'yjs';
 import { whenIdle, type IdleTask } from './idle-work.ts';
@@ -23,8 +28,17 @@ const CUSTOM = 'custom';
 const SNAPSHOT = 'snapshot';
 /** The key (in `updates`) of the last update the snapshot includes; apart, so that a merge updates it cheaply. */
 const SNAPSHOT_AT = 'snapshot-at-update';
-/** y-indexeddb's PREFERRED_TRIM_SIZE: past this many stored updates, applying them one by one costs more than one merged update. */
+/** Writes kept until the document holds them, under this prefix and their number, in the order they were made. */
+const PENDING_WRITE = 'pending-write:';
+const pendingWriteKey = (index: number) => `${PENDING_WRITE}${String(index).padStart(10, '0')}`;
+const prefixed = (prefix: string) => IDBKeyRange.bound(prefix, `${prefix}\uffff`);
+/** y-indexeddb's PREFERRED_TRIM_SIZE: past this many stored updates, applying them one by one costs more than merged ones. */
 export const COMPACT_AFTER_UPDATES = 500;
+/**
+ * Consecutive stored updates are merged up to this many bytes. A busy org's 20 MiB document then loads in about
+ * eighty slices; a stored update of this size applies in well under 50 ms on a phone (docs/benchmarks.md).
+ */
+export const MERGED_UPDATE_BYTES = 256 * 1024;
 
 function requested<T>(request: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -41,6 +55,8 @@ function committed(transaction: IDBTransaction): Promise<void> {
   });
 }
 
+const idle = () => new Promise<void>((resolve) => whenIdle(() => resolve()));
+
 function openDatabase(name: string): Promise<IDBDatabase> {
   const request = indexedDB.open(name);
   request.onupgradeneeded = () => {
@@ -52,25 +68,38 @@ function openDatabase(name: string): Promise<IDBDatabase> {
 
 export class OrgPersistence {
   readonly #storeUpdate = (update: Uint8Array, origin: unknown) => {
-    if (origin !== this) this.#append(update);
+    if (origin === this) return;
+    if (this.#settlingPendingWrites) this.#settlingPendingWrites(update);
+    else this.#append(update);
   };
+  /** The document once every stored update has been applied to it and its changes are stored. */
   #doc: Y.Doc | undefined;
-  /** Read by `read`, applied by `load`. */
-  #readUpdates: Uint8Array[] | undefined;
+  /** The document being loaded, and the updates `read` found that are not yet applied to it. */
+  #loading: Y.Doc | undefined;
+  #unapplied: Uint8Array[];
+  #unsaved: Uint8Array | undefined;
+  #slice: IdleTask | undefined;
   #storedUpdates: number;
+  #compactAt = COMPACT_AFTER_UPDATES;
   #snapshot: unknown;
+  #pendingWrites: unknown[];
+  #settlingPendingWrites: ((update: Uint8Array) => void) | undefined;
   /** Set from the moment a merge is scheduled until it has committed. */
-  #compaction: IdleTask | undefined;
+  #compaction: Promise<void> | undefined;
   #closed = false;
+  #resolveLoaded!: () => void;
+  readonly #whenLoaded = new Promise<void>((resolve) => (this.#resolveLoaded = resolve));
 
   private constructor(
     private readonly db: IDBDatabase,
     updates: Uint8Array[],
     snapshot: unknown,
+    pendingWrites: unknown[],
   ) {
-    this.#readUpdates = updates;
+    this.#unapplied = updates;
     this.#storedUpdates = updates.length;
     this.#snapshot = snapshot;
+    this.#pendingWrites = pendingWrites;
   }
 
   /** Loads the stored document into `doc` and from then on stores every change of it. */
@@ -80,20 +109,21 @@ export class OrgPersistence {
     return persistence;
   }
 
-  /** Reads the stored updates and snapshot, in one transaction; `load` then loads the document. */
+  /** Reads the stored updates, snapshot and pending writes, in one transaction; `load` then loads the document. */
   static async read(name: string): Promise<OrgPersistence> {
     const db = await openDatabase(name);
     const transaction = db.transaction([UPDATES, CUSTOM], 'readonly');
     const updates = transaction.objectStore(UPDATES);
     const custom = transaction.objectStore(CUSTOM);
-    const [stored, lastKey, snapshot, snapshotAt] = await Promise.all([
+    const [stored, lastKey, snapshot, snapshotAt, pendingWrites] = await Promise.all([
       requested(updates.getAll()),
       requested(updates.openKeyCursor(null, 'prev')).then((cursor) => cursor?.key),
       requested(custom.get(SNAPSHOT)),
       requested(custom.get(SNAPSHOT_AT)),
+      requested(custom.getAll(prefixed(PENDING_WRITE))),
     ]);
     const fresh = lastKey !== undefined && snapshotAt === lastKey;
-    return new OrgPersistence(db, stored as Uint8Array[], fresh ? snapshot : undefined);
+    return new OrgPersistence(db, stored as Uint8Array[], fresh ? snapshot : undefined, pendingWrites);
   }
 
   /**
@@ -106,19 +136,33 @@ export class OrgPersistence {
     return snapshot;
   }
 
-  /** Applies the updates `read` found to `doc` and from then on, unless closed, stores every change of it. */
+  /** The writes kept with `storePendingWrite` that `read` found (a page closed before its document loaded), in order. */
+  get pendingWrites(): readonly unknown[] {
+    return this.#pendingWrites;
+  }
+
+  /** Applies the updates `read` found to `doc`, all now, and from then on, unless closed, stores every change of it. */
   load(doc: Y.Doc): void {
-    if (this.#doc) throw new Error('The document is already loaded');
-    const updates = this.#readUpdates ?? [];
-    this.#readUpdates = undefined;
-    // Whatever the document held before loading is stored too, as y-indexeddb does.
-    const unsaved = doc.store.clients.size > 0 ? Y.encodeStateAsUpdate(doc) : undefined;
-    Y.transact(doc, () => updates.forEach((update) => Y.applyUpdate(doc, update)), undefined, false);
-    this.#doc = doc;
-    if (this.#closed) return;
-    doc.on('update', this.#storeUpdate);
-    if (unsaved) this.#append(unsaved);
-    this.#compactIfMany();
+    this.#startLoading(doc);
+    while (this.#unapplied.length > 0) this.#applyNext(doc);
+    this.#loaded(doc);
+  }
+
+  /**
+   * As `load`, one stored update per idle slice, so that a busy org's document loads without one task of
+   * seconds. `load` finishes it at once if called meanwhile. Resolves once loaded; never, if closed first.
+   */
+  loadInSlices(doc: Y.Doc): Promise<void> {
+    this.#startLoading(doc);
+    const slice = () => {
+      this.#slice = undefined;
+      if (this.#doc) return;
+      this.#applyNext(doc);
+      if (this.#unapplied.length > 0) this.#slice = whenIdle(slice);
+      else this.#loaded(doc);
+    };
+    if (!this.#doc && !this.#slice) this.#slice = whenIdle(slice);
+    return this.#whenLoaded;
   }
 
   /**
@@ -136,15 +180,47 @@ export class OrgPersistence {
     await committed(transaction);
   }
 
-  /** How many updates the database holds; merging brings it back to one. */
+  /** Keeps a write made before the document has loaded until `settlePendingWrites` has made it in the document. */
+  async storePendingWrite(write: unknown): Promise<void> {
+    const index = this.#pendingWrites.length;
+    this.#pendingWrites.push(write);
+    await this.setCustom(pendingWriteKey(index), write);
+  }
+
+  /**
+   * Makes the kept writes in the loaded document: `makeWrites` runs in one transaction, whose update is stored in
+   * the same IndexedDB transaction that forgets them, so that each write is made once whenever the page closes.
+   */
+  settlePendingWrites(makeWrites: () => void): void {
+    const doc = this.#doc;
+    if (!doc) throw new Error('The document is not loaded');
+    if (this.#closed) return;
+    let stored = false;
+    this.#settlingPendingWrites = (update) => {
+      stored = true;
+      const transaction = this.db.transaction([UPDATES, CUSTOM], 'readwrite');
+      transaction.objectStore(UPDATES).add(update);
+      transaction.objectStore(CUSTOM).delete(prefixed(PENDING_WRITE));
+      this.#storedUpdates++;
+    };
+    try {
+      doc.transact(makeWrites);
+    } finally {
+      this.#settlingPendingWrites = undefined;
+    }
+    if (!stored) this.db.transaction(CUSTOM, 'readwrite').objectStore(CUSTOM).delete(prefixed(PENDING_WRITE));
+    this.#pendingWrites = [];
+    this.#compactIfMany();
+  }
+
+  /** How many updates the database holds; merging brings it down. */
   get storedUpdates(): number {
     return this.#storedUpdates;
   }
 
   /** Values of the `custom` store whose keys start with `prefix`. */
   async customValues(prefix: string): Promise<unknown[]> {
-    const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
-    return requested(this.db.transaction(CUSTOM, 'readonly').objectStore(CUSTOM).getAll(range));
+    return requested(this.db.transaction(CUSTOM, 'readonly').objectStore(CUSTOM).getAll(prefixed(prefix)));
   }
 
   async setCustom(key: string, value: unknown): Promise<void> {
@@ -153,26 +229,49 @@ export class OrgPersistence {
     await committed(transaction);
   }
 
-  /** Replaces the stored updates by one holding the whole document. */
+  /**
+   * Merges runs of consecutive stored updates into one each, up to MERGED_UPDATE_BYTES, merging in idle slices.
+   * A run's merge is stored under the key of its last update, so the updates keep their order (applying an
+   * update before what it builds on makes Yjs hold it back and retry it with every later one) and a snapshot
+   * fresh before stays fresh.
+   */
   async compact(): Promise<void> {
-    if (!this.#doc) throw new Error('The document is not loaded');
-    const replaced = this.#storedUpdates;
-    const transaction = this.db.transaction([UPDATES, CUSTOM], 'readwrite');
-    const updates = transaction.objectStore(UPDATES);
-    const custom = transaction.objectStore(CUSTOM);
-    // Every change of the document was appended before this transaction, so the merged update holds just what
-    // the updates it replaces held.
-    const key = await requested(updates.add(Y.encodeStateAsUpdate(this.#doc)));
-    const [previousKey, snapshotAt] = await Promise.all([
-      requested(updates.openKeyCursor(IDBKeyRange.upperBound(key, true), 'prev')).then((cursor) => cursor?.key),
-      requested(custom.get(SNAPSHOT_AT)),
-    ]);
-    // A snapshot of all the replaced updates is a snapshot of the merged one.
-    if (previousKey !== undefined && snapshotAt === previousKey) custom.put(key, SNAPSHOT_AT);
-    // Writes queued after this transaction land under higher keys, so deleting below its own key spares them.
-    updates.delete(IDBKeyRange.upperBound(key, true));
+    const reading = this.db.transaction(UPDATES, 'readonly').objectStore(UPDATES);
+    const [updates, keys] = await Promise.all([requested(reading.getAll()) as Promise<Uint8Array[]>, requested(reading.getAllKeys())]);
+    const runs: { keys: IDBValidKey[]; updates: Uint8Array[] }[] = [];
+    let run: (typeof runs)[number] | undefined;
+    let runBytes = 0;
+    updates.forEach((update, index) => {
+      if (!run || runBytes + update.byteLength > MERGED_UPDATE_BYTES) {
+        run = { keys: [], updates: [] };
+        runs.push(run);
+        runBytes = 0;
+      }
+      run.keys.push(keys[index]!);
+      run.updates.push(update);
+      runBytes += update.byteLength;
+    });
+    if (!runs.some((run) => run.updates.length > 1)) return;
+    const merges: { keys: IDBValidKey[]; merged: Uint8Array }[] = [];
+    for (const { keys, updates } of runs) {
+      if (updates.length < 2) continue;
+      await idle();
+      if (this.#closed) return;
+      merges.push({ keys, merged: Y.mergeUpdates(updates) });
+    }
+    const transaction = this.db.transaction(UPDATES, 'readwrite');
+    const store = transaction.objectStore(UPDATES);
+    // Another tab may have merged them meanwhile; then its merge stands.
+    const present = await requested(store.count(IDBKeyRange.bound(keys[0]!, keys.at(-1)!)));
+    if (present !== keys.length) return committed(transaction);
+    for (const { keys, merged } of merges) {
+      // A run's keys are consecutive: appends land above them all, and merges only replace.
+      store.delete(IDBKeyRange.bound(keys[0]!, keys.at(-1)!, false, true));
+      store.put(merged, keys.at(-1));
+    }
     await committed(transaction);
-    this.#storedUpdates -= replaced - 1;
+    this.#storedUpdates -= merges.reduce((sum, { keys }) => sum + keys.length - 1, 0);
+    this.#compactAt = this.#storedUpdates + COMPACT_AFTER_UPDATES;
   }
 
   /** Stops storing changes, waits until every write has committed, and closes the database. */
@@ -180,10 +279,35 @@ export class OrgPersistence {
     if (this.#closed) return;
     this.#closed = true;
     this.#doc?.off('update', this.#storeUpdate);
-    this.#compaction?.cancel();
+    this.#slice?.cancel();
     // Read-write transactions over the same stores commit in the order they were created.
     await committed(this.db.transaction([UPDATES, CUSTOM], 'readwrite'));
+    // A merge under way stops at its next slice; the database closes once its transactions have.
     this.db.close();
+  }
+
+  #startLoading(doc: Y.Doc): void {
+    if (this.#loading && this.#loading !== doc) throw new Error('Another document is loading');
+    if (this.#loading) return;
+    this.#loading = doc;
+    // Whatever the document held before loading is stored too, as y-indexeddb does.
+    this.#unsaved = doc.store.clients.size > 0 ? Y.encodeStateAsUpdate(doc) : undefined;
+  }
+
+  #applyNext(doc: Y.Doc): void {
+    Y.applyUpdate(doc, this.#unapplied.shift()!);
+  }
+
+  #loaded(doc: Y.Doc): void {
+    if (this.#doc) return;
+    this.#doc = doc;
+    this.#slice?.cancel();
+    this.#resolveLoaded();
+    if (this.#closed) return;
+    doc.on('update', this.#storeUpdate);
+    if (this.#unsaved) this.#append(this.#unsaved);
+    this.#unsaved = undefined;
+    this.#compactIfMany();
   }
 
   #append(update: Uint8Array): void {
@@ -193,12 +317,11 @@ export class OrgPersistence {
   }
 
   #compactIfMany(): void {
-    if (this.#storedUpdates < COMPACT_AFTER_UPDATES || this.#compaction) return;
-    this.#compaction = whenIdle(() => {
+    if (this.#storedUpdates < this.#compactAt || this.#compaction || this.#closed) return;
+    this.#compaction = idle()
+      .then(() => this.compact())
       // A failed merge leaves the updates as they were; the next write past the threshold tries again.
-      this.compact()
-        .catch(() => undefined)
-        .finally(() => (this.#compaction = undefined));
-    });
+      .catch(() => undefined)
+      .finally(() => (this.#compaction = undefined));
   }
 }

@@ -9,7 +9,8 @@ export interface RecordEntries {
   get(key: string): unknown;
 }
 
-function isDefault(value: unknown): boolean {
+/** Whether a value is its field's default, which is stored as an absent entry. */
+export function isDefault(value: unknown): boolean {
   return value === undefined || value === '' || value === false || (Array.isArray(value) && value.length === 0);
 }
 

@@ -4,13 +4,15 @@
  * record by record, and change notifications for local and remote edits alike.
  *
  * A store opened onto a records snapshot (records-snapshot.ts) serves reads from it until the document has
- * loaded, then follows the document. A write that comes first loads the document on the spot, so that every
- * write is validated against, and made in, the document itself.
+ * loaded, then follows the document. A write that comes first is validated against the snapshot, shown from it
+ * and handed to the session, which makes it in the document once loaded (record-writes.ts): loading a busy org's
+ * document takes seconds, and a person editing meanwhile should not wait for it.
  */
 import * as Y from 'yjs';
 import { assertWritable, recordsMap, type RecordKind } from './org-document.ts';
-import { writeFields, type RecordEntries } from './record-map.ts';
+import type { RecordEntries } from './record-map.ts';
 import { recordsDiffering, snapshotEntries, type SnapshotRecords } from './records-snapshot.ts';
+import { makeRecordWrite, makeRecordWriteInSnapshot, type RecordWrite } from './record-writes.ts';
 import { RecordNotFoundError, type RecordNoun } from './record-not-found-error.ts';
 import { ChangeListeners, type StoreChange, type StoreListener, type Unsubscribe } from './change-listeners.ts';
 
@@ -20,15 +22,19 @@ interface StoredRecord {
   updatedAt: number;
 }
 
-/** Where a store opened onto a snapshot reads until the document has loaded. */
+/** Where a store opened onto a snapshot reads, and where it writes, until the document has loaded. */
 export interface SnapshotServing {
+  /** The snapshot's records of the store's kind, with the writes made since. */
   records: SnapshotRecords;
   /** Loads the document now; the session then calls `followDocument` on every store. */
   loadDocument(): void;
+  /** Keeps a write, already made in `records`, for the document. */
+  keepWrite(write: RecordWrite): void;
 }
 
 export abstract class RecordStore<Fields extends object, Stored extends Fields & StoredRecord> {
   protected readonly records: Y.Map<Y.Map<unknown>>;
+  readonly #kind: RecordKind;
   readonly #cache = new Map<string, Stored>();
   #list: Stored[] | undefined;
   readonly #listeners = new ChangeListeners();
@@ -43,6 +49,7 @@ export abstract class RecordStore<Fields extends object, Stored extends Fields &
     snapshot?: SnapshotServing,
   ) {
     this.records = recordsMap(doc, kind);
+    this.#kind = kind;
     this.#observer = (events, transaction) => this.#onChange(events, transaction);
     this.#snapshot = snapshot;
     // Loading the document would otherwise report every record as changed.
@@ -63,11 +70,7 @@ export abstract class RecordStore<Fields extends object, Stored extends Fields &
     const fields = this.validate(input);
     const id = crypto.randomUUID();
     const now = Date.now();
-    this.doc.transact(() => {
-      const record = new Y.Map<unknown>();
-      this.records.set(id, record);
-      writeFields(record, { ...this.toEntries(fields), createdAt: now, updatedAt: now });
-    });
+    this.#write({ kind: this.#kind, id, action: 'create', entries: { ...this.toEntries(fields), createdAt: now, updatedAt: now } });
     return this.get(id)!;
   }
 
@@ -75,12 +78,11 @@ export abstract class RecordStore<Fields extends object, Stored extends Fields &
   update(id: string, patch: Partial<Fields>): Stored {
     this.#assertWritable();
     const current = this.get(id);
-    const record = this.records.get(id);
-    if (!current || !record) throw new RecordNotFoundError(this.singular, id);
+    if (!current) throw new RecordNotFoundError(this.singular, id);
     const fields = this.validate({ ...this.fieldsOf(current), ...patch });
     const entries = this.toEntries(fields);
     const changed = Object.fromEntries(Object.entries(entries).filter(([key]) => this.patchTouches(patch, key)));
-    this.doc.transact(() => writeFields(record, { ...changed, updatedAt: Date.now() }));
+    this.#write({ kind: this.#kind, id, action: 'update', entries: { ...changed, updatedAt: Date.now() } });
     return this.get(id)!;
   }
 
@@ -92,8 +94,8 @@ export abstract class RecordStore<Fields extends object, Stored extends Fields &
   /** Removes a record; false if there was none (perhaps already removed on another device). */
   remove(id: string): boolean {
     this.#assertWritable();
-    if (!this.records.has(id)) return false;
-    this.doc.transact(() => this.records.delete(id));
+    if (!this.entriesOf(id)) return false;
+    this.#write({ kind: this.#kind, id, action: 'remove' });
     return true;
   }
 
@@ -162,10 +164,21 @@ export abstract class RecordStore<Fields extends object, Stored extends Fields &
     if (!this.#snapshot) this.records.unobserveDeep(this.#observer);
   }
 
-  /** Loads the document if reads still come from the snapshot; then refuses writes to a newer schema. */
+  /** Refuses writes to a newer schema; a store serving a snapshot has the current one (see org-session.ts). */
   #assertWritable(): void {
-    this.#snapshot?.loadDocument();
-    assertWritable(this.doc);
+    if (!this.#snapshot) assertWritable(this.doc);
+  }
+
+  /** Makes a write in the document, or, before it has loaded, in the snapshot's records and for the document later. */
+  #write(write: RecordWrite): void {
+    const snapshot = this.#snapshot;
+    if (!snapshot) {
+      this.doc.transact(() => makeRecordWrite(this.doc, write));
+      return;
+    }
+    makeRecordWriteInSnapshot(snapshot.records, write);
+    snapshot.keepWrite(write);
+    this.#changed({ ids: [write.id], local: true });
   }
 
   #onChange(events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction): void {

@@ -14,8 +14,8 @@ import { whenIdle, type IdleTask } from './idle-work.ts';
 /** Bumped when the stored shape changes; a snapshot of another format is ignored. */
 const SNAPSHOT_FORMAT = 2;
 
-/** One kind's records: each record's entries by record id. */
-export type SnapshotRecords = ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+/** One kind's records: each record's entries by record id; writes made before the document has loaded change them (record-writes.ts). */
+export type SnapshotRecords = Map<string, Readonly<Record<string, unknown>>>;
 
 export interface RecordsSnapshot {
   /** Y.encodeSnapshot of the document it was taken from (its state vector and delete set). */
