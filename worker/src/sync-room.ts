@@ -68,8 +68,17 @@ interface EarlyMessages {
 interface RoomMemory {
   workspace: Workspace;
   members: Set<string>;
-  /** The highest version handed out, stored or compacted into the snapshot: the next change gets one more. */
+  /**
+   * The highest version handed out, stored, compacted into the snapshot or reserved before the room last woke: the
+   * next change gets one more.
+   */
   latestVersion: number;
+  /**
+   * Versions up to this one are reserved by a write that is durable, or whose commit the output gate holds every later
+   * message behind. A change whose version is reserved may be fanned out before its own commit: were it lost in a
+   * crash, the room wakes past the reservation and never hands that version to another change.
+   */
+  reservedVersion: number;
 }
 
 /**
@@ -91,6 +100,17 @@ interface RoomPage {
   more: boolean;
 }
 
+/** A queued push with the versions its changes get, and those of them that are new. */
+interface StoredPush {
+  push: QueuedPush;
+  result: PushResult;
+  fresh: RoomChange[];
+  /** The room's latest version once this push is stored. */
+  latest: number;
+  /** Sent to the other sockets before it was written. */
+  fannedOut: boolean;
+}
+
 /** One push waiting for the next commit, and whom to tell once it is stored. */
 interface QueuedPush {
   accountId: string;
@@ -106,6 +126,11 @@ interface QueuedPush {
 const PAGE_BYTE_BUDGET = MAX_SYNC_MESSAGE_BYTES - 4096;
 /** A queue this long is stored at once rather than waiting for more: it bounds what one transaction holds. */
 const MAX_QUEUED_CHANGES = 2000;
+/**
+ * How many versions one reservation covers, renewed once half are used, so that only a room's first push after a
+ * wake, or a burst larger than half of it, waits for its commit before its fan-out. A wake skips at most this many.
+ */
+const VERSIONS_RESERVED = 1024;
 
 /**
  * One workspace's relay: stores encrypted changes in order, hands out versions, fans changes out to joined
@@ -138,7 +163,15 @@ export class SyncRoom extends DurableObject<Env> {
    */
   private queued: QueuedPush[] = [];
   private queuedChanges = 0;
-  private storeTimer: ReturnType<typeof setTimeout> | null = null;
+  private fanOutTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * Pushes given their versions (and fanned out, where reserved) but not written yet: written a turn later, so that
+   * the fan-out reaches the sockets before the commit, which holds the thread where the commit is a local fsync.
+   */
+  private versioned: StoredPush[] = [];
+  /** The version of each change in `versioned`, by account and id, so that a retry queued meanwhile keeps it. */
+  private readonly unwritten = new Map<string, number>();
+  private writeTimer: ReturnType<typeof setTimeout> | null = null;
   /**
    * Each account's author tag (authorTag), worked out once per wake. Every account with a stored change is in it
    * before a page is made (knowStoredAuthors), and a pushing account before its push is queued, so pages and
@@ -164,6 +197,7 @@ export class SyncRoom extends DurableObject<Env> {
         this.sql.exec(
           'CREATE TABLE snapshot (slot INTEGER PRIMARY KEY CHECK (slot = 0), id TEXT NOT NULL, data TEXT NOT NULL, version INTEGER NOT NULL)',
         );
+        this.createReservationTable();
         this.sql.exec(
           'INSERT INTO workspace VALUES (?, ?, ?, ?, ?)',
           init.id,
@@ -175,7 +209,7 @@ export class SyncRoom extends DurableObject<Env> {
         this.sql.exec('INSERT INTO members VALUES (?, ?)', init.ownerId, init.createdAt);
       });
       const workspace: Workspace = { id: init.id, name: init.name, createdAt: init.createdAt };
-      this.memory = { workspace, members: new Set([init.ownerId]), latestVersion: 0 };
+      this.memory = { workspace, members: new Set([init.ownerId]), latestVersion: 0, reservedVersion: 0 };
       return workspace;
     });
   }
@@ -433,71 +467,103 @@ export class SyncRoom extends DurableObject<Env> {
     this.queued.push(push);
     this.queuedChanges += push.changes.length;
     if (this.queuedChanges >= MAX_QUEUED_CHANGES) this.storeQueued();
-    else this.storeTimer ??= setTimeout(() => this.storeQueued(), 0);
+    else this.fanOutTimer ??= setTimeout(() => this.fanOutQueued(), 0);
+  }
+
+  /** When the runtime has delivered what it had: versions handed out and fanned out now, written a turn later. */
+  private fanOutQueued(): void {
+    this.handOutVersions();
+    this.writeTimer ??= setTimeout(() => this.writeVersioned(), 0);
+  }
+
+  /** Stores everything queued now: before anything that reads what it writes, and when the queue is long. */
+  private storeQueued(): void {
+    this.handOutVersions();
+    this.writeVersioned();
   }
 
   /**
-   * Stores every queued push in one transaction, one `INSERT … ON CONFLICT DO NOTHING RETURNING` per change, then
-   * answers each and fans the new changes out. Ids are the pushing account's own: a re-pushed id keeps its original
-   * version, and another account's change under the same id is another change. Acks and fan-out are sent after the
-   * transaction, and the output gate holds them until its commit is durable; a transaction that fails stores none
-   * of the queue, and every push in it is told to push again.
+   * Gives every queued change its version, and fans out at once those whose version is reserved
+   * (RoomMemory.reservedVersion): their fan-out goes out before their write, held only behind commits already under
+   * way. Ids are the pushing account's own: a re-pushed id keeps its original version, and another account's change
+   * under the same id is another change. A change fanned out and then lost in a crash is pushed again by its sender,
+   * whose outbox keeps it until acknowledged, and Yjs applies it twice as once.
    */
-  private storeQueued(): void {
-    if (this.storeTimer) clearTimeout(this.storeTimer);
-    this.storeTimer = null;
+  private handOutVersions(): void {
+    if (this.fanOutTimer) clearTimeout(this.fanOutTimer);
+    this.fanOutTimer = null;
     const pushes = this.queued;
     if (pushes.length === 0) return;
     this.queued = [];
     this.queuedChanges = 0;
     const memory = this.known()!;
-    let latest = memory.latestVersion;
-    const results: { push: QueuedPush; result: PushResult; fresh: RoomChange[] }[] = [];
-    try {
-      this.ctx.storage.transactionSync(() => {
-        for (const push of pushes) {
-          const versions: number[] = [];
-          const fresh: RoomChange[] = [];
-          for (const change of push.changes) {
-            const data = 'bytes' in change ? bytesOf(change.bytes) : change.encryptedData;
-            const inserted = this.sql
-              .exec<{ version: number }>(
-                'INSERT INTO changes (version, account_id, id, data) VALUES (?, ?, ?, ?) ON CONFLICT (account_id, id) DO NOTHING RETURNING version',
-                latest + 1,
-                push.accountId,
-                change.id,
-                data,
-              )
-              .toArray()[0];
-            if (inserted) {
-              latest = inserted.version;
-              fresh.push({ id: change.id, data, version: latest, author: push.author });
-              versions.push(latest);
-            } else {
-              // A retry: the change is stored already, under the version it was first acknowledged with.
-              versions.push(this.sql.exec<{ version: number }>('SELECT version FROM changes WHERE account_id = ? AND id = ?', push.accountId, change.id).one().version);
-            }
-          }
-          results.push({ push, result: { ids: push.changes.map((change) => change.id), versions }, fresh });
-        }
-      });
-    } catch (err) {
-      for (const push of pushes) push.settle(err as Error);
-      return;
-    }
-    memory.latestVersion = latest;
-    for (const { push, result, fresh } of results) {
-      push.settle(result);
-      if (fresh.length > 0) this.broadcast(fresh, push.sender, memory);
+    for (const push of pushes) {
+      const entry = this.versionsOf(push, memory);
+      entry.fannedOut = entry.latest <= memory.reservedVersion;
+      if (entry.fannedOut && entry.fresh.length > 0) this.broadcast(entry.fresh, push.sender, entry.latest, memory);
+      this.versioned.push(entry);
     }
   }
 
+  /**
+   * Writes every versioned push in one transaction, one INSERT per new change, then acknowledges each and fans out
+   * what was not fanned out before. Acks go out after the transaction, and the output gate holds them until its
+   * commit is durable: an ack is the promise that the change survives a crash. A transaction that fails stores none
+   * of them, and every push in it is told to push again; its versions are not handed out again.
+   */
+  private writeVersioned(): void {
+    if (this.writeTimer) clearTimeout(this.writeTimer);
+    this.writeTimer = null;
+    const entries = this.versioned;
+    if (entries.length === 0) return;
+    this.versioned = [];
+    this.unwritten.clear();
+    const memory = this.known()!;
+    const latest = memory.latestVersion;
+    const reservation = latest + VERSIONS_RESERVED / 2 > memory.reservedVersion ? latest + VERSIONS_RESERVED : null;
+    try {
+      this.ctx.storage.transactionSync(() => {
+        for (const { push, fresh } of entries) {
+          for (const change of fresh) {
+            this.sql.exec('INSERT INTO changes (version, account_id, id, data) VALUES (?, ?, ?, ?)', change.version, push.accountId, change.id, change.data);
+          }
+        }
+        if (reservation !== null) this.sql.exec('INSERT OR REPLACE INTO version_reservation VALUES (0, ?)', reservation);
+      });
+    } catch (err) {
+      for (const { push } of entries) push.settle(err as Error);
+      return;
+    }
+    if (reservation !== null) memory.reservedVersion = reservation;
+    for (const { push, result, fresh, latest: last, fannedOut } of entries) {
+      push.settle(result);
+      if (!fannedOut && fresh.length > 0) this.broadcast(fresh, push.sender, last, memory);
+    }
+  }
+
+  /** The version of each of a push's changes, read without writing: a retry keeps its version, a new one gets the next. */
+  private versionsOf(push: QueuedPush, memory: RoomMemory): StoredPush {
+    const fresh: RoomChange[] = [];
+    const versions = push.changes.map((change) => {
+      const key = `${push.accountId}\n${change.id}`;
+      const known =
+        this.unwritten.get(key) ??
+        this.sql.exec<{ version: number }>('SELECT version FROM changes WHERE account_id = ? AND id = ?', push.accountId, change.id).toArray()[0]?.version;
+      if (known !== undefined) return known;
+      const version = ++memory.latestVersion;
+      this.unwritten.set(key, version);
+      fresh.push({ id: change.id, data: 'bytes' in change ? bytesOf(change.bytes) : change.encryptedData, version, author: push.author });
+      return version;
+    });
+    return { push, fresh, latest: memory.latestVersion, fannedOut: false, result: { ids: push.changes.map((change) => change.id), versions } };
+  }
+
   /** Sends new changes to every joined socket but their sender's, checking each one's token and membership first. */
-  private broadcast(changes: RoomChange[], sender: WebSocket | null, memory: RoomMemory): void {
+  private broadcast(changes: RoomChange[], sender: WebSocket | null, latestVersion: number, memory: RoomMemory): void {
     // Each form is made once, and only if some socket wants it.
     let text: string | undefined;
     let frame: Uint8Array | undefined;
-    const page: RoomPage = { changes, latestVersion: memory.latestVersion, more: false };
+    const page: RoomPage = { changes, latestVersion, more: false };
     const now = Date.now();
     for (const socket of this.ctx.getWebSockets()) {
       if (socket === sender) continue;
@@ -573,15 +639,21 @@ export class SyncRoom extends DurableObject<Env> {
     const exists = this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'workspace'").toArray().length > 0;
     if (!exists) return null;
     this.scopeChangeIdsByAccount();
+    this.createReservationTable();
     const row = this.sql.exec<{ id: string; name: string; created_at: number }>('SELECT id, name, created_at FROM workspace').one();
     const members = this.sql.exec<{ account_id: string }>('SELECT account_id FROM members').toArray();
     const { latest } = this.sql
-      .exec<{ latest: number }>('SELECT MAX(COALESCE((SELECT MAX(version) FROM changes), 0), COALESCE((SELECT version FROM snapshot), 0)) AS latest')
+      .exec<{ latest: number }>(
+        `SELECT MAX(COALESCE((SELECT MAX(version) FROM changes), 0), COALESCE((SELECT version FROM snapshot), 0),
+          COALESCE((SELECT up_to FROM version_reservation), 0)) AS latest`,
+      )
       .one();
+    // Versions up to the last reservation may have been fanned out and lost in a crash: the room starts past them.
     this.memory = {
       workspace: { id: row.id, name: row.name, createdAt: row.created_at },
       members: new Set(members.map((member) => member.account_id)),
       latestVersion: latest,
+      reservedVersion: latest,
     };
     return this.memory;
   }
@@ -593,6 +665,11 @@ export class SyncRoom extends DurableObject<Env> {
   private createChangesTable(name: string): void {
     this.sql.exec(`CREATE TABLE ${name} (
       version INTEGER PRIMARY KEY, account_id TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, UNIQUE (account_id, id))`);
+  }
+
+  /** Rooms made before versions were reserved get the table on their first wake after. */
+  private createReservationTable(): void {
+    this.sql.exec('CREATE TABLE IF NOT EXISTS version_reservation (slot INTEGER PRIMARY KEY CHECK (slot = 0), up_to INTEGER NOT NULL)');
   }
 
   /**

@@ -34,6 +34,11 @@ export async function startCrashableRelay(): Promise<CrashableRelay> {
     password: 'survives a kill -9',
   });
   const { id: workspaceId } = await post<Workspace>('/api/workspaces', { name: 'opaque' }, token);
+  const pull = async (since: number, limit: number): Promise<ChangesPage> => {
+    const response = await fetch(`${scratch.url}/sync/${workspaceId}/changes?since=${since}&limit=${limit}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new Error(`pull since ${since}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as ChangesPage;
+  };
   return {
     get url() {
       return scratch.url;
@@ -47,11 +52,7 @@ export async function startCrashableRelay(): Promise<CrashableRelay> {
     async pullAll() {
       const all: StoredChange[] = [];
       for (let since = 0, more = true; more; ) {
-        const response = await fetch(`${scratch.url}/sync/${workspaceId}/changes?since=${since}&limit=${PULL_PAGE}`, {
-          headers: { authorization: `Bearer ${token}` },
-        });
-        if (!response.ok) throw new Error(`pull since ${since}: ${response.status} ${await response.text()}`);
-        const page = (await response.json()) as ChangesPage;
+        const page = await pull(since, PULL_PAGE);
         all.push(...page.changes);
         more = page.more;
         since = page.changes.at(-1)?.version ?? since;
@@ -84,6 +85,10 @@ export class PushingClient {
   reacknowledged = 0;
   /** Errors the relay sent; a clean run has none. */
   readonly errors: string[] = [];
+  /** Every other client's change the relay fanned out to this one, as [version, id], in the order received. */
+  readonly received: [number, string][] = [];
+  /** The latest version the relay named when this client last joined. */
+  joinedAtVersion = 0;
   private ws: WebSocket | null = null;
   private seq = 0;
   private open = false;
@@ -109,6 +114,7 @@ export class PushingClient {
       ws.on('message', (raw) => {
         const message = JSON.parse(raw.toString()) as SyncServerMessage;
         if (message.type === 'joined') {
+          this.joinedAtVersion = message.latestVersion;
           this.open = true;
           resolve();
         } else this.receive(message);
@@ -194,6 +200,7 @@ export class PushingClient {
 
   private receive(message: SyncServerMessage): void {
     if (message.type === 'error') this.errors.push(`${message.code}: ${message.message}`);
+    if (message.type === 'changes') for (const change of message.changes) this.received.push([change.version, change.id]);
     if (message.type !== 'ack') return;
     message.ids.forEach((id, i) => {
       const version = message.versions[i]!;
@@ -263,6 +270,27 @@ export function ackViolations(stored: StoredChange[], clients: PushingClient[]):
   }
   for (const id of byId.keys()) if (!sent.has(id)) problems.push(`${id} stored but sent by nobody`);
   return problems;
+}
+
+/** The highest version any of `clients` was sent as another client's change. */
+export function highestReceived(clients: PushingClient[]): number {
+  return Math.max(0, ...clients.flatMap((client) => client.received.map(([version]) => version)));
+}
+
+/**
+ * Versions given to two different changes, across what `clients` were sent and what is `stored`: a receiver that
+ * applied a change the relay then lost, and skipped the next change under the same version, would never see it.
+ */
+export function reusedVersions(stored: StoredChange[], clients: PushingClient[]): string[] {
+  const idOf = new Map<number, string>();
+  const problems: string[] = [];
+  const seen: [number, string][] = [...clients.flatMap((client) => client.received), ...stored.map((change): [number, string] => [change.version, change.id])];
+  for (const [version, id] of seen) {
+    const first = idOf.get(version);
+    if (first === undefined) idOf.set(version, id);
+    else if (first !== id) problems.push(`version ${version} given to ${first} and to ${id}`);
+  }
+  return [...new Set(problems)];
 }
 
 async function withDeadline<T>(promise: Promise<T>, what: string): Promise<T> {

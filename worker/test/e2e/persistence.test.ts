@@ -35,6 +35,12 @@ describe('the Worker with on-disk state', () => {
       headers: { authorization: `Bearer ${login.token}` },
     });
     const page = (await response.json()) as ChangesPage;
-    expect(page).toEqual({ changes: changes.map((change, i) => ({ ...change, version: i + 1, author: expect.any(String) })), latestVersion: 50, more: false });
+    expect(page).toEqual({
+      changes: changes.map((change, i) => ({ ...change, version: i + 1, author: expect.any(String) })),
+      latestVersion: expect.any(Number),
+      more: false,
+    });
+    // A restarted room's head is past every version it reserved, some of which a crash may have lost after their fan-out.
+    expect(page.latestVersion).toBeGreaterThanOrEqual(50);
   });
 });
