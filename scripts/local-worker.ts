@@ -22,6 +22,8 @@ export interface LocalWorkerOptions {
   envFile: string;
   /** Show wrangler's own output (for `npm start`); tests keep it quiet. */
   inheritOutput?: boolean;
+  /** Another Worker's wrangler config than the app's (a benchmark's). */
+  config?: string;
 }
 
 export interface LocalWorker {
@@ -44,7 +46,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
     WRANGLER_BIN,
     [
       'dev',
-      '--config', WRANGLER_CONFIG,
+      '--config', options.config ?? WRANGLER_CONFIG,
       '--port', String(options.port ?? 0),
       '--ip', '127.0.0.1',
       '--inspector-port', '0',

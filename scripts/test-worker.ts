@@ -18,6 +18,8 @@ export interface ScratchWorker {
 export interface ScratchWorkerOptions {
   /** Origins allowed by CORS besides the configured ones, e.g. a test page's (ALLOWED_ORIGINS in .dev.vars wins over vars). */
   allowedOrigins?: string[];
+  /** Another Worker's wrangler config than the app's (a benchmark's). */
+  config?: string;
 }
 
 export async function startScratchWorker(options: ScratchWorkerOptions = {}): Promise<ScratchWorker> {
@@ -27,14 +29,14 @@ export async function startScratchWorker(options: ScratchWorkerOptions = {}): Pr
   writeFileSync(envFile, `JWT_SECRET=${randomBytes(48).toString('base64url')}\n${origins}`);
   const persistTo = join(dir, 'state');
   const scratch: ScratchWorker = {
-    worker: await startLocalWorker({ persistTo, envFile }),
+    worker: await startLocalWorker({ persistTo, envFile, config: options.config }),
     get url() {
       return scratch.worker.url;
     },
     async restart() {
       const port = scratch.worker.port;
       await scratch.worker.stop();
-      scratch.worker = await startLocalWorker({ persistTo, envFile, port });
+      scratch.worker = await startLocalWorker({ persistTo, envFile, port, config: options.config });
     },
     async dispose() {
       await scratch.worker.stop();

@@ -33,6 +33,11 @@ const OFFER_DEFLATE = process.env.OFFER_DEFLATE === '1';
 const MESSAGE_BYTES = 2048;
 const TOPIC = 'bench-topic';
 const BUDGET = 1.0;
+/**
+ * BARE=1 puts a Durable Object that forwards every frame unread (worker/bench/bare-fan-out/worker.ts) in SignalRoom's place: the
+ * floor that workerd's own per-frame cost sets, against which what SignalRoom adds can be read.
+ */
+const BARE = process.env.BARE === '1';
 
 interface SignallingSystem {
   name: string;
@@ -145,6 +150,17 @@ async function workerSystem(): Promise<SignallingSystem> {
   };
 }
 
+async function bareSystem(): Promise<SignallingSystem> {
+  const scratch = await startScratchWorker({ config: join(ROOT, 'worker', 'bench', 'bare-fan-out', 'wrangler.jsonc') });
+  const url = await workerdEntryUrl(scratch);
+  return {
+    name: 'a bare fan-out Durable Object (workerd)',
+    newRoomUrl: () => `${url.replace(/^http/, 'ws')}/signal/bench-room-${randomBytes(8).toString('hex')}`,
+    processes: () => localWorkerProcesses(scratch),
+    stop: () => scratch.dispose(),
+  };
+}
+
 async function yWebrtcSystem(): Promise<SignallingSystem> {
   const server = await startNodeServer(join(ROOT, 'node_modules', 'y-webrtc', 'bin', 'server.js'), {});
   return {
@@ -160,7 +176,7 @@ async function yWebrtcSystem(): Promise<SignallingSystem> {
 console.log(
   `Signalling benchmark: 1 publisher, ${SUBSCRIBERS} subscribers in one room, messages of ${MESSAGE_BYTES} bytes, ${RUNS} runs; clients offer ${OFFER_DEFLATE ? 'permessage-deflate' : 'no extensions'}; ours ${workerdRoute}`,
 );
-await compareAndExit(compared(await workerSystem()), compared(await yWebrtcSystem()), {
+await compareAndExit(compared(await (BARE ? bareSystem() : workerSystem())), compared(await yWebrtcSystem()), {
   runs: RUNS,
   budget: BUDGET,
   anchorName: 'y-webrtc',
