@@ -126,6 +126,8 @@ interface QueuedPush {
 const PAGE_BYTE_BUDGET = MAX_SYNC_MESSAGE_BYTES - 4096;
 /** A queue this long is stored at once rather than waiting for more: it bounds what one transaction holds. */
 const MAX_QUEUED_CHANGES = 2000;
+/** Author tags kept in memory: a room's recent pushers; the rest are read from the `authors` table when they push. */
+export const MAX_CACHED_AUTHORS = 256;
 /**
  * How many versions one reservation covers, renewed once half are used, so that only a room's first push after a
  * wake, or a burst larger than half of it, waits for its commit before its fan-out. A wake skips at most this many.
@@ -173,9 +175,9 @@ export class SyncRoom extends DurableObject<Env> {
   private readonly unwritten = new Map<string, number>();
   private writeTimer: ReturnType<typeof setTimeout> | null = null;
   /**
-   * Each account's author tag (authorTag), worked out once per wake. Every account with a stored change is in it
-   * before a page is made (knowStoredAuthors), and a pushing account before its push is queued, so pages and
-   * broadcasts are made without an await between reading and sending.
+   * The author tags (authorTag) of the accounts that pushed last, at most MAX_CACHED_AUTHORS: a push needs its
+   * account's before it is queued. Every tag is stored in the `authors` table as well, where pages read them, so a
+   * page is made without an await between reading and sending, whatever the cache has dropped.
    */
   private readonly authors = new Map<string, string>();
   private storedAuthorsKnown: Promise<void> | null = null;
@@ -197,7 +199,7 @@ export class SyncRoom extends DurableObject<Env> {
         this.sql.exec(
           'CREATE TABLE snapshot (slot INTEGER PRIMARY KEY CHECK (slot = 0), id TEXT NOT NULL, data TEXT NOT NULL, version INTEGER NOT NULL)',
         );
-        this.createReservationTable();
+        this.createReservationAndAuthorTables();
         this.sql.exec(
           'INSERT INTO workspace VALUES (?, ?, ?, ?, ?)',
           init.id,
@@ -600,18 +602,20 @@ export class SyncRoom extends DurableObject<Env> {
       from = snapshot.version;
     }
     let more = false;
-    const rows = this.sql.exec<{ id: string; data: string | ArrayBuffer; version: number; account_id: string }>(
-      'SELECT id, data, version, account_id FROM changes WHERE version > ? ORDER BY version',
+    const rows = this.sql.exec<{ id: string; data: string | ArrayBuffer; version: number; author: string | null }>(
+      'SELECT id, data, version, tag AS author FROM changes LEFT JOIN authors USING (account_id) WHERE version > ? ORDER BY version',
       from,
     );
-    for (const { account_id: accountId, ...row } of rows) {
+    for (const { author, ...row } of rows) {
       // Counted as JSON would carry it, so that a page fits a message in either form.
       const size = base64urlLength(row.data) + row.id.length + 64;
       if (page.length >= limit || (page.length > 0 && bytes + size > PAGE_BYTE_BUDGET)) {
         more = true;
         break;
       }
-      page.push({ ...row, author: this.knownAuthor(accountId) });
+      // knowStoredAuthors and the push path store every tag first, so this is a bug, not input.
+      if (author === null) throw new Error('a stored change has an author not worked out');
+      page.push({ ...row, author });
       bytes += size;
     }
     return { changes: page, latestVersion: this.known()!.latestVersion, more };
@@ -639,7 +643,7 @@ export class SyncRoom extends DurableObject<Env> {
     const exists = this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'workspace'").toArray().length > 0;
     if (!exists) return null;
     this.scopeChangeIdsByAccount();
-    this.createReservationTable();
+    this.createReservationAndAuthorTables();
     const row = this.sql.exec<{ id: string; name: string; created_at: number }>('SELECT id, name, created_at FROM workspace').one();
     const members = this.sql.exec<{ account_id: string }>('SELECT account_id FROM members').toArray();
     const { latest } = this.sql
@@ -667,9 +671,16 @@ export class SyncRoom extends DurableObject<Env> {
       version INTEGER PRIMARY KEY, account_id TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, UNIQUE (account_id, id))`);
   }
 
-  /** Rooms made before versions were reserved get the table on their first wake after. */
-  private createReservationTable(): void {
-    this.sql.exec('CREATE TABLE IF NOT EXISTS version_reservation (slot INTEGER PRIMARY KEY CHECK (slot = 0), up_to INTEGER NOT NULL)');
+  /**
+   * Rooms made before versions were reserved, or tags stored, get these tables on their first wake after. Looked up
+   * first: a CREATE, even one that creates nothing, is a write, which holds the room's output behind a commit.
+   */
+  private createReservationAndAuthorTables(): void {
+    const tables = new Set(
+      this.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('version_reservation', 'authors')").toArray().map((row) => row.name),
+    );
+    if (!tables.has('version_reservation')) this.sql.exec('CREATE TABLE version_reservation (slot INTEGER PRIMARY KEY CHECK (slot = 0), up_to INTEGER NOT NULL)');
+    if (!tables.has('authors')) this.sql.exec('CREATE TABLE authors (account_id TEXT PRIMARY KEY, tag TEXT NOT NULL)');
   }
 
   /**
@@ -687,29 +698,30 @@ export class SyncRoom extends DurableObject<Env> {
     });
   }
 
+  /** The account's tag: from memory, else from the `authors` table, else worked out and stored there. */
   private async authorOf(accountId: string): Promise<string> {
-    let author = this.authors.get(accountId);
+    let author =
+      this.authors.get(accountId) ?? this.sql.exec<{ tag: string }>('SELECT tag FROM authors WHERE account_id = ?', accountId).toArray()[0]?.tag;
     if (author === undefined) {
       author = await authorTag(this.known()!.workspace.id, accountId);
-      this.authors.set(accountId, author);
+      this.sql.exec('INSERT OR IGNORE INTO authors VALUES (?, ?)', accountId, author);
     }
+    // Most recent last, so that the first is the one to drop.
+    this.authors.delete(accountId);
+    this.authors.set(accountId, author);
+    if (this.authors.size > MAX_CACHED_AUTHORS) this.authors.delete(this.authors.keys().next().value!);
     return author;
   }
 
-  /** Works out, once per wake, the tag of every account with a change stored. */
+  /** Works out, once per wake, the tag of every account with a change stored before tags were (rooms made before). */
   private knowStoredAuthors(): Promise<void> {
     this.storedAuthorsKnown ??= (async () => {
-      const accounts = this.sql.exec<{ account_id: string }>('SELECT DISTINCT account_id FROM changes').toArray();
+      const accounts = this.sql
+        .exec<{ account_id: string }>('SELECT DISTINCT account_id FROM changes WHERE account_id NOT IN (SELECT account_id FROM authors)')
+        .toArray();
       await Promise.all(accounts.map((account) => this.authorOf(account.account_id)));
     })();
     return this.storedAuthorsKnown;
-  }
-
-  private knownAuthor(accountId: string): string {
-    const author = this.authors.get(accountId);
-    // knowStoredAuthors and the push path fill the map first, so this is a bug, not input.
-    if (author === undefined) throw new Error('a stored change has an author not worked out');
-    return author;
   }
 
   /** Non-members get the same answer as for a workspace that does not exist. */

@@ -1,6 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { AUTHOR_PATTERN, LEGACY_AUTHOR, SYNC_BINARY_PROTOCOL, decodeChangesFrame, type ChangesPage, type PushResult, type SyncServerMessage } from '../src/protocol/index.ts';
+import { MAX_CACHED_AUTHORS } from '../src/sync-room.ts';
 import { call, fakeEncryptedChange, joinSecretPair, joinedSyncSocket, newAccount, newWorkspace, type TestAccount } from './api-client.ts';
 
 /** A workspace of `owner` that `others` have joined with its join secret. */
@@ -124,6 +125,36 @@ describe('who pushed each change, as readers are told', () => {
     const [other] = (await pullAll(victim.token, elsewhere.id)).changes;
     expect(other!.author).toMatch(AUTHOR_PATTERN);
     expect(other!.author).not.toBe(victims);
+  });
+});
+
+describe('the author tags a room keeps', () => {
+  it(`are at most ${MAX_CACHED_AUTHORS} in memory, while every change of more accounts keeps its account's one tag, before and after a wake`, async () => {
+    const owner = await newAccount();
+    const { joinSecret, joinVerifier } = await joinSecretPair();
+    const workspace = await newWorkspace(owner.token, joinVerifier);
+    const stub = env.SYNC_ROOM.get(env.SYNC_ROOM.idFromName(workspace.id));
+    const accounts = Array.from({ length: MAX_CACHED_AUTHORS + 8 }, (_, i) => `account-${i}`);
+    const push = (accountId: string, n: number) => stub.pushChanges(accountId, [{ ...fakeEncryptedChange(), id: `${accountId}-${n}` }]);
+    await Promise.all(accounts.map(async (accountId) => (await stub.join(accountId, joinSecret)).ok && (await push(accountId, 1)).ok));
+    const cached = () => runInDurableObject(stub, (room) => (room as unknown as { authors: Map<string, string> }).authors.size);
+    expect(await cached()).toBe(MAX_CACHED_AUTHORS);
+    // Most tags have left memory by now, and come back from storage: each account's second change carries its first's.
+    await Promise.all(accounts.map((accountId) => push(accountId, 2)));
+    const { changes } = await pullAll(owner.token, workspace.id);
+    const tagOf = new Map(changes.map((change) => [change.id, change.author]));
+    expect(changes).toHaveLength(2 * accounts.length);
+    expect(accounts.filter((accountId) => tagOf.get(`${accountId}-1`) !== tagOf.get(`${accountId}-2`))).toEqual([]);
+    expect(new Set(tagOf.values()).size).toBe(accounts.length);
+
+    await runInDurableObject(stub, (room) => {
+      const internals = room as unknown as { memory: unknown; authors: Map<string, string>; storedAuthorsKnown: unknown };
+      internals.memory = undefined;
+      internals.authors.clear();
+      internals.storedAuthorsKnown = null;
+    });
+    expect(await pullAll(owner.token, workspace.id)).toMatchObject({ changes });
+    expect(await cached()).toBe(0);
   });
 });
 
