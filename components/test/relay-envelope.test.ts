@@ -43,9 +43,9 @@ describe("a device's record of what it read from the relay", () => {
     const integrity = RelayIntegrity.restore(undefined);
     expect(integrity.recordBatch(batch('a', 1), 1, 0)).toBe(false);
     expect(integrity.recordBatch(batch('a', 4), 2, 0)).toBe(true);
-    expect(integrity.reports.map((report) => report.message)).toEqual([expect.stringContaining('change batches 2 to 3 from device a')]);
+    expect(integrity.reports).toEqual([{ problem: 'missing-changes', deviceId: 'a', from: 2, to: 3, at: 0 }]);
     integrity.recordBatch(batch('a', 3), 3, 0);
-    expect(integrity.reports.map((report) => report.message)).toEqual([expect.stringContaining('change batch 2 from device a')]);
+    expect(integrity.reports).toEqual([{ problem: 'missing-changes', deviceId: 'a', from: 2, to: 2, at: 0 }]);
     integrity.recordBatch(batch('a', 2), 4, 0);
     expect(integrity.hasGaps).toBe(false);
     expect(integrity.reports).toEqual([]);
@@ -56,17 +56,17 @@ describe("a device's record of what it read from the relay", () => {
     integrity.recordBatch(batch('a', 1), 1, 0);
     integrity.recordBatch(batch('a', 5), 2, 0);
     integrity.recordSnapshot(snapshotOf(docWith({ a: '1' }), 10, [['a', 3]]), 10);
-    expect(integrity.reports.map((report) => report.message)).toEqual([expect.stringContaining('change batch 4 from device a')]);
+    expect(integrity.reports).toEqual([{ problem: 'missing-changes', deviceId: 'a', from: 4, to: 4, at: 0 }]);
     expect(integrity.sequences).toEqual(new Map([['a', 5]]));
   });
 
   it('refuses a snapshot served under another version, an empty one, and one that does not hold its claimed state', () => {
     const integrity = RelayIntegrity.restore(undefined);
     const full = docWith({ a: '1', b: '2' });
-    expect(integrity.refusalOf(snapshotOf(full, 9, []), 10)).toMatch(/made to replace history up to version 9/);
-    expect(integrity.refusalOf(snapshotOf(new Y.Doc(), 10, []), 10)).toMatch(/it is empty/);
+    expect(integrity.refusalOf(snapshotOf(full, 9, []), 10)).toEqual({ reason: 'version-mismatch', upToVersion: 9 });
+    expect(integrity.refusalOf(snapshotOf(new Y.Doc(), 10, []), 10)).toEqual({ reason: 'empty', replaces: 10 });
     const hollow = { ...snapshotOf(docWith({ a: '1' }), 10, []), stateVector: Y.encodeStateVector(full) };
-    expect(integrity.refusalOf(hollow, 10)).toMatch(/does not hold the state it claims/);
+    expect(integrity.refusalOf(hollow, 10)).toEqual({ reason: 'state-not-held' });
     expect(integrity.refusalOf(snapshotOf(full, 10, []), 10)).toBeNull();
   });
 
@@ -80,7 +80,7 @@ describe("a device's record of what it read from the relay", () => {
 
     const readBefore = RelayIntegrity.restore(undefined);
     readBefore.recordBatch(batch('w', 1, Y.encodeStateAsUpdate(writer)), 5, 0);
-    expect(readBefore.refusalOf(snapshotOf(staleCopy, 10, [['w', 1]]), 10)).toMatch(/lacks changes this device read/);
+    expect(readBefore.refusalOf(snapshotOf(staleCopy, 10, [['w', 1]]), 10)).toEqual({ reason: 'lacks-read-changes' });
     expect(readBefore.refusalOf(snapshotOf(docWith({ other: 'x' }), 10, [['w', 0]]), 10)).not.toBeNull();
 
     const readAfter = RelayIntegrity.restore(undefined);
@@ -91,7 +91,7 @@ describe("a device's record of what it read from the relay", () => {
   it('forgets dismissed reports but keeps a gap that is still open', () => {
     const integrity = RelayIntegrity.restore(undefined);
     integrity.recordBatch(batch('a', 2), 1, 0);
-    integrity.report('stale-head', 'the history went back', 0);
+    integrity.report({ problem: 'stale-head', latestVersion: 1, readVersion: 2 }, 0);
     integrity.dismissReports();
     expect(integrity.reports.map((report) => report.problem)).toEqual(['missing-changes']);
   });

@@ -61,6 +61,8 @@ export class InviteError extends Error {
     message: string,
     /** Password tries left, for WRONG_PASSWORD. */
     readonly triesLeft?: number,
+    /** Seconds to wait before trying again, for RATE_LIMITED. */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'InviteError';
@@ -415,7 +417,7 @@ async function inviteCall<T>(call: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (!(err instanceof RelayApiError)) throw err;
     if (err.code === 'NOT_FOUND') throw new InviteError('CODE_INVALID', 'This code is not valid: it may have been used already or have expired.');
-    if (err.code === 'RATE_LIMITED') throw new InviteError('RATE_LIMITED', `Too many attempts: try again in ${err.retryAfter ?? 60} s.`);
+    if (err.code === 'RATE_LIMITED') throw new InviteError('RATE_LIMITED', `Too many attempts: try again in ${err.retryAfter ?? 60} s.`, undefined, err.retryAfter ?? 60);
     if (err.code === 'NETWORK') throw new InviteError('NETWORK', err.message);
     throw err;
   }

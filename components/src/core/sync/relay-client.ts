@@ -250,10 +250,7 @@ export class RelayClient extends ObservableV2<RelayEvents> {
       if (ahead().length === 0) return;
       await this.pullOverRest();
       const now = Date.now();
-      for (const [deviceId, sequence] of ahead()) {
-        const message = `A device met directly has read change batch ${sequence} from device ${deviceId}, which the relay does not serve to this device: the relay is showing devices different histories.`;
-        this.integrity.report('fork', message, now);
-      }
+      for (const [deviceId, sequence] of ahead()) this.integrity.report({ problem: 'fork', deviceId, sequence }, now);
       await this.saveIntegrity();
     });
   }
@@ -501,11 +498,7 @@ export class RelayClient extends ObservableV2<RelayEvents> {
    * device then follows the relay's history as it is now and offers it everything it has.
    */
   private async reportStaleHead(latestVersion: number, read: number): Promise<void> {
-    this.integrity.report(
-      'stale-head',
-      `The relay's history ends at version ${latestVersion}, but this device had already read up to version ${read}: the relay lost changes or is hiding them.`,
-      Date.now(),
-    );
+    this.integrity.report({ problem: 'stale-head', latestVersion, readVersion: read }, Date.now());
     this.readVersion = latestVersion;
     await this.saveReadPosition();
     await this.republish();
@@ -610,17 +603,14 @@ export class RelayClient extends ObservableV2<RelayEvents> {
   /** Applies a compaction snapshot only if it proves it covers what it replaces (relay-integrity.ts). */
   private async applySnapshot(change: StoredChange, envelope: RelayBatch | RelaySnapshot): Promise<void> {
     this.integrity.snapshotChecked(change.version);
-    const refusal = envelope.kind === 'snapshot' ? this.integrity.refusalOf(envelope, change.version) : 'it is a single batch, not a snapshot';
+    const refusal = envelope.kind === 'snapshot' ? this.integrity.refusalOf(envelope, change.version) : { reason: 'not-a-snapshot' as const };
     if (envelope.kind === 'snapshot' && refusal === null) {
       Y.applyUpdate(this.doc, envelope.update, this);
       this.integrity.recordSnapshot(envelope, change.version);
       return;
     }
-    this.integrity.report(
-      'snapshot-refused',
-      `Refused the relay's compacted history up to version ${change.version}: ${refusal}. This device's copy is sent to the relay again.`,
-      Date.now(),
-    );
+    // What this device has is sent to the relay again, so the history it lost is back for everyone.
+    this.integrity.report({ problem: 'snapshot-refused', version: change.version, refusal: refusal! }, Date.now());
     await this.republish();
   }
 

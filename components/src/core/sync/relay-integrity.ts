@@ -11,29 +11,45 @@
  *
  * Things the client waits on (a change's missing parts, a change it could not open, a gap) are given up after a
  * limit and reported, so that none of them holds back the read position or compaction forever.
+ *
+ * A report is a code and its data, not a sentence: the app words it for the person reading it, in their language,
+ * with the technical detail apart.
  */
 import * as Y from 'yjs';
 import type { DeviceSequences, RelayBatch, RelaySnapshot } from './relay-envelope.ts';
 
-export type IntegrityProblem =
-  /** A device's sequence jumped: batches the relay has not served, maybe dropped. */
-  | 'missing-changes'
+/** What the relay did wrong, with what a person (or whoever runs the relay) needs to know about it. */
+export type IntegrityFinding =
+  /** A device's sequence jumped: batches `from` to `to` of `deviceId` the relay has not served, maybe dropped. */
+  | { problem: 'missing-changes'; deviceId: string; from: number; to: number }
   /** The relay's latest version is below what this device has already read: history rolled back or hidden. */
-  | 'stale-head'
-  /** A compaction snapshot that does not cover what it replaces, or is empty; not applied. */
-  | 'snapshot-refused'
-  /** A peer met over WebRTC has seen relay changes this device is not served. */
-  | 'fork'
+  | { problem: 'stale-head'; latestVersion: number; readVersion: number }
+  /** A compaction snapshot served as `version` that does not cover what it replaces, or is empty; not applied. */
+  | { problem: 'snapshot-refused'; version: number; refusal: SnapshotRefusal }
+  /** A peer met over WebRTC has read batch `sequence` of `deviceId` from the relay, which this device is not served. */
+  | { problem: 'fork'; deviceId: string; sequence: number }
   /** A change's parts, an unreadable change or a gap that never resolved, given up on. */
-  | 'gave-up-waiting';
+  | { problem: 'gave-up-waiting'; wait: Wait };
 
-export interface IntegrityReport {
-  problem: IntegrityProblem;
-  /** A sentence for the user. */
-  message: string;
-  /** When it was first seen (ms since the epoch). */
-  at: number;
-}
+export type IntegrityProblem = IntegrityFinding['problem'];
+
+/** A finding and when it was first seen (ms since the epoch). */
+export type IntegrityReport = IntegrityFinding & { at: number };
+
+/** Why a compaction snapshot was not applied. */
+export type SnapshotRefusal =
+  /** It was made to replace history up to `upToVersion`, but is served as another version. */
+  | { reason: 'version-mismatch'; upToVersion: number }
+  /** It holds nothing, yet replaces `replaces` versions of history. */
+  | { reason: 'empty'; replaces: number }
+  /** It does not hold the state vector it claims. */
+  | { reason: 'state-not-held' }
+  /** It lacks Yjs changes this device read from the relay before it. */
+  | { reason: 'lacks-read-changes' }
+  /** It does not cover the batches of `deviceId` this device has read. */
+  | { reason: 'device-not-covered'; deviceId: string }
+  /** What was served as a snapshot is a single batch. */
+  | { reason: 'not-a-snapshot' };
 
 /** Something the client is waiting on; it holds back the read position or compaction until resolved or expired. */
 export type Wait =
@@ -64,7 +80,9 @@ export class RelayIntegrity {
   private constructor(private readonly state: IntegrityState) {}
 
   static restore(saved: IntegrityState | undefined): RelayIntegrity {
-    return new RelayIntegrity(saved ?? { sequences: new Map(), clocks: new Map(), waits: [], reports: [] });
+    if (!saved) return new RelayIntegrity({ sequences: new Map(), clocks: new Map(), waits: [], reports: [] });
+    // Reports saved as English sentences, before they carried their data, cannot be worded again: they are dropped.
+    return new RelayIntegrity({ ...saved, reports: saved.reports.filter((report) => !('message' in report)) });
   }
 
   /** What to persist. */
@@ -74,11 +92,7 @@ export class RelayIntegrity {
 
   /** Open problems for the user: every gap still open, then the reports. */
   get reports(): IntegrityReport[] {
-    const gaps = this.waitsOf('missing').map(({ deviceId, from, to, since }) => ({
-      problem: 'missing-changes' as const,
-      message: `The relay has not delivered ${describeRange(from, to)} from device ${deviceId}: they may have been dropped.`,
-      at: since,
-    }));
+    const gaps = this.waitsOf('missing').map(({ deviceId, from, to, since }) => ({ problem: 'missing-changes' as const, deviceId, from, to, at: since }));
     return [...gaps, ...this.state.reports];
   }
 
@@ -118,20 +132,18 @@ export class RelayIntegrity {
   }
 
   /** Why the snapshot served at `version` must not be applied, or null when it covers what it replaces. */
-  refusalOf(snapshot: RelaySnapshot, version: number): string | null {
-    if (snapshot.upToVersion !== version) {
-      return `it was made to replace history up to version ${snapshot.upToVersion} but is served as version ${version}`;
-    }
+  refusalOf(snapshot: RelaySnapshot, version: number): SnapshotRefusal | null {
+    if (snapshot.upToVersion !== version) return { reason: 'version-mismatch', upToVersion: snapshot.upToVersion };
     const holds = Y.parseUpdateMeta(snapshot.update).to;
-    if (holds.size === 0) return `it is empty, yet it replaces ${version} versions of history`;
+    if (holds.size === 0) return { reason: 'empty', replaces: version };
     for (const [client, clock] of Y.decodeStateVector(snapshot.stateVector)) {
-      if ((holds.get(client) ?? 0) < clock) return 'it does not hold the state it claims';
+      if ((holds.get(client) ?? 0) < clock) return { reason: 'state-not-held' };
     }
     for (const [client, { value, version: at }] of this.state.clocks) {
-      if (at <= version && (holds.get(client) ?? 0) < value) return 'it lacks changes this device read from the relay before it';
+      if (at <= version && (holds.get(client) ?? 0) < value) return { reason: 'lacks-read-changes' };
     }
     for (const [deviceId, { value, version: at }] of this.state.sequences) {
-      if (at <= version && (snapshot.sequences.get(deviceId) ?? 0) < value) return `it does not cover the batches of device ${deviceId} this device has read`;
+      if (at <= version && (snapshot.sequences.get(deviceId) ?? 0) < value) return { reason: 'device-not-covered', deviceId };
     }
     return null;
   }
@@ -152,8 +164,11 @@ export class RelayIntegrity {
     this.state.reports = [];
   }
 
-  report(problem: IntegrityProblem, message: string, now: number): void {
-    this.state.reports = [...this.state.reports.filter((report) => report.message !== message), { problem, message, at: now }].slice(-MAX_REPORTS);
+  /** Records a finding; one already reported is moved to the end, keeping when it was first seen. */
+  report(finding: IntegrityFinding, now: number): void {
+    const key = JSON.stringify(finding);
+    const earlier = this.state.reports.find(({ at: _, ...other }) => JSON.stringify(other) === key);
+    this.state.reports = [...this.state.reports.filter((report) => report !== earlier), { ...finding, at: earlier?.at ?? now }].slice(-MAX_REPORTS);
   }
 
   wait(wait: Wait): void {
@@ -175,7 +190,7 @@ export class RelayIntegrity {
     const expired = this.state.waits.filter((wait) => now - wait.since >= limitMs);
     if (expired.length === 0) return [];
     this.state.waits = this.state.waits.filter((wait) => !expired.includes(wait));
-    for (const wait of expired) this.report('gave-up-waiting', describeExpired(wait), now);
+    for (const wait of expired) this.report({ problem: 'gave-up-waiting', wait }, now);
     return expired;
   }
 
@@ -192,20 +207,5 @@ export class RelayIntegrity {
     this.state.waits = this.state.waits.filter((wait) => wait !== gap);
     if (gap.from < sequence) this.state.waits.push({ ...gap, to: sequence - 1 });
     if (sequence < gap.to) this.state.waits.push({ ...gap, from: sequence + 1 });
-  }
-}
-
-function describeRange(from: number, to: number): string {
-  return from === to ? `change batch ${from}` : `change batches ${from} to ${to}`;
-}
-
-function describeExpired(wait: Wait): string {
-  switch (wait.kind) {
-    case 'incomplete':
-      return `Gave up waiting for the rest of relay change ${wait.id} (version ${wait.version}); it is skipped.`;
-    case 'unreadable':
-      return `Relay change ${wait.id} (version ${wait.version}) could not be opened; it may now be compacted away.`;
-    case 'missing':
-      return `The relay never delivered ${describeRange(wait.from, wait.to)} from device ${wait.deviceId}; gave up waiting for them.`;
   }
 }

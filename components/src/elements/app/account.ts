@@ -6,6 +6,7 @@
  */
 import { RelayApi, RelayApiError } from '../../core/sync/relay-api.ts';
 import type { RelayAccount } from '../../core/sync/relay-workspace.ts';
+import { message } from '../shared/messages.ts';
 
 const STORAGE_KEY = 'p2p-clinic-account';
 /** Email → the device token its last sign-up or login here answered with; kept across sign-outs. */
@@ -17,27 +18,25 @@ export interface SignedIn {
   deviceToken: string;
 }
 
-/** What the account dialog says when the Worker refuses, in words a person can act on. */
-export function accountErrorMessage(error: unknown): string {
-  if (!(error instanceof RelayApiError)) return 'Something went wrong. Please try again.';
+/** What the account dialog says when the Worker refuses, in words a person can act on, in `locale`. */
+export function accountErrorMessage(error: unknown, locale: string): string {
+  if (!(error instanceof RelayApiError)) return message(locale, 'app.somethingWrong');
   switch (error.code) {
     case 'RATE_LIMITED':
-      return `Too many attempts. Please wait ${formatWait(error.retryAfter ?? 60)} and try again.`;
+      return message(locale, 'account.error.RATE_LIMITED', { wait: formatWait(error.retryAfter ?? 60, locale) });
     case 'NETWORK':
-      return 'No connection to your team’s server. Check the network and try again.';
     case 'INVALID_CREDENTIALS':
-      return 'Wrong email or password.';
     case 'EMAIL_TAKEN':
-      return 'An account with this email exists already: sign in instead.';
+      return message(locale, `account.error.${error.code}`);
     default:
-      return error.message;
+      return message(locale, 'account.error.other', { reason: error.message });
   }
 }
 
-export function formatWait(seconds: number): string {
-  if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+/** A wait in whole seconds, or in minutes from a minute and a half, as `locale` says "42 seconds". */
+export function formatWait(seconds: number, locale: string): string {
+  const [value, unit] = seconds < 90 ? [seconds, 'second'] : [Math.ceil(seconds / 60), 'minute'];
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(value);
 }
 
 export class Account {

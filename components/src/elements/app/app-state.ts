@@ -145,7 +145,7 @@ export class AppState {
   async invite(orgId: string, password: string): Promise<Invitation> {
     const org = await this.share(orgId);
     const orgKey = await loadOrgKey(orgId);
-    if (!orgKey) throw new Error('This device has lost the org’s key.');
+    if (!orgKey) throw new Error(`no key for org ${orgId} on this device`);
     const [{ Invitation }, membership] = await Promise.all([import('../../core/sync/invite.ts'), this.membership(orgId)]);
     return Invitation.create({ api: this.account.api, org, orgKey, password, ...(membership ? { membership } : {}) });
   }

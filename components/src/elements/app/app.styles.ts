@@ -181,6 +181,20 @@ export const appStyles = css`
   .integrity .p2p-button {
     margin-block-start: var(--_p2p-space-2);
   }
+  .integrity li + li {
+    margin-block-start: var(--_p2p-space-2);
+  }
+  .integrity details {
+    color: var(--_p2p-color-text-muted);
+    font-size: var(--_p2p-font-size-small);
+  }
+  .integrity summary {
+    cursor: pointer;
+    inline-size: fit-content;
+  }
+  .integrity .details {
+    overflow-wrap: anywhere;
+  }
   .sync-panel dd {
     margin: 0;
     text-align: end;

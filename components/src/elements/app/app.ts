@@ -15,6 +15,7 @@ import '../../define/p2p-calendar.ts';
 import '../../define/p2p-reminders.ts';
 import type { ViewChangeDetail } from '../calendar/calendar.ts';
 import { appStyles } from './app.styles.ts';
+import { renderRelayProblems } from './relay-problems.ts';
 import { AppState } from './app-state.ts';
 import { APP_VIEWS, formatRoute, parseRoute, type AppRoute, type AppView } from './app-route.ts';
 import type { OrgDialogKind } from './org-dialog.ts';
@@ -254,6 +255,7 @@ export class P2PApp extends LitElement {
       ${this._dialog
         ? html`<p2p-org-dialog
             .state=${state}
+            locale=${this.locale}
             kind=${this._dialog.kind}
             org-id=${this._dialog.orgId}
             @p2p-dialog-close=${() => {
@@ -344,7 +346,7 @@ export class P2PApp extends LitElement {
         <hr />
         <button role="menuitem" class="menu-item" @click=${() => void this.#openDialog('create')}>${this.#t('app.newOrg')}</button>
         <button role="menuitem" class="menu-item" @click=${() => void this.#openDialog('join')}>${this.#t('app.joinTeam')}</button>
-        <button role="menuitem" class="menu-item" @click=${() => void this.#openMembers('restore')}>Restore from a recovery kit…</button>
+        <button role="menuitem" class="menu-item" @click=${() => void this.#openMembers('restore')}>${this.#t('app.restoreKit')}</button>
       </div>
     `;
   }
@@ -366,20 +368,12 @@ export class P2PApp extends LitElement {
               <dt>${this.#t('app.lastSynced')}</dt>
               <dd>${lastSynced}</dd>
             </dl>
-            ${status.integrity.length > 0
-              ? html`<section class="integrity" aria-label="Relay problems">
-                  <p>The relay did not show this device everything it should. What this device has is kept, and sent to the relay again where it lost it.</p>
-                  <ul>
-                    ${status.integrity.map((report) => html`<li data-problem=${report.problem}>${report.message}</li>`)}
-                  </ul>
-                  <button class="p2p-button" @click=${() => void state.dismissRelayProblems(org.id)}>Dismiss</button>
-                </section>`
-              : nothing}
+            ${status.integrity.length > 0 ? renderRelayProblems(locale, status.integrity, () => void state.dismissRelayProblems(org.id)) : nothing}
             ${status.lastError ? html`<p class="muted">${this.#t('app.lastProblem', { reason: status.lastError })}</p>` : nothing}`
           : html`<p>${this.#t('app.localOnly', { org: org.name })}</p>`}
         <div class="panel-actions">
           ${org.isDefault ? nothing : html`<button class="p2p-button primary" @click=${() => void this.#openDialog('invite', org.id)}>${this.#t(org.roomId ? 'app.invite' : 'app.share')}</button>`}
-          ${org.roomId ? html`<button class="p2p-button members" @click=${() => void this.#openMembers('members', org.id)}>Members and devices</button>` : nothing}
+          ${org.roomId ? html`<button class="p2p-button members" @click=${() => void this.#openMembers('members', org.id)}>${this.#t('members.label')}</button>` : nothing}
           <button class="p2p-button" @click=${() => void this.#openDialog('account')}>${state.account.signedIn ? state.account.signedIn.email : this.#t('app.signInForRelay')}</button>
         </div>
       </section>

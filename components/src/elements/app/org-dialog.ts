@@ -22,51 +22,42 @@ import { buttonStyles } from '../shared/buttons.styles.ts';
 import { fieldStyles } from '../shared/field.styles.ts';
 import '../../define/p2p-dialog.ts';
 import type { AppState } from './app-state.ts';
-import { accountErrorMessage } from './account.ts';
+import { resolveLocale } from '../shared/locale.ts';
+import { message, messageParts, plural, type MessageKey } from '../shared/messages.ts';
+import { accountErrorMessage, formatWait } from './account.ts';
 import { RECOMMENDED_PASSWORD_LENGTH, passwordStrength, type PasswordStrength } from './password-strength.ts';
 
 export type OrgDialogKind = 'create' | 'invite' | 'join' | 'leave' | 'account';
 
-const STRENGTH_TEXT: Record<PasswordStrength, string> = {
-  'too-short': 'Too short',
-  weak: 'Weak: easy to guess',
-  fair: `Fair: ${RECOMMENDED_PASSWORD_LENGTH}+ characters with a mix are better`,
-  strong: 'Strong',
+const STRENGTH_TEXT: Record<PasswordStrength, MessageKey> = {
+  'too-short': 'org.strength.too-short',
+  weak: 'org.strength.weak',
+  fair: 'org.strength.fair',
+  strong: 'org.strength.strong',
 };
 
 const ORG_COLOURS = ['#0e7490', '#7c3aed', '#c2410c', '#15803d', '#be185d', '#1d4ed8'];
 
-/** What the joiner reads for each way a join can fail. */
-function joinErrorMessage(error: unknown): string {
-  if (error instanceof OrgRegistryError && error.code === 'ORG_ID_TAKEN') {
-    return 'This invite claims an org you already belong to, with another key. It was refused and your org is unchanged: check with whoever sent it.';
-  }
-  if (!(error instanceof InviteError)) return 'Something went wrong. Please try again.';
+/** What the joiner (or the inviter, for a password too short) reads for each way an invite can fail. */
+function inviteErrorMessage(error: unknown, locale: string): string {
+  if (error instanceof OrgRegistryError && error.code === 'ORG_ID_TAKEN') return message(locale, 'org.error.ORG_ID_TAKEN');
+  if (!(error instanceof InviteError)) return message(locale, 'app.somethingWrong');
   switch (error.code) {
     case 'CODE_INVALID':
-      return 'This code does not work: it has been used already or has expired. Ask for a new invite.';
     case 'NETWORK':
-      return 'No network: connect to the internet and try again.';
-    case 'WRONG_PASSWORD':
-      return `Wrong password. ${error.triesLeft} ${error.triesLeft === 1 ? 'try' : 'tries'} left.`;
     case 'TOO_MANY_TRIES':
-      return 'Too many wrong passwords. Ask for a new invite.';
     case 'INVITER_UNREACHABLE':
-      return 'The person who invited you did not answer. Is their invite still open on their screen?';
+      return message(locale, `org.error.${error.code}`);
+    case 'WRONG_PASSWORD':
+      return plural(locale, 'org.wrongPassword', error.triesLeft ?? 0);
     case 'RATE_LIMITED':
+      return message(locale, 'org.error.RATE_LIMITED', { wait: formatWait(error.retryAfter ?? 60, locale) });
     case 'PASSWORD_TOO_SHORT':
-      return error.message;
+      return message(locale, 'org.passwordTooShort', { count: ORG_PASSWORD_MIN_LENGTH });
     default:
-      return 'This invite could not be opened. Ask for a new one.';
+      return message(locale, 'org.error.other');
   }
 }
-
-const INVITATION_TEXT: Record<Exclude<InvitationState, 'waiting'>, string> = {
-  completed: 'They have joined. The org now syncs with their device.',
-  locked: 'Too many wrong passwords: the invite is closed. Open a new one.',
-  expired: 'The code expired before anyone joined. Open a new invite.',
-  cancelled: 'Invite cancelled.',
-};
 
 export class P2POrgDialog extends LitElement {
   static override styles = [
@@ -162,6 +153,7 @@ export class P2POrgDialog extends LitElement {
 
   static override properties = {
     kind: { type: String },
+    locale: { type: String },
     orgId: { attribute: 'org-id' },
     state: { attribute: false },
     _error: { state: true },
@@ -173,6 +165,8 @@ export class P2POrgDialog extends LitElement {
   };
 
   declare kind: OrgDialogKind;
+  /** BCP 47 tag of the language spoken; empty for the browser's. */
+  declare locale: string;
   declare orgId: string;
   declare state: AppState | undefined;
   declare _error: string;
@@ -187,6 +181,7 @@ export class P2POrgDialog extends LitElement {
   constructor() {
     super();
     this.kind = 'create';
+    this.locale = '';
     this.orgId = '';
     this.state = undefined;
     this._error = '';
@@ -208,18 +203,26 @@ export class P2POrgDialog extends LitElement {
     return html`<p2p-dialog open label=${label}>${body}</p2p-dialog>`;
   }
 
+  get #locale(): string {
+    return resolveLocale(this.locale);
+  }
+
+  #t(key: MessageKey, params?: Record<string, string | number>): string {
+    return message(this.#locale, key, params);
+  }
+
   #content(): [string, unknown] {
     switch (this.kind) {
       case 'create':
-        return ['New org', this.#renderCreate()];
+        return [this.#t('org.createTitle'), this.#renderCreate()];
       case 'invite':
-        return [this._invitation ? 'Invite someone' : 'Share this org', this._invitation ? this.#renderInvitation() : this.#renderSharePassword()];
+        return [this.#t(this._invitation ? 'org.inviteTitle' : 'org.shareTitle'), this._invitation ? this.#renderInvitation() : this.#renderSharePassword()];
       case 'join':
-        return ['Join your team', this.#renderJoin()];
+        return [this.#t('org.joinTitle'), this.#renderJoin()];
       case 'leave':
-        return ['Leave this org?', this.#renderLeave()];
+        return [this.#t('org.leaveTitle'), this.#renderLeave()];
       case 'account':
-        return ['Account', this.#renderAccount()];
+        return [this.#t('org.accountTitle'), this.#renderAccount()];
     }
   }
 
@@ -227,13 +230,13 @@ export class P2POrgDialog extends LitElement {
     this.renderRoot.querySelector('p2p-dialog')?.close('done');
   }
 
-  async #run(action: () => Promise<void>, describe: (error: unknown) => string): Promise<void> {
+  async #run(action: () => Promise<void>, describe: (error: unknown, locale: string) => string): Promise<void> {
     this._busy = true;
     this._error = '';
     try {
       await action();
     } catch (error) {
-      this._error = describe(error);
+      this._error = describe(error, this.#locale);
     } finally {
       this._busy = false;
     }
@@ -259,20 +262,27 @@ export class P2POrgDialog extends LitElement {
           );
         }}
       >
-        <label>Name <input name="name" required autocomplete="organization" autofocus /></label>
+        <label>${this.#t('org.name')} <input name="name" required autocomplete="organization" autofocus /></label>
         ${this.#colourPicker(ORG_COLOURS[0]!)} ${this.#errorLine()}
       </form>
-      <button slot="footer" type="submit" form="create-form" class="p2p-button primary" ?disabled=${this._busy}>Create</button>
+      <button slot="footer" type="submit" form="create-form" class="p2p-button primary" ?disabled=${this._busy}>${this.#t('org.create')}</button>
     `;
   }
 
   #colourPicker(current: string) {
     return html`
       <fieldset class="colours">
-        <legend class="hint">Colour</legend>
+        <legend class="hint">${this.#t('org.colour')}</legend>
         ${ORG_COLOURS.map(
           (colour, index) =>
-            html`<input type="radio" name="color" value=${colour} aria-label=${`Colour ${index + 1}`} style=${`--swatch:${colour}`} ?checked=${colour === current} />`,
+            html`<input
+              type="radio"
+              name="color"
+              value=${colour}
+              aria-label=${this.#t('org.colourNumber', { number: index + 1 })}
+              style=${`--swatch:${colour}`}
+              ?checked=${colour === current}
+            />`,
         )}
       </fieldset>
     `;
@@ -283,21 +293,19 @@ export class P2POrgDialog extends LitElement {
     const level = { 'too-short': 0, weak: 1, fair: 2, strong: 3 }[strength];
     return html`
       <form
+        id="share-form"
         @submit=${(event: SubmitEvent) => {
           event.preventDefault();
           if (assessOrgPassword(this._password).problems.includes('TOO_SHORT')) {
-            this._error = `Choose a password of at least ${ORG_PASSWORD_MIN_LENGTH} characters.`;
+            this._error = this.#t('org.passwordTooShort', { count: ORG_PASSWORD_MIN_LENGTH });
             return;
           }
-          void this.#run(() => this.#openInvite(), joinErrorMessage);
+          void this.#run(() => this.#openInvite(), inviteErrorMessage);
         }}
       >
-        <p>
-          Choose the password you will tell the new member by phone or in person. The share code alone is not enough to
-          join.
-        </p>
+        <p>${this.#t('org.sharePrompt')}</p>
         <label>
-          Org password
+          ${this.#t('org.password')}
           <input
             name="password"
             type="password"
@@ -308,11 +316,15 @@ export class P2POrgDialog extends LitElement {
             @input=${(event: InputEvent) => (this._password = (event.target as HTMLInputElement).value)}
           />
         </label>
-        <meter min="0" max="3" low="1.5" high="2.5" optimum="3" value=${level} aria-label="Password strength"></meter>
-        <span id="strength" class="hint">${STRENGTH_TEXT[strength]}. ${RECOMMENDED_PASSWORD_LENGTH}+ characters recommended.</span>
+        <meter min="0" max="3" low="1.5" high="2.5" optimum="3" value=${level} aria-label=${this.#t('org.strengthLabel')}></meter>
+        <span id="strength" class="hint">
+          ${this.#t('org.strengthHint', { strength: this.#t(STRENGTH_TEXT[strength], { count: RECOMMENDED_PASSWORD_LENGTH }), count: RECOMMENDED_PASSWORD_LENGTH })}
+        </span>
         ${this.#errorLine()}
       </form>
-      <button slot="footer" type="submit" form="share-form" class="p2p-button primary" ?disabled=${this._busy}>${this._busy ? 'Preparing…' : 'Create invite'}</button>
+      <button slot="footer" type="submit" form="share-form" class="p2p-button primary" ?disabled=${this._busy}>
+        ${this.#t(this._busy ? 'org.preparing' : 'org.createInvite')}
+      </button>
     `;
   }
 
@@ -325,7 +337,7 @@ export class P2POrgDialog extends LitElement {
     });
     invitation.on('wrong-password', (triesLeft) => {
       this._invitation = { ...this._invitation!, wrongTries: this._invitation!.wrongTries + 1 };
-      this._error = `Someone tried a wrong password: ${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left.`;
+      this._error = plural(this.#locale, 'org.someoneTriedWrong', triesLeft);
     });
     this.#ticker = setInterval(() => (this._now = Date.now()), 1000);
   }
@@ -335,14 +347,16 @@ export class P2POrgDialog extends LitElement {
     const left = Math.max(0, Math.round((invitation.expiresAt - this._now) / 1000));
     const countdown = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
     return html`
-      <p>Give them this code and tell them the password. The code works once.</p>
-      <p class="code" aria-label=${`Share code ${invitation.code.split('').join(' ')}`}>${invitation.code}</p>
+      <p>${this.#t('org.giveCode')}</p>
+      <p class="code" aria-label=${this.#t('org.codeLabel', { code: invitation.code.split('').join(' ') })}>${invitation.code}</p>
       ${outcome === 'waiting'
         ? html`
-            <p class="countdown" aria-live="off">${left > 0 ? html`Expires in <span role="timer">${countdown}</span>` : 'Code expired'}</p>
-            <p class="waiting" role="status"><span class="spinner" aria-hidden="true"></span> Waiting for them to enter the code and the password…</p>
+            <p class="countdown" aria-live="off">
+              ${left > 0 ? messageParts(this.#locale, 'org.expiresIn', { countdown: html`<span role="timer">${countdown}</span>` }) : this.#t('org.codeExpired')}
+            </p>
+            <p class="waiting" role="status"><span class="spinner" aria-hidden="true"></span> ${this.#t('org.waitingForThem')}</p>
           `
-        : html`<p role="status">${INVITATION_TEXT[outcome]}</p>`}
+        : html`<p role="status">${this.#t(`org.invitation.${outcome}`)}</p>`}
       ${this.#errorLine()}
       <button
         slot="footer"
@@ -352,7 +366,7 @@ export class P2POrgDialog extends LitElement {
           this._error = '';
         }}
       >
-        Copy code
+        ${this.#t('org.copyCode')}
       </button>
       <button
         slot="footer"
@@ -362,7 +376,7 @@ export class P2POrgDialog extends LitElement {
           this.#close();
         }}
       >
-        ${outcome === 'waiting' ? 'Cancel invite' : 'Done'}
+        ${this.#t(outcome === 'waiting' ? 'org.cancelInvite' : 'org.done')}
       </button>
     `;
   }
@@ -374,15 +388,15 @@ export class P2POrgDialog extends LitElement {
         @submit=${(event: SubmitEvent) => {
           event.preventDefault();
           const data = new FormData(event.target as HTMLFormElement);
-          void this.#run(() => this.#join(String(data.get('code') ?? ''), String(data.get('password') ?? '')), joinErrorMessage);
+          void this.#run(() => this.#join(String(data.get('code') ?? ''), String(data.get('password') ?? '')), inviteErrorMessage);
         }}
       >
-        <p>Ask a member of your team for a share code and the org password.</p>
-        <label>Share code <input name="code" required autocomplete="off" autocapitalize="characters" placeholder="XXXX-XXXX" autofocus /></label>
-        <label>Org password <input name="password" type="password" required autocomplete="current-password" /></label>
+        <p>${this.#t('org.joinPrompt')}</p>
+        <label>${this.#t('org.shareCode')} <input name="code" required autocomplete="off" autocapitalize="characters" placeholder="XXXX-XXXX" autofocus /></label>
+        <label>${this.#t('org.password')} <input name="password" type="password" required autocomplete="current-password" /></label>
         ${this.#errorLine()}
       </form>
-      <button slot="footer" type="submit" form="join-form" class="p2p-button primary" ?disabled=${this._busy}>${this._busy ? 'Joining…' : 'Join'}</button>
+      <button slot="footer" type="submit" form="join-form" class="p2p-button primary" ?disabled=${this._busy}>${this.#t(this._busy ? 'org.joining' : 'org.join')}</button>
     `;
   }
 
@@ -398,14 +412,14 @@ export class P2POrgDialog extends LitElement {
   #renderLeave() {
     const org = this.state?.registry.get(this.orgId);
     return html`
-      <p>Leaving <strong>${org?.name}</strong> deletes from <em>this device</em>:</p>
+      <p>${messageParts(this.#locale, 'org.leaveIntro', { org: html`<strong>${org?.name}</strong>` })}</p>
       <ul>
-        <li>its contacts, appointments and reminders,</li>
-        <li>its key, so this device can no longer read it.</li>
+        <li>${this.#t('org.leaveData')}</li>
+        <li>${this.#t('org.leaveKey')}</li>
       </ul>
-      <p>The other members keep their copies and go on working. To come back, ask one of them for a new invite.</p>
+      <p>${this.#t('org.leaveOthers')}</p>
       ${this.#errorLine()}
-      <button slot="footer" class="p2p-button" @click=${() => this.#close()}>Cancel</button>
+      <button slot="footer" class="p2p-button" @click=${() => this.#close()}>${this.#t('org.cancel')}</button>
       <button
         slot="footer"
         class="p2p-button danger"
@@ -419,7 +433,7 @@ export class P2POrgDialog extends LitElement {
             (error) => (error as Error).message,
           )}
       >
-        Leave ${org?.name}
+        ${this.#t('org.leave', { org: org?.name ?? '' })}
       </button>
     `;
   }
@@ -428,9 +442,9 @@ export class P2POrgDialog extends LitElement {
     const signedIn = this.state?.account.signedIn;
     if (signedIn) {
       return html`
-        <p>Signed in as <strong>${signedIn.email}</strong>. Shared orgs also sync through your team’s encrypted relay, so devices that are never online together still catch up.</p>
-        <p class="muted">Signing out keeps everything on this device; only the relay stops.</p>
-        <button slot="footer" class="p2p-button" @click=${() => void this.state!.signOut().then(() => this.#close())}>Sign out</button>
+        <p>${messageParts(this.#locale, 'account.signedIn', { email: html`<strong>${signedIn.email}</strong>` })}</p>
+        <p class="muted">${this.#t('account.signOutKeeps')}</p>
+        <button slot="footer" class="p2p-button" @click=${() => void this.state!.signOut().then(() => this.#close())}>${this.#t('account.signOut')}</button>
       `;
     }
     const signUp = this._mode === 'sign-up';
@@ -446,12 +460,12 @@ export class P2POrgDialog extends LitElement {
           }, accountErrorMessage);
         }}
       >
-        <p class="muted">An account on your team’s server turns on the relay: changes reach devices that are never online at the same time.</p>
-        <label>Email <input name="email" type="email" required autocomplete="email" autofocus /></label>
+        <p class="muted">${this.#t('account.why')}</p>
+        <label>${this.#t('account.email')} <input name="email" type="email" required autocomplete="email" autofocus /></label>
         <label>
-          Password
+          ${this.#t('account.password')}
           <input name="password" type="password" required minlength=${signUp ? MIN_PASSWORD_LENGTH : 1} autocomplete=${signUp ? 'new-password' : 'current-password'} />
-          ${signUp ? html`<span class="hint">At least ${MIN_PASSWORD_LENGTH} characters.</span>` : nothing}
+          ${signUp ? html`<span class="hint">${this.#t('account.passwordHint', { count: MIN_PASSWORD_LENGTH })}</span>` : nothing}
         </label>
         ${this.#errorLine()}
       </form>
@@ -464,9 +478,9 @@ export class P2POrgDialog extends LitElement {
           this._error = '';
         }}
       >
-        ${signUp ? 'I have an account' : 'Create an account'}
+        ${this.#t(signUp ? 'account.haveAccount' : 'account.createAnAccount')}
       </button>
-      <button slot="footer" type="submit" form="account-form" class="p2p-button primary" ?disabled=${this._busy}>${signUp ? 'Create account' : 'Sign in'}</button>
+      <button slot="footer" type="submit" form="account-form" class="p2p-button primary" ?disabled=${this._busy}>${this.#t(signUp ? 'account.create' : 'account.signIn')}</button>
     `;
   }
 }

@@ -11,6 +11,7 @@ import type { ImportIssue } from '../../core/interop/import-report.ts';
 import type { ContactsStore } from '../../core/contacts/contacts-store.ts';
 import type { Contact, ContactFields } from '../../core/records/records.ts';
 import { offerDownload } from '../shared/file-download.ts';
+import { message, plural } from '../shared/messages.ts';
 
 export interface ContactImportSummary {
   fileName: string;
@@ -47,39 +48,44 @@ export function downloadVcard(contacts: readonly Contact[], fileName: string): v
   offerDownload(exportVcard(contacts), 'text/vcard', fileName);
 }
 
-const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
 /** "Card 4: a contact needs a name, …": which card, then the core's reason, which names the field in words. */
-const describeIssue = (issue: ImportIssue) => `${issue.summary ? `${issue.summary}: ` : issue.index !== undefined ? `Card ${issue.index + 1}: ` : ''}${issue.reason}`;
+function describeIssue(locale: string, issue: ImportIssue): string {
+  if (issue.summary) return `${issue.summary}: ${issue.reason}`;
+  return issue.index === undefined ? issue.reason : message(locale, 'contacts.importCard', { number: issue.index + 1, reason: issue.reason });
+}
 
-export function renderImportSummary(summary: ContactImportSummary, actions: { reviewDuplicates(): void; close(): void }) {
+export function renderImportSummary(summary: ContactImportSummary, locale: string, actions: { reviewDuplicates(): void; close(): void }) {
+  const imported = plural(locale, 'contacts.imported', summary.imported);
   return html`
     <section class="import-summary" aria-labelledby="import-title">
       <header>
-        <button class="p2p-button icon back" aria-label="Back to the list" @click=${() => actions.close()}>←</button>
-        <h2 id="import-title" tabindex="-1">Imported ${summary.fileName}</h2>
+        <button class="p2p-button icon back" aria-label=${message(locale, 'contacts.back')} @click=${() => actions.close()}>←</button>
+        <h2 id="import-title" tabindex="-1">${message(locale, 'contacts.importTitle', { file: summary.fileName })}</h2>
       </header>
       <p role="status">
-        ${plural(summary.imported, 'contact imported', 'contacts imported')}${summary.errors.length ? `, ${plural(summary.errors.length, 'card', 'cards')} refused` : ''}.
+        ${summary.errors.length
+          ? message(locale, 'contacts.importResultRefused', { imported, refused: plural(locale, 'contacts.refused', summary.errors.length) })
+          : message(locale, 'contacts.importResult', { imported })}
       </p>
       ${summary.likelyDuplicates
         ? html`<p>
-            ${plural(summary.likelyDuplicates, 'imported contact looks', 'imported contacts look')} like one you already have.
-            <button class="p2p-button" @click=${() => actions.reviewDuplicates()}>Review duplicates</button>
+            ${plural(locale, 'contacts.likelyDuplicates', summary.likelyDuplicates)}
+            <button class="p2p-button" @click=${() => actions.reviewDuplicates()}>${message(locale, 'contacts.reviewDuplicates')}</button>
           </p>`
         : nothing}
       ${summary.errors.length
-        ? html`<h3>Refused</h3>
+        ? html`<h3>${message(locale, 'contacts.importRefused')}</h3>
             <ul class="issues">
-              ${summary.errors.map((issue) => html`<li>${describeIssue(issue)}</li>`)}
+              ${summary.errors.map((issue) => html`<li>${describeIssue(locale, issue)}</li>`)}
             </ul>`
         : nothing}
       ${summary.warnings.length
-        ? html`<h3>Imported without</h3>
+        ? html`<h3>${message(locale, 'contacts.importWithout')}</h3>
             <ul class="issues">
-              ${summary.warnings.map((issue) => html`<li>${describeIssue(issue)}</li>`)}
+              ${summary.warnings.map((issue) => html`<li>${describeIssue(locale, issue)}</li>`)}
             </ul>`
         : nothing}
-      <div class="actions"><button class="p2p-button primary" @click=${() => actions.close()}>Done</button></div>
+      <div class="actions"><button class="p2p-button primary" @click=${() => actions.close()}>${message(locale, 'contacts.done')}</button></div>
     </section>
   `;
 }

@@ -408,6 +408,7 @@ export class P2PContacts extends LitElement {
     if (panel.kind === 'duplicates' && this.#duplicates) {
       const duplicates = this.#duplicates;
       const host: DuplicatesHost = {
+        locale: resolveLocale(this.locale),
         pairs: duplicates.pairs,
         merge: duplicates.merge,
         startMerge: (pair) => {
@@ -426,7 +427,7 @@ export class P2PContacts extends LitElement {
       return duplicates.view.renderDuplicates(host);
     }
     if (panel.kind === 'import' && this.#import) {
-      return this.#import.files.renderImportSummary(this.#import.summary, {
+      return this.#import.files.renderImportSummary(this.#import.summary, resolveLocale(this.locale), {
         reviewDuplicates: () => void this.#openDuplicates(),
         close: () => {
           this._panel = { kind: 'none' };

@@ -6,6 +6,7 @@ import { html, nothing } from 'lit';
 import { MERGE_CHOICE_FIELDS, defaultMergeChoices, mergedFields, type MergeChoiceField, type MergeChoices } from '../../core/contacts/contact-merge.ts';
 import { findDuplicates, type DuplicatePair } from '../../core/contacts/contact-duplicates.ts';
 import type { Contact } from '../../core/records/records.ts';
+import { message, messageParts, plural, type MessageKey } from '../shared/messages.ts';
 
 export { findDuplicates, defaultMergeChoices };
 
@@ -16,6 +17,8 @@ export interface MergeState {
 }
 
 export interface DuplicatesHost {
+  /** The resolved locale the view speaks. */
+  locale: string;
   pairs: DuplicatePair[];
   merge: MergeState | undefined;
   startMerge(pair: DuplicatePair): void;
@@ -24,14 +27,14 @@ export interface DuplicatesHost {
   close(): void;
 }
 
-const REASONS = { email: 'same email', phone: 'same phone', name: 'similar name' } as const;
-const CHOICE_LABELS: Record<MergeChoiceField, string> = {
-  givenName: 'Given name',
-  familyName: 'Family name',
-  displayName: 'Display name',
-  organisation: 'Organisation',
-  birthday: 'Birthday',
-  notes: 'Notes',
+const REASONS = { email: 'contacts.reason.email', phone: 'contacts.reason.phone', name: 'contacts.reason.name' } as const satisfies Record<string, MessageKey>;
+const CHOICE_LABELS: Record<MergeChoiceField, MessageKey> = {
+  givenName: 'contacts.field.givenName',
+  familyName: 'contacts.field.familyName',
+  displayName: 'contacts.displayName',
+  organisation: 'contacts.field.organisation',
+  birthday: 'contacts.field.birthday',
+  notes: 'contacts.field.notes',
 };
 
 const summary = (contact: Contact) => [contact.organisation, contact.emails[0]?.value, contact.phones[0]?.value].filter(Boolean).join(' · ');
@@ -40,8 +43,8 @@ export function renderDuplicates(host: DuplicatesHost) {
   return html`
     <section class="duplicates" part="duplicates" aria-labelledby="duplicates-title">
       <header>
-        <button class="p2p-button icon back" aria-label="Back to the list" @click=${() => host.close()}>←</button>
-        <h2 id="duplicates-title" tabindex="-1">Possible duplicates</h2>
+        <button class="p2p-button icon back" aria-label=${message(host.locale, 'contacts.back')} @click=${() => host.close()}>←</button>
+        <h2 id="duplicates-title" tabindex="-1">${message(host.locale, 'contacts.duplicatesTitle')}</h2>
       </header>
       ${host.merge ? renderMerge(host, host.merge) : renderPairs(host)}
     </section>
@@ -49,7 +52,8 @@ export function renderDuplicates(host: DuplicatesHost) {
 }
 
 function renderPairs(host: DuplicatesHost) {
-  if (host.pairs.length === 0) return html`<p class="muted">No likely duplicates.</p>`;
+  const t = (key: MessageKey, params?: Record<string, string>) => message(host.locale, key, params);
+  if (host.pairs.length === 0) return html`<p class="muted">${t('contacts.noDuplicates')}</p>`;
   return html`
     <ul class="pairs">
       ${host.pairs.map(
@@ -58,10 +62,10 @@ function renderPairs(host: DuplicatesHost) {
             <div>
               <strong>${pair.first.displayName}</strong> <span class="muted">${summary(pair.first)}</span><br />
               <strong>${pair.second.displayName}</strong> <span class="muted">${summary(pair.second)}</span><br />
-              <span class="reasons">${pair.reasons.map((reason) => REASONS[reason]).join(', ')}</span>
+              <span class="reasons">${new Intl.ListFormat(host.locale, { type: 'unit' }).format(pair.reasons.map((reason) => t(REASONS[reason])))}</span>
             </div>
-            <button class="p2p-button" aria-label=${`Merge ${pair.first.displayName} and ${pair.second.displayName}`} @click=${() => host.startMerge(pair)}>
-              Merge…
+            <button class="p2p-button" aria-label=${t('contacts.mergePair', { first: pair.first.displayName, second: pair.second.displayName })} @click=${() => host.startMerge(pair)}>
+              ${t('contacts.mergeStart')}
             </button>
           </li>
         `,
@@ -72,6 +76,7 @@ function renderPairs(host: DuplicatesHost) {
 
 function renderMerge(host: DuplicatesHost, merge: MergeState) {
   const { survivor, other, choices } = merge;
+  const t = (key: MessageKey) => message(host.locale, key);
   const preview = mergedFields(survivor, other, choices);
   const differing = MERGE_CHOICE_FIELDS.filter((field) => (survivor[field] ?? '') !== (other[field] ?? ''));
   const swap = () => {
@@ -83,21 +88,21 @@ function renderMerge(host: DuplicatesHost, merge: MergeState) {
   return html`
     <form
       class="merge"
-      aria-label="Merge two contacts"
+      aria-label=${t('contacts.mergeTitle')}
       @submit=${(event: SubmitEvent) => {
         event.preventDefault();
         host.confirmMerge();
       }}
     >
       <p>
-        Keeping <strong>${survivor.displayName}</strong>; <strong>${other.displayName}</strong> is removed and its appointments move to the contact kept.
-        <button type="button" class="p2p-button" @click=${swap}>Keep the other one</button>
+        ${messageParts(host.locale, 'contacts.keeping', { survivor: html`<strong>${survivor.displayName}</strong>`, other: html`<strong>${other.displayName}</strong>` })}
+        <button type="button" class="p2p-button" @click=${swap}>${t('contacts.keepOther')}</button>
       </p>
-      ${differing.length === 0 ? html`<p class="muted">Their names and details agree.</p>` : nothing}
+      ${differing.length === 0 ? html`<p class="muted">${t('contacts.detailsAgree')}</p>` : nothing}
       ${differing.map(
         (field) => html`
           <fieldset>
-            <legend>${CHOICE_LABELS[field]}</legend>
+            <legend>${t(CHOICE_LABELS[field])}</legend>
             ${(['survivor', 'other'] as const).map(
               (side) => html`
                 <label class="choice">
@@ -110,7 +115,7 @@ function renderMerge(host: DuplicatesHost, merge: MergeState) {
                       host.change();
                     }}
                   />
-                  ${(side === 'survivor' ? survivor : other)[field] || html`<span class="muted">(empty)</span>`}
+                  ${(side === 'survivor' ? survivor : other)[field] || html`<span class="muted">${t('contacts.emptyField')}</span>`}
                 </label>
               `,
             )}
@@ -118,9 +123,12 @@ function renderMerge(host: DuplicatesHost, merge: MergeState) {
         `,
       )}
       <p class="muted">
-        Joined: ${preview.emails.length} email${preview.emails.length === 1 ? '' : 's'}, ${preview.phones.length}
-        phone${preview.phones.length === 1 ? '' : 's'}, ${preview.addresses.length} address${preview.addresses.length === 1 ? '' : 'es'},
-        tags ${preview.tags.join(', ') || '—'}.
+        ${message(host.locale, 'contacts.mergeKeeps', {
+          emails: plural(host.locale, 'contacts.emails', preview.emails.length),
+          phones: plural(host.locale, 'contacts.phones', preview.phones.length),
+          addresses: plural(host.locale, 'contacts.addresses', preview.addresses.length),
+          tags: preview.tags.length ? new Intl.ListFormat(host.locale, { type: 'unit' }).format(preview.tags) : t('contacts.noTags'),
+        })}
       </p>
       <div class="actions">
         <button
@@ -131,9 +139,9 @@ function renderMerge(host: DuplicatesHost, merge: MergeState) {
             host.change();
           }}
         >
-          Cancel
+          ${t('contacts.cancel')}
         </button>
-        <button type="submit" class="p2p-button primary">Merge</button>
+        <button type="submit" class="p2p-button primary">${t('contacts.merge')}</button>
       </div>
     </form>
   `;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { message, registerMessages } from './messages.ts';
+import { message, messageParts, plural, registerMessages } from './messages.ts';
 
 describe('message table', () => {
   it('fills placeholders, formatting counts for the locale', () => {
@@ -19,5 +19,27 @@ describe('message table', () => {
     expect(message('xx-YY', 'calendar.today')).toBe('XYday');
     expect(message('xx-YY', 'calendar.next')).toBe('Xnext');
     expect(message('xx-YY', 'calendar.previous')).toBe('Previous');
+  });
+
+  it('chooses the plural form by the language’s rules: one and other in English and German, six forms in Arabic', () => {
+    expect(plural('en-GB', 'app.relayVersions', 1)).toBe('1 version of history');
+    expect(plural('en-GB', 'app.relayVersions', 1200)).toBe('1,200 versions of history');
+    expect(plural('de-DE', 'org.wrongPassword', 1)).toBe('Falsches Passwort. Noch 1 Versuch.');
+    expect(plural('de-DE', 'org.wrongPassword', 2)).toBe('Falsches Passwort. Noch 2 Versuche.');
+    expect(plural('ar-EG', 'org.wrongPassword', 2)).toBe('كلمة مرور خاطئة. بقيت محاولتان.');
+    expect(plural('ar-EG', 'org.wrongPassword', 3)).toBe('كلمة مرور خاطئة. بقيت ٣ محاولات.');
+    expect(plural('ar-EG', 'org.wrongPassword', 11)).toBe('كلمة مرور خاطئة. بقيت ١١ محاولة.');
+  });
+
+  it('falls back to the other form, then to English, for a plural form a language lacks', () => {
+    registerMessages('yy', { 'contacts.imported.other': '{count} Y' });
+    expect(plural('yy', 'contacts.imported', 1)).toBe('1 Y');
+    expect(plural('fr-FR', 'contacts.imported', 2)).toBe('2 contacts imported');
+  });
+
+  it('puts given parts in a sentence’s places, for markup inside it', () => {
+    const name = { bold: 'Ada' };
+    expect(messageParts('en', 'org.leave', { org: name })).toEqual(['Leave ', name, '']);
+    expect(messageParts('de', 'org.leave', { org: name })).toEqual(['', name, ' verlassen']);
   });
 });
