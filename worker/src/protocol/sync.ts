@@ -161,6 +161,27 @@ export function parseSyncRequest(envelope: SyncEnvelope): SyncRequest {
 }
 
 /**
+ * A page of changes as the relay sends it in JSON (a socket's `changes` message, or a REST pull), checked on the
+ * client as a binary changes frame is (decodeChangesFrame): the shapes, and every author a tag or none.
+ */
+export function parseChangesPage(value: unknown): ChangesPage {
+  const obj = expectObject(value, 'the page');
+  const changes = expectArray(obj, 'changes', Number.MAX_SAFE_INTEGER).map(parseStoredChange);
+  const latestVersion = expectInteger(obj, 'latestVersion', 0);
+  if (typeof obj.more !== 'boolean') throw new ProtocolError('INVALID_INPUT', 'more must be true or false');
+  return { changes, latestVersion, more: obj.more };
+}
+
+function parseStoredChange(value: unknown, index: number): StoredChange {
+  const obj = expectObject(value, `changes[${index}]`);
+  const change: StoredChange = { id: expectString(obj, 'id'), encryptedData: expectString(obj, 'encryptedData'), version: expectInteger(obj, 'version', 0) };
+  if (obj.snapshot === true) change.snapshot = true;
+  if (obj.author === undefined) return change;
+  if (typeof obj.author !== 'string' || !AUTHOR_PATTERN.test(obj.author)) throw new ProtocolError('INVALID_INPUT', `changes[${index}] has a malformed author`);
+  return { ...change, author: obj.author };
+}
+
+/**
  * Binary frames, the sync socket's protocol version 2: a client that offers the WebSocket subprotocol
  * SYNC_BINARY_PROTOCOL, and gets it back, sends pushes as binary frames and receives changes as binary frames, the
  * ciphertext as raw bytes rather than base64url inside JSON (a third smaller, and nothing to encode or decode).

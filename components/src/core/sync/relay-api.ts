@@ -1,5 +1,6 @@
 import {
   isErrorBody,
+  parseChangesPage,
   type ChangesPage,
   type CompactRequest,
   type CompactResult,
@@ -64,9 +65,10 @@ export class RelayApi {
     return this.request('POST', `/sync/${workspaceId}/changes`, { token, body: changes });
   }
 
-  pullChanges(token: string, workspaceId: string, since: number, limit?: number): Promise<ChangesPage> {
+  /** Checked as the socket's pages are (parseChangesPage): a malformed page is an error, never applied. */
+  async pullChanges(token: string, workspaceId: string, since: number, limit?: number): Promise<ChangesPage> {
     const query = `since=${since}${limit === undefined ? '' : `&limit=${limit}`}`;
-    return this.request('GET', `/sync/${workspaceId}/changes?${query}`, { token });
+    return parseChangesPage(await this.request<unknown>('GET', `/sync/${workspaceId}/changes?${query}`, { token }));
   }
 
   compact(token: string, workspaceId: string, request: CompactRequest): Promise<CompactResult> {

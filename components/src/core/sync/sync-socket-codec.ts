@@ -4,6 +4,7 @@ import {
   decodeChangesFrame,
   encodeBase64url,
   encodePushFrame,
+  parseChangesPage,
   type EncryptedChange,
   type SyncClientMessage,
   type SyncRequest,
@@ -40,7 +41,10 @@ export function encodeSyncRequest(request: SyncRequest, seq: number, binary: boo
   return JSON.stringify({ ...request, seq } satisfies SyncClientMessage);
 }
 
-/** A frame from the relay as a message, a binary one's changes with their ciphertext as base64url; throws on garbage. */
+/**
+ * A frame from the relay as a message, a binary one's changes with their ciphertext as base64url; throws on garbage,
+ * and on changes that either form would carry malformed (an author that is no tag, say).
+ */
 export function decodeSyncMessage(data: unknown): SyncSocketMessage {
   if (data instanceof ArrayBuffer) {
     const { changes, latestVersion, more } = decodeChangesFrame(data);
@@ -51,7 +55,8 @@ export function decodeSyncMessage(data: unknown): SyncSocketMessage {
       more,
     };
   }
-  return JSON.parse(String(data)) as SyncSocketMessage;
+  const message = JSON.parse(String(data)) as SyncSocketMessage;
+  return message.type === 'changes' ? { type: 'changes', ...parseChangesPage(message) } : message;
 }
 
 function rawBytesOf(change: EncryptedChange): Uint8Array {
