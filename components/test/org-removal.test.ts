@@ -9,9 +9,10 @@ import * as Y from 'yjs';
 import { decodeBase64url, encodeBase64url } from '#protocol';
 import { deriveEpochSubkeys } from '../src/core/org/key-epochs.ts';
 import { RelayApi, RelayApiError } from '../src/core/sync/relay-api.ts';
-import { decodeEnvelope, encodeEnvelope } from '../src/core/sync/relay-envelope.ts';
+import { decodeEnvelope } from '../src/core/sync/relay-envelope.ts';
+import { RelayEnvelopeSigning, decodeSignedEnvelope } from '../src/core/sync/relay-signatures.ts';
 import { noticeUpdate } from '../src/core/sync/epoch-notices.ts';
-import { membershipMap } from '../src/core/org/membership-records.ts';
+import { GENESIS_EPOCH, membershipMap } from '../src/core/org/membership-records.ts';
 import { relayUpdateCipher, relayWorkspaceIdOf, type RelayAccount } from '../src/core/sync/relay-workspace.ts';
 import { OrgSync, REMOVED_FROM_ORG } from '../src/core/sync/org-sync.ts';
 import { TestNetwork, useRelayWorker, waitFor, type TestAccount } from './relay-fixtures.ts';
@@ -55,7 +56,8 @@ async function readableBy(relay: RelayAccount, org: TestOrg, key: Uint8Array, nu
   const { changes } = await relay.api.pullChanges(await relay.getToken(), workspaceId, 0);
   for (const change of changes) {
     const opened = await cipher.open(decodeBase64url(change.encryptedData)!).catch(() => null);
-    if (opened) Y.applyUpdate(doc, decodeEnvelope(opened).update);
+    // Read as it holds them, signed or not: what it could open at all is the question, not whom it would believe.
+    if (opened) Y.applyUpdate(doc, decodeEnvelope(decodeSignedEnvelope(opened).envelope).update);
   }
   return doc;
 }
@@ -113,10 +115,12 @@ describe('removing a device', () => {
       membershipMap(junk).set('rename-junk', JSON.stringify({ body: JSON.stringify({ kind: 'rename', orgId: org.orgId }), signer: 'x', signature: 'y' }));
       const marker = JSON.stringify({ body: JSON.stringify({ kind: 'ack', orgId: org.orgId, base: 'genesis' }), signer: 'x', signature: 'y' });
       const notices = [Y.encodeStateAsUpdate(junk), noticeUpdate('ack-marker', marker)];
+      // Signed by the removed device itself, which it can still do there: it is a member of the old epoch.
+      const rexSigning = await RelayEnvelopeSigning.create({ identity: rex.identity, orgId: org.orgId, workspaceId: genesisWorkspace, epoch: { id: GENESIS_EPOCH, key: org.orgKey } });
       const changes = await Promise.all(
         notices.map(async (update, index) => ({
           id: `notice-junk${index}`,
-          encryptedData: encodeBase64url(await oldCipher.seal(encodeEnvelope({ kind: 'batch', deviceId: `notice-junk${index}`, sequence: 1, update }))),
+          encryptedData: encodeBase64url(await oldCipher.seal(await rexSigning.sign({ kind: 'batch', deviceId: rexSigning.relayDeviceId, sequence: index + 1, update }))),
         })),
       );
       await rex.relay.api.pushChanges(await rex.relay.getToken(), genesisWorkspace, changes);

@@ -3,16 +3,17 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { decodeBase64url } from '#protocol';
 import { SEALED_FORMAT_VERSION } from '../src/core/crypto/aead.ts';
-import { decodeEnvelope } from '../src/core/sync/relay-envelope.ts';
+import { generateDeviceIdentity } from '../src/core/org/device-identity.ts';
+import { decodeSignedEnvelope } from '../src/core/sync/relay-signatures.ts';
 import { relayUpdateCipher } from '../src/core/sync/relay-workspace.ts';
-import { invitedDoc, newOrg, useRelayWorker, waitFor } from './relay-fixtures.ts';
+import { invitedDoc, newOrg, signingFor, useRelayWorker, waitFor } from './relay-fixtures.ts';
 
 const relay = useRelayWorker('alice', 'bob');
 
 const SECRET = 'Ada Lovelace, allergic to penicillin';
 
 describe('what the relay stores', () => {
-  it('holds only sealed blobs, bound to the org and the workspace, each naming its device and sequence inside the seal', async () => {
+  it('holds only sealed blobs, bound to the org and the workspace, each naming its device and sequence inside the seal, signed by it', async () => {
     const org = await newOrg();
     const writer = await relay.startDevice(relay.accounts.alice, org);
     writer.doc.getMap('records').set('contact-1', SECRET);
@@ -26,13 +27,16 @@ describe('what the relay stores', () => {
     const anotherOrg = relayUpdateCipher({ ...org, orgId: crypto.randomUUID() }, writer.workspace.id);
     const opened = new Y.Doc();
     const sequences: [string, number][] = [];
+    const verifier = await signingFor(org, writer.workspace.id, await generateDeviceIdentity());
     for (const change of changes) {
       const sealed = decodeBase64url(change.encryptedData)!;
       expect(sealed[0]).toBe(SEALED_FORMAT_VERSION);
       expect(Buffer.from(sealed).includes(secretBytes)).toBe(false);
       await expect(anotherWorkspace.open(sealed)).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
       await expect(anotherOrg.open(sealed)).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
-      const envelope = decodeEnvelope(await writer.workspace.cipher.open(sealed));
+      const plaintext = await writer.workspace.cipher.open(sealed);
+      expect(decodeSignedEnvelope(plaintext).signer).toBe(writer.identity.deviceId);
+      const envelope = await verifier.open(plaintext);
       if (envelope.kind === 'batch') sequences.push([envelope.deviceId, envelope.sequence]);
       Y.applyUpdate(opened, envelope.update);
     }

@@ -14,7 +14,10 @@ import { RelayApi } from '../src/core/sync/relay-api.ts';
 import { RelayClient, type RelayClientOptions } from '../src/core/sync/relay-client.ts';
 import { RelayOutbox } from '../src/core/sync/relay-outbox.ts';
 import { decodeSyncMessage } from '../src/core/sync/sync-socket-codec.ts';
-import { encodeEnvelope, type DeviceSequences } from '../src/core/sync/relay-envelope.ts';
+import type { DeviceSequences } from '../src/core/sync/relay-envelope.ts';
+import { RelayEnvelopeSigning } from '../src/core/sync/relay-signatures.ts';
+import { generateDeviceIdentity, type DeviceIdentity } from '../src/core/org/device-identity.ts';
+import { GENESIS_EPOCH } from '../src/core/org/membership-records.ts';
 import { openRelayWorkspace, relayUpdateCipher, type RelayAccount, type RelayOrg, type RelayWorkspace } from '../src/core/sync/relay-workspace.ts';
 import { startScratchWorker, type ScratchWorker } from '../../scripts/test-worker.ts';
 
@@ -30,8 +33,24 @@ export async function waitFor(what: string, condition: () => boolean | Promise<b
   }
 }
 
+/** The org key of each org `newOrg` made: devices sign as members of its first epoch with it. */
+const orgKeys = new WeakMap<RelayOrg, Uint8Array>();
+
 export async function newOrg(orgId: string = randomUUID()): Promise<RelayOrg> {
-  return { orgId, subkeys: await deriveOrgSubkeys(await generateOrgKey(), orgId) };
+  const key = await generateOrgKey();
+  const org = { orgId, subkeys: await deriveOrgSubkeys(key, orgId) };
+  orgKeys.set(org, key);
+  return org;
+}
+
+/**
+ * How `identity` signs in `workspaceId`, as a member of the org's first epoch (a holder of the org key), and which
+ * signers it takes for removed ones.
+ */
+export function signingFor(org: RelayOrg, workspaceId: string, identity: DeviceIdentity, removed: ReadonlySet<string> = new Set()): Promise<RelayEnvelopeSigning> {
+  const key = orgKeys.get(org);
+  if (!key) throw new Error('sign only for an org made by newOrg, which keeps its key');
+  return RelayEnvelopeSigning.create({ identity, orgId: org.orgId, workspaceId, epoch: { id: GENESIS_EPOCH, key }, isRemoved: (deviceId) => removed.has(deviceId) });
 }
 
 /** An account's credentials; each device signs in with them over its own network. */
@@ -141,6 +160,10 @@ export interface DeviceOptions {
   network?: TestNetwork;
   /** The device's IndexedDB; a reload keeps it. */
   indexedDB?: IDBFactory;
+  /** The device's identity; a reload keeps it. */
+  identity?: DeviceIdentity;
+  /** Devices this one's member list says were removed: what they sign is refused. */
+  removed?: ReadonlySet<string>;
   client?: Partial<RelayClientOptions>;
 }
 
@@ -152,6 +175,8 @@ export interface TestDevice {
   network: TestNetwork;
   workspace: RelayWorkspace;
   relay: RelayAccount;
+  /** Whose signature its batches carry. */
+  identity: DeviceIdentity;
   /** Every 'undecryptable-change' the client reported. */
   undecryptable: { id: string; version: number; reason: string }[];
   /** Stops the client and starts a new one on a copy of the document and the same IndexedDB, as a page reload does. */
@@ -166,6 +191,7 @@ export async function startDevice(workerUrl: string, account: TestAccount, org: 
   const network = options.network ?? new TestNetwork();
   const indexedDB = options.indexedDB ?? new IDBFactory();
   const doc = options.doc ?? new Y.Doc();
+  const identity = options.identity ?? (await generateDeviceIdentity());
   const relay: RelayAccount = { api: new RelayApi(workerUrl, network.fetch), getToken: async () => account.token };
   const workspace = await openRelayWorkspace(relay, org, doc);
   const outbox = await RelayOutbox.open(org.orgId, workspace.id, indexedDB);
@@ -174,6 +200,7 @@ export async function startDevice(workerUrl: string, account: TestAccount, org: 
     workspaceId: workspace.id,
     getToken: relay.getToken,
     cipher: workspace.cipher,
+    signing: await signingFor(org, workspace.id, identity, options.removed),
     outbox,
     WebSocket: network.WebSocket,
     ...TEST_TIMINGS,
@@ -193,13 +220,14 @@ export async function startDevice(workerUrl: string, account: TestAccount, org: 
     network,
     workspace,
     relay,
+    identity,
     undecryptable,
     stop,
     async reload() {
       await stop();
       const restored = new Y.Doc();
       Y.applyUpdate(restored, Y.encodeStateAsUpdate(doc));
-      return startDevice(workerUrl, account, org, { ...options, doc: restored, network, indexedDB });
+      return startDevice(workerUrl, account, org, { ...options, doc: restored, network, indexedDB, identity });
     },
   };
 }
@@ -213,11 +241,20 @@ export async function memberWithKey(workerUrl: string, account: TestAccount, org
   const getToken = async () => account.token;
   await openRelayWorkspace({ api, getToken }, org, docKnowingWorkspace(workspaceId));
   const cipher = relayUpdateCipher(org, workspaceId);
+  const signing = await signingFor(org, workspaceId, await generateDeviceIdentity());
   return {
     /** Replaces the whole history with a snapshot of `doc`, claiming `sequences` and `stateVector`. */
     async compact(doc: Y.Doc, { sequences = new Map(), stateVector = Y.encodeStateVector(doc) }: { sequences?: DeviceSequences; stateVector?: Uint8Array } = {}) {
       const { latestVersion: upToVersion } = await api.pullChanges(await getToken(), workspaceId, 0, 1);
-      const envelope = encodeEnvelope({ kind: 'snapshot', deviceId: 'rogue', upToVersion, sequences, stateVector, update: Y.encodeStateAsUpdate(doc) });
+      // Signed as itself, which it may: it holds the key, so its snapshot is refused only for what it claims.
+      const envelope = await signing.sign({
+        kind: 'snapshot',
+        deviceId: signing.relayDeviceId,
+        upToVersion,
+        sequences,
+        stateVector,
+        update: Y.encodeStateAsUpdate(doc),
+      });
       const snapshot = { id: `rogue-snapshot-${upToVersion}`, encryptedData: encodeBase64url(await cipher.seal(envelope)) };
       await api.compact(await getToken(), workspaceId, { snapshot, upToVersion });
     },

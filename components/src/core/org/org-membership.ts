@@ -107,6 +107,11 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
     return this.#options.identity.deviceId;
   }
 
+  /** This device's identity: it signs what the device writes to the relay (sync/relay-signatures.ts). */
+  get identity(): DeviceIdentity {
+    return this.#options.identity;
+  }
+
   get view(): MembershipView {
     return this.#view!;
   }

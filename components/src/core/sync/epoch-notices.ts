@@ -19,7 +19,7 @@ import type { Epoch } from '../org/membership.ts';
 import { membershipMap } from '../org/membership-records.ts';
 import type { MembershipView, OrgMembership } from '../org/org-membership.ts';
 import type { BoundCipher } from '../crypto/aead.ts';
-import { decodeEnvelope, encodeEnvelope } from './relay-envelope.ts';
+import { RelayEnvelopeSigning } from './relay-signatures.ts';
 import { relayUpdateCipher, relayWorkspaceIdOf, type RelayAccount } from './relay-workspace.ts';
 
 /** The batches of notices carry this device id prefix; the rest of an old workspace is not even opened. */
@@ -38,6 +38,8 @@ export interface EpochNoticesOptions {
 interface BaseWorkspace {
   id: string;
   cipher: BoundCipher;
+  /** Notices are signed like any relay envelope, by this device as a member of the base epoch (relay-signatures.ts). */
+  signing: RelayEnvelopeSigning;
   joinSecret: string;
 }
 
@@ -96,7 +98,8 @@ export class EpochNotices {
     const subkeys = await deriveEpochSubkeys(key, orgId, epoch.number);
     // Only the first epoch's workspace is recorded in the document (it may predate ids derived from the key).
     const id = (epoch.number === 0 ? relayWorkspaceIdOf(doc) : null) ?? subkeys.relayWorkspaceId;
-    return { id, cipher: relayUpdateCipher({ orgId, subkeys }, id), joinSecret: subkeys.joinSecret };
+    const signing = await RelayEnvelopeSigning.create({ identity: membership.identity, orgId, workspaceId: id, epoch: { id: epoch.id, key } });
+    return { id, cipher: relayUpdateCipher({ orgId, subkeys }, id), signing, joinSecret: subkeys.joinSecret };
   }
 
   /**
@@ -122,9 +125,10 @@ export class EpochNotices {
       if (!workspace) continue;
       const changes = await Promise.all(
         records.map(async ([id, json]) => {
-          const deviceId = `${NOTICE_PREFIX}${id.slice(0, 24)}`;
-          const envelope = encodeEnvelope({ kind: 'batch', deviceId, sequence: 1, update: noticeUpdate(id, json) });
-          return { id: deviceId, encryptedData: encodeBase64url(await workspace.cipher.seal(envelope)) };
+          const { signing } = workspace;
+          // In the signer's own sequence, as its first batch: readers' gap checks take it as one they had.
+          const envelope = await signing.sign({ kind: 'batch', deviceId: signing.relayDeviceId, sequence: 1, update: noticeUpdate(id, json) });
+          return { id: `${NOTICE_PREFIX}${id.slice(0, 24)}`, encryptedData: encodeBase64url(await workspace.cipher.seal(envelope)) };
         }),
       );
       // An old epoch's workspace may never have existed (the org had no relay then): nothing to tell there.
@@ -157,9 +161,9 @@ export class EpochNotices {
         const opened = sealed && (await workspace.cipher.open(sealed).catch(() => null));
         if (!opened) continue;
         try {
-          Y.applyUpdate(found, decodeEnvelope(opened).update);
+          Y.applyUpdate(found, (await workspace.signing.open(opened)).update);
         } catch {
-          // Not a notice after all: a removed device can write anything here.
+          // Not a notice after all, or not signed by a member of that epoch: a removed device can write anything here.
         }
       }
     }

@@ -14,7 +14,9 @@ import { ObservableV2 } from 'lib0/observable';
 import { challengeProofs } from '../crypto/challenge-response.ts';
 import { deriveOrgSubkeys, type OrgSubkeys } from '../crypto/org-key.ts';
 import type { OrgRegistry } from '../org/org-registry.ts';
+import { loadDeviceIdentity } from '../org/device-identity.ts';
 import { deriveEpochSubkeys } from '../org/key-epochs.ts';
+import { GENESIS_EPOCH } from '../org/membership-records.ts';
 import type { MembershipStatus } from '../org/membership.ts';
 import type { MembershipView, OrgMembership } from '../org/org-membership.ts';
 import { EpochNotices } from './epoch-notices.ts';
@@ -22,6 +24,7 @@ import { PeerSync } from './peer-sync.ts';
 import { RelayClient, type RelayClientOptions } from './relay-client.ts';
 import type { IntegrityReport } from './relay-integrity.ts';
 import { RelayOutbox } from './relay-outbox.ts';
+import { RelayEnvelopeSigning } from './relay-signatures.ts';
 import { shareRelayView } from './relay-peer-check.ts';
 import { openRelayWorkspace, relayWorkspaceIdOf, type RelayAccount } from './relay-workspace.ts';
 
@@ -43,6 +46,12 @@ export interface OrgSyncOptions {
   /** Where outboxes are kept, and how the relay client connects: the defaults are the browser's (Node passes its own). */
   indexedDB?: IDBFactory;
   relayClient?: Pick<RelayClientOptions, 'WebSocket' | 'pollIntervalMs' | 'reconnectBackoff'>;
+}
+
+/** The epoch the paths run in, and its key: the relay's envelopes are signed as a member of it. */
+interface SyncedEpoch {
+  id: string;
+  key: Uint8Array;
 }
 
 export interface OrgSyncStatus {
@@ -113,7 +122,7 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
       return sync;
     }
     const subkeys = await deriveOrgSubkeys(options.orgKey, options.orgId);
-    sync.startPaths(subkeys, options.roomId, true);
+    sync.startPaths(subkeys, options.roomId, { id: GENESIS_EPOCH, key: options.orgKey });
     return sync;
   }
 
@@ -147,9 +156,9 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
     this.update({ peers: 0, relay: this.current.relay === 'off' ? 'off' : 'stopped' });
   }
 
-  private startPaths(subkeys: OrgSubkeys, roomId: string, firstEpoch: boolean): void {
+  private startPaths(subkeys: OrgSubkeys, roomId: string, epoch: SyncedEpoch): void {
     if (this.options.peerToPeer ?? true) this.startPeerSync(subkeys, roomId);
-    if (this.options.account) this.relayStarting = this.startRelay(this.options.account, subkeys, firstEpoch);
+    if (this.options.account) this.relayStarting = this.startRelay(this.options.account, subkeys, epoch);
   }
 
   private async stopPaths(): Promise<void> {
@@ -185,7 +194,7 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
       this.epochId = view.epoch.id;
       const subkeys = await deriveEpochSubkeys(view.epochKey, this.options.orgId, view.epoch.number);
       this.update({ epoch: view.epoch.number, peers: 0 });
-      this.startPaths(subkeys, subkeys.roomId ?? this.options.roomId, view.epoch.number === 0);
+      this.startPaths(subkeys, subkeys.roomId ?? this.options.roomId, { id: view.epoch.id, key: view.epochKey });
     });
     return this.following;
   }
@@ -208,14 +217,23 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
     this.peerSync = peerSync;
   }
 
-  private async startRelay(account: RelayAccount, subkeys: OrgSubkeys, firstEpoch: boolean): Promise<void> {
-    const { orgId, doc } = this.options;
+  private async startRelay(account: RelayAccount, subkeys: OrgSubkeys, epoch: SyncedEpoch): Promise<void> {
+    const { orgId, doc, membership } = this.options;
     const epochId = this.epochId;
+    const firstEpoch = epoch.id === GENESIS_EPOCH;
     this.update({ relay: 'connecting' });
     try {
       // Only the first epoch's workspace is recorded in the document (orgs made before ids came from the key have a
       // random one); a later epoch's is always the one its key names.
       const workspace = await openRelayWorkspace(account, { orgId, subkeys }, firstEpoch ? doc : null);
+      // Without a member list (an embed syncing under the org key alone) the device still signs, as itself.
+      const signing = await RelayEnvelopeSigning.create({
+        identity: membership?.identity ?? (await loadDeviceIdentity()),
+        orgId,
+        workspaceId: workspace.id,
+        epoch,
+        ...(membership ? { isRemoved: (deviceId: string) => membership.view.membership.statusOf(deviceId) === 'removed' } : {}),
+      });
       const outbox = await RelayOutbox.open(orgId, workspace.id, this.options.indexedDB);
       if (this.stopped || this.epochId !== epochId) return outbox.close();
       this.outbox = outbox;
@@ -225,6 +243,7 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
         workspaceId: workspace.id,
         getToken: () => account.getToken(),
         cipher: workspace.cipher,
+        signing,
         outbox,
         ...this.options.relayClient,
       });

@@ -16,9 +16,10 @@ import {
 import type { BoundCipher } from '../crypto/aead.ts';
 import { RECONNECT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.ts';
 import { RelayApiError, type RelayApi } from './relay-api.ts';
-import { decodeEnvelope, encodeEnvelope, type RelayBatch, type RelaySnapshot } from './relay-envelope.ts';
+import type { RelayBatch, RelayEnvelope, RelaySnapshot } from './relay-envelope.ts';
 import { RelayIntegrity, type IntegrityReport, type IntegrityState } from './relay-integrity.ts';
 import { PartJoiner, splitIntoParts } from './relay-parts.ts';
+import { EnvelopeRefused, type RelayEnvelopeSigning } from './relay-signatures.ts';
 import type { PushBatch, RelayOutbox } from './relay-outbox.ts';
 import { decodeSyncMessage, encodeSyncRequest, isBinary, openSyncSocket, type SyncSocketMessage } from './sync-socket-codec.ts';
 
@@ -41,6 +42,8 @@ export interface RelayClientOptions {
   getToken(): Promise<string>;
   /** `bindCipher(relayKey, { orgId, purpose: 'relay-update', scope: workspaceId })`, as `openRelayWorkspace` returns it. */
   cipher: BoundCipher;
+  /** Signs this device's envelopes and checks everyone's (relay-signatures.ts), for the same workspace. */
+  signing: RelayEnvelopeSigning;
   outbox: RelayOutbox;
   /** Which document updates to send. Default: updates made by this device's own code (no provider origin). */
   shouldRelay?(origin: unknown): boolean;
@@ -178,13 +181,21 @@ export class RelayClient extends ObservableV2<RelayEvents> {
       this.changesSinceCompaction = (await outbox.getState<number>(CHANGES_SINCE_COMPACTION)) ?? 0;
       const integrity = await outbox.getState<IntegrityState>(INTEGRITY);
       this.integrity = RelayIntegrity.restore(integrity);
-      this.deviceId = (await outbox.getState<string>(DEVICE_ID)) ?? encodeBase64url(crypto.getRandomValues(new Uint8Array(9)));
+      this.deviceId = this.options.signing.relayDeviceId;
+      const storedDeviceId = await outbox.getState<string>(DEVICE_ID);
+      // A device from before signed envelopes had a random relay device id: it starts a new sequence under the one
+      // its signature vouches for, and what it knew of others' sequences came from envelopes no one can trust.
+      const unsignedBefore = storedDeviceId !== undefined && storedDeviceId !== this.deviceId;
+      if (unsignedBefore) {
+        await outbox.restartSequence();
+        this.integrity = RelayIntegrity.restore(undefined);
+      }
       await outbox.setState(DEVICE_ID, this.deviceId);
       await this.queueEditsMadeWhileStopped();
       // A device that read the relay before blobs carried envelopes: what it pushed then is unreadable to devices
       // that have moved on, so it offers its whole document once, in the new format; and it reads the history again
       // from the start, for the envelopes it could not read then and each device's sequence so far.
-      if (integrity === undefined && this.readVersion > 0) {
+      if ((integrity === undefined || unsignedBefore) && this.readVersion > 0) {
         await this.republish();
         this.rereadWanted = true;
       }
@@ -437,7 +448,7 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     const last = taken.at(-1)!;
     const update = taken.length === 1 ? first.update : Y.mergeUpdates(taken.map((entry) => entry.update));
     const sequence = (await outbox.lastAcknowledgedSequence()) + 1;
-    const sealed = encodeBase64url(await this.options.cipher.seal(encodeEnvelope({ kind: 'batch', deviceId: this.deviceId, sequence, update })));
+    const sealed = await this.seal({ kind: 'batch', deviceId: this.deviceId, sequence, update });
     // A random tag ends the id, so that no other account can push under it before this device does. Junk under its
     // later parts, once the first are seen, is another author's, which readers never join with these (relay-parts.ts).
     const id = `${this.deviceId}-${first.seq}-${last.seq}-${randomTag()}`;
@@ -543,13 +554,13 @@ export class RelayClient extends ObservableV2<RelayEvents> {
       this.integrity.wait({ kind: 'incomplete', id: arrival.setId, version: change.version, since: Date.now() });
       return;
     }
-    let failed: { whole: StoredChange; reason: string } | null = null;
+    let failed: { whole: StoredChange; error: Error } | null = null;
     for (const whole of arrival.wholes) {
       let envelope: RelayBatch | RelaySnapshot;
       try {
         envelope = await this.openEnvelope(whole.encryptedData);
       } catch (err) {
-        failed = { whole, reason: (err as Error).message };
+        failed = { whole, error: err as Error };
         continue;
       }
       for (const setId of this.parts.read(arrival.baseId)) this.integrity.stopWaiting('incomplete', setId);
@@ -558,7 +569,7 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     }
     if (!failed) return;
     this.integrity.stopWaiting('incomplete', arrival.setId);
-    this.reportUnreadable(failed.whole, failed.reason);
+    await this.reportUnopened(failed.whole, failed.error);
   }
 
   private async applyChange(change: StoredChange): Promise<void> {
@@ -566,16 +577,30 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     try {
       envelope = await this.openEnvelope(change.encryptedData);
     } catch (err) {
-      this.reportUnreadable(change, (err as Error).message);
+      await this.reportUnopened(change, err as Error);
       return;
     }
     await this.applyOpened(change, envelope);
   }
 
-  private reportUnreadable(change: StoredChange, reason: string): void {
-    this.integrity.wait({ kind: 'unreadable', id: change.id, version: change.version, since: Date.now() });
-    this.emit('undecryptable-change', [{ id: change.id, version: change.version, reason }]);
-    this.setStatus({ lastError: `skipped change ${change.id}: ${reason}` });
+  /**
+   * A change this device did not apply. One that did not open may come from a newer app: it is waited for, and
+   * history is not compacted over it meanwhile. One that opened but whose signer may not write it (forged, altered,
+   * or from a removed device) is reported at once and never waited for; if it stood for the history as a snapshot,
+   * this device's copy goes to the relay again, as for any snapshot it refuses.
+   */
+  private async reportUnopened(change: StoredChange, error: Error): Promise<void> {
+    this.emit('undecryptable-change', [{ id: change.id, version: change.version, reason: error.message }]);
+    this.setStatus({ lastError: `skipped change ${change.id}: ${error.message}` });
+    if (!(error instanceof EnvelopeRefused)) {
+      this.integrity.wait({ kind: 'unreadable', id: change.id, version: change.version, since: Date.now() });
+      return;
+    }
+    this.integrity.report({ problem: 'refused-change', id: change.id, version: change.version, signer: error.signer, refusal: error.refusal }, Date.now());
+    if (change.snapshot) {
+      this.integrity.snapshotChecked(change.version);
+      await this.republish();
+    }
   }
 
   private async applyOpened(change: StoredChange, envelope: RelayBatch | RelaySnapshot): Promise<void> {
@@ -617,7 +642,12 @@ export class RelayClient extends ObservableV2<RelayEvents> {
   private async openEnvelope(encryptedData: string): Promise<RelayBatch | RelaySnapshot> {
     const sealed = decodeBase64url(encryptedData);
     if (!sealed) throw new Error('the change is not base64url');
-    return decodeEnvelope(await this.options.cipher.open(sealed));
+    return this.options.signing.open(await this.options.cipher.open(sealed));
+  }
+
+  /** Signed by this device, then sealed under the relay key: base64url, as the relay stores it. */
+  private async seal(envelope: RelayEnvelope): Promise<string> {
+    return encodeBase64url(await this.options.cipher.seal(await this.options.signing.sign(envelope)));
   }
 
   private async saveIntegrity(): Promise<void> {
@@ -650,7 +680,7 @@ export class RelayClient extends ObservableV2<RelayEvents> {
       stateVector: Y.encodeStateVector(this.doc),
       update: Y.encodeStateAsUpdate(this.doc),
     };
-    const sealed = encodeBase64url(await this.options.cipher.seal(encodeEnvelope(snapshot)));
+    const sealed = await this.seal(snapshot);
     // Snapshots are single changes; a document too large for one is left uncompacted (docs/security.md).
     if (sealed.length > MAX_CHANGE_BYTES) return;
     const request = { snapshot: { id: `${this.deviceId}-snapshot-${upToVersion}`, encryptedData: sealed }, upToVersion };

@@ -17,6 +17,7 @@
  */
 import * as Y from 'yjs';
 import type { DeviceSequences, RelayBatch, RelaySnapshot } from './relay-envelope.ts';
+import type { EnvelopeRefusal } from './relay-signatures.ts';
 
 /** What the relay did wrong, with what a person (or whoever runs the relay) needs to know about it. */
 export type IntegrityFinding =
@@ -29,7 +30,12 @@ export type IntegrityFinding =
   /** A peer met over WebRTC has read batch `sequence` of `deviceId` from the relay, which this device is not served. */
   | { problem: 'fork'; deviceId: string; sequence: number }
   /** A change's parts, an unreadable change or a gap that never resolved, given up on. */
-  | { problem: 'gave-up-waiting'; wait: Wait };
+  | { problem: 'gave-up-waiting'; wait: Wait }
+  /**
+   * Change `id` (relay version `version`) opened, but was not applied: its signature names `signer`, who may not
+   * write it (relay-signatures.ts): forged or altered by someone holding the relay key, or made by a removed device.
+   */
+  | { problem: 'refused-change'; id: string; version: number; signer: string; refusal: EnvelopeRefusal };
 
 export type IntegrityProblem = IntegrityFinding['problem'];
 

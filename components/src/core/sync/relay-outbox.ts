@@ -79,6 +79,17 @@ export class RelayOutbox {
     });
   }
 
+  /**
+   * Starts the batch sequence again at 1, and forgets the batch in flight (its entries stay, to be sent in the next
+   * batch): for a device whose batches are named anew (relay-client.ts, a device from before signed envelopes).
+   */
+  async restartSequence(): Promise<void> {
+    await this.run([STATE], 'readwrite', (tx) => {
+      tx.objectStore(STATE).delete(LAST_SEQUENCE);
+      return tx.objectStore(STATE).delete(IN_FLIGHT);
+    });
+  }
+
   /** The sequence number of the last acknowledged batch; 0 before the first. */
   async lastAcknowledgedSequence(): Promise<number> {
     return (await this.getState<number>(LAST_SEQUENCE)) ?? 0;
