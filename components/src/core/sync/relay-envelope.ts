@@ -4,9 +4,9 @@
  * snapshot claims to cover (a snapshot). Both are inside the AES-GCM seal, so the relay can drop or replay whole
  * blobs but cannot renumber, relabel or merge them; relay-integrity.ts turns what it may still do into reports.
  *
- * Format (lib0 encoding): format version, kind, then the kind's fields, the update last.
- * Version 1 is unsigned: a member holding the relay key can make a blob in any device's name. Signed device
- * identities (issue 12) come as version 2, with the signature over the fields that follow the version.
+ * Format (lib0 encoding): format version, kind, then the kind's fields, the update last. This is version 1, which
+ * nothing signs; inside the seal it travels signed by the device that made it (relay-signatures.ts, version 2), and
+ * one found alone is from an older app, which is never applied.
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
