@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
@@ -45,7 +45,9 @@ describe('an org document in IndexedDB', () => {
     const doc = new Y.Doc();
     const persistence = await OrgPersistence.open(NAME, doc);
     for (let index = 0; index < COMPACT_AFTER_UPDATES; index++) doc.getMap('events').set(`e${index}`, index);
-    await vi.waitFor(() => expect(persistence.storedUpdates).toBe(1));
+    expect(persistence.merging).toBeDefined();
+    await persistence.merging;
+    expect(persistence.storedUpdates).toBe(1);
     doc.getMap('events').set('after', true);
     await persistence.close();
     const again = await reopened();

@@ -59,7 +59,7 @@ export async function attachStores(doc: Y.Doc, reminderStorage: ReminderStateSto
  * Opens an org of this device's registry from IndexedDB. When the org's records snapshot is up to date, the
  * stores serve reads from it and the document loads in idle slices after; writes made meanwhile are shown from
  * the snapshot and made in the document once it has loaded (record-writes.ts); `doc` loads it on the spot.
- * Otherwise the document loads before this resolves.
+ * Otherwise the document loads, in idle slices, before this resolves.
  */
 export async function openOrg(orgId: string): Promise<OrgSession> {
   const persistence = await OrgPersistence.read(orgDatabaseName(orgId));
@@ -117,7 +117,8 @@ export async function openOrg(orgId: string): Promise<OrgSession> {
     };
     loadDocumentWhenIdle = () => persistence.loadInSlices(doc).then(followDocument);
   } else {
-    persistence.load(doc);
+    // Nothing to show before it has loaded; in slices all the same, so that the page stays responsive meanwhile.
+    await persistence.loadInSlices(doc);
     stores = await attachStores(doc, reminderStorage);
     if (writes.length > 0 && !stores.readOnly) persistence.settlePendingWrites(makeWrites);
     snapshotSaver.follow(false);

@@ -157,7 +157,7 @@ export class OrgPersistence {
     const slice = () => {
       this.#slice = undefined;
       if (this.#doc) return;
-      this.#applyNext(doc);
+      if (this.#unapplied.length > 0) this.#applyNext(doc);
       if (this.#unapplied.length > 0) this.#slice = whenIdle(slice);
       else this.#loaded(doc);
     };
@@ -211,6 +211,11 @@ export class OrgPersistence {
     if (!stored) this.db.transaction(CUSTOM, 'readwrite').objectStore(CUSTOM).delete(prefixed(PENDING_WRITE));
     this.#pendingWrites = [];
     this.#compactIfMany();
+  }
+
+  /** The merge of stored updates scheduled or under way (see `compact`), if any. */
+  get merging(): Promise<void> | undefined {
+    return this.#compaction;
   }
 
   /** How many updates the database holds; merging brings it down. */
