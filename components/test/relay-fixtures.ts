@@ -47,9 +47,14 @@ export async function newOrg(orgId: string = randomUUID()): Promise<RelayOrg> {
  * How `identity` signs in `workspaceId`, as a member of the org's first epoch (a holder of the org key), and which
  * signers it takes for removed ones.
  */
-export function signingFor(org: RelayOrg, workspaceId: string, identity: DeviceIdentity, removed: ReadonlySet<string> = new Set()): Promise<RelayEnvelopeSigning> {
-  const key = orgKeys.get(org);
-  if (!key) throw new Error('sign only for an org made by newOrg, which keeps its key');
+export function signingFor(
+  org: RelayOrg,
+  workspaceId: string,
+  identity: DeviceIdentity,
+  removed: ReadonlySet<string> = new Set(),
+  key = orgKeys.get(org),
+): Promise<RelayEnvelopeSigning> {
+  if (!key) throw new Error('sign only with the org key: one newOrg made, or given');
   return RelayEnvelopeSigning.create({ identity, orgId: org.orgId, workspaceId, epoch: { id: GENESIS_EPOCH, key }, isRemoved: (deviceId) => removed.has(deviceId) });
 }
 
@@ -236,17 +241,18 @@ export async function startDevice(workerUrl: string, account: TestAccount, org: 
  * A member account whose device holds the org key and acts outside the client: a former member before the rotation
  * that removes it, or a member gone rogue. It joins the workspace with the join secret the key gives.
  */
-export async function memberWithKey(workerUrl: string, account: TestAccount, org: RelayOrg, workspaceId: string) {
+export async function memberWithKey(workerUrl: string, account: TestAccount, org: RelayOrg, workspaceId: string, key = orgKeys.get(org)) {
   const api = new RelayApi(workerUrl);
   const getToken = async () => account.token;
   await openRelayWorkspace({ api, getToken }, org, docKnowingWorkspace(workspaceId));
   const cipher = relayUpdateCipher(org, workspaceId);
-  const signing = await signingFor(org, workspaceId, await generateDeviceIdentity());
+  const identity = await generateDeviceIdentity();
   return {
     /** Replaces the whole history with a snapshot of `doc`, claiming `sequences` and `stateVector`. */
     async compact(doc: Y.Doc, { sequences = new Map(), stateVector = Y.encodeStateVector(doc) }: { sequences?: DeviceSequences; stateVector?: Uint8Array } = {}) {
       const { latestVersion: upToVersion } = await api.pullChanges(await getToken(), workspaceId, 0, 1);
       // Signed as itself, which it may: it holds the key, so its snapshot is refused only for what it claims.
+      const signing = await signingFor(org, workspaceId, identity, new Set(), key);
       const envelope = await signing.sign({
         kind: 'snapshot',
         deviceId: signing.relayDeviceId,

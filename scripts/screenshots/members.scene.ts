@@ -159,7 +159,7 @@ export const scenes: Scene[] = [
         return { orgId: org.id, key: [...((await core.loadOrgKey(org.id)) ?? [])] };
       });
       const org = { orgId, subkeys: await deriveOrgSubkeys(Uint8Array.from(key), orgId) };
-      const rogue = await memberWithKey(context.workerUrl, await newAccount(context.workerUrl), org, org.subkeys.relayWorkspaceId);
+      const rogue = await memberWithKey(context.workerUrl, await newAccount(context.workerUrl), org, org.subkeys.relayWorkspaceId, Uint8Array.from(key));
       await rogue.compact(new Y.Doc());
       // The app finds the new snapshot when it next connects: here, when the page is opened again.
       await front.close();
