@@ -4,7 +4,8 @@ import { IDBFactory } from 'fake-indexeddb';
 import * as Y from 'yjs';
 import { openOrg, orgDatabaseName } from '../src/core/org/org-session.ts';
 import { OrgPersistence } from '../src/core/records/org-persistence.ts';
-import { recordsMap } from '../src/core/records/org-document.ts';
+import { RecordsSnapshotSaver, SAVE_SNAPSHOT_AFTER_CHANGE_MS, recordsSnapshotSteps, takeRecordsSnapshot, usableRecordsSnapshot } from '../src/core/records/records-snapshot.ts';
+import { prepareDocument, recordsMap } from '../src/core/records/org-document.ts';
 import { ValidationError } from '../src/core/records/validation-error.ts';
 import type { StoreChange } from '../src/core/records/change-listeners.ts';
 import { contactFields, eventFields } from './core-fixtures.ts';
@@ -204,5 +205,58 @@ describe('opening an org onto its records snapshot', () => {
     const reopened = await openOrg(ORG);
     expect(reopened.contacts.get(contactId)?.notes).toBe('edited while loading');
     await reopened.close();
+  });
+});
+
+describe('saving the records snapshot', () => {
+  /** A document of `count` contacts, stored. */
+  async function storedDocument(count: number) {
+    const doc = new Y.Doc();
+    const persistence = await OrgPersistence.open(orgDatabaseName(ORG), doc);
+    prepareDocument(doc);
+    doc.transact(() => {
+      for (let index = 0; index < count; index++) {
+        const record = new Y.Map<unknown>();
+        recordsMap(doc, 'contacts').set(`c${index}`, record);
+        record.set('givenName', `Ada ${index}`);
+      }
+    });
+    return { doc, persistence };
+  }
+
+  it('takes in steps the snapshot it takes at once', async () => {
+    const { doc, persistence } = await storedDocument(250);
+    const steps = recordsSnapshotSteps(doc);
+    let step = steps.next();
+    let count = 1;
+    for (; !step.done; count++) step = steps.next();
+    expect(count).toBeGreaterThan(3);
+    expect(step.value).toEqual(takeRecordsSnapshot(doc));
+    await persistence.close();
+  });
+
+  it(`saves it ${SAVE_SNAPSHOT_AFTER_CHANGE_MS} ms after a change, in idle slices, and not again while nothing changes`, async () => {
+    const { doc, persistence } = await storedDocument(250);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const saver = new RecordsSnapshotSaver(persistence, doc);
+      saver.follow(true);
+      const saves = vi.spyOn(persistence, 'saveSnapshot');
+      recordsMap(doc, 'contacts').get('c1')!.set('notes', 'changed');
+      await vi.advanceTimersByTimeAsync(SAVE_SNAPSHOT_AFTER_CHANGE_MS - 1);
+      expect(saves).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(saves).toHaveBeenCalledOnce();
+      await vi.advanceTimersByTimeAsync(SAVE_SNAPSHOT_AFTER_CHANGE_MS * 3);
+      expect(saves).toHaveBeenCalledOnce();
+      await saver.close();
+    } finally {
+      vi.useRealTimers();
+    }
+    await persistence.close();
+    const again = await OrgPersistence.read(orgDatabaseName(ORG));
+    const snapshot = usableRecordsSnapshot(again.takeSnapshot());
+    expect(snapshot?.contacts.get('c1')).toMatchObject({ notes: 'changed' });
+    await again.close();
   });
 });

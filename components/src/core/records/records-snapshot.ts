@@ -9,7 +9,8 @@ import * as Y from 'yjs';
 import { CURRENT_SCHEMA_VERSION, recordsMap, schemaVersionOf, type RecordKind } from './org-document.ts';
 import type { RecordEntries } from './record-map.ts';
 import type { OrgPersistence } from './org-persistence.ts';
-import { whenIdle, type IdleTask } from './idle-work.ts';
+import { runInIdleSlices, type SlicedWork } from './idle-work.ts';
+import { inSteps } from './idle-built-index.ts';
 
 /** Bumped when the stored shape changes; a snapshot of another format is ignored. */
 const SNAPSHOT_FORMAT = 2;
@@ -39,22 +40,36 @@ interface StoredSnapshot {
   records: string;
 }
 
-function recordsOf(doc: Y.Doc, kind: RecordKind): RecordList {
-  const records: RecordList = [];
-  recordsMap(doc, kind).forEach((record, id) => {
-    if (record instanceof Y.Map) records.push([id, record.toJSON()]);
-  });
-  return records;
+const KINDS: readonly RecordKind[] = ['contacts', 'events', 'resources'];
+
+/**
+ * Takes the snapshot of the document's records as it is stored, yielding between small batches of records so
+ * that it can run in idle slices: a busy org's takes 150–200 ms in one go (docs/benchmarks.md). The document must
+ * not change until it has returned.
+ */
+export function* recordsSnapshotSteps(doc: Y.Doc): Generator<void, StoredSnapshot> {
+  const document = Y.encodeSnapshot(Y.snapshot(doc));
+  const lists: string[] = [];
+  for (const kind of KINDS) {
+    const records = recordsMap(doc, kind);
+    const entries: string[] = [];
+    yield* inSteps([...records.keys()], (id) => {
+      const record = records.get(id);
+      if (record instanceof Y.Map) entries.push(JSON.stringify([id, record.toJSON()]));
+    });
+    lists.push(`${JSON.stringify(kind)}:[${entries.join(',')}]`);
+  }
+  // JSON of `{ contacts: RecordList, events: RecordList, resources: RecordList }`, record by record.
+  return { format: SNAPSHOT_FORMAT, schemaVersion: schemaVersionOf(doc), document, records: `{${lists.join(',')}}` };
 }
 
-/** The document's records as they are stored in the snapshot. */
+/** The document's records as they are stored in the snapshot, taken at once. */
 export function takeRecordsSnapshot(doc: Y.Doc): StoredSnapshot {
-  return {
-    format: SNAPSHOT_FORMAT,
-    schemaVersion: schemaVersionOf(doc),
-    document: Y.encodeSnapshot(Y.snapshot(doc)),
-    records: JSON.stringify({ contacts: recordsOf(doc, 'contacts'), events: recordsOf(doc, 'events'), resources: recordsOf(doc, 'resources') }),
-  };
+  const steps = recordsSnapshotSteps(doc);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
 }
 
 /**
@@ -102,17 +117,18 @@ export function recordsDiffering(snapshot: SnapshotRecords, records: Y.Map<Y.Map
 }
 
 /**
- * After a change the snapshot is saved this much later, in idle time: taking a busy org's snapshot is a task of
- * 150–200 ms (docs/benchmarks.md), worth running at most this often.
+ * After a change the snapshot is saved this much later, in idle slices: soon, because a page closed before it has
+ * saved leaves a stale snapshot, and the next opening then waits for the whole document to load (docs/benchmarks.md);
+ * not at once, so that a burst of edits is saved once.
  */
-export const SAVE_SNAPSHOT_AFTER_CHANGE_MS = 10_000;
+export const SAVE_SNAPSHOT_AFTER_CHANGE_MS = 1_000;
 
-/** Keeps the stored snapshot up to date with a loaded document: some time after changes, and on close. */
+/** Keeps the stored snapshot up to date with a loaded document: soon after changes, and on close. */
 export class RecordsSnapshotSaver {
   readonly #changed = () => this.#schedule();
   #stale = false;
   #delay: ReturnType<typeof setTimeout> | undefined;
-  #idle: IdleTask | undefined;
+  #taking: SlicedWork | undefined;
 
   constructor(
     private readonly persistence: OrgPersistence,
@@ -125,7 +141,7 @@ export class RecordsSnapshotSaver {
     if (!fresh) this.#schedule();
   }
 
-  /** Saves now if the document changed since the stored snapshot was taken. */
+  /** Saves now, in one go, if the document changed since the stored snapshot was taken. */
   async save(): Promise<void> {
     this.#cancel();
     if (!this.#stale) return;
@@ -142,18 +158,36 @@ export class RecordsSnapshotSaver {
 
   #schedule(): void {
     this.#stale = true;
-    if (this.#delay || this.#idle) return;
+    if (this.#delay || this.#taking) return;
     this.#delay = setTimeout(() => {
       this.#delay = undefined;
-      // A failed save leaves the stored snapshot stale, which opening detects; the next change tries again.
-      this.#idle = whenIdle(() => void this.save().catch(() => undefined));
+      this.#saveInSlices();
     }, SAVE_SNAPSHOT_AFTER_CHANGE_MS);
+  }
+
+  #saveInSlices(): void {
+    this.#stale = false;
+    let snapshot: StoredSnapshot | undefined;
+    const doc = this.doc;
+    const taking = runInIdleSlices(
+      (function* () {
+        snapshot = yield* recordsSnapshotSteps(doc);
+      })(),
+    );
+    this.#taking = taking;
+    void taking.done.then(() => {
+      this.#taking = undefined;
+      // Changed while it was taken: what was taken is no copy of any stored state; take it again later.
+      if (this.#stale) return this.#schedule();
+      // A failed save leaves the stored snapshot stale, which opening detects; the next change tries again.
+      this.persistence.saveSnapshot(snapshot!).catch(() => undefined);
+    });
   }
 
   #cancel(): void {
     clearTimeout(this.#delay);
-    this.#idle?.cancel();
+    this.#taking?.cancel();
     this.#delay = undefined;
-    this.#idle = undefined;
+    this.#taking = undefined;
   }
 }
