@@ -100,14 +100,14 @@ interface RoomPage {
   more: boolean;
 }
 
-/** A queued push with the versions its changes get, and those of them that are new. */
+/** A push with the versions its changes got, and those of them that are new, waiting for its write. */
 interface StoredPush {
   push: QueuedPush;
   result: PushResult;
   fresh: RoomChange[];
   /** The room's latest version once this push is stored. */
   latest: number;
-  /** Sent to the other sockets before it was written. */
+  /** Sent to the other sockets before its write. */
   fannedOut: boolean;
 }
 
@@ -160,20 +160,16 @@ export class SyncRoom extends DurableObject<Env> {
   /** Undefined until first read after a wake; null while the workspace does not exist. */
   private memory: RoomMemory | null | undefined;
   /**
-   * Pushes that arrived together, stored in one transaction so that one commit covers them all. Stored when the
-   * runtime has delivered what it had (a zero-delay timer), or at once before anything that reads what they write.
+   * Pushes given their versions, and fanned out where their versions are reserved, but not written yet. Written
+   * together in one transaction, so that one commit covers them all, when the runtime has delivered what it had (a
+   * zero-delay timer), or at once before anything that reads what they write. The fan-out goes out first: where the
+   * commit is a local fsync it holds the thread, and the frames would wait behind it.
    */
-  private queued: QueuedPush[] = [];
+  private queued: StoredPush[] = [];
   private queuedChanges = 0;
-  private fanOutTimer: ReturnType<typeof setTimeout> | null = null;
-  /**
-   * Pushes given their versions (and fanned out, where reserved) but not written yet: written a turn later, so that
-   * the fan-out reaches the sockets before the commit, which holds the thread where the commit is a local fsync.
-   */
-  private versioned: StoredPush[] = [];
-  /** The version of each change in `versioned`, by account and id, so that a retry queued meanwhile keeps it. */
+  /** The version of each change in `queued`, by account and id, so that a retry queued meanwhile keeps it. */
   private readonly unwritten = new Map<string, number>();
-  private writeTimer: ReturnType<typeof setTimeout> | null = null;
+  private storeTimer: ReturnType<typeof setTimeout> | null = null;
   /**
    * The author tags (authorTag) of the accounts that pushed last, at most MAX_CACHED_AUTHORS: a push needs its
    * account's before it is queued. Every tag is stored in the `authors` table as well, where pages read them, so a
@@ -465,60 +461,37 @@ export class SyncRoom extends DurableObject<Env> {
     }
   }
 
-  private queuePush(push: QueuedPush): void {
-    this.queued.push(push);
-    this.queuedChanges += push.changes.length;
-    if (this.queuedChanges >= MAX_QUEUED_CHANGES) this.storeQueued();
-    else this.fanOutTimer ??= setTimeout(() => this.fanOutQueued(), 0);
-  }
-
-  /** When the runtime has delivered what it had: versions handed out and fanned out now, written a turn later. */
-  private fanOutQueued(): void {
-    this.handOutVersions();
-    this.writeTimer ??= setTimeout(() => this.writeVersioned(), 0);
-  }
-
-  /** Stores everything queued now: before anything that reads what it writes, and when the queue is long. */
-  private storeQueued(): void {
-    this.handOutVersions();
-    this.writeVersioned();
-  }
-
   /**
-   * Gives every queued change its version, and fans out at once those whose version is reserved
-   * (RoomMemory.reservedVersion): their fan-out goes out before their write, held only behind commits already under
-   * way. Ids are the pushing account's own: a re-pushed id keeps its original version, and another account's change
+   * Gives the push's changes their versions and, when those are reserved (RoomMemory.reservedVersion), fans them out
+   * at once, before their write, held only behind commits already under way; then queues the push for the next
+   * write. Ids are the pushing account's own: a re-pushed id keeps its original version, and another account's change
    * under the same id is another change. A change fanned out and then lost in a crash is pushed again by its sender,
    * whose outbox keeps it until acknowledged, and Yjs applies it twice as once.
    */
-  private handOutVersions(): void {
-    if (this.fanOutTimer) clearTimeout(this.fanOutTimer);
-    this.fanOutTimer = null;
-    const pushes = this.queued;
-    if (pushes.length === 0) return;
-    this.queued = [];
-    this.queuedChanges = 0;
+  private queuePush(push: QueuedPush): void {
     const memory = this.known()!;
-    for (const push of pushes) {
-      const entry = this.versionsOf(push, memory);
-      entry.fannedOut = entry.latest <= memory.reservedVersion;
-      if (entry.fannedOut && entry.fresh.length > 0) this.broadcast(entry.fresh, push.sender, entry.latest, memory);
-      this.versioned.push(entry);
-    }
+    const entry = this.versionsOf(push, memory);
+    entry.fannedOut = entry.latest <= memory.reservedVersion;
+    if (entry.fannedOut && entry.fresh.length > 0) this.broadcast(entry.fresh, push.sender, entry.latest, memory);
+    this.queued.push(entry);
+    this.queuedChanges += push.changes.length;
+    if (this.queuedChanges >= MAX_QUEUED_CHANGES) this.storeQueued();
+    else this.storeTimer ??= setTimeout(() => this.storeQueued(), 0);
   }
 
   /**
-   * Writes every versioned push in one transaction, one INSERT per new change, then acknowledges each and fans out
-   * what was not fanned out before. Acks go out after the transaction, and the output gate holds them until its
-   * commit is durable: an ack is the promise that the change survives a crash. A transaction that fails stores none
-   * of them, and every push in it is told to push again; its versions are not handed out again.
+   * Writes every queued push in one transaction, one INSERT per new change, then acknowledges each and fans out what
+   * was not fanned out before. Acks go out after the transaction, and the output gate holds them until its commit is
+   * durable: an ack is the promise that the change survives a crash. A transaction that fails stores none of them,
+   * and every push in it is told to push again; its versions are not handed out again.
    */
-  private writeVersioned(): void {
-    if (this.writeTimer) clearTimeout(this.writeTimer);
-    this.writeTimer = null;
-    const entries = this.versioned;
+  private storeQueued(): void {
+    if (this.storeTimer) clearTimeout(this.storeTimer);
+    this.storeTimer = null;
+    const entries = this.queued;
     if (entries.length === 0) return;
-    this.versioned = [];
+    this.queued = [];
+    this.queuedChanges = 0;
     this.unwritten.clear();
     const memory = this.known()!;
     const latest = memory.latestVersion;

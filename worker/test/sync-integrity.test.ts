@@ -235,8 +235,7 @@ describe('what the room keeps in memory', () => {
 /** What a crash between a fan-out and its write leaves, reached inside the room (no test can kill workerd in workerd). */
 interface RoomInternals {
   queuePush(push: { accountId: string; author: string; changes: { id: string; encryptedData: string }[]; sender: null; settle(): void }): void;
-  handOutVersions(): void;
-  versioned: unknown[];
+  queued: unknown[];
   unwritten: Map<string, number>;
   memory: unknown;
 }
@@ -252,9 +251,8 @@ describe('a change fanned out before its write', () => {
     await runInDurableObject(env.SYNC_ROOM.get(env.SYNC_ROOM.idFromName(workspace.id)), (room) => {
       const internals = room as unknown as RoomInternals;
       internals.queuePush({ accountId: owner.accountId, author: 'A'.repeat(22), changes: [lost], sender: null, settle: () => undefined });
-      internals.handOutVersions();
       // The crash: the write never happens, and the next object starts from what storage holds.
-      internals.versioned = [];
+      internals.queued = [];
       internals.unwritten.clear();
       internals.memory = undefined;
     });
