@@ -25,14 +25,16 @@ export async function newTestOrg(): Promise<TestOrg> {
   return { orgId: await orgIdFor(orgKey), orgKey };
 }
 
-/** A device of `org` holding `orgKey` (the org's first key) and `keys`, enrolled in its document as it opens. */
+/**
+ * A device of `org` holding `orgKey` (the org's first key) and `keys`, enrolled in its document (a new one unless
+ * given) as it opens.
+ */
 export async function openDevice(
   org: TestOrg,
   name: string,
-  { ticket, keys = [] }: { ticket?: SignedRecord; keys?: StoredEpochKey[] } = {},
+  { ticket, keys = [], doc = new Y.Doc() }: { ticket?: SignedRecord; keys?: StoredEpochKey[]; doc?: Y.Doc } = {},
 ): Promise<TestDevice> {
   const keyStore: EpochKeyStore = { load: async () => [...keys], save: async (stored) => void keys.push(stored) };
-  const doc = new Y.Doc();
   const identity = await generateDeviceIdentity();
   const membership = await OrgMembership.open({
     orgId: org.orgId,

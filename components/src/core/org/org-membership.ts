@@ -20,6 +20,7 @@ import {
   rotationNotice,
   type DeviceProfile,
 } from './key-rotation.ts';
+import { refuseWritesAfterRemoval } from '../records/org-document.ts';
 import { resolveMembership, type Epoch, type Membership, type MembershipStatus } from './membership.ts';
 import {
   GENESIS_EPOCH,
@@ -179,6 +180,8 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
       view = await this.#read();
     }
     if (view.status === 'member') await this.#doWhatFallsToThisDevice(view.membership);
+    // What a removed device already had stays on it, read only, until its user leaves the org.
+    if (view.status === 'removed') refuseWritesAfterRemoval(doc);
     this.#view = view;
     this.emit('change', [view]);
   }

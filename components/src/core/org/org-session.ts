@@ -3,7 +3,7 @@
  * The sync layer attaches its providers to `doc`; the stores pick up whatever they bring.
  */
 import * as Y from 'yjs';
-import { prepareDocument } from '../records/org-document.ts';
+import { prepareDocument, REMOVED_FROM_ORG_MESSAGE, wasRemovedFrom } from '../records/org-document.ts';
 import { OrgPersistence } from '../records/org-persistence.ts';
 import { ContactsStore } from '../contacts/contacts-store.ts';
 import { EventsStore } from '../calendar/events-store.ts';
@@ -23,7 +23,10 @@ export interface OrgStores {
   /** Practitioners, rooms and equipment that events book. */
   resources: ResourcesStore;
   reminders: RemindersStore;
-  /** True when the document comes from a newer version of p2p-clinic: reads work, writes throw. */
+  /**
+   * True when the document comes from a newer version of p2p-clinic, or this device was removed from the org (from
+   * the moment its member list says so): reads work, writes throw.
+   */
   readOnly: boolean;
   /** Why it is read-only, to show the person; absent when writable. */
   readOnlyReason?: string;
@@ -136,8 +139,12 @@ export async function openOrg(orgId: string): Promise<OrgSession> {
     events: stores.events,
     resources: stores.resources,
     reminders: stores.reminders,
-    readOnly: stores.readOnly,
-    ...(stores.readOnlyReason === undefined ? {} : { readOnlyReason: stores.readOnlyReason }),
+    get readOnly() {
+      return stores.readOnly || wasRemovedFrom(doc);
+    },
+    get readOnlyReason() {
+      return wasRemovedFrom(doc) ? REMOVED_FROM_ORG_MESSAGE : stores.readOnlyReason;
+    },
     orgId,
     indexesReady,
     async loadedDoc() {

@@ -45,8 +45,51 @@ export function readOnlyMessage(documentVersion: number): string {
   );
 }
 
-/** Refuses writes to a document of a newer schema; checked on every write, as a sync may bring a newer version. */
+/** Writes refused because this device was removed from the org: what it already had stays on it, read only. */
+export class RemovedFromOrgError extends Error {
+  readonly code = 'REMOVED_FROM_ORG';
+  constructor() {
+    super(REMOVED_FROM_ORG_MESSAGE);
+    this.name = 'RemovedFromOrgError';
+  }
+}
+
+export const REMOVED_FROM_ORG_MESSAGE =
+  'This device was removed from the org. What it already had stays here, read only; nothing written since reaches it.';
+
+/**
+ * Documents of orgs this device was removed from (the member list says so, org/org-membership.ts), with what wants
+ * to hear of it. Kept on this device only, never in the document: the others must not see it, and the member list
+ * says it again every time the org opens.
+ */
+const removedFrom = new WeakSet<Y.Doc>();
+const removalListeners = new WeakMap<Y.Doc, Set<() => void>>();
+
+/** From now on every write to the document is refused with RemovedFromOrgError; its stores tell their listeners. */
+export function refuseWritesAfterRemoval(doc: Y.Doc): void {
+  if (removedFrom.has(doc)) return;
+  removedFrom.add(doc);
+  for (const listener of removalListeners.get(doc) ?? []) listener();
+}
+
+export function wasRemovedFrom(doc: Y.Doc): boolean {
+  return removedFrom.has(doc);
+}
+
+/** Calls `listener` once the document's writes are refused after a removal; returns how to stop. */
+export function onRemovalFrom(doc: Y.Doc, listener: () => void): () => void {
+  const listeners = removalListeners.get(doc) ?? new Set();
+  listeners.add(listener);
+  removalListeners.set(doc, listeners);
+  return () => listeners.delete(listener);
+}
+
+/**
+ * Refuses writes to the org of a device removed from it, and to a document of a newer schema; checked on every
+ * write, as a sync may bring a newer version.
+ */
 export function assertWritable(doc: Y.Doc): void {
+  if (removedFrom.has(doc)) throw new RemovedFromOrgError();
   const version = schemaVersionOf(doc);
   if (version > CURRENT_SCHEMA_VERSION) throw new ReadOnlyDocumentError(version);
 }

@@ -9,7 +9,7 @@
  * document takes seconds, and a person editing meanwhile should not wait for it.
  */
 import * as Y from 'yjs';
-import { assertWritable, recordsMap, type RecordKind } from './org-document.ts';
+import { assertWritable, onRemovalFrom, recordsMap, type RecordKind } from './org-document.ts';
 import type { RecordEntries } from './record-map.ts';
 import { recordsDiffering, snapshotEntries, type SnapshotRecords } from './records-snapshot.ts';
 import { makeRecordWrite, makeRecordWriteInSnapshot, type RecordWrite } from './record-writes.ts';
@@ -41,6 +41,7 @@ export abstract class RecordStore<Fields extends object, Stored extends Fields &
   readonly #observer: (events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction) => void;
   /** Set while reads are served from a snapshot, before the document has loaded. */
   #snapshot: SnapshotServing | undefined;
+  readonly #stopFollowingRemoval: () => void;
 
   constructor(
     protected readonly doc: Y.Doc,
@@ -54,6 +55,8 @@ export abstract class RecordStore<Fields extends object, Stored extends Fields &
     this.#snapshot = snapshot;
     // Loading the document would otherwise report every record as changed.
     if (!snapshot) this.records.observeDeep(this.#observer);
+    // Elements render read-only once this device is removed from the org: a change of no record tells them to look.
+    this.#stopFollowingRemoval = onRemovalFrom(doc, () => this.#changed({ ids: [], local: false }));
   }
 
   /** Checks and copies input; throws a ValidationError naming the bad field. */
@@ -162,11 +165,15 @@ export abstract class RecordStore<Fields extends object, Stored extends Fields &
   /** Stops following the document; the store must not be used afterwards. */
   destroy(): void {
     if (!this.#snapshot) this.records.unobserveDeep(this.#observer);
+    this.#stopFollowingRemoval();
   }
 
-  /** Refuses writes to a newer schema; a store serving a snapshot has the current one (see org-session.ts). */
+  /**
+   * Refuses writes after this device's removal from the org, and to a newer schema (a store serving a snapshot has
+   * the current one, see org-session.ts, and its document, not loaded yet, no version at all).
+   */
   #assertWritable(): void {
-    if (!this.#snapshot) assertWritable(this.doc);
+    assertWritable(this.doc);
   }
 
   /** Makes a write in the document, or, before it has loaded, in the snapshot's records and for the document later. */
