@@ -12,7 +12,7 @@ import { generateDeviceIdentity, type DeviceIdentity } from '../src/core/org/dev
 import { GENESIS_EPOCH } from '../src/core/org/membership-records.ts';
 import { encodeEnvelope, type RelayBatch } from '../src/core/sync/relay-envelope.ts';
 import type { IntegrityReport } from '../src/core/sync/relay-integrity.ts';
-import { RelayEnvelopeSigning, decodeSignedEnvelope, encodeSignedEnvelope, type EnvelopeRefusal } from '../src/core/sync/relay-signatures.ts';
+import { RelayEnvelopeSigning, decodeSignedEnvelope, encodeSignedEnvelope, relayDeviceIdFor, type EnvelopeRefusal } from '../src/core/sync/relay-signatures.ts';
 import { relayUpdateCipher, type RelayOrg } from '../src/core/sync/relay-workspace.ts';
 import { invitedDoc, memberWithKey, newOrg, signingFor, useRelayWorker, waitFor, type TestDevice } from './relay-fixtures.ts';
 
@@ -157,5 +157,29 @@ describe('an unsigned relay change (envelope version 1)', () => {
     writer.doc.getMap('records').set('after', 'still syncing');
     await waitFor('the reader has the edit made afterwards', () => reader.doc.getMap('records').get('after') === 'still syncing');
     expect(reader.doc.getMap('records').get('appointment')).toBe('booked');
+  });
+
+  it('leaves a device that wrote them starting its sequence again under its signed id, its document offered again, with nothing reported', async () => {
+    const { org, writer, reader } = await liveOrg();
+    // What the device wrote before it signed: sealed unsigned, in its old random sequence.
+    let unsigned: Uint8Array | null = null;
+    writer.doc.once('update', (update: Uint8Array) => (unsigned = update));
+    writer.doc.transact(() => writer.doc.getMap('records').set('appointment', 'booked before signing'), { olderApp: true });
+    const oldId = encodeBase64url(crypto.getRandomValues(new Uint8Array(9)));
+    const older = await eve(org, writer.workspace.id);
+    await older.push(encodeEnvelope({ kind: 'batch', deviceId: oldId, sequence: 7, update: unsigned! }));
+    await waitFor('the reader skipped the unsigned batch', () => reader.undecryptable.some((change) => /unsigned/.test(change.reason)));
+    await writer.client.stop();
+    await writer.outbox.setState('deviceId', oldId);
+    await writer.outbox.setState('lastAcknowledgedSequence', 7);
+
+    const upgraded = await writer.reload();
+    await waitFor('the reader has what was written before signing', () => reader.doc.getMap('records').get('appointment') === 'booked before signing');
+    upgraded.doc.getMap('records').set('after', 'signed');
+    await waitFor('the reader has the next edit', () => reader.doc.getMap('records').get('after') === 'signed');
+    expect(await relayDeviceIdOf(upgraded)).toBe(await relayDeviceIdFor(upgraded.identity.deviceId, upgraded.workspace.id));
+    expect(await upgraded.outbox.lastAcknowledgedSequence()).toBeLessThan(7);
+    expect(reader.client.status.integrity).toEqual([]);
+    expect(upgraded.client.status.integrity).toEqual([]);
   });
 });
