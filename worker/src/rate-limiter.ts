@@ -1,41 +1,9 @@
 import { DurableObject } from 'cloudflare:workers';
 import { ProtocolError } from './protocol/index.ts';
 import type { Env } from './env.ts';
+import { RATE_LIMIT_RULES, type RateLimitName, type RateLimitRule } from './rate-limit-rules.ts';
 
-/**
- * A token bucket: `capacity` attempts at once, refilled at one per `refillSeconds`.
- * Each limit is documented in docs/api.md ("Rate limits").
- */
-export interface RateLimitRule {
-  capacity: number;
-  refillSeconds: number;
-}
-
-export const RATE_LIMIT_RULES = {
-  /**
-   * Failed logins for one email by clients without the account's device token: slows guessing one account's
-   * password from many addresses, without refusing the account's own devices.
-   */
-  loginFailuresPerEmail: { capacity: 10, refillSeconds: 60 },
-  /** Failed logins with one device token: a stolen device token buys no more guesses than an email does. */
-  loginFailuresPerDevice: { capacity: 10, refillSeconds: 60 },
-  /** Failed logins from one client IP: slows guessing many accounts' passwords from one address. */
-  loginFailuresPerIp: { capacity: 30, refillSeconds: 20 },
-  /** Accounts created from one client IP. */
-  accountCreationPerIp: { capacity: 10, refillSeconds: 360 },
-  /** Share codes issued to one client IP: an inviter needs a handful, not a stream. */
-  shareCodeCreationPerIp: { capacity: 20, refillSeconds: 30 },
-  /** Redeems from one client IP, successful or not. */
-  shareCodeRedeemsPerIp: { capacity: 30, refillSeconds: 10 },
-  /** Failed redeems from one client IP: guessing live codes gets slow long before it gets likely. */
-  shareCodeRedeemFailuresPerIp: { capacity: 10, refillSeconds: 60 },
-  /** Presence announcements from one client IP: a whole office behind one address re-announcing every minute. */
-  presenceAnnouncesPerIp: { capacity: 120, refillSeconds: 1 },
-  /** Reads of presence boards from one client IP: as many as announcements, so reading costs no more than writing. */
-  presenceReadsPerIp: { capacity: 120, refillSeconds: 1 },
-} satisfies Record<string, RateLimitRule>;
-
-export type RateLimitName = keyof typeof RATE_LIMIT_RULES;
+export { RATE_LIMIT_RULES, type RateLimitName } from './rate-limit-rules.ts';
 
 export interface RateLimitVerdict {
   allowed: boolean;
@@ -48,78 +16,115 @@ interface Bucket {
   updatedAt: number;
 }
 
+const bucketKey = (name: RateLimitName) => `bucket:${name}`;
+
 /**
- * One object per limited key (an email, an IP): Durable Objects make the count exact, where KV's
- * eventual consistency and one-write-per-second limit would let bursts through.
+ * One object per limited key (an address, an email, a device token), holding that key's bucket for every rule of
+ * its scope: Durable Objects make the counts exact, where KV's eventual consistency and one-write-per-second limit
+ * would let bursts through, and one object per key rather than per (rule, key) keeps a request to a single call and
+ * a busy address to a single object (a local runtime holds every object in one process; see docs/api.md).
  */
 export class RateLimiter extends DurableObject<Env> {
-  /** Whether an attempt would be allowed now, without spending one. */
-  peek(rule: RateLimitRule): RateLimitVerdict {
-    return verdict(this.refilled(rule), rule, 1);
+  /** Whether an attempt under `name` would be allowed now, without spending one. */
+  peek(name: RateLimitName): RateLimitVerdict {
+    return verdict(this.refilled(name), RATE_LIMIT_RULES[name]);
   }
 
-  /** Spends one attempt if one is available. */
-  consume(rule: RateLimitRule): RateLimitVerdict {
-    const bucket = this.refilled(rule);
-    const result = verdict(bucket, rule, 1);
+  /**
+   * Spends one attempt under `name` if one is available and none of `unlessExhausted` is empty; a refusal by one
+   * of those spends nothing, so that checking a second limit costs no second call.
+   */
+  async consume(name: RateLimitName, unlessExhausted: RateLimitName[] = []): Promise<RateLimitVerdict> {
+    for (const other of unlessExhausted) {
+      const refused = this.peek(other);
+      if (!refused.allowed) return refused;
+    }
+    const bucket = this.refilled(name);
+    const result = verdict(bucket, RATE_LIMIT_RULES[name]);
     if (result.allowed) bucket.tokens -= 1;
-    this.save(bucket, rule);
+    await this.save(name, bucket);
     return result;
   }
 
-  /** Forgets the key's history (e.g. after a successful login). */
-  async reset(): Promise<void> {
-    await this.ctx.storage.deleteAll();
+  /** Forgets the key's history under `name` (e.g. a device's failures after its successful login). */
+  reset(name: RateLimitName): void {
+    this.ctx.storage.kv.delete(bucketKey(name));
   }
 
+  /** Drops every bucket that is full again, so that a key nobody uses leaves nothing in storage. */
   override async alarm(): Promise<void> {
-    // The bucket is full again by now: nothing worth keeping.
-    await this.ctx.storage.deleteAll();
+    let latestRefill = 0;
+    for (const name of this.storedNames()) {
+      const refill = untilFull(this.refilled(name), RATE_LIMIT_RULES[name]);
+      if (refill <= 0) this.ctx.storage.kv.delete(bucketKey(name));
+      else latestRefill = Math.max(latestRefill, refill);
+    }
+    if (latestRefill > 0) await this.ctx.storage.setAlarm(Date.now() + latestRefill + 1000);
   }
 
-  private refilled(rule: RateLimitRule): Bucket {
+  private storedNames(): RateLimitName[] {
+    return [...this.ctx.storage.kv.list<Bucket>({ prefix: 'bucket:' })].map(([key]) => key.slice('bucket:'.length) as RateLimitName);
+  }
+
+  private refilled(name: RateLimitName): Bucket {
+    const rule = RATE_LIMIT_RULES[name];
     const now = Date.now();
-    const stored = this.ctx.storage.kv.get<Bucket>('bucket');
+    const stored = this.ctx.storage.kv.get<Bucket>(bucketKey(name));
     if (!stored) return { tokens: rule.capacity, updatedAt: now };
     const refill = (now - stored.updatedAt) / (rule.refillSeconds * 1000);
     return { tokens: Math.min(rule.capacity, stored.tokens + refill), updatedAt: now };
   }
 
-  private save(bucket: Bucket, rule: RateLimitRule): void {
-    this.ctx.storage.kv.put('bucket', bucket);
-    const untilFull = (rule.capacity - bucket.tokens) * rule.refillSeconds * 1000;
-    void this.ctx.storage.setAlarm(bucket.updatedAt + untilFull + 1000);
+  private async save(name: RateLimitName, bucket: Bucket): Promise<void> {
+    this.ctx.storage.kv.put(bucketKey(name), bucket);
+    // One alarm while any bucket refills, not one moved with every attempt: each move is a write of its own, and the
+    // alarm re-arms itself until every bucket is full.
+    if ((await this.ctx.storage.getAlarm()) === null) {
+      await this.ctx.storage.setAlarm(bucket.updatedAt + untilFull(bucket, RATE_LIMIT_RULES[name]) + 1000);
+    }
   }
 }
 
-function verdict(bucket: Bucket, rule: RateLimitRule, cost: number): RateLimitVerdict {
-  if (bucket.tokens >= cost) return { allowed: true, retryAfter: 0 };
-  return { allowed: false, retryAfter: Math.max(1, Math.ceil((cost - bucket.tokens) * rule.refillSeconds)) };
+function verdict(bucket: Bucket, rule: RateLimitRule): RateLimitVerdict {
+  if (bucket.tokens >= 1) return { allowed: true, retryAfter: 0 };
+  return { allowed: false, retryAfter: Math.max(1, Math.ceil((1 - bucket.tokens) * rule.refillSeconds)) };
+}
+
+function untilFull(bucket: Bucket, rule: RateLimitRule): number {
+  return (rule.capacity - bucket.tokens) * rule.refillSeconds * 1000;
 }
 
 function limiter(env: Env, name: RateLimitName, key: string) {
-  return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`${name}:${key}`));
+  return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(rateLimiterName(name, key)));
+}
+
+/** The name of the object that holds `key`'s buckets for the rules of `name`'s scope. */
+export function rateLimiterName(name: RateLimitName, key: string): string {
+  return `${RATE_LIMIT_RULES[name].scope}:${key}`;
 }
 
 /** Throws RATE_LIMITED when no attempt is left for `key` under `name`; otherwise spends nothing. */
 export async function assertNotLimited(env: Env, name: RateLimitName, key: string): Promise<void> {
-  const result = await limiter(env, name, key).peek(RATE_LIMIT_RULES[name]);
+  const result = await limiter(env, name, key).peek(name);
   if (!result.allowed) throw rateLimited(result.retryAfter);
 }
 
-/** Spends one attempt for `key` under `name`, throwing RATE_LIMITED when none is left. */
-export async function consumeAttempt(env: Env, name: RateLimitName, key: string): Promise<void> {
-  const result = await limiter(env, name, key).consume(RATE_LIMIT_RULES[name]);
+/**
+ * Spends one attempt for `key` under `name`, throwing RATE_LIMITED when none is left or when a rule of
+ * `unlessExhausted` (of the same scope) has none left either.
+ */
+export async function consumeAttempt(env: Env, name: RateLimitName, key: string, unlessExhausted: RateLimitName[] = []): Promise<void> {
+  const result = await limiter(env, name, key).consume(name, unlessExhausted);
   if (!result.allowed) throw rateLimited(result.retryAfter);
 }
 
 /** Records an attempt (such as a failure) without refusing this one. */
 export async function recordAttempt(env: Env, name: RateLimitName, key: string): Promise<void> {
-  await limiter(env, name, key).consume(RATE_LIMIT_RULES[name]);
+  await limiter(env, name, key).consume(name);
 }
 
 export async function resetAttempts(env: Env, name: RateLimitName, key: string): Promise<void> {
-  await limiter(env, name, key).reset();
+  await limiter(env, name, key).reset(name);
 }
 
 /** The client's address as Cloudflare reports it; requests without one share a single bucket. */

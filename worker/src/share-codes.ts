@@ -15,7 +15,7 @@ import {
 } from './protocol/index.ts';
 import type { Env } from './env.ts';
 import { readJsonBody } from './json-body.ts';
-import { assertNotLimited, clientIp, consumeAttempt, recordAttempt } from './rate-limiter.ts';
+import { clientIp, consumeAttempt, recordAttempt } from './rate-limiter.ts';
 import { asRoomResult, unwrap, type RoomResult } from './room-result.ts';
 
 /** Every failed redeem looks the same: spent, expired and never issued are indistinguishable. */
@@ -114,8 +114,8 @@ export async function redeemShareCode(request: IRequest, env: Env): Promise<Resp
   const code = normalizeShareCode(request.params.code ?? '');
   if (code === null) throw codeNotFound();
   const ip = clientIp(request);
-  await assertNotLimited(env, 'shareCodeRedeemFailuresPerIp', ip);
-  await consumeAttempt(env, 'shareCodeRedeemsPerIp', ip);
+  // One call for both limits: while the address's failures are exhausted, every redeem is refused.
+  await consumeAttempt(env, 'shareCodeRedeemsPerIp', ip, ['shareCodeRedeemFailuresPerIp']);
   const result = await shareCodeShard(env, code).redeem(code);
   if (!result.ok) await recordAttempt(env, 'shareCodeRedeemFailuresPerIp', ip);
   return json(unwrap(result));

@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CreateAccountResponse, LoginResponse } from '../src/protocol/index.ts';
-import { RATE_LIMIT_RULES } from '../src/rate-limiter.ts';
+import { RATE_LIMIT_RULES, rateLimiterName } from '../src/rate-limiter.ts';
 import { call, expectError, freshClientIp, newAccount } from './api-client.ts';
 
 const login = (body: { email: string; password: string; deviceToken?: string }, ip = freshClientIp()) =>
@@ -82,10 +82,24 @@ describe('login throttling', () => {
   it('forgets a bucket once it is full again: the clean-up alarm empties its storage', async () => {
     const email = `someone-${crypto.randomUUID()}@clinic.example`;
     await failLogin(email);
-    const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`loginFailuresPerEmail:${email}`));
-    const stored = () => runInDurableObject(limiter, (_, state) => state.storage.kv.get('bucket'));
+    const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(rateLimiterName('loginFailuresPerEmail', email)));
+    const stored = () => runInDurableObject(limiter, (_, state) => state.storage.kv.get('bucket:loginFailuresPerEmail'));
     expect(await stored()).toBeDefined();
     vi.setSystemTime(Date.now() + RATE_LIMIT_RULES.loginFailuresPerEmail.refillSeconds * 1000);
+    expect(await runDurableObjectAlarm(limiter)).toBe(true);
+    expect(await stored()).toBeUndefined();
+  });
+
+  it('keeps a bucket that is not full yet when the clean-up alarm fires, and the alarm comes again for it', async () => {
+    const email = `someone-${crypto.randomUUID()}@clinic.example`;
+    await failMany(3, () => failLogin(email));
+    const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(rateLimiterName('loginFailuresPerEmail', email)));
+    const stored = () => runInDurableObject(limiter, (_, state) => state.storage.kv.get<{ tokens: number }>('bucket:loginFailuresPerEmail'));
+    // One of the three attempts refilled: the bucket is not full, and its count must survive the alarm.
+    vi.setSystemTime(Date.now() + RATE_LIMIT_RULES.loginFailuresPerEmail.refillSeconds * 1000);
+    expect(await runDurableObjectAlarm(limiter)).toBe(true);
+    expect((await stored())?.tokens).toBe(RATE_LIMIT_RULES.loginFailuresPerEmail.capacity - 3);
+    vi.setSystemTime(Date.now() + 2 * RATE_LIMIT_RULES.loginFailuresPerEmail.refillSeconds * 1000);
     expect(await runDurableObjectAlarm(limiter)).toBe(true);
     expect(await stored()).toBeUndefined();
   });
