@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openOrg } from '../src/core/org/org-session.ts';
 import { RemovedFromOrgError } from '../src/core/records/org-document.ts';
+import { contactFields } from './core-fixtures.ts';
 import { foundOrg, openDevice, settle, type TestDevice } from './membership-fixtures.ts';
 
 describe('a device removed from the org', () => {
@@ -11,7 +12,7 @@ describe('a device removed from the org', () => {
     const session = await openOrg(org.orgId);
     const rex = await openDevice(org, 'rex', { doc: session.doc });
     await settle([ana, rex]);
-    const kept = session.contacts.create({ givenName: 'Marta' });
+    const kept = session.contacts.create(contactFields({ givenName: 'Marta' }));
     let heard = 0;
     session.contacts.subscribe(() => heard++);
     expect(session.readOnly).toBe(false);
@@ -23,7 +24,7 @@ describe('a device removed from the org', () => {
     expect(heard).toBeGreaterThan(0);
     expect(session.readOnly).toBe(true);
     expect(session.readOnlyReason).toMatch(/removed from the org/);
-    expect(() => session.contacts.create({ givenName: 'Nia' })).toThrow(RemovedFromOrgError);
+    expect(() => session.contacts.create(contactFields({ givenName: 'Nia' }))).toThrow(RemovedFromOrgError);
     expect(() => session.contacts.update(kept.id, { givenName: 'Martha' })).toThrow(expect.objectContaining({ code: 'REMOVED_FROM_ORG' }));
     expect(() => session.events.remove('any')).toThrow(RemovedFromOrgError);
     expect(session.contacts.get(kept.id)?.givenName).toBe('Marta');
@@ -41,7 +42,7 @@ describe('a device removed from the org', () => {
     await settle(all);
 
     expect(session.readOnly).toBe(false);
-    expect(session.contacts.create({ givenName: 'Nia' }).givenName).toBe('Nia');
+    expect(session.contacts.create(contactFields({ givenName: 'Nia' })).givenName).toBe('Nia');
     await session.close();
   });
 });
