@@ -81,7 +81,7 @@ function guessInParallel(page: Device, workerUrl: string, roomId: string, guesse
     async ({ workerUrl, roomId, guesses }) => {
       const w = window as unknown as GuesserWindow;
       const { core } = w;
-      const orgId = roomId.slice(0, roomId.lastIndexOf('.'));
+      const { orgId } = core.parseInviteRoom(roomId)!;
       w.guessOutcomes = {};
       w.connectedPeers = 0;
       const secrets = await Promise.all(guesses.map(async (guess) => (await core.deriveInviteKeys(guess, orgId)).pakeSecret));

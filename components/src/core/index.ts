@@ -70,6 +70,8 @@ export {
   InviteRedemption,
   InviteError,
   MAX_PASSWORD_TRIES,
+  INVITE_PROTOCOL_VERSION,
+  parseInviteRoom,
   type InviteErrorCode,
   type InvitedOrg,
   type InvitationState,

@@ -37,6 +37,13 @@ const INVITER_ANSWER_MS = 30_000;
 const AFTER_EXPIRY_GRACE_MS = 60_000;
 const PAYLOAD_FORMAT = 1;
 /**
+ * The invite protocol this app speaks, named at the end of the invite's room id (`<orgId>.<random>.v2`), which the
+ * invitee learns from the share code before anything else: an invitee meeting an inviter of another version says so
+ * (INVITE_VERSION) instead of failing the exchange as if the password were wrong. Version 2 is the CPace exchange
+ * bound to the channel; version 1, the challenge-response before it, named no version in its room ids.
+ */
+export const INVITE_PROTOCOL_VERSION = 2;
+/**
  * How long the invitee keeps the connection open for the inviter to acknowledge its receipt. It already holds the
  * org; the wait only keeps the receipt from being lost with a connection closed too early, which on a busy machine
  * (or in a slower browser) a fixed delay did. Reached only when the acknowledgement is lost.
@@ -52,6 +59,8 @@ export type InviteErrorCode =
   | 'INVALID_INVITE'
   | 'RATE_LIMITED'
   | 'NETWORK'
+  /** The invite was made by an app that speaks another invite protocol (older or newer): the message says which. */
+  | 'INVITE_VERSION'
   /** The inviter chose an org password shorter than ORG_PASSWORD_MIN_LENGTH characters. */
   | 'PASSWORD_TOO_SHORT';
 
@@ -136,7 +145,7 @@ export class Invitation extends ObservableV2<InvitationEvents> {
     if (assessOrgPassword(options.password).problems.includes('TOO_SHORT')) {
       throw new InviteError('PASSWORD_TOO_SHORT', `The org password must have at least ${ORG_PASSWORD_MIN_LENGTH} characters.`);
     }
-    const roomId = `${org.id}.${encodeBase64url(crypto.getRandomValues(new Uint8Array(16)))}`;
+    const roomId = `${org.id}.${encodeBase64url(crypto.getRandomValues(new Uint8Array(16)))}.v${INVITE_PROTOCOL_VERSION}`;
     // Derived before the code exists, so the 5 minutes are not spent on PBKDF2.
     const { pakeSecret } = await deriveInviteKeys(options.password, org.id);
     const ticket = await options.membership?.issueTicket();
@@ -231,9 +240,13 @@ export class InviteRedemption {
   /** Redeems the code (case-insensitive, hyphen optional). The code is spent from here on, whatever follows. */
   static async redeem(api: RelayApi, code: string, iceServers: RTCIceServer[] = []): Promise<InviteRedemption> {
     const { roomId } = await inviteCall(() => api.redeemShareCode(code));
-    const orgId = roomId.slice(0, roomId.lastIndexOf('.'));
-    if (!isRoomId(roomId) || orgId.length === 0) throw new InviteError('INVALID_INVITE', 'This code does not lead to an invite.');
-    return new InviteRedemption(api, roomId, orgId, iceServers);
+    const room = parseInviteRoom(roomId);
+    if (!room) throw new InviteError('INVALID_INVITE', 'This code does not lead to an invite.');
+    if (room.version < INVITE_PROTOCOL_VERSION) {
+      throw new InviteError('INVITE_VERSION', 'This invite was made by an older version of the app. Ask the person who invited you to update it, then to invite you again.');
+    }
+    if (room.version > INVITE_PROTOCOL_VERSION) throw new InviteError('INVITE_VERSION', 'This invite was made by a newer version of the app. Update this app, then ask for a new code.');
+    return new InviteRedemption(api, roomId, room.orgId, iceServers);
   }
 
   get triesLeft(): number {
@@ -421,4 +434,13 @@ async function inviteCall<T>(call: () => Promise<T>): Promise<T> {
     if (err.code === 'NETWORK') throw new InviteError('NETWORK', err.message);
     throw err;
   }
+}
+
+/** The org and the invite protocol an invite's room id names: `<orgId>.<random>.v<n>`, or `<orgId>.<random>` for version 1. */
+export function parseInviteRoom(roomId: string): { orgId: string; version: number } | null {
+  if (!isRoomId(roomId)) return null;
+  const parts = roomId.split('.');
+  const marked = /^v([1-9][0-9]{0,5})$/.exec(parts.at(-1)!);
+  const orgId = parts.slice(0, marked ? -2 : -1).join('.');
+  return orgId.length === 0 ? null : { orgId, version: marked ? Number(marked[1]) : 1 };
 }
