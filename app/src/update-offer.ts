@@ -1,3 +1,6 @@
+import { resolveLocale } from '../../components/src/elements/shared/locale.ts';
+import { message } from '../../components/src/elements/shared/messages.ts';
+
 /**
  * Registers the service worker and offers a new version instead of forcing it: a new build installs beside the
  * running one and waits (app/src/service-worker.ts); a banner asks, and only "Reload" activates it and reloads,
@@ -35,12 +38,14 @@ function showBanner(accept: () => void): void {
   banner.style.cssText =
     'position:fixed;inset-inline:1rem;bottom:1rem;z-index:30;display:flex;gap:.75rem;align-items:center;justify-content:center;padding:.75rem 1rem;border-radius:6px;background:#1b1f24;color:#fff;font:14px system-ui,sans-serif;box-shadow:0 8px 28px rgb(0 0 0/.3)';
   const text = document.createElement('span');
-  text.textContent = 'A new version of P2P Clinic is ready.';
+  // In the browser's language, as the app speaks it.
+  const locale = resolveLocale('');
+  text.textContent = message(locale, 'app.updateReady');
   const reload = document.createElement('button');
-  reload.textContent = 'Reload';
+  reload.textContent = message(locale, 'app.updateReload');
   reload.addEventListener('click', accept);
   const later = document.createElement('button');
-  later.textContent = 'Later';
+  later.textContent = message(locale, 'app.updateLater');
   later.addEventListener('click', () => banner.remove());
   banner.append(text, reload, later);
   document.body.append(banner);

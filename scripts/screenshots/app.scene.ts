@@ -130,6 +130,19 @@ export const scenes: Scene[] = [
     },
   },
   {
+    // The same merge in German: the view speaks the app's language, plural forms included.
+    name: 'contacts-merge-german',
+    async setup(context) {
+      const app = await clinicApp(context);
+      await context.device.evaluate(() => {
+        (document.querySelector('p2p-app') as P2PApp).locale = 'de-DE';
+      });
+      await context.device.click(['p2p-app', 'nav a:nth-of-type(2)']);
+      await app.contacts.clickButton('Dubletten');
+      await app.contacts.clickButton('Zusammenführen…');
+    },
+  },
+  {
     name: 'org-switcher',
     async setup(context) {
       const app = await clinicApp(context);

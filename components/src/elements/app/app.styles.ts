@@ -181,6 +181,12 @@ export const appStyles = css`
   .integrity .p2p-button {
     margin-block-start: var(--_p2p-space-2);
   }
+  /* One sentence per kind of problem, not bullets: there is usually one. */
+  .integrity > ul {
+    margin-block-start: var(--_p2p-space-2);
+    padding: 0;
+    list-style: none;
+  }
   .integrity li + li {
     margin-block-start: var(--_p2p-space-2);
   }
@@ -238,6 +244,11 @@ export const appStyles = css`
     display: flex;
     flex-direction: column;
     gap: var(--_p2p-space-3);
+  }
+  /* The account is not the org's: a rule between them. */
+  .settings > section {
+    margin-block-start: var(--_p2p-space-4);
+    border-block-start: 1px solid var(--_p2p-color-border);
   }
   label {
     display: flex;

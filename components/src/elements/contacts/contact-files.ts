@@ -68,10 +68,8 @@ export function renderImportSummary(summary: ContactImportSummary, locale: strin
           : message(locale, 'contacts.importResult', { imported })}
       </p>
       ${summary.likelyDuplicates
-        ? html`<p>
-            ${plural(locale, 'contacts.likelyDuplicates', summary.likelyDuplicates)}
-            <button class="p2p-button" @click=${() => actions.reviewDuplicates()}>${message(locale, 'contacts.reviewDuplicates')}</button>
-          </p>`
+        ? html`<p>${plural(locale, 'contacts.likelyDuplicates', summary.likelyDuplicates)}</p>
+            <button class="p2p-button" @click=${() => actions.reviewDuplicates()}>${message(locale, 'contacts.reviewDuplicates')}</button>`
         : nothing}
       ${summary.errors.length
         ? html`<h3>${message(locale, 'contacts.importRefused')}</h3>

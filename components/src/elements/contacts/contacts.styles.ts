@@ -67,6 +67,12 @@ export const contactsStyles = css`
   .search {
     flex: 1 1 100%;
   }
+  /* Two controls a row, each as wide as the other, rather than three and one left over. */
+  .toolbar select,
+  .toolbar > .p2p-button {
+    flex: 1 1 calc(50% - var(--_p2p-space-2));
+    min-width: 0;
+  }
   input[type='checkbox'],
   input[type='radio'] {
     accent-color: var(--_p2p-color-accent);
@@ -81,7 +87,7 @@ export const contactsStyles = css`
   }
   .count {
     margin: 0;
-    padding: 0 var(--_p2p-space-3) var(--_p2p-space-2);
+    padding: var(--_p2p-space-1) var(--_p2p-space-3) var(--_p2p-space-2);
     font-size: var(--_p2p-font-size-small);
   }
   .selection {
@@ -309,6 +315,12 @@ export const contactsStyles = css`
     flex-direction: column;
     gap: var(--_p2p-space-3);
     margin-top: var(--_p2p-space-3);
+  }
+  .merge p {
+    margin: 0;
+  }
+  .merge .swap {
+    align-self: flex-start;
   }
   .choice {
     display: flex;

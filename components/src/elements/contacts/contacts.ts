@@ -15,7 +15,7 @@ import { fieldStyles } from '../shared/field.styles.ts';
 import { StoreController } from '../shared/store-controller.ts';
 import { emit } from '../shared/p2p-event.ts';
 import { resolveLocale } from '../shared/locale.ts';
-import { message, type MessageKey } from '../shared/messages.ts';
+import { message, plural, type MessageKey } from '../shared/messages.ts';
 import { contactsStyles } from './contacts.styles.ts';
 import { changedFields, editableFields, emptyContactFields, fieldsToSave, focusField, renderContactForm, type FieldError } from './contact-form.ts';
 import { appointmentsOf, renderContactCard } from './contact-card.ts';
@@ -293,7 +293,7 @@ export class P2PContacts extends LitElement {
   #countText(): string {
     const shown = this.#visible.length;
     const total = this.session?.contacts.list().length ?? 0;
-    const noun = (count: number) => this.#t(count === 1 ? 'contacts.count.one' : 'contacts.count.other', { count });
+    const noun = (count: number) => plural(resolveLocale(this.locale), 'contacts.count', count);
     return shown === total ? noun(total) : this.#t('contacts.countOf', { shown: noun(shown), total });
   }
 

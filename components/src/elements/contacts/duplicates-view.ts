@@ -94,10 +94,8 @@ function renderMerge(host: DuplicatesHost, merge: MergeState) {
         host.confirmMerge();
       }}
     >
-      <p>
-        ${messageParts(host.locale, 'contacts.keeping', { survivor: html`<strong>${survivor.displayName}</strong>`, other: html`<strong>${other.displayName}</strong>` })}
-        <button type="button" class="p2p-button" @click=${swap}>${t('contacts.keepOther')}</button>
-      </p>
+      <p>${messageParts(host.locale, 'contacts.keeping', { survivor: html`<strong>${survivor.displayName}</strong>`, other: html`<strong>${other.displayName}</strong>` })}</p>
+      <button type="button" class="p2p-button swap" @click=${swap}>${t('contacts.keepOther')}</button>
       ${differing.length === 0 ? html`<p class="muted">${t('contacts.detailsAgree')}</p>` : nothing}
       ${differing.map(
         (field) => html`

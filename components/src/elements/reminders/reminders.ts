@@ -8,7 +8,7 @@ import { tokens } from '../shared/tokens.styles.ts';
 import { buttonStyles } from '../shared/buttons.styles.ts';
 import { StoreController } from '../shared/store-controller.ts';
 import { emit } from '../shared/p2p-event.ts';
-import { message } from '../shared/messages.ts';
+import { message, plural } from '../shared/messages.ts';
 import { formatter, resolveLocale } from '../shared/locale.ts';
 import { remindersStyles } from './reminders.styles.ts';
 import { SNOOZE_CHOICES, type SnoozeChoice } from './snooze-choices.ts';
@@ -220,7 +220,7 @@ export class P2PReminders extends LitElement {
       <section aria-labelledby="heading">
         <h2 id="heading">${message(locale, 'reminders.label')}</h2>
         ${upcoming.length === 0
-          ? html`<p class="empty">${message(locale, 'reminders.none', { hours: this.hours })}</p>`
+          ? html`<p class="empty">${this.hours % 24 === 0 ? plural(locale, 'reminders.noneDays', this.hours / 24) : plural(locale, 'reminders.noneHours', this.hours)}</p>`
           : html`<ul part="list">
               ${upcoming.map((reminder) => this.#renderItem(reminder))}
             </ul>`}

@@ -7,10 +7,11 @@ describe('message table', () => {
     expect(message('de-DE', 'calendar.more', { count: 1200 })).toBe('+1.200 weitere');
   });
 
-  it('speaks German and Arabic in the calendar, English where a language has no string', () => {
+  it('speaks German and Arabic, and takes a format no language needs its own of from English', () => {
     expect(message('de-AT', 'calendar.today')).toBe('Heute');
     expect(message('ar-EG', 'calendar.today')).toBe('اليوم');
-    expect(message('ar-EG', 'reminders.label')).toBe('Reminders');
+    expect(message('ar-EG', 'reminders.label')).toBe('التذكيرات');
+    expect(message('ar-EG', 'calendar.showing', { view: 'أسبوع', range: '1–7' })).toBe('أسبوع: 1–7');
   });
 
   it('looks a locale up, then its language, then English', () => {

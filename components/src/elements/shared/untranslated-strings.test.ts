@@ -1,7 +1,7 @@
 /**
- * Every word the elements show comes from the message table (messages.ts), so that a German or Arabic user never
- * meets an English sentence. Reads the elements' sources: the text and the user-facing attributes of every `html`
- * template, and every other string literal that reads like a sentence (a capitalised word, a space, a word).
+ * Every word the elements and the app's shell show comes from the message table (messages.ts), so that a German or
+ * Arabic user never meets an English sentence. Reads their sources: the text and the user-facing attributes of every
+ * `html` template, and every other string literal that reads like a sentence (a capitalised word, a space, a word).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -10,12 +10,14 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ELEMENTS = fileURLToPath(new URL('..', import.meta.url));
+const APP_SHELL = fileURLToPath(new URL('../../../../app/src', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 /** Attributes a person reads or hears. */
 const USER_FACING_ATTRIBUTE = /\s(?:aria-label|aria-description|aria-roledescription|title|placeholder|alt|label)=(?:"([^"]*)"|'([^']*)')/g;
 /** Where a binding's expression stood in a template's static text. */
 const BINDING = '\u0000';
-/** A capitalised word followed by another word: "Wrong password", "Keep the other one". */
-const SENTENCE = /(?:^|[\s(“"'])\p{Lu}\p{Ll}+[’']?\p{Ll}* \p{L}/u;
+/** A capitalised word followed by another word: "Wrong password", "Keep the other one", "A new version". */
+const SENTENCE = /(?:^|[\s(“"'])\p{Lu}\p{Ll}*[’']?\p{Ll}* \p{L}/u;
 
 function sourcesUnder(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
@@ -68,12 +70,12 @@ function untranslatedIn(path: string): string[] {
     ts.forEachChild(node, visit);
   };
   visit(source);
-  return found.map((text) => `${relative(ELEMENTS, path)}: ${text}`);
+  return found.map((text) => `${relative(ROOT, path)}: ${text}`);
 }
 
 describe('the elements’ strings', () => {
   it('are all in the message table', () => {
-    expect(sourcesUnder(ELEMENTS).flatMap(untranslatedIn)).toEqual([]);
+    expect([...sourcesUnder(ELEMENTS), ...sourcesUnder(APP_SHELL)].flatMap(untranslatedIn)).toEqual([]);
   });
 
   it('are caught here when written in a template or as a sentence', () => {
@@ -83,6 +85,7 @@ describe('the elements’ strings', () => {
     ]);
     expect(wordsInTemplate(`<p class="muted">${BINDING}</p><button aria-label=${BINDING}>←</button>`)).toEqual([]);
     expect(SENTENCE.test('Wrong password. Try again')).toBe(true);
+    expect(SENTENCE.test('A new version is ready.')).toBe(true);
     expect(SENTENCE.test('p2p-button primary')).toBe(false);
   });
 });
