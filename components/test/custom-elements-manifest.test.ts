@@ -29,6 +29,7 @@ const ELEMENTS = [
   { tag: 'p2p-dialog', file: 'components/src/elements/shared/dialog.ts', folder: 'components/src/elements/shared', only: ['dialog.ts'] },
   { tag: 'p2p-contacts', file: 'components/src/elements/contacts/contacts.ts', folder: 'components/src/elements/contacts' },
   { tag: 'p2p-reminders', file: 'components/src/elements/reminders/reminders.ts', folder: 'components/src/elements/reminders' },
+  { tag: 'p2p-members-dialog', file: 'components/src/elements/app/members-dialog.ts', folder: 'components/src/elements/app', only: ['members-dialog.ts'] },
   // The app fires nothing of its own: it is the host that listens.
   { tag: 'p2p-app', file: 'components/src/elements/app/app.ts', folder: 'components/src/elements/app', only: ['app.ts'], firesNothing: true },
 ];

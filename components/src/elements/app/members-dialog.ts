@@ -1,15 +1,3 @@
-/**
- * The org's members and their devices, in the app's org settings: each device's name (editable), who added it and
- * when it joined; removing a device or a member after a confirmation that says what removal can and cannot do; a
- * recovery kit made under a passphrase. With `mode="restore"`, the other end of a kit: a new device restores the
- * org from one. What it shows and does is the core's member list (`OrgMembership`); it holds no state of its own
- * beyond what is being typed.
- *
- * @tagname p2p-members-dialog
- * @summary Members and devices of an org, removal and recovery kits.
- * @fires {CustomEvent<{ orgId: string }>} p2p-org-restored - When a recovery kit was restored: show the org and sync it.
- * @fires p2p-dialog-close - When the dialog closes (from `<p2p-dialog>`).
- */
 import { LitElement, css, html, nothing } from 'lit';
 import type { OrgMembership, MembershipView } from '../../core/org/org-membership.ts';
 import type { DeviceInfo } from '../../core/org/membership.ts';
@@ -56,6 +44,18 @@ interface PendingRemoval {
 
 const ERROR_KEYS = new Set(['PASSPHRASE_TOO_SHORT', 'MALFORMED_KIT', 'WRONG_PASSPHRASE', 'KIT_REPLACED', 'ORG_ID_TAKEN', 'NOT_A_MEMBER']);
 
+/**
+ * The org's members and their devices, in the app's org settings: each device's name (editable), who added it and
+ * when it joined; removing a device or a member after a confirmation that says what removal can and cannot do; a
+ * recovery kit made under a passphrase. With `mode="restore"`, the other end of a kit: a new device restores the
+ * org from one. What it shows and does is the core's member list (`OrgMembership`); it holds no state of its own
+ * beyond what is being typed.
+ *
+ * @tagname p2p-members-dialog
+ * @summary Members and devices of an org, removal and recovery kits.
+ * @fires {CustomEvent<{ orgId: string }>} p2p-org-restored - When a recovery kit was restored: show the org and sync it.
+ * @fires {CustomEvent<DialogCloseDetail>} p2p-dialog-close - When the dialog closes (from its `<p2p-dialog>`), with `detail.returnValue`.
+ */
 export class P2PMembersDialog extends LitElement {
   static override styles = [
     tokens,
