@@ -77,71 +77,63 @@ async function booked(writer: TestDevice, reader: TestDevice): Promise<void> {
 /** A batch cancelling the appointment, in `deviceId`'s sequence. */
 const cancellation = (deviceId: string, sequence = 99): RelayBatch => ({ kind: 'batch', deviceId, sequence, update: updateSetting('appointment', 'cancelled') });
 
+/**
+ * Alice's booking, read by Bob (whose member list says `removed` were removed), and Eve, who holds the org key and
+ * signs as `identity`: a device of her own making unless given.
+ */
+async function bookedWithEve({ removed, identity }: { removed?: ReadonlySet<string>; identity?: DeviceIdentity } = {}) {
+  const { org, writer, reader } = await liveOrg(removed);
+  await booked(writer, reader);
+  const forger = await eve(org, writer.workspace.id);
+  const signer = identity ?? (await generateDeviceIdentity());
+  return { org, writer, reader, forger, signer, signing: await signingFor(org, writer.workspace.id, signer) };
+}
+
 describe('a signed relay change', () => {
   it("is refused when it writes into another device's sequence, though signed by a member", async () => {
-    const { org, writer, reader } = await liveOrg();
-    await booked(writer, reader);
-    const forger = await eve(org, writer.workspace.id);
-    const eveIdentity = await generateDeviceIdentity();
-    const eveSigning = await signingFor(org, writer.workspace.id, eveIdentity);
-    await forger.push(await eveSigning.sign(cancellation(await relayDeviceIdOf(writer))));
-    await expectRefusedAndSyncGoesOn(writer, reader, 'not-its-sequence', eveIdentity.deviceId);
+    const { writer, reader, forger, signer, signing } = await bookedWithEve();
+    await forger.push(await signing.sign(cancellation(await relayDeviceIdOf(writer))));
+    await expectRefusedAndSyncGoesOn(writer, reader, 'not-its-sequence', signer.deviceId);
   });
 
   it('is refused when altered after signing, even by a holder of the relay key', async () => {
-    const { org, writer, reader } = await liveOrg();
-    await booked(writer, reader);
-    const forger = await eve(org, writer.workspace.id);
-    const eveIdentity = await generateDeviceIdentity();
-    const eveSigning = await signingFor(org, writer.workspace.id, eveIdentity);
-    const signed = decodeSignedEnvelope(await eveSigning.sign({ kind: 'batch', deviceId: eveSigning.relayDeviceId, sequence: 1, update: updateSetting('note', 'harmless') }));
-    const altered = encodeEnvelope({ kind: 'batch', deviceId: eveSigning.relayDeviceId, sequence: 1, update: updateSetting('appointment', 'cancelled') });
+    const { writer, reader, forger, signer, signing } = await bookedWithEve();
+    const signed = decodeSignedEnvelope(await signing.sign({ kind: 'batch', deviceId: signing.relayDeviceId, sequence: 1, update: updateSetting('note', 'harmless') }));
+    const altered = encodeEnvelope({ kind: 'batch', deviceId: signing.relayDeviceId, sequence: 1, update: updateSetting('appointment', 'cancelled') });
     await forger.push(encodeSignedEnvelope({ ...signed, envelope: altered }));
-    await expectRefusedAndSyncGoesOn(writer, reader, 'bad-signature', eveIdentity.deviceId);
+    await expectRefusedAndSyncGoesOn(writer, reader, 'bad-signature', signer.deviceId);
   });
 
   it("is refused when it names another device as its signer, under the forger's own keys", async () => {
-    const { org, writer, reader } = await liveOrg();
-    await booked(writer, reader);
-    const forger = await eve(org, writer.workspace.id);
-    const eveSigning = await signingFor(org, writer.workspace.id, await generateDeviceIdentity());
-    const signed = decodeSignedEnvelope(await eveSigning.sign(cancellation(eveSigning.relayDeviceId, 1)));
+    const { writer, reader, forger, signing } = await bookedWithEve();
+    const signed = decodeSignedEnvelope(await signing.sign(cancellation(signing.relayDeviceId, 1)));
     await forger.push(encodeSignedEnvelope({ ...signed, signer: writer.identity.deviceId }));
     await expectRefusedAndSyncGoesOn(writer, reader, 'keys-not-signer', writer.identity.deviceId);
   });
 
   it('is refused from a device that cannot prove it holds the epoch key: unknown to the member list', async () => {
-    const { org, writer, reader } = await liveOrg();
-    await booked(writer, reader);
-    const forger = await eve(org, writer.workspace.id);
-    const stranger: DeviceIdentity = await generateDeviceIdentity();
+    const { org, writer, reader, forger, signer } = await bookedWithEve();
     // It has the relay key (Eve seals for it) but proves membership under another key, as it must without the org key.
     const strangerSigning = await RelayEnvelopeSigning.create({
-      identity: stranger,
+      identity: signer,
       orgId: org.orgId,
       workspaceId: writer.workspace.id,
       epoch: { id: GENESIS_EPOCH, key: await generateOrgKey() },
     });
     await forger.push(await strangerSigning.sign(cancellation(strangerSigning.relayDeviceId, 1)));
-    await expectRefusedAndSyncGoesOn(writer, reader, 'not-a-member', stranger.deviceId);
+    await expectRefusedAndSyncGoesOn(writer, reader, 'not-a-member', signer.deviceId);
   });
 
   it('is refused from a device the member list says was removed, though it still holds the key', async () => {
     const removedDevice = await generateDeviceIdentity();
-    const { org, writer, reader } = await liveOrg(new Set([removedDevice.deviceId]));
-    await booked(writer, reader);
-    const forger = await eve(org, writer.workspace.id);
-    const removedSigning = await signingFor(org, writer.workspace.id, removedDevice);
-    await forger.push(await removedSigning.sign(cancellation(removedSigning.relayDeviceId, 1)));
+    const { writer, reader, forger, signing } = await bookedWithEve({ removed: new Set([removedDevice.deviceId]), identity: removedDevice });
+    await forger.push(await signing.sign(cancellation(signing.relayDeviceId, 1)));
     await expectRefusedAndSyncGoesOn(writer, reader, 'removed', removedDevice.deviceId);
   });
 
   it('is applied from a member of the epoch that writes in its own sequence, with nothing reported', async () => {
-    const { org, writer, reader } = await liveOrg();
-    await booked(writer, reader);
-    const forger = await eve(org, writer.workspace.id);
-    const eveSigning = await signingFor(org, writer.workspace.id, await generateDeviceIdentity());
-    await forger.push(await eveSigning.sign(cancellation(eveSigning.relayDeviceId, 1)));
+    const { reader, forger, signing } = await bookedWithEve();
+    await forger.push(await signing.sign(cancellation(signing.relayDeviceId, 1)));
     await waitFor('the reader applies the member’s change', () => reader.doc.getMap('records').get('appointment') === 'cancelled');
     expect(reader.client.status.integrity).toEqual([]);
   });
@@ -149,9 +141,7 @@ describe('a signed relay change', () => {
 
 describe('an unsigned relay change (envelope version 1)', () => {
   it('is never applied: skipped as a change from another version of the app', async () => {
-    const { org, writer, reader } = await liveOrg();
-    await booked(writer, reader);
-    const forger = await eve(org, writer.workspace.id);
+    const { writer, reader, forger } = await bookedWithEve();
     await forger.push(encodeEnvelope(cancellation(await relayDeviceIdOf(writer), 1)));
     await waitFor('the reader skips the unsigned change', () => reader.undecryptable.some((change) => /unsigned/.test(change.reason)));
     writer.doc.getMap('records').set('after', 'still syncing');
