@@ -4,7 +4,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import * as Y from 'yjs';
 import { openOrg, orgDatabaseName } from '../src/core/org/org-session.ts';
 import { OrgPersistence } from '../src/core/records/org-persistence.ts';
-import { RecordsSnapshotSaver, SAVE_SNAPSHOT_AFTER_CHANGE_MS, recordsSnapshotSteps, takeRecordsSnapshot, usableRecordsSnapshot } from '../src/core/records/records-snapshot.ts';
+import { RecordsSnapshotSaver, SAVE_SNAPSHOT_AFTER_CHANGE_MS, SNAPSHOT_CHUNK_RECORDS, recordsSnapshotSteps, takeRecordsSnapshot, readRecordsSnapshot } from '../src/core/records/records-snapshot.ts';
 import { prepareDocument, recordsMap } from '../src/core/records/org-document.ts';
 import { ValidationError } from '../src/core/records/validation-error.ts';
 import type { StoreChange } from '../src/core/records/change-listeners.ts';
@@ -28,7 +28,7 @@ async function savedOrg() {
 
 interface StoredSnapshot {
   document: Uint8Array;
-  records: string;
+  records: string[];
 }
 
 /** Rewrites the stored snapshot as if it had been taken of other records; it stays fresh. */
@@ -43,9 +43,11 @@ async function alterSnapshot(change: (snapshot: StoredSnapshot) => void): Promis
 /** Gives the snapshot's copy of the contact other notes, so that reads show where they come from. */
 function contactNotesInSnapshot(contactId: string, notes: string) {
   return (snapshot: StoredSnapshot) => {
-    const records = JSON.parse(snapshot.records) as { contacts: [string, Record<string, unknown>][] };
-    for (const [id, entries] of records.contacts) if (id === contactId) entries.notes = notes;
-    snapshot.records = JSON.stringify(records);
+    snapshot.records = snapshot.records.map((chunk) => {
+      const [kind, records] = JSON.parse(chunk) as [string, [string, Record<string, unknown>][]];
+      for (const [id, entries] of records) if (kind === 'contacts' && id === contactId) entries.notes = notes;
+      return JSON.stringify([kind, records]);
+    });
   };
 }
 
@@ -224,6 +226,16 @@ describe('saving the records snapshot', () => {
     return { doc, persistence };
   }
 
+  it(`stores the records in strings of ${SNAPSHOT_CHUNK_RECORDS} records each and reads them all back`, async () => {
+    const { doc, persistence } = await storedDocument(SNAPSHOT_CHUNK_RECORDS * 2 + 1);
+    const stored = takeRecordsSnapshot(doc);
+    expect(stored.records).toHaveLength(3);
+    const snapshot = await readRecordsSnapshot(stored);
+    expect(snapshot?.contacts.size).toBe(SNAPSHOT_CHUNK_RECORDS * 2 + 1);
+    expect(snapshot?.contacts.get('c2000')).toEqual({ givenName: 'Ada 2000' });
+    await persistence.close();
+  });
+
   it('takes in steps the snapshot it takes at once', async () => {
     const { doc, persistence } = await storedDocument(250);
     const steps = recordsSnapshotSteps(doc);
@@ -255,7 +267,7 @@ describe('saving the records snapshot', () => {
     }
     await persistence.close();
     const again = await OrgPersistence.read(orgDatabaseName(ORG));
-    const snapshot = usableRecordsSnapshot(again.takeSnapshot());
+    const snapshot = await readRecordsSnapshot(again.takeSnapshot());
     expect(snapshot?.contacts.get('c1')).toMatchObject({ notes: 'changed' });
     await again.close();
   });

@@ -9,7 +9,7 @@ import { ContactsStore } from '../contacts/contacts-store.ts';
 import { EventsStore } from '../calendar/events-store.ts';
 import { RemindersStore } from '../calendar/reminders.ts';
 import { ResourcesStore } from '../calendar/resources-store.ts';
-import { RecordsSnapshotSaver, isSnapshotOf, usableRecordsSnapshot } from '../records/records-snapshot.ts';
+import { RecordsSnapshotSaver, isSnapshotOf, readRecordsSnapshot } from '../records/records-snapshot.ts';
 import { isRecordWrite, makeRecordWrite, makeRecordWriteInSnapshot, type RecordWrite } from '../records/record-writes.ts';
 import { indexedDbReminderStorage, memoryReminderStorage, type ReminderStateStorage } from '../calendar/reminder-state-storage.ts';
 
@@ -67,7 +67,7 @@ export async function attachStores(doc: Y.Doc, reminderStorage: ReminderStateSto
 export async function openOrg(orgId: string): Promise<OrgSession> {
   const persistence = await OrgPersistence.read(orgDatabaseName(orgId));
   const reminderStorage = indexedDbReminderStorage(persistence);
-  const snapshot = usableRecordsSnapshot(persistence.takeSnapshot());
+  const snapshot = await readRecordsSnapshot(persistence.takeSnapshot());
   // Made before the document loaded on a page closed before it had: they come after everything stored.
   const writes = persistence.pendingWrites.filter(isRecordWrite);
   const doc = new Y.Doc();

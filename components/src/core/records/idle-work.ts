@@ -42,3 +42,21 @@ export function runInIdleSlices(steps: Iterator<unknown>): SlicedWork {
   task = whenIdle(slice);
   return { done, cancel: () => task?.cancel() };
 }
+
+/**
+ * Lets input and rendering run before the caller continues, without waiting for idle time: for work a person is
+ * waiting for (opening an org) that must not be one long task. `scheduler.yield` where there is one (Chromium),
+ * else a message to self, which runs as the next task (setTimeout would be clamped once nested).
+ */
+export function yieldToMainThread(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (scheduler?.yield) return scheduler.yield();
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(undefined);
+  });
+}

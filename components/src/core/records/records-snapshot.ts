@@ -9,11 +9,16 @@ import * as Y from 'yjs';
 import { CURRENT_SCHEMA_VERSION, recordsMap, schemaVersionOf, type RecordKind } from './org-document.ts';
 import type { RecordEntries } from './record-map.ts';
 import type { OrgPersistence } from './org-persistence.ts';
-import { runInIdleSlices, type SlicedWork } from './idle-work.ts';
+import { runInIdleSlices, yieldToMainThread, type SlicedWork } from './idle-work.ts';
 import { inSteps } from './idle-built-index.ts';
 
 /** Bumped when the stored shape changes; a snapshot of another format is ignored. */
-const SNAPSHOT_FORMAT = 2;
+const SNAPSHOT_FORMAT = 3;
+/**
+ * Records per stored JSON string. Opening parses one string per task: the 60,000 records of a busy org in one
+ * string took a single JSON.parse of 100 ms on a quiet machine and over 500 ms on a loaded one (docs/benchmarks.md).
+ */
+export const SNAPSHOT_CHUNK_RECORDS = 1_000;
 
 /** One kind's records: each record's entries by record id; writes made before the document has loaded change them (record-writes.ts). */
 export type SnapshotRecords = Map<string, Readonly<Record<string, unknown>>>;
@@ -29,15 +34,15 @@ export interface RecordsSnapshot {
 type RecordList = [id: string, entries: Record<string, unknown>][];
 
 /**
- * As stored: the records as one JSON string, which IndexedDB reads and JSON.parse decodes in about a third of
- * the time structured cloning the same records takes (measured in Chromium; docs/benchmarks.md).
+ * As stored: the records as JSON strings, which IndexedDB reads and JSON.parse decodes in about a third of the
+ * time structured cloning the same records takes (measured in Chromium; docs/benchmarks.md).
  */
 interface StoredSnapshot {
   format: number;
   schemaVersion: number;
   document: Uint8Array;
-  /** JSON of `{ contacts: RecordList, events: RecordList, resources: RecordList }`. */
-  records: string;
+  /** Each the JSON of `[kind, RecordList]`, of at most SNAPSHOT_CHUNK_RECORDS records. */
+  records: string[];
 }
 
 const KINDS: readonly RecordKind[] = ['contacts', 'events', 'resources'];
@@ -49,18 +54,22 @@ const KINDS: readonly RecordKind[] = ['contacts', 'events', 'resources'];
  */
 export function* recordsSnapshotSteps(doc: Y.Doc): Generator<void, StoredSnapshot> {
   const document = Y.encodeSnapshot(Y.snapshot(doc));
-  const lists: string[] = [];
+  const chunks: string[] = [];
   for (const kind of KINDS) {
     const records = recordsMap(doc, kind);
-    const entries: string[] = [];
+    let entries: string[] = [];
+    const endChunk = () => {
+      chunks.push(`[${JSON.stringify(kind)},[${entries.join(',')}]]`);
+      entries = [];
+    };
     yield* inSteps([...records.keys()], (id) => {
       const record = records.get(id);
       if (record instanceof Y.Map) entries.push(JSON.stringify([id, record.toJSON()]));
+      if (entries.length === SNAPSHOT_CHUNK_RECORDS) endChunk();
     });
-    lists.push(`${JSON.stringify(kind)}:[${entries.join(',')}]`);
+    if (entries.length > 0) endChunk();
   }
-  // JSON of `{ contacts: RecordList, events: RecordList, resources: RecordList }`, record by record.
-  return { format: SNAPSHOT_FORMAT, schemaVersion: schemaVersionOf(doc), document, records: `{${lists.join(',')}}` };
+  return { format: SNAPSHOT_FORMAT, schemaVersion: schemaVersionOf(doc), document, records: chunks };
 }
 
 /** The document's records as they are stored in the snapshot, taken at once. */
@@ -73,25 +82,27 @@ export function takeRecordsSnapshot(doc: Y.Doc): StoredSnapshot {
 }
 
 /**
- * The stored value as a snapshot this code can serve reads from, or undefined. Only snapshots of the current
- * schema qualify: an older document is migrated when it loads, and a newer one is read-only.
+ * The stored value as a snapshot this code can serve reads from, or undefined, parsed one chunk per task. Only
+ * snapshots of the current schema qualify: an older document is migrated when it loads, and a newer one is read-only.
  */
-export function usableRecordsSnapshot(value: unknown): RecordsSnapshot | undefined {
+export async function readRecordsSnapshot(value: unknown): Promise<RecordsSnapshot | undefined> {
   if (typeof value !== 'object' || value === null) return undefined;
   const stored = value as Partial<StoredSnapshot>;
   const usable =
     stored.format === SNAPSHOT_FORMAT &&
     stored.schemaVersion === CURRENT_SCHEMA_VERSION &&
     stored.document instanceof Uint8Array &&
-    typeof stored.records === 'string';
+    Array.isArray(stored.records) &&
+    stored.records.every((chunk) => typeof chunk === 'string');
   if (!usable) return undefined;
-  const records = JSON.parse(stored.records as string) as { contacts: RecordList; events: RecordList; resources: RecordList };
-  return {
-    document: stored.document as Uint8Array,
-    contacts: new Map(records.contacts),
-    events: new Map(records.events),
-    resources: new Map(records.resources),
-  };
+  const snapshot: RecordsSnapshot = { document: stored.document as Uint8Array, contacts: new Map(), events: new Map(), resources: new Map() };
+  for (const chunk of stored.records as string[]) {
+    const [kind, records] = JSON.parse(chunk) as [RecordKind, RecordList];
+    if (!KINDS.includes(kind)) return undefined;
+    for (const [id, entries] of records) snapshot[kind].set(id, entries);
+    await yieldToMainThread();
+  }
+  return snapshot;
 }
 
 /** Whether the document holds exactly what it held when the snapshot was taken. */
