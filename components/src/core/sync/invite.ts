@@ -64,17 +64,31 @@ export type InviteErrorCode =
   /** The inviter chose an org password shorter than ORG_PASSWORD_MIN_LENGTH characters. */
   | 'PASSWORD_TOO_SHORT';
 
+/** What the app needs to word an invite error for the person: the code says which of these is set. */
+export interface InviteErrorDetails {
+  /** Password tries left, for WRONG_PASSWORD and TOO_MANY_TRIES. */
+  triesLeft?: number;
+  /** Seconds to wait before trying again, for RATE_LIMITED. */
+  retryAfter?: number;
+  /** The invite protocol the inviter's app speaks, for INVITE_VERSION. */
+  inviterVersion?: number;
+}
+
 export class InviteError extends Error {
+  readonly triesLeft: number | undefined;
+  readonly retryAfter: number | undefined;
+  readonly inviterVersion: number | undefined;
+
   constructor(
     readonly code: InviteErrorCode,
     message: string,
-    /** Password tries left, for WRONG_PASSWORD. */
-    readonly triesLeft?: number,
-    /** Seconds to wait before trying again, for RATE_LIMITED. */
-    readonly retryAfter?: number,
+    details: InviteErrorDetails = {},
   ) {
     super(message);
     this.name = 'InviteError';
+    this.triesLeft = details.triesLeft;
+    this.retryAfter = details.retryAfter;
+    this.inviterVersion = details.inviterVersion;
   }
 }
 
@@ -243,9 +257,13 @@ export class InviteRedemption {
     const room = parseInviteRoom(roomId);
     if (!room) throw new InviteError('INVALID_INVITE', 'This code does not lead to an invite.');
     if (room.version < INVITE_PROTOCOL_VERSION) {
-      throw new InviteError('INVITE_VERSION', 'This invite was made by an older version of the app. Ask the person who invited you to update it, then to invite you again.');
+      throw new InviteError('INVITE_VERSION', 'This invite was made by an older version of the app. Ask the person who invited you to update it, then to invite you again.', {
+        inviterVersion: room.version,
+      });
     }
-    if (room.version > INVITE_PROTOCOL_VERSION) throw new InviteError('INVITE_VERSION', 'This invite was made by a newer version of the app. Update this app, then ask for a new code.');
+    if (room.version > INVITE_PROTOCOL_VERSION) {
+      throw new InviteError('INVITE_VERSION', 'This invite was made by a newer version of the app. Update this app, then ask for a new code.', { inviterVersion: room.version });
+    }
     return new InviteRedemption(api, roomId, room.orgId, iceServers);
   }
 
@@ -328,8 +346,8 @@ export class InviteRedemption {
 
   private wrongPassword(): InviteError {
     return this.triesLeft > 0
-      ? new InviteError('WRONG_PASSWORD', `Wrong password: ${this.triesLeft} ${this.triesLeft === 1 ? 'try' : 'tries'} left.`, this.triesLeft)
-      : new InviteError('TOO_MANY_TRIES', 'Too many wrong passwords: ask for a new invite.', 0);
+      ? new InviteError('WRONG_PASSWORD', `Wrong password: ${this.triesLeft} ${this.triesLeft === 1 ? 'try' : 'tries'} left.`, { triesLeft: this.triesLeft })
+      : new InviteError('TOO_MANY_TRIES', 'Too many wrong passwords: ask for a new invite.', { triesLeft: 0 });
   }
 }
 
@@ -430,7 +448,7 @@ async function inviteCall<T>(call: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (!(err instanceof RelayApiError)) throw err;
     if (err.code === 'NOT_FOUND') throw new InviteError('CODE_INVALID', 'This code is not valid: it may have been used already or have expired.');
-    if (err.code === 'RATE_LIMITED') throw new InviteError('RATE_LIMITED', `Too many attempts: try again in ${err.retryAfter ?? 60} s.`, undefined, err.retryAfter ?? 60);
+    if (err.code === 'RATE_LIMITED') throw new InviteError('RATE_LIMITED', `Too many attempts: try again in ${err.retryAfter ?? 60} s.`, { retryAfter: err.retryAfter ?? 60 });
     if (err.code === 'NETWORK') throw new InviteError('NETWORK', err.message);
     throw err;
   }
