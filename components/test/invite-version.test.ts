@@ -26,6 +26,7 @@ describe('redeeming an invite made by another version of the app', () => {
     await expect(InviteRedemption.redeem(workerLeadingTo(`${ORG_ID}.${RANDOM}`), 'ABCD-EFGH')).rejects.toMatchObject({
       name: 'InviteError',
       code: 'INVITE_VERSION',
+      inviterVersion: 1,
       message: expect.stringContaining('older version'),
     });
   });
@@ -33,6 +34,7 @@ describe('redeeming an invite made by another version of the app', () => {
   it('refuses one from a newer app with INVITE_VERSION, telling the invitee to update', async () => {
     await expect(InviteRedemption.redeem(workerLeadingTo(`${ORG_ID}.${RANDOM}.v${INVITE_PROTOCOL_VERSION + 1}`), 'ABCD-EFGH')).rejects.toMatchObject({
       code: 'INVITE_VERSION',
+      inviterVersion: INVITE_PROTOCOL_VERSION + 1,
       message: expect.stringContaining('newer version'),
     });
   });
