@@ -10,6 +10,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { MIN_PASSWORD_LENGTH } from '#protocol';
 import {
   assessOrgPassword,
+  INVITE_PROTOCOL_VERSION,
   InviteError,
   ORG_PASSWORD_MIN_LENGTH,
   OrgRegistryError,
@@ -54,6 +55,8 @@ function inviteErrorMessage(error: unknown, locale: string): string {
       return message(locale, 'org.error.RATE_LIMITED', { wait: formatWait(error.retryAfter ?? 60, locale) });
     case 'PASSWORD_TOO_SHORT':
       return message(locale, 'org.passwordTooShort', { count: ORG_PASSWORD_MIN_LENGTH });
+    case 'INVITE_VERSION':
+      return message(locale, (error.inviterVersion ?? 0) < INVITE_PROTOCOL_VERSION ? 'org.error.inviteOlder' : 'org.error.inviteNewer');
     default:
       return message(locale, 'org.error.other');
   }

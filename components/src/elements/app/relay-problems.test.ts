@@ -16,4 +16,10 @@ describe('the technical detail of a relay problem', () => {
       'Das Relay hat Änderungspakete 3 bis 5 von Gerät dev-a nie geliefert; das Warten darauf wurde aufgegeben.',
     );
   });
+
+  it('says why a change signed by a device that may not write it was refused', () => {
+    expect(
+      relayProblemDetail('en-GB', { problem: 'refused-change', id: 'c1', version: 7, signer: 'dev-x', refusal: 'removed', at: 0 }),
+    ).toBe('Relay change c1 (version 7), signed by device dev-x, was not applied: its signer was removed from the org.');
+  });
 });

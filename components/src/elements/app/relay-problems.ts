@@ -16,8 +16,6 @@ function plainKey(report: IntegrityReport): MessageKey {
 export function relayProblemDetail(locale: string, report: IntegrityReport): string {
   const batches = (from: number, to: number) =>
     from === to ? message(locale, 'app.relayDetail.batch', { number: from }) : message(locale, 'app.relayDetail.batches', { from, to });
-  // A problem not worded here yet reads by its code; taken before the switch, which narrows `report` away in its default.
-  const { problem } = report;
   switch (report.problem) {
     case 'missing-changes':
       return message(locale, 'app.relayDetail.missing-changes', { batches: batches(report.from, report.to), device: report.deviceId });
@@ -32,8 +30,13 @@ export function relayProblemDetail(locale: string, report: IntegrityReport): str
       if (wait.kind === 'missing') return message(locale, 'app.relayDetail.missing', { batches: batches(wait.from, wait.to), device: wait.deviceId });
       return message(locale, `app.relayDetail.${wait.kind}`, { change: wait.id, version: wait.version });
     }
-    default:
-      return message(locale, 'app.relayDetail.other', { problem });
+    case 'refused-change':
+      return message(locale, 'app.relayDetail.refused-change', {
+        change: report.id,
+        version: report.version,
+        signer: report.signer,
+        reason: message(locale, `app.relaySignature.${report.refusal}`),
+      });
   }
 }
 

@@ -370,6 +370,8 @@ export const en = {
   'org.error.TOO_MANY_TRIES': 'Too many wrong passwords. Ask for a new invite.',
   'org.error.INVITER_UNREACHABLE': 'The person who invited you did not answer. Is their invite still open on their screen?',
   'org.error.RATE_LIMITED': 'Too many attempts. Please wait {wait} and try again.',
+  'org.error.inviteOlder': 'This invite was made by an older version of the app. Ask the person who invited you to update it, then to invite you again.',
+  'org.error.inviteNewer': 'This invite was made by a newer version of the app. Update this app, then ask for a new code.',
   'org.error.other': 'This invite could not be opened. Ask for a new one.',
   'org.wrongPassword.one': 'Wrong password. {count} try left.',
   'org.wrongPassword.other': 'Wrong password. {count} tries left.',
@@ -430,7 +432,6 @@ export const en = {
   'app.relaySignature.bad-signature': 'the signature does not verify: altered after signing, or forged',
   'app.relaySignature.not-its-sequence': 'it writes into another device’s sequence',
   'app.relaySignature.removed': 'its signer was removed from the org',
-  'app.relayDetail.other': 'Relay problem {problem}.',
   'app.dismiss': 'Dismiss',
 } as const;
 
@@ -521,7 +522,7 @@ const de: MessageTable = {
   'dialog.close': 'Schließen',
   'contacts.opening': 'Kontakte werden geöffnet…',
   'contacts.search': 'Kontakte durchsuchen',
-  'contacts.searchPlaceholder': 'Name, E-Mail, Telefon, Schlagwort suchen…',
+  'contacts.searchPlaceholder': 'Name, E-Mail, Telefon, Schlagwort…',
   'contacts.filterByTag': 'Nach Schlagwort filtern',
   'contacts.allTags': 'Alle Schlagwörter',
   'contacts.sortBy': 'Sortieren nach',
@@ -758,6 +759,8 @@ const de: MessageTable = {
   'org.error.TOO_MANY_TRIES': 'Zu viele falsche Passwörter. Bitten Sie um eine neue Einladung.',
   'org.error.INVITER_UNREACHABLE': 'Die Person, die Sie eingeladen hat, antwortet nicht. Ist ihre Einladung noch auf ihrem Bildschirm offen?',
   'org.error.RATE_LIMITED': 'Zu viele Versuche. Bitte warten Sie {wait} und versuchen Sie es dann noch einmal.',
+  'org.error.inviteOlder': 'Diese Einladung stammt von einer älteren Version der App. Bitten Sie die Person, die Sie eingeladen hat, ihre App zu aktualisieren und Sie dann erneut einzuladen.',
+  'org.error.inviteNewer': 'Diese Einladung stammt von einer neueren Version der App. Aktualisieren Sie diese App und bitten Sie dann um einen neuen Code.',
   'org.error.other': 'Diese Einladung ließ sich nicht öffnen. Bitten Sie um eine neue.',
   'org.wrongPassword.one': 'Falsches Passwort. Noch {count} Versuch.',
   'org.wrongPassword.other': 'Falsches Passwort. Noch {count} Versuche.',
@@ -818,7 +821,6 @@ const de: MessageTable = {
   'app.relaySignature.bad-signature': 'die Signatur stimmt nicht: nach dem Signieren verändert oder gefälscht',
   'app.relaySignature.not-its-sequence': 'es schreibt in die Folge eines anderen Geräts',
   'app.relaySignature.removed': 'der Unterzeichner wurde aus der Organisation entfernt',
-  'app.relayDetail.other': 'Relay-Problem {problem}.',
   'app.dismiss': 'Ausblenden',
 };
 
@@ -1169,6 +1171,8 @@ const ar: MessageTable = {
   'org.error.TOO_MANY_TRIES': 'محاولات خاطئة كثيرة. اطلب دعوة جديدة.',
   'org.error.INVITER_UNREACHABLE': 'لم يردّ الشخص الذي دعاك. هل ما زالت دعوته مفتوحة على شاشته؟',
   'org.error.RATE_LIMITED': 'محاولات كثيرة. يُرجى الانتظار {wait} ثم المحاولة مرة أخرى.',
+  'org.error.inviteOlder': 'أُنشئت هذه الدعوة بإصدار أقدم من التطبيق. اطلب ممن دعاك تحديث تطبيقه ثم دعوتك مرة أخرى.',
+  'org.error.inviteNewer': 'أُنشئت هذه الدعوة بإصدار أحدث من التطبيق. حدّث هذا التطبيق ثم اطلب رمزًا جديدًا.',
   'org.error.other': 'تعذّر فتح هذه الدعوة. اطلب دعوة جديدة.',
   'org.wrongPassword.one': 'كلمة مرور خاطئة. بقيت محاولة واحدة.',
   'org.wrongPassword.two': 'كلمة مرور خاطئة. بقيت محاولتان.',
@@ -1234,7 +1238,6 @@ const ar: MessageTable = {
   'app.relaySignature.bad-signature': 'التوقيع غير صالح: عُدّل بعد التوقيع أو زُوّر',
   'app.relaySignature.not-its-sequence': 'يكتب في تسلسل جهاز آخر',
   'app.relaySignature.removed': 'أُزيل الموقّع من المؤسسة',
-  'app.relayDetail.other': 'مشكلة في المرحّل {problem}.',
   'app.dismiss': 'إخفاء',
 };
 
