@@ -207,7 +207,7 @@ describe('fuzzed sync socket messages', () => {
 describe('fuzzed signalling messages', () => {
   it('are forwarded, or refused in the documented shape and closed with 1008 or 1009', async () => {
     await fc.assert(
-      fc.asyncProperty(fuzzedFrame(['subscribe', 'unsubscribe', 'publish', 'ping']), async (frame) => {
+      fc.asyncProperty(fuzzedFrame(['auth', 'subscribe', 'unsubscribe', 'publish', 'ping']), async (frame) => {
         const socket: TestSocket = await openSocket(`/signal/${ROOMS[0]}`, { 'cf-connecting-ip': freshClientIp() });
         socket.send(frame);
         socket.send({ type: 'ping' });
