@@ -95,6 +95,8 @@ export class P2PApp extends LitElement {
   readonly #state = new StoreController<unknown>(this);
   readonly #reminders = new StoreController(this);
   #switching = 0;
+  /** Views shown since the element was created; they stay on the page, hidden while another is shown. */
+  readonly #shownViews = new Set<AppView>();
   readonly #t = (key: MessageKey, params?: Record<string, string | number>) => message(resolveLocale(this.locale), key, params);
 
   constructor() {
@@ -234,9 +236,12 @@ export class P2PApp extends LitElement {
     const state = this.state;
     if (!state || !this._session) return html`<p class="loading" role="status">${this.#t('app.opening')}</p>`;
     const org = state.registry.get(this._session.orgId) ?? state.current;
+    this.#shownViews.add(this._route.view);
     return html`
       ${this.#renderTopBar(state, org)}
-      <main part="view" class="view" aria-label=${this.#t(VIEW_LABELS[this._route.view])}>${this.#renderView(this._route.view, org)}</main>
+      <main part="view" class="view" aria-label=${this.#t(VIEW_LABELS[this._route.view])}>
+        ${APP_VIEWS.map((view) => (this.#shownViews.has(view) ? this.#renderView(view, org, view !== this._route.view) : nothing))}
+      </main>
       ${this._onboarding ? this.#renderOnboarding() : nothing}
       ${this._members
         ? html`<p2p-members-dialog
@@ -380,11 +385,13 @@ export class P2PApp extends LitElement {
     `;
   }
 
-  #renderView(view: AppView, org: Org) {
+  /** A view's element; `hidden` once another view is shown, so that showing it again does not build it again. */
+  #renderView(view: AppView, org: Org, hidden: boolean) {
     const session = this._session!;
     switch (view) {
       case 'calendar':
         return html`<p2p-calendar
+          ?hidden=${hidden}
           .session=${session}
           date=${ifDefined(this._route.date || undefined)}
           locale=${ifDefined(this.locale || undefined)}
@@ -396,6 +403,7 @@ export class P2PApp extends LitElement {
         ></p2p-calendar>`;
       case 'contacts':
         return html`<p2p-contacts
+          ?hidden=${hidden}
           .session=${session}
           contact=${this._route.contact}
           locale=${this.locale}
@@ -403,12 +411,12 @@ export class P2PApp extends LitElement {
           @p2p-request-new-appointment=${(event: CustomEvent<{ contactId: string }>) => void this.#newAppointment(event.detail.contactId)}
         ></p2p-contacts>`;
       case 'reminders':
-        return html`<section class="page">
+        return html`<section class="page" ?hidden=${hidden}>
           <h1>${this.#t('app.view.reminders')}</h1>
           <p2p-reminders .session=${session} hours=${REMINDERS_AHEAD_HOURS} locale=${ifDefined(this.locale || undefined)}></p2p-reminders>
         </section>`;
       case 'settings':
-        return this.#renderSettings(org);
+        return this.#renderSettings(org, hidden);
     }
   }
 
@@ -419,10 +427,10 @@ export class P2PApp extends LitElement {
     this.renderRoot.querySelector('p2p-calendar')?.openNewEvent({ attendees: [contactId] });
   }
 
-  #renderSettings(org: Org) {
+  #renderSettings(org: Org, hidden: boolean) {
     const state = this.state!;
     return html`
-      <section class="page settings">
+      <section class="page settings" ?hidden=${hidden}>
         <h1>${this.#t('app.view.settings')}</h1>
         <form
           class="org-settings"
