@@ -87,6 +87,8 @@ export interface SignedEnvelope {
 export class RelayEnvelopeSigning {
   /** Signers whose keys and enrolment proof checked out, by `signer|keyProof`: each is checked once. */
   readonly #members = new Set<string>();
+  /** Each signer's relay device id in this workspace, computed once. */
+  readonly #relayDeviceIds = new Map<string, Promise<string>>();
 
   private constructor(
     private readonly options: RelaySigningOptions,
@@ -135,9 +137,18 @@ export class RelayEnvelopeSigning {
       throw new EnvelopeRefused('bad-signature', signer);
     }
     const envelope = decodeEnvelope(signed.envelope);
-    if (envelope.deviceId !== (await relayDeviceIdFor(signer, this.options.workspaceId))) throw new EnvelopeRefused('not-its-sequence', signer);
+    if (envelope.deviceId !== (await this.relayDeviceIdOf(signer))) throw new EnvelopeRefused('not-its-sequence', signer);
     if (this.options.isRemoved?.(signer)) throw new EnvelopeRefused('removed', signer);
     return envelope;
+  }
+
+  private relayDeviceIdOf(signer: string): Promise<string> {
+    let id = this.#relayDeviceIds.get(signer);
+    if (!id) {
+      id = relayDeviceIdFor(signer, this.options.workspaceId);
+      this.#relayDeviceIds.set(signer, id);
+    }
+    return id;
   }
 
   private signedFields(signer: string, envelope: Uint8Array): (string | Uint8Array)[] {
