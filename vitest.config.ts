@@ -55,6 +55,8 @@ export default defineConfig({
             'scripts/**/*.browser.test.ts',
           ],
           exclude: ['**/node_modules/**'],
+          // The lab's pages, browser and Workers, set up once for the project's files (scripts/device-lab/lab.ts).
+          globalSetup: ['./scripts/device-lab/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 120_000,

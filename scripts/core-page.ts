@@ -1,9 +1,9 @@
 /**
  * Serves scripts/core-page.html, a blank page with the client core on `window.core`, through Vite's dev server,
- * so browser tests and benchmarks run the core's TypeScript as a browser loads it, with no build step.
+ * so benchmarks run the core's TypeScript as a browser loads it, with no build step. (Browser tests load the same
+ * page built: scripts/device-lab/lab-pages.ts.)
  */
 import { join } from 'node:path';
-import { createServer } from 'vite';
 import type { Device } from './device-lab/device.ts';
 import { ROOT } from './local-worker.ts';
 
@@ -15,15 +15,16 @@ export interface CorePageServer {
 }
 
 /**
- * `cacheName` names the server's own folder of pre-bundled dependencies under node_modules/.vite. Servers that run at
- * the same time (the chromium and firefox test projects do) must not share one: a server that finds the folder stale
- * rebuilds it, deleting the files another server's pages are loading, and without HMR those pages never finish.
+ * The server keeps its pre-bundled dependencies in a folder of its own under node_modules/.vite: a server that finds
+ * the folder stale rebuilds it, deleting the files another server's pages (the app's, in `npm start`) are loading.
  */
-export async function startCorePageServer({ cacheName = 'core-page' }: { cacheName?: string } = {}): Promise<CorePageServer> {
+export async function startCorePageServer(): Promise<CorePageServer> {
+  // Imported on use: the device lab loads this module for `loadCorePage` alone, in every test file's process.
+  const { createServer } = await import('vite');
   const server = await createServer({
     root: ROOT,
     configFile: false,
-    cacheDir: join(ROOT, 'node_modules', '.vite', cacheName),
+    cacheDir: join(ROOT, 'node_modules', '.vite', 'core-page'),
     logLevel: 'error',
     server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
   });

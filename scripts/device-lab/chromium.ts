@@ -1,16 +1,27 @@
 /** The lab's Chromium devices: Debian's chromium driven by playwright-core, one browser context per device. */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../chromium.ts';
+import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from '../chromium.ts';
 import type { Box, Device, ElementPath } from './device.ts';
 import { clickWhenClickable } from './clicking.ts';
 import { boxInPage, clickTargetInPage, describePath, selectorChain } from './element-path.ts';
 import { DEFAULT_VIEWPORT, KEEP_NAMES_SHIM, timedOut } from './page-scripts.ts';
 
+/** Chromium hides local addresses behind mDNS names, which nothing resolves in a container. */
+const LAB_CHROMIUM_ARGS = ['--disable-features=WebRtcHideLocalIpsWithMdns'];
+
 export function launchLabChromium(): Promise<Browser> {
-  // Chromium hides local addresses behind mDNS names, which nothing resolves in a container.
-  return launchChromium({ args: ['--disable-features=WebRtcHideLocalIpsWithMdns'] });
+  return launchChromium({ args: LAB_CHROMIUM_ARGS });
+}
+
+/** The lab's Chromium, for test files to connect to (`chromium.connect(server.wsEndpoint())`) rather than launch. */
+export function launchLabChromiumServer(): Promise<BrowserServer> {
+  return chromium.launchServer({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...LAB_CHROMIUM_ARGS] });
+}
+
+export function connectLabChromium(endpoint: string): Promise<Browser> {
+  return chromium.connect(endpoint);
 }
 
 export async function newChromiumDevice(browser: Browser): Promise<Device> {

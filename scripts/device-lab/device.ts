@@ -5,6 +5,8 @@
  */
 export type BrowserName = 'chromium' | 'firefox';
 
+export const BROWSERS: readonly BrowserName[] = ['chromium', 'firefox'];
+
 /**
  * A chain of CSS selectors, each looked up inside the shadow root (or, for the first, the document) of the element
  * the previous one matched: `['p2p-calendar', '[part~="event"]']`. Neither browser's automation pierces shadow roots

@@ -2,8 +2,9 @@
  * The lab's Firefox devices: Debian's firefox-esr driven by puppeteer-core over WebDriver BiDi (Playwright's Firefox
  * needs its own patched build), one user context per device, so each has its own storage like a separate machine.
  */
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import puppeteer, { type Browser, type KeyInput, type Page } from 'puppeteer-core';
 import type { Box, Device, ElementPath } from './device.ts';
 import { clickWhenClickable } from './clicking.ts';
@@ -24,7 +25,7 @@ const FIREFOX_PREFS: Record<string, unknown> = {
   'toolkit.telemetry.enabled': false,
 };
 
-export function launchFirefox(): Promise<Browser> {
+export function launchFirefox(userDataDir?: string): Promise<Browser> {
   return puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX_PATH,
@@ -33,7 +34,44 @@ export function launchFirefox(): Promise<Browser> {
     extraPrefsFirefox: FIREFOX_PREFS,
     // For the colour scheme and `<select>` drop-downs, which only Firefox's own (chrome) code reaches: `evaluateInChrome`.
     args: ['--remote-allow-system-access'],
+    userDataDir,
   });
+}
+
+export function connectFirefox(endpoint: string): Promise<Browser> {
+  return puppeteer.connect({ browserWSEndpoint: endpoint, protocol: 'webDriverBiDi', defaultViewport: DEFAULT_VIEWPORT });
+}
+
+/** A running Firefox that test files connect to (`connectFirefox(endpoint)`) rather than launch. */
+export interface FirefoxServer {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Launches Firefox and lets go of it: Firefox holds one WebDriver BiDi session at a time, so the launcher ends its
+ * own and each test file's connection opens the next. The profile is the server's own, removed when it closes.
+ */
+export async function launchFirefoxServer(): Promise<FirefoxServer> {
+  const profile = await mkdtemp(join(tmpdir(), 'p2p-clinic-firefox-'));
+  const launched = await launchFirefox(profile);
+  const endpoint = launched.wsEndpoint();
+  const firefox = launched.process()!;
+  await launched.disconnect();
+  return {
+    endpoint,
+    async close() {
+      const exited = new Promise<void>((resolve) => (firefox.exitCode !== null || firefox.signalCode !== null ? resolve() : firefox.once('exit', () => resolve())));
+      try {
+        await (await connectFirefox(endpoint)).close();
+      } catch {
+        // Gone already, or a file's session still holds it: the signal below ends it either way.
+        firefox.kill('SIGKILL');
+      }
+      await exited;
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
 }
 
 /** What puppeteer keeps internal but the lab needs: the raw BiDi connection and a tab's context id. */

@@ -1,0 +1,99 @@
+/**
+ * Scratch Workers (scripts/test-worker.ts) handed out one per test file, each fresh, with the next one already
+ * starting. Through wrangler a Worker takes 4 to 10 s to answer, mostly waiting on its own start rather than
+ * computing, and every browser test file needs one of its own (rate limits and accounts must not leak between
+ * files): started ahead, that wait passes while the file before runs. The pool lives in the test run's main process
+ * and the files, each in a process of its own, ask it over HTTP on the loopback.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startScratchWorker, type ScratchWorker, type ScratchWorkerOptions } from './test-worker.ts';
+
+export interface ScratchWorkerPool {
+  /** Where files ask for a Worker: `takeScratchWorker(url)`. */
+  url: string;
+  /** Stops every Worker the pool started, handed out or not. */
+  close(): Promise<void>;
+}
+
+/** A Worker of the pool as a file holds it. */
+export interface PooledWorker {
+  url: string;
+  /** Gives the Worker back to be stopped and its state deleted; it is never handed out again. */
+  dispose(): Promise<void>;
+}
+
+export async function startScratchWorkerPool(options: ScratchWorkerOptions): Promise<ScratchWorkerPool> {
+  const running = new Map<string, ScratchWorker>();
+  const stopping = new Set<Promise<void>>();
+  const start = () => {
+    const started = startScratchWorker(options);
+    // A spare that failed to start is reported to the file that asks for it, not as an unhandled rejection.
+    started.catch(() => undefined);
+    return started;
+  };
+  let spare = start();
+
+  const take = async (): Promise<ScratchWorker> => {
+    const taken = spare;
+    spare = start();
+    const worker = await taken;
+    running.set(worker.url, worker);
+    return worker;
+  };
+
+  const stop = (worker: ScratchWorker) => {
+    running.delete(worker.url);
+    const stopped = worker.dispose().finally(() => stopping.delete(stopped));
+    stopping.add(stopped);
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', 'http://pool');
+    if (request.method === 'POST' && url.pathname === '/workers') {
+      const worker = await take();
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: worker.url }));
+    } else if (request.method === 'DELETE' && url.pathname === '/workers') {
+      const worker = running.get(url.searchParams.get('url') ?? '');
+      if (!worker) return void response.writeHead(404).end('no such Worker of the pool');
+      // Answered at once: the file need not wait for its Worker to stop.
+      stop(worker);
+      response.writeHead(204).end();
+    } else {
+      response.writeHead(404).end();
+    }
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      response.writeHead(500, { 'content-type': 'text/plain' }).end(error instanceof Error ? error.message : String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/workers`,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const last = await spare.catch(() => undefined);
+      if (last) running.set(last.url, last);
+      for (const worker of [...running.values()]) stop(worker);
+      await Promise.all(stopping);
+    },
+  };
+}
+
+/** A fresh Worker from the pool at `poolUrl`; fails with the pool's reason when it could not start one. */
+export async function takeScratchWorker(poolUrl: string): Promise<PooledWorker> {
+  const response = await fetch(poolUrl, { method: 'POST' });
+  if (!response.ok) throw new Error(`the scratch Worker pool gave no Worker: ${await response.text()}`);
+  const { url } = (await response.json()) as { url: string };
+  return {
+    url,
+    async dispose() {
+      const answer = await fetch(`${poolUrl}?url=${encodeURIComponent(url)}`, { method: 'DELETE' });
+      if (!answer.ok) throw new Error(`the scratch Worker pool did not take back ${url}: ${answer.status}`);
+    },
+  };
+}
