@@ -3,9 +3,6 @@
  * the workspace to an empty snapshot; the app refuses it on its next connection and says so in its sync status.
  */
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { deriveOrgSubkeys } from '../../components/src/core/crypto/org-key.ts';
-import { memberWithKey, newAccount } from '../../components/test/relay-fixtures.ts';
 import { expectNoAxeViolations } from '../../scripts/device-lab/axe.ts';
 import { useDeviceLab } from '../../scripts/device-lab/lab.ts';
 import { openApp } from './pages/app-page.ts';
@@ -18,9 +15,7 @@ describe('a relay problem in the app', () => {
   it('shows a wiped history as a relay problem in plain words, the technical detail behind a disclosure, keeping the data, until dismissed', async () => {
     const front = await openApp(lab);
     await front.startOnThisDevice();
-    await front.openAccount();
-    await front.submitAccount(`front-desk-${crypto.randomUUID().slice(0, 8)}@example.org`, PASSWORD, { create: true });
-    await front.dialogClosed();
+    await front.signUp(`front-desk-${crypto.randomUUID().slice(0, 8)}@example.org`, PASSWORD);
     await front.createOrg('Praxis am Park');
     await front.invite(PASSWORD);
     await front.closeDialog('Cancel invite');
@@ -31,15 +26,7 @@ describe('a relay problem in the app', () => {
     await front.device.keyboard.press('Enter');
     await front.waitForNothingToSend();
 
-    // A member who kept the key (taken from the page, as a former member's device would have it) wipes the history.
-    const { orgId, key } = await front.device.evaluate(async () => {
-      const { core } = window as unknown as { core: typeof import('../../components/src/core/index.ts') };
-      const org = (await core.OrgRegistry.open()).current();
-      return { orgId: org.id, key: [...((await core.loadOrgKey(org.id)) ?? [])] };
-    });
-    const org = { orgId, subkeys: await deriveOrgSubkeys(Uint8Array.from(key), orgId) };
-    const rogue = await memberWithKey(lab.workerUrl, await newAccount(lab.workerUrl), org, org.subkeys.relayWorkspaceId, Uint8Array.from(key));
-    await rogue.compact(new Y.Doc());
+    await front.wipeRelayHistory(lab.workerUrl);
 
     // The app finds the new snapshot when it next connects: here, when the page is opened again.
     await front.close();

@@ -51,18 +51,10 @@ async function orgOnTwoDevices({ signedIn }: { signedIn: boolean }): Promise<{ f
   const doctor = await openDevice();
   for (const [app, name] of [[front, 'front-desk'], [doctor, 'doctor']] as const) {
     await app.startOnThisDevice();
-    if (!signedIn) continue;
-    await app.openAccount();
-    await app.submitAccount(`${name}-${crypto.randomUUID().slice(0, 8)}@example.org`, PASSWORD, { create: true });
-    await app.dialogClosed();
+    if (signedIn) await app.signUp(`${name}-${crypto.randomUUID().slice(0, 8)}@example.org`, PASSWORD);
   }
   await front.createOrg('Praxis am Park');
-  const code = await front.invite(PASSWORD);
-  await doctor.openJoin();
-  await doctor.submitJoin(code, PASSWORD);
-  await doctor.dialogClosed();
-  await front.closeDialog('Done');
-  await doctor.waitForOrg('Praxis am Park');
+  await doctor.joinInviteFrom(front, PASSWORD, 'Praxis am Park');
   return { front, doctor };
 }
 

@@ -1,6 +1,10 @@
 /** `<p2p-app>` as a person uses it: onboarding, org switcher, views, sync status, dialogs. Device interface only. */
 import type { Device } from '../../../scripts/device-lab/device.ts';
 import type { DeviceLab } from '../../../scripts/device-lab/lab.ts';
+import * as Y from 'yjs';
+import { deriveOrgSubkeys } from '../../../components/src/core/crypto/org-key.ts';
+import { MembersDialogPage } from '../../../components/src/elements/app/members-dialog.page.ts';
+import { memberWithKey, newAccount } from '../../../components/test/relay-fixtures.ts';
 import { ContactsPage } from './contacts-page.ts';
 import { clickButton, fillIn, textsIn, waitForElement, waitForText } from './shadow-query.ts';
 
@@ -9,16 +13,18 @@ const DIALOG = ['p2p-app', 'p2p-org-dialog'];
 
 export class AppPage {
   readonly contacts: ContactsPage;
+  /** The org's members and devices, once `openMembers` has shown them. */
+  readonly members: MembersDialogPage;
 
   constructor(readonly device: Device) {
     this.contacts = new ContactsPage(device, [...APP, 'p2p-contacts']);
+    this.members = new MembersDialogPage(device, [...APP, 'p2p-members-dialog']);
   }
 
   /** Opens the app page of the lab's Vite server (beside the core page) against the lab's Worker. */
   async open(pageUrl: string, workerUrl: string, search = ''): Promise<void> {
     await this.device.goto(`${new URL('/app/test/app-page.html', pageUrl).href}${search}#worker=${encodeURIComponent(workerUrl)}`);
-    // Generous: the first load after the lab starts waits for the dev server to optimise the app's dependencies
-    // (it reloads the page once they are), on a machine other test files share.
+    // Generous, as every page load of the lab: on a machine other test files share.
     await this.device.waitFor(
       'the app open',
       () => {
@@ -26,7 +32,7 @@ export class AppPage {
         return app?.shadowRoot?.querySelector('.topbar, .failure') ?? null;
       },
       undefined,
-      120_000,
+      60_000,
     );
   }
 
@@ -131,6 +137,19 @@ export class AppPage {
     await this.device.keyboard.press('Enter');
   }
 
+  /**
+   * Joins the current org of `inviter` as a person does: the inviter shares it with `password` and reads out the
+   * code; this device enters both, and shows `orgName` once it has joined.
+   */
+  async joinInviteFrom(inviter: AppPage, password: string, orgName: string): Promise<void> {
+    const code = await inviter.invite(password);
+    await this.openJoin();
+    await this.submitJoin(code, password);
+    await this.dialogClosed();
+    await inviter.closeDialog('Done');
+    await this.waitForOrg(orgName);
+  }
+
   async waitForJoinError(text: string): Promise<void> {
     await waitForText(this.device, [...DIALOG, '.error'], text, 60_000);
   }
@@ -181,6 +200,49 @@ export class AppPage {
 
   async waitForDialogError(text: string): Promise<void> {
     await waitForText(this.device, [...DIALOG, '.error'], text, 60_000);
+  }
+
+  /** Signs up to the Worker from Settings as `email`, so that the relay carries the orgs' changes too. */
+  async signUp(email: string, password: string): Promise<void> {
+    await this.openAccount();
+    await this.submitAccount(email, password, { create: true });
+    await this.dialogClosed();
+  }
+
+  /** Opens the current org's members and devices from the sync panel. */
+  async openMembers(): Promise<void> {
+    await this.openSyncStatus();
+    await this.device.click([...APP, '.sync-panel .members']);
+    await waitForElement(this.device, [...this.members.path, '.members, .notice']);
+  }
+
+  async waitForMemberDevices(count: number): Promise<void> {
+    await this.device.waitFor(
+      `${count} devices in the member list`,
+      (count) => document.querySelector('p2p-app')?.shadowRoot?.querySelector('p2p-members-dialog')?.shadowRoot?.querySelectorAll('.device').length === count,
+      count,
+      60_000,
+    );
+  }
+
+  /** Waits for the app to tell this device it was removed from the current org. */
+  async waitForRemovedNotice(): Promise<void> {
+    await waitForText(this.device, [...APP, '.removed'], 'removed from the org', 60_000);
+  }
+
+  /**
+   * Replaces the relay's history of the current org with an empty one, as a member who kept the org key (a former
+   * member's device, say) can: the key is taken from the page, and a client of the test's own does the rest.
+   */
+  async wipeRelayHistory(workerUrl: string): Promise<void> {
+    const { orgId, key } = await this.device.evaluate(async () => {
+      const { core } = window as unknown as { core: typeof import('../../../components/src/core/index.ts') };
+      const org = (await core.OrgRegistry.open()).current();
+      return { orgId: org.id, key: [...((await core.loadOrgKey(org.id)) ?? [])] };
+    });
+    const org = { orgId, subkeys: await deriveOrgSubkeys(Uint8Array.from(key), orgId) };
+    const rogue = await memberWithKey(workerUrl, await newAccount(workerUrl), org, org.subkeys.relayWorkspaceId, Uint8Array.from(key));
+    await rogue.compact(new Y.Doc());
   }
 
   accountText(): Promise<string> {

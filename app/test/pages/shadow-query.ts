@@ -52,6 +52,36 @@ export function waitForElement(device: Device, chain: readonly string[], timeout
   );
 }
 
+/** The value of the input or text area at the chain's end; null when there is none. */
+export function valueIn(device: Device, chain: readonly string[]): Promise<string | null> {
+  return device.evaluate((chain) => {
+    let element: Element | null = null;
+    let root: ParentNode | null = document;
+    for (const selector of chain) {
+      element = root?.querySelector(selector) ?? null;
+      root = element ? (element.shadowRoot ?? element) : null;
+    }
+    return element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement ? element.value : null;
+  }, [...chain]);
+}
+
+/** Sets a text area's (or an input's) value at once, as a paste of a long text would. */
+export async function pasteInto(device: Device, chain: readonly string[], text: string): Promise<void> {
+  await waitForElement(device, chain);
+  await device.evaluate(
+    ({ chain, text }) => {
+      let element: Element | null = null;
+      let root: ParentNode | null = document;
+      for (const selector of chain) {
+        element = root?.querySelector(selector) ?? null;
+        root = element ? (element.shadowRoot ?? element) : null;
+      }
+      (element as HTMLTextAreaElement).value = text;
+    },
+    { chain: [...chain], text },
+  );
+}
+
 /** Clicks into a field (once it is there), clears it and types, as a person would. */
 export async function fillIn(device: Device, chain: readonly string[], text: string): Promise<void> {
   await waitForElement(device, chain);

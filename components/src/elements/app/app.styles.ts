@@ -16,6 +16,20 @@ export const appStyles = css`
     border-bottom: 1px solid var(--_p2p-color-border);
     background: var(--_p2p-color-surface);
   }
+  .removed {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: space-between;
+    gap: var(--_p2p-space-2) var(--_p2p-space-3);
+    padding: var(--_p2p-space-2) var(--_p2p-space-3);
+    border-bottom: 1px solid var(--_p2p-color-warning);
+    background: var(--_p2p-color-surface);
+  }
+  .removed p {
+    flex: 1 1 24rem;
+    margin: 0;
+  }
   .switcher,
   .status-area {
     position: relative;

@@ -61,6 +61,7 @@ export function syncLevel(status: OrgSyncStatus | undefined, online: boolean): S
  * @csspart org-switcher - The button opening the list of orgs.
  * @csspart sync-status - The sync status button.
  * @csspart nav - The view tabs.
+ * @csspart removed-notice - What a device removed from the org is told, above the view, with a way to leave.
  * @csspart view - The current view.
  */
 export class P2PApp extends LitElement {
@@ -239,6 +240,7 @@ export class P2PApp extends LitElement {
     this.#shownViews.add(this._route.view);
     return html`
       ${this.#renderTopBar(state, org)}
+      ${state.status(org.id)?.membership === 'removed' ? this.#renderRemoved(org) : nothing}
       <main part="view" class="view" aria-label=${this.#t(VIEW_LABELS[this._route.view])}>
         ${APP_VIEWS.map((view) => (this.#shownViews.has(view) ? this.#renderView(view, org, view !== this._route.view) : nothing))}
       </main>
@@ -328,6 +330,16 @@ export class P2PApp extends LitElement {
           ${this._statusOpen ? this.#renderSyncPanel(state, org, status) : nothing}
         </div>
       </header>
+    `;
+  }
+
+  /** A device removed from the org keeps its copy, read only, until its user leaves: said above every view. */
+  #renderRemoved(org: Org) {
+    return html`
+      <div class="removed" role="status" part="removed-notice">
+        <p>${this.#t('members.removed')}</p>
+        <button type="button" class="p2p-button danger" @click=${() => void this.#openDialog('leave', org.id)}>${this.#t('app.leave')}</button>
+      </div>
     `;
   }
 
