@@ -30,12 +30,6 @@ await mkdir(OUT_DIR, { recursive: true });
 const lab = await startDeviceLab(browser);
 let failed = 0;
 try {
-  // The dev server optimises dependencies on the first load and reloads the page when done: a throwaway first load
-  // keeps that out of the first scene.
-  const warmUp = await lab.newBlankDevice();
-  await warmUp.goto(new URL('/app/test/app-page.html', lab.pageUrl).href);
-  await warmUp.waitFor('the app page to settle', () => document.querySelector('p2p-app')?.shadowRoot?.querySelector('.topbar'), undefined, 60_000);
-  await lab.closeDevices();
   for (const scene of scenes) {
     for (const [width, viewport] of Object.entries(VIEWPORTS)) {
       for (const scheme of ['light', 'dark'] as const) {
