@@ -148,14 +148,7 @@ describe('<p2p-contacts> in the app', () => {
       'BEGIN:VCARD', 'VERSION:4.0', 'EMAIL:not an address', 'END:VCARD',
       '',
     ].join('\r\n');
-    // What dropping a file from the desktop delivers: a drop event carrying the file.
-    await device.evaluate((text) => {
-      const list = document.querySelector('p2p-app')!.shadowRoot!.querySelector('p2p-contacts')!.shadowRoot!.querySelector('.master')!;
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([text], 'address-book.vcf', { type: 'text/vcard' }));
-      list.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-      list.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-    }, vcard);
+    await contacts.dropFile('address-book.vcf', vcard);
     await waitForText(device, contacts.at('.import-summary [role="status"]'), '2 contacts imported, 1 card refused.');
     await waitForText(device, contacts.at('.import-summary'), '1 imported contact looks like one you already have.');
     await expectNoAxeViolations(device, ['p2p-app', 'p2p-contacts']);

@@ -63,6 +63,25 @@ export class ContactsPage {
     await waitForElement(this.device, this.at('.duplicates'));
   }
 
+  /** Drops a file on the list, as dragging it from the desktop does: a drop event carrying the file. */
+  async dropFile(name: string, text: string, type = 'text/vcard'): Promise<void> {
+    await this.device.evaluate(
+      ({ chain, name, text, type }) => {
+        let root: ParentNode = document;
+        for (const selector of chain) {
+          const element = root.querySelector(selector)!;
+          root = element.shadowRoot ?? element;
+        }
+        const list = root.querySelector('.master')!;
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([text], name, { type }));
+        list.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        list.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      },
+      { chain: [...this.root], name, text, type },
+    );
+  }
+
   /** Fills a form field by its id (`field-givenName`, `field-emails-0-value`). */
   async fill(fieldId: string, text: string): Promise<void> {
     await fillIn(this.device, this.at(`#${fieldId}`), text);
