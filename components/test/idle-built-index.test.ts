@@ -28,6 +28,15 @@ describe('an index built in idle time', () => {
     expect(index.get()).toEqual(source);
   });
 
+  it('builds promptly when asked to, and a build in idle slices under way ends with it', async () => {
+    const source = new Map([['a', 1], ['b', 2], ['c', 3]]);
+    const index = copyingIndex(source);
+    const idleBuild = index.buildWhenIdle();
+    await index.buildPromptly();
+    expect(index.get()).toEqual(source);
+    await idleBuild;
+  });
+
   it('finishes the build on the spot for a query that comes before idle time', () => {
     const source = new Map([['a', 1], ['b', 2]]);
     const index = copyingIndex(source);

@@ -153,6 +153,11 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
     return this.#timeIndex.buildWhenIdle().then(() => this.#placeAheadWhenIdle());
   }
 
+  /** Builds the time index now, in slices that yield to the main thread; resolves once built. */
+  indexPromptly(): Promise<void> {
+    return this.#timeIndex.buildPromptly();
+  }
+
   override destroy(): void {
     this.#timeIndex.destroy();
     this.#placingAhead?.cancel();

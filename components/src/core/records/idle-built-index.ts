@@ -3,7 +3,7 @@
  * starts building it in idle slices, and from then on it follows every change record by record. A query that
  * comes before the build has finished completes it on the spot, so results never depend on timing.
  */
-import { runInIdleSlices, type SlicedWork } from './idle-work.ts';
+import { IDLE_SLICE_MS, runInIdleSlices, yieldToMainThread, type SlicedWork } from './idle-work.ts';
 
 /** Records a build step handles; small enough (well under a millisecond) that a slice ends close to its deadline. */
 const RECORDS_PER_STEP = 100;
@@ -39,6 +39,22 @@ export class IdleBuiltIndex<Index> {
       this.#sliced = runInIdleSlices({ next: () => this.#step(build) });
     }
     return this.#sliced.done;
+  }
+
+  /**
+   * Builds in slices that yield to the main thread without waiting for idle time, for an index that the first
+   * view queries at once (a query finding none builds it in one task); resolves once built.
+   */
+  async buildPromptly(): Promise<void> {
+    if (this.#index) return;
+    const build = this.#started();
+    for (;;) {
+      const sliceEnd = performance.now() + IDLE_SLICE_MS;
+      do {
+        if (this.#step(build).done) return;
+      } while (performance.now() < sliceEnd);
+      await yieldToMainThread();
+    }
   }
 
   /** The index, finishing its build now if idle time has not. */
