@@ -36,6 +36,8 @@ export default defineConfig({
             'scripts/**/*.test.ts',
           ],
           exclude: ['**/node_modules/**', '**/*.browser.test.ts'],
+          // Fresh local Workers started ahead for the files that talk to one (scripts/scratch-worker-pool.ts).
+          globalSetup: ['./scripts/scratch-worker-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -1,13 +1,30 @@
 /**
  * Scratch Workers (scripts/test-worker.ts) handed out one per test file, each fresh, with the next one already
  * starting. Through wrangler a Worker takes 4 to 10 s to answer, mostly waiting on its own start rather than
- * computing, and every browser test file needs one of its own (rate limits and accounts must not leak between
- * files): started ahead, that wait passes while the file before runs. The pool lives in the test run's main process
- * and the files, each in a process of its own, ask it over HTTP on the loopback.
+ * computing, and every browser test file and relay test file needs one of its own (rate limits and accounts must not
+ * leak between files): started ahead, that wait passes while the file before runs. The pool lives in the test run's
+ * main process (a project's `globalSetup`) and the files, each in a process of its own, ask it over HTTP on the
+ * loopback.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inject } from 'vitest';
 import { startScratchWorker, type ScratchWorker, type ScratchWorkerOptions } from './test-worker.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The project's pool of Workers (`scratchWorkerForTestFile`), when its `globalSetup` started one. */
+    scratchWorkerPool?: string;
+  }
+}
+
+export interface ScratchWorkerPoolOptions extends ScratchWorkerOptions {
+  /**
+   * Start the first Worker with the pool rather than on the first request: right for a project whose every file
+   * needs one, wasted on one whose files mostly do not.
+   */
+  startAhead?: boolean;
+}
 
 export interface ScratchWorkerPool {
   /** Where files ask for a Worker: `takeScratchWorker(url)`. */
@@ -23,7 +40,7 @@ export interface PooledWorker {
   dispose(): Promise<void>;
 }
 
-export async function startScratchWorkerPool(options: ScratchWorkerOptions): Promise<ScratchWorkerPool> {
+export async function startScratchWorkerPool({ startAhead = false, ...options }: ScratchWorkerPoolOptions = {}): Promise<ScratchWorkerPool> {
   const running = new Map<string, ScratchWorker>();
   const stopping = new Set<Promise<void>>();
   const start = () => {
@@ -32,10 +49,10 @@ export async function startScratchWorkerPool(options: ScratchWorkerOptions): Pro
     started.catch(() => undefined);
     return started;
   };
-  let spare = start();
+  let spare = startAhead ? start() : undefined;
 
   const take = async (): Promise<ScratchWorker> => {
-    const taken = spare;
+    const taken = spare ?? start();
     spare = start();
     const worker = await taken;
     running.set(worker.url, worker);
@@ -76,7 +93,7 @@ export async function startScratchWorkerPool(options: ScratchWorkerOptions): Pro
     url: `http://127.0.0.1:${port}/workers`,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      const last = await spare.catch(() => undefined);
+      const last = await spare?.catch(() => undefined);
       if (last) running.set(last.url, last);
       for (const worker of [...running.values()]) stop(worker);
       await Promise.all(stopping);
@@ -96,4 +113,15 @@ export async function takeScratchWorker(poolUrl: string): Promise<PooledWorker> 
       if (!answer.ok) throw new Error(`the scratch Worker pool did not take back ${url}: ${answer.status}`);
     },
   };
+}
+
+/**
+ * The calling test file's own fresh Worker: from its project's pool when there is one (vitest.config.ts), else
+ * started for it alone, as when a file runs outside such a project.
+ */
+export async function scratchWorkerForTestFile(): Promise<PooledWorker> {
+  const poolUrl = inject('scratchWorkerPool');
+  if (poolUrl) return takeScratchWorker(poolUrl);
+  const scratch = await startScratchWorker();
+  return { url: scratch.url, dispose: () => scratch.dispose() };
 }

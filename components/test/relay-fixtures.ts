@@ -19,7 +19,7 @@ import { RelayEnvelopeSigning } from '../src/core/sync/relay-signatures.ts';
 import { generateDeviceIdentity, type DeviceIdentity } from '../src/core/org/device-identity.ts';
 import { GENESIS_EPOCH } from '../src/core/org/membership-records.ts';
 import { openRelayWorkspace, relayUpdateCipher, type RelayAccount, type RelayOrg, type RelayWorkspace } from '../src/core/sync/relay-workspace.ts';
-import { startScratchWorker, type ScratchWorker } from '../../scripts/test-worker.ts';
+import { scratchWorkerForTestFile, type PooledWorker } from '../../scripts/scratch-worker-pool.ts';
 
 /**
  * Polls `condition` until it holds; fails with `what` after a generous timeout (no test asserts a duration), short
@@ -334,11 +334,11 @@ export interface RelayTestWorker<Name extends string> {
 
 /** Starts a scratch Worker for the calling test file, signs up `names`, and cleans up after the file's tests. */
 export function useRelayWorker<Name extends string>(...names: Name[]): RelayTestWorker<Name> {
-  let scratch: ScratchWorker | undefined;
+  let scratch: PooledWorker | undefined;
   const accounts = {} as Record<Name, TestAccount>;
   const running: TestDevice[] = [];
   beforeAll(async () => {
-    scratch = await startScratchWorker();
+    scratch = await scratchWorkerForTestFile();
     for (const name of names) accounts[name] = await newAccount(scratch.url);
   });
   afterAll(async () => {

@@ -5,12 +5,12 @@ import { decodeBase64url } from '#protocol';
 import { bindCipher } from '../src/core/crypto/aead.ts';
 import { RelayApi, RelayApiError } from '../src/core/sync/relay-api.ts';
 import { openRelayWorkspace, relayWorkspaceIdOf, type RelayAccount, type RelayOrg } from '../src/core/sync/relay-workspace.ts';
-import { startScratchWorker, type ScratchWorker } from '../../scripts/test-worker.ts';
+import { scratchWorkerForTestFile, type PooledWorker } from '../../scripts/scratch-worker-pool.ts';
 import { invitedDoc, newAccount, newOrg } from './relay-fixtures.ts';
 
-let scratch: ScratchWorker;
+let scratch: PooledWorker;
 beforeAll(async () => {
-  scratch = await startScratchWorker();
+  scratch = await scratchWorkerForTestFile();
 });
 afterAll(async () => {
   await scratch?.dispose();

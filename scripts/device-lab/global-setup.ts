@@ -13,7 +13,7 @@ export default async function setupDeviceLab(project: TestProject): Promise<() =
   const browser = project.config.env.DEVICE_LAB_BROWSER as BrowserName | undefined;
   if (!browser || !BROWSERS.includes(browser)) throw new Error(`project ${project.name} sets no DEVICE_LAB_BROWSER of ${BROWSERS.join(', ')}`);
   const pages = await buildAndServeLabPages();
-  const started = await Promise.allSettled([launchLabBrowserServer(browser), startScratchWorkerPool({ allowedOrigins: [new URL(pages.url).origin] })]);
+  const started = await Promise.allSettled([launchLabBrowserServer(browser), startScratchWorkerPool({ allowedOrigins: [new URL(pages.url).origin], startAhead: true })]);
   const closeAll = () => Promise.all([pages.close(), ...started.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined))]);
   const [browserServer, pool] = started;
   if (browserServer.status === 'rejected' || pool.status === 'rejected') {
