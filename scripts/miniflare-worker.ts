@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Miniflare } from 'miniflare';
 import { workerManifest } from '../worker/manifest.ts';
 import { ROOT, WRANGLER_CONFIG } from './local-worker.ts';
+import { scratchStateDir } from './test-worker.ts';
 
 /**
  * The Worker on workerd through Miniflare alone, without `wrangler dev`'s proxy: wrangler dev forwards every request
@@ -20,14 +20,8 @@ export interface MiniflareWorker {
   dispose(): Promise<void>;
 }
 
-/**
- * Durable Objects' storage in memory-backed files when the system has them: the local runtime commits each object's
- * SQLite writes with fsync on its one thread, so on a busy disk a burst of writes stalls every connection at once.
- */
-const MEMORY_BACKED_DIR = '/dev/shm';
-
 export async function startMiniflareWorker(): Promise<MiniflareWorker> {
-  const dir = mkdtempSync(join(existsSync(MEMORY_BACKED_DIR) ? MEMORY_BACKED_DIR : tmpdir(), 'p2p-clinic-miniflare-'));
+  const dir = scratchStateDir('p2p-clinic-miniflare-');
   try {
     const outdir = join(dir, 'bundle');
     await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'wrangler'), ['deploy', '--dry-run', '--outdir', outdir, '--config', WRANGLER_CONFIG], {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -22,8 +22,20 @@ export interface ScratchWorkerOptions {
   config?: string;
 }
 
+/**
+ * Durable Objects' storage in memory-backed files when the system has them: the local runtime commits each object's
+ * SQLite writes with fsync on its one thread, so on a busy disk a burst of writes stalls every connection at once
+ * (docs/api.md, share-code redeems). A killed runtime's files survive there as on a disk.
+ */
+const MEMORY_BACKED_DIR = '/dev/shm';
+
+/** A new directory for a throwaway Worker's state, memory-backed where possible. */
+export function scratchStateDir(prefix: string): string {
+  return mkdtempSync(join(existsSync(MEMORY_BACKED_DIR) ? MEMORY_BACKED_DIR : tmpdir(), prefix));
+}
+
 export async function startScratchWorker(options: ScratchWorkerOptions = {}): Promise<ScratchWorker> {
-  const dir = mkdtempSync(join(tmpdir(), 'p2p-clinic-worker-'));
+  const dir = scratchStateDir('p2p-clinic-worker-');
   const envFile = join(dir, '.dev.vars');
   const origins = options.allowedOrigins ? `ALLOWED_ORIGINS=${options.allowedOrigins.join(',')}\n` : '';
   writeFileSync(envFile, `JWT_SECRET=${randomBytes(48).toString('base64url')}\n${origins}`);
