@@ -12,7 +12,7 @@
  *   after the view, or the list's first row for what is typed so far, is on screen.
  * Latencies count from the input event's `timeStamp`, so time the event waited behind a long task counts.
  * Budgets print PASS/FAIL and set the exit code; nothing here is asserted in tests. `CONTACTS`, `EVENTS` and `RUNS`
- * change the size.
+ * change the size; `TRACE=file.json` traces the runs into that file and prints what every main-thread task over 200 ms ran.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ import { newChromiumDevice } from '../device-lab/chromium.ts';
 import { ROOT } from '../local-worker.ts';
 import { AppPage } from '../../app/test/pages/app-page.ts';
 import { generateBusyClinic } from './busy-clinic.ts';
+import { printLongTasksWhile } from './long-task-trace.ts';
 import { ms, summarize } from './stats.ts';
 import type { Device } from '../device-lab/device.ts';
 
@@ -240,7 +241,11 @@ try {
   await device.addInitScript(probePage);
 
   const runs: Run[] = [];
-  for (let run = 1; run <= RUNS; run++) runs.push(await measureRun(device, appUrl, contactId, run));
+  const measureRuns = async () => {
+    for (let run = 1; run <= RUNS; run++) runs.push(await measureRun(device, appUrl, contactId, run));
+  };
+  if (process.env.TRACE) await printLongTasksWhile(browser, process.env.TRACE, BUDGET.longTaskMs, measureRuns);
+  else await measureRuns();
 
   const verdict = (pass: boolean, budget: string) => {
     if (!pass) failed++;
