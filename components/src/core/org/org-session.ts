@@ -128,9 +128,6 @@ export async function openOrg(orgId: string): Promise<OrgSession> {
   }
   // The calendar is what most people look at first.
   const indexesReady = stores.events.indexWhenIdle().then(() => stores.contacts.indexWhenIdle());
-  // The calendar and the reminders query the events at once, and a query finding no time index builds it in one
-  // task (0.4–0.7 s for a busy org, docs/benchmarks.md): it is built before the org is handed over, in slices.
-  await stores.events.indexPromptly();
   // Loading a busy org's document takes seconds of slices (docs/benchmarks.md): it waits for the indexes the first
   // views need, so that it does not hold up painting them.
   const documentLoaded = loadDocumentWhenIdle ? indexesReady.then(loadDocumentWhenIdle) : Promise.resolve();
