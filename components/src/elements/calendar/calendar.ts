@@ -667,14 +667,15 @@ export class P2PCalendar extends LitElement {
     this._announcement = viewChanged ? this.#t('calendar.showing', { view: this.#t(VIEW_MESSAGE[range.view]), range: title }) : title;
   }
 
-  /** A time grid opens on the morning, or on now when now is in view, once per view and date. */
+  /** A time grid opens on the morning, or an hour before now when now is in view and past it, once per view and date. */
   #scrollToMorning(): void {
     const key = `${this.#view}:${this.#context?.range.start}`;
     const body = this.renderRoot.querySelector<HTMLElement>('.timegrid');
     if (!body || this.#scrolledFor === key || !this.#context) return;
     this.#scrolledFor = key;
     const inView = this.#context.columns.some((column) => column.day === this.#context!.today);
-    const minute = inView ? Math.max(0, this.#context.nowMinute - 60) : MORNING_MINUTE;
+    // In the night the empty small hours are of no use: the morning is what the clinic will want to see.
+    const minute = inView ? Math.max(MORNING_MINUTE, this.#context.nowMinute - 60) : MORNING_MINUTE;
     const grid = body.querySelector<HTMLElement>('.tg-body')!;
     body.scrollTop = (grid.offsetTop - (body.querySelector<HTMLElement>('.tg-head')?.offsetHeight ?? 0)) + (grid.offsetHeight * minute) / 1440;
   }
