@@ -53,6 +53,9 @@ export class RateLimiter extends DurableObject<Env> {
 
   /** Drops every bucket that is full again, so that a key nobody uses leaves nothing in storage. */
   override async alarm(): Promise<void> {
+    // An object of the former layout (one per rule and key) kept its one bucket here and set its alarm for when that
+    // bucket is full: now.
+    this.ctx.storage.kv.delete('bucket');
     let latestRefill = 0;
     for (const name of this.storedNames()) {
       const refill = untilFull(this.refilled(name), RATE_LIMIT_RULES[name]);

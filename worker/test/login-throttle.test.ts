@@ -104,6 +104,16 @@ describe('login throttling', () => {
     expect(await stored()).toBeUndefined();
   });
 
+  it('drops a bucket kept by the former layout, one object per rule and key, when its alarm fires', async () => {
+    const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`loginFailuresPerEmail:someone-${crypto.randomUUID()}@clinic.example`));
+    await runInDurableObject(limiter, async (_, state) => {
+      state.storage.kv.put('bucket', { tokens: 3, updatedAt: Date.now() });
+      await state.storage.setAlarm(Date.now() + 1000);
+    });
+    expect(await runDurableObjectAlarm(limiter)).toBe(true);
+    expect(await runInDurableObject(limiter, (_, state) => [...state.storage.kv.list()])).toEqual([]);
+  });
+
   it('answers 429 once one address has failed too often, across many emails', async () => {
     const ip = freshClientIp();
     await failMany(RATE_LIMIT_RULES.loginFailuresPerIp.capacity, (i) => failLogin(`guess${i}-${crypto.randomUUID()}@clinic.example`, ip));
