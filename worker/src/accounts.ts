@@ -4,8 +4,10 @@ import {
   ProtocolError,
   parseLoginCredentials,
   parseNewCredentials,
+  parseRefreshRequest,
   type CreateAccountResponse,
   type LoginResponse,
+  type Session,
 } from './protocol/index.ts';
 import { emailAccount, type AccountRecord } from './email-account.ts';
 import type { Env } from './env.ts';
@@ -13,7 +15,7 @@ import { readJsonBody } from './json-body.ts';
 import { DECOY_PASSWORD_HASH, hashPassword, verifyPassword } from './passwords.ts';
 import { assertNotLimited, clientIp, consumeAttempt, recordAttempt, resetAttempts, type RateLimitName } from './rate-limiter.ts';
 import { unwrap } from './room-result.ts';
-import { issueDeviceToken, issueToken, verifyDeviceToken } from './tokens.ts';
+import { issueDeviceToken, issueSession, verifyDeviceToken, verifyRefreshToken } from './tokens.ts';
 
 /**
  * Where accounts lived before each email got its own Durable Object (`EmailAccount`). Such accounts are still
@@ -43,11 +45,11 @@ export async function createAccount(request: Request, env: Env): Promise<Respons
     createdAt: Date.now(),
   };
   unwrap(await slot.complete(claimId, record));
-  const [{ token }, deviceToken] = await Promise.all([
-    issueToken(record.accountId, env.JWT_SECRET),
+  const [session, deviceToken] = await Promise.all([
+    issueSession(record.accountId, email, env.JWT_SECRET),
     issueDeviceToken(record.accountId, env.JWT_SECRET),
   ]);
-  return json({ accountId: record.accountId, token, deviceToken } satisfies CreateAccountResponse, { status: 201 });
+  return json({ accountId: record.accountId, ...session, deviceToken } satisfies CreateAccountResponse, { status: 201 });
 }
 
 /**
@@ -76,9 +78,22 @@ export async function login(request: Request, env: Env): Promise<Response> {
   }
   // The email's own failures only refill with time: its owner logging in must not hand a guesser fresh attempts.
   if (knownDevice) await resetAttempts(env, 'loginFailuresPerDevice', knownDevice);
-  const [issued, freshDeviceToken] = await Promise.all([
-    issueToken(record.accountId, env.JWT_SECRET),
+  const [session, freshDeviceToken] = await Promise.all([
+    issueSession(record.accountId, email, env.JWT_SECRET),
     issueDeviceToken(record.accountId, env.JWT_SECRET),
   ]);
-  return json({ ...issued, deviceToken: freshDeviceToken } satisfies LoginResponse);
+  return json({ ...session, deviceToken: freshDeviceToken } satisfies LoginResponse);
+}
+
+/**
+ * `POST /api/sessions/refresh`: a new access token and a new refresh token for a valid refresh token whose account
+ * still exists under its email. Stateless: the refresh token sent stays valid until it expires (docs/security.md).
+ */
+export async function refreshSession(request: Request, env: Env): Promise<Response> {
+  const { refreshToken } = parseRefreshRequest(await readJsonBody(request, MAX_SMALL_BODY_BYTES));
+  await consumeAttempt(env, 'sessionRefreshesPerIp', clientIp(request));
+  const { accountId, email } = await verifyRefreshToken(refreshToken, env.JWT_SECRET);
+  const record = await findAccount(env, email);
+  if (record?.accountId !== accountId) throw new ProtocolError('UNAUTHORIZED', 'this account no longer exists: sign in again');
+  return json((await issueSession(accountId, email, env.JWT_SECRET)) satisfies Session);
 }

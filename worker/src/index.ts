@@ -1,6 +1,6 @@
 import { Router, json, type IRequest } from 'itty-router';
 import { ProtocolError, ROUTE_PATHS } from './protocol/index.ts';
-import { createAccount, login } from './accounts.ts';
+import { createAccount, login, refreshSession } from './accounts.ts';
 import { corsFor } from './cors.ts';
 import type { Env } from './env.ts';
 import { errorResponse } from './error-response.ts';
@@ -33,6 +33,7 @@ router
   .get('/api/health', () => json({ ok: true }))
   .post('/api/accounts', createAccount)
   .post('/api/login', login)
+  .post('/api/sessions/refresh', refreshSession)
   .get('/api/workspaces', listWorkspaces)
   .post('/api/workspaces', createWorkspace)
   .post('/api/workspaces/:id/join', joinWorkspace)

@@ -25,6 +25,8 @@ export const RATE_LIMIT_RULES = {
   loginFailuresPerIp: { scope: 'ip', capacity: 30, refillSeconds: 20 },
   /** Accounts created from one client IP. */
   accountCreationPerIp: { scope: 'ip', capacity: 10, refillSeconds: 360 },
+  /** Session refreshes from one client IP: each device renews about once an hour; a whole office fits many times. */
+  sessionRefreshesPerIp: { scope: 'ip', capacity: 60, refillSeconds: 5 },
   /** Share codes issued to one client IP: an inviter needs a handful, not a stream. */
   shareCodeCreationPerIp: { scope: 'ip', capacity: 20, refillSeconds: 30 },
   /** Redeems from one client IP, successful or not. */

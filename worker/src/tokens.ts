@@ -1,5 +1,5 @@
 import { SignJWT, jwtVerify } from 'jose';
-import { ProtocolError } from './protocol/index.ts';
+import { ProtocolError, type Session } from './protocol/index.ts';
 
 export const TOKEN_ISSUER = 'p2p-clinic';
 export const TOKEN_AUDIENCE = 'p2p-clinic-api';
@@ -8,6 +8,13 @@ export const TOKEN_LIFETIME_SECONDS = 60 * 60;
 export const DEVICE_TOKEN_AUDIENCE = 'p2p-clinic-device';
 /** A device that has not logged in for a year is a new device again. */
 export const DEVICE_TOKEN_LIFETIME_SECONDS = 365 * 24 * 60 * 60;
+/**
+ * A refresh token buys a fresh access token and nothing else (`POST /api/sessions/refresh`): its own audience keeps
+ * it out of every API route, and an access token is refused at the refresh route.
+ */
+export const REFRESH_TOKEN_AUDIENCE = 'p2p-clinic-refresh';
+/** Staying signed in on a device: renewed at every refresh, so only thirty days without use sign a device out. */
+export const REFRESH_TOKEN_LIFETIME_SECONDS = 30 * 24 * 60 * 60;
 /** Pinned: anything else, including `none`, is refused whatever the token's header says. */
 const TOKEN_ALGORITHM = 'HS256';
 
@@ -46,6 +53,53 @@ export async function issueDeviceToken(accountId: string, secret: string, now = 
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + DEVICE_TOKEN_LIFETIME_SECONDS)
     .sign(signingKey(secret));
+}
+
+/**
+ * A refresh token for the account of `email`: the email lets the refresh route find the account and refuse a token
+ * whose account is gone or is another one now.
+ */
+export async function issueRefreshToken(accountId: string, email: string, secret: string, now = Date.now()): Promise<IssuedToken> {
+  const issuedAt = Math.floor(now / 1000);
+  const expiresAtSeconds = issuedAt + REFRESH_TOKEN_LIFETIME_SECONDS;
+  const token = await new SignJWT({ email })
+    .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: 'JWT' })
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(REFRESH_TOKEN_AUDIENCE)
+    .setSubject(accountId)
+    // Unique, so that a rotated token differs from the one it replaces even within the same second.
+    .setJti(crypto.randomUUID())
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(expiresAtSeconds)
+    .sign(signingKey(secret));
+  return { token, expiresAt: expiresAtSeconds * 1000 };
+}
+
+/** A signed-in session's pair of tokens, as sign-up, login and refresh answer with it. */
+export async function issueSession(accountId: string, email: string, secret: string, now = Date.now()): Promise<Session> {
+  const [access, refresh] = await Promise.all([issueToken(accountId, secret, now), issueRefreshToken(accountId, email, secret, now)]);
+  return { token: access.token, expiresAt: access.expiresAt, refreshToken: refresh.token, refreshExpiresAt: refresh.expiresAt };
+}
+
+export interface VerifiedRefreshToken {
+  accountId: string;
+  email: string;
+}
+
+/** The account a refresh token names; every failure is the same 401, so a client knows to sign in again. */
+export async function verifyRefreshToken(token: string, secret: string): Promise<VerifiedRefreshToken> {
+  try {
+    const { payload } = await jwtVerify(token, signingKey(secret), {
+      algorithms: [TOKEN_ALGORITHM],
+      issuer: TOKEN_ISSUER,
+      audience: REFRESH_TOKEN_AUDIENCE,
+      requiredClaims: ['sub', 'iat', 'exp', 'email'],
+    });
+    if (typeof payload.sub !== 'string' || payload.sub === '' || typeof payload.email !== 'string') throw new Error('no subject');
+    return { accountId: payload.sub, email: payload.email };
+  } catch {
+    throw new ProtocolError('UNAUTHORIZED', 'refresh token is invalid or expired: sign in again');
+  }
 }
 
 export interface VerifiedDeviceToken {

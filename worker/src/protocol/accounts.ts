@@ -16,19 +16,49 @@ export interface LoginCredentials extends Credentials {
   deviceToken?: string;
 }
 
-export interface CreateAccountResponse {
-  accountId: string;
+/**
+ * A signed-in session: a short-lived access token for the API, and a refresh token that buys the next one
+ * (`POST /api/sessions/refresh`) until the person signs out or leaves the device unused for thirty days.
+ */
+export interface Session {
+  /** The access token, for `Authorization: Bearer`. */
   token: string;
+  /** When `token` expires, in milliseconds since the epoch: renew before then. */
+  expiresAt: number;
+  /** Good only at the refresh route; each refresh answers with a new one that replaces it. */
+  refreshToken: string;
+  /** Milliseconds since the epoch. */
+  refreshExpiresAt: number;
+}
+
+export interface CreateAccountResponse extends Session {
+  accountId: string;
   /** Keep it and send it with later logins from this client. */
   deviceToken: string;
 }
 
-export interface LoginResponse {
-  token: string;
-  /** Milliseconds since the epoch. */
-  expiresAt: number;
+export interface LoginResponse extends Session {
   /** A fresh device token for this client; replaces the one sent. */
   deviceToken: string;
+}
+
+/** `POST /api/sessions/refresh` takes the refresh token of the session to renew and answers with a new `Session`. */
+export interface RefreshRequest {
+  refreshToken: string;
+}
+
+/** A JWT's three base64url parts; the length cap keeps a junk body from reaching signature checks. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const MAX_TOKEN_LENGTH = 4096;
+
+export function parseRefreshRequest(body: unknown): RefreshRequest {
+  const refreshToken = expectString(expectObject(body), 'refreshToken', {
+    minLength: 1,
+    maxLength: MAX_TOKEN_LENGTH,
+    pattern: TOKEN_PATTERN,
+    patternHint: 'must be a JWT',
+  });
+  return { refreshToken };
 }
 
 // Deliberately permissive (RFC 5322 allows far more than any regex should judge): one @, no spaces, a dotted domain.

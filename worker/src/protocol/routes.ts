@@ -6,6 +6,7 @@ export const ROUTES = [
   { method: 'GET', path: '/api/health' },
   { method: 'POST', path: '/api/accounts' },
   { method: 'POST', path: '/api/login' },
+  { method: 'POST', path: '/api/sessions/refresh' },
   { method: 'GET', path: '/api/workspaces' },
   { method: 'POST', path: '/api/workspaces' },
   { method: 'POST', path: '/api/workspaces/:id/join' },
