@@ -33,6 +33,11 @@ export class ContactsStore extends RecordStore<ContactFields, Contact> {
     return this.#search.buildWhenIdle();
   }
 
+  /** Builds the search index now, in slices that yield to the main thread, materialising every contact on the way. */
+  indexPromptly(): Promise<void> {
+    return this.#search.buildPromptly();
+  }
+
   override destroy(): void {
     this.#search.destroy();
     super.destroy();

@@ -31,7 +31,8 @@ export class AppState {
     readonly registry: OrgRegistry,
     readonly workerUrl: string,
   ) {
-    this.account = new Account(workerUrl);
+    // Every sync stops using the relay, and the app says "Signed out: sign in again".
+    this.account = new Account(workerUrl, { onSessionEnded: () => void this.#restartSyncs() });
     registry.subscribe(() => this.#changed());
     globalThis.addEventListener?.('online', () => this.#changed());
     globalThis.addEventListener?.('offline', () => this.#changed());
@@ -57,10 +58,12 @@ export class AppState {
   session(orgId: string): Promise<OrgSession> {
     let session = this.#sessions.get(orgId);
     if (!session) {
-      // Every view queries the events at once (the calendar, the reminders, a contact's appointments), and a query
-      // finding no time index builds it in one task (0.4–0.7 s for a busy org): it is built first, in slices.
+      // Every view queries the events at once (the calendar, the reminders, a contact's appointments) and lists the
+      // contacts (the list, the calendar's birthdays): a query finding no time index builds it in one task (0.4–0.7 s
+      // for a busy org), and the first list materialises every contact in one. Both are done first, in slices.
       session = openOrg(orgId).then(async (opened) => {
         await opened.events.indexPromptly();
+        await opened.contacts.indexPromptly();
         return opened;
       });
       this.#sessions.set(orgId, session);
