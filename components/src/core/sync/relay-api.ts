@@ -11,6 +11,7 @@ import {
   type LoginResponse,
   type PushResult,
   type RedeemShareCodeResponse,
+  type Session,
   type ShareCodeResponse,
   type Workspace,
 } from '#protocol';
@@ -46,6 +47,11 @@ export class RelayApi {
    */
   login(email: string, password: string, deviceToken?: string): Promise<LoginResponse> {
     return this.request('POST', '/api/login', { body: { email, password, ...(deviceToken === undefined ? {} : { deviceToken }) } });
+  }
+
+  /** A fresh access token and a new refresh token, which replaces `refreshToken` (docs/api.md, "Sessions"). */
+  refreshSession(refreshToken: string): Promise<Session> {
+    return this.request('POST', '/api/sessions/refresh', { body: { refreshToken } });
   }
 
   listWorkspaces(token: string): Promise<ListWorkspacesResponse> {

@@ -17,6 +17,7 @@ import type { ViewChangeDetail } from '../calendar/calendar.ts';
 import { appStyles } from './app.styles.ts';
 import { renderRelayProblems } from './relay-problems.ts';
 import { AppState } from './app-state.ts';
+import type { Account } from './account.ts';
 import { APP_VIEWS, formatRoute, parseRoute, type AppRoute, type AppView } from './app-route.ts';
 import type { OrgDialogKind } from './org-dialog.ts';
 import type { OrgMembership } from '../../core/org/org-membership.ts';
@@ -391,7 +392,7 @@ export class P2PApp extends LitElement {
         <div class="panel-actions">
           ${org.isDefault ? nothing : html`<button class="p2p-button primary" @click=${() => void this.#openDialog('invite', org.id)}>${this.#t(org.roomId ? 'app.invite' : 'app.share')}</button>`}
           ${org.roomId ? html`<button class="p2p-button members" @click=${() => void this.#openMembers('members', org.id)}>${this.#t('members.label')}</button>` : nothing}
-          <button class="p2p-button" @click=${() => void this.#openDialog('account')}>${state.account.signedIn ? state.account.signedIn.email : this.#t('app.signInForRelay')}</button>
+          <button class="p2p-button" @click=${() => void this.#openDialog('account')}>${state.account.signedIn?.email ?? this.#t(state.account.sessionEndedFor ? 'app.signInAgain' : 'app.signInForRelay')}</button>
         </div>
       </section>
     `;
@@ -465,11 +466,18 @@ export class P2PApp extends LitElement {
         </form>
         <section aria-label=${this.#t('app.account')}>
           <h2>${this.#t('app.account')}</h2>
-          <p>${state.account.signedIn ? this.#t('app.signedInAs', { email: state.account.signedIn.email }) : this.#t('app.notSignedIn')}</p>
+          <p>${this.#accountStatus(state.account)}</p>
           <button class="p2p-button" @click=${() => void this.#openDialog('account')}>${this.#t(state.account.signedIn ? 'app.accountButton' : 'app.signIn')}</button>
         </section>
       </section>
     `;
+  }
+
+  /** Signed in, signed out by the person, or signed out because the session could not be renewed: then say so. */
+  #accountStatus(account: Account): string {
+    if (account.signedIn) return this.#t('app.signedInAs', { email: account.signedIn.email });
+    if (account.sessionEndedFor) return this.#t('app.sessionEnded', { email: account.sessionEndedFor });
+    return this.#t('app.notSignedIn');
   }
 
   #renderOnboarding() {

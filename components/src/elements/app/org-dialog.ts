@@ -451,6 +451,7 @@ export class P2POrgDialog extends LitElement {
       `;
     }
     const signUp = this._mode === 'sign-up';
+    const ended = this.state?.account.sessionEndedFor;
     return html`
       <form
         id="account-form"
@@ -463,8 +464,8 @@ export class P2POrgDialog extends LitElement {
           }, accountErrorMessage);
         }}
       >
-        <p class="muted">${this.#t('account.why')}</p>
-        <label>${this.#t('account.email')} <input name="email" type="email" required autocomplete="email" autofocus /></label>
+        ${ended ? html`<p role="status">${this.#t('app.sessionEnded', { email: ended })}</p>` : html`<p class="muted">${this.#t('account.why')}</p>`}
+        <label>${this.#t('account.email')} <input name="email" type="email" required autocomplete="email" autofocus .value=${ended ?? ''} /></label>
         <label>
           ${this.#t('account.password')}
           <input name="password" type="password" required minlength=${signUp ? MIN_PASSWORD_LENGTH : 1} autocomplete=${signUp ? 'new-password' : 'current-password'} />
