@@ -345,6 +345,13 @@ export const appStyles = css`
       order: 3;
       flex-basis: 100%;
     }
+    /* The four tabs share the width, so that longer names (Einstellungen) still fit beside the others. */
+    nav a {
+      flex: 1 1 auto;
+      padding-inline: var(--_p2p-space-1);
+      font-size: var(--_p2p-font-size-small);
+      text-align: center;
+    }
     .status-area {
       margin-inline-start: auto;
     }
