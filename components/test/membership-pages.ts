@@ -22,8 +22,6 @@ export interface MemberWindow {
   sync: OrgSync | null;
   /** The recovery kit this device was restored from. */
   kit?: RecoveryKitContents;
-  /** Bytes that arrived on data channels other than the gate's own, since the last `countReceivedBytes`. */
-  documentBytesReceived: number;
 }
 
 /** What an org is, to hand to another device: as an invite carries it. */
@@ -35,26 +33,21 @@ export interface OrgHandle {
   key: number[];
 }
 
-/** Runs before the core loads: counts what arrives on every data channel but the gate's authentication channel. */
-export function countReceivedBytes() {
-  const w = window as unknown as MemberWindow;
-  w.documentBytesReceived = 0;
-  const createDataChannel = RTCPeerConnection.prototype.createDataChannel;
-  RTCPeerConnection.prototype.createDataChannel = function (this: RTCPeerConnection, label: string, init?: RTCDataChannelInit) {
-    const channel = createDataChannel.call(this, label, init);
-    if (label !== 'p2p-clinic-auth') {
-      channel.addEventListener('message', (event: MessageEvent<ArrayBuffer | string>) => {
-        w.documentBytesReceived += typeof event.data === 'string' ? event.data.length : event.data.byteLength;
-      });
-    }
-    return channel;
-  };
-}
-
 /** A new device of the lab with an account of its own; `initScript` runs before the core loads. */
 export async function signedUpDevice(lab: DeviceLab, name: string, initScript?: () => void): Promise<Device> {
   const page = await lab.newDevice(initScript ? { initScript } : {});
   await signUp(page, lab.workerUrl, name);
+  return page;
+}
+
+/** A new device of the lab without an account: it syncs peer to peer only (`startSync` with `relay: false`). */
+export async function deviceWithoutAccount(lab: DeviceLab): Promise<Device> {
+  const page = await lab.newDevice();
+  await page.evaluate((workerUrl) => {
+    const w = window as unknown as MemberWindow;
+    w.api = new w.core.RelayApi(workerUrl);
+    w.sync = null;
+  }, lab.workerUrl);
   return page;
 }
 
@@ -83,14 +76,19 @@ export function createOrg(page: Device): Promise<OrgHandle> {
   });
 }
 
+/** How a device syncs: over both paths unless `relay` is false (peer to peer only, as without an account). */
+export interface SyncPaths {
+  relay?: boolean;
+}
+
 /** Holds `org` on the device as an invite leaves it, then opens it as a member (`openAsMember`). */
-export async function openMember(page: Device, org: OrgHandle, name: string): Promise<string> {
+export async function openMember(page: Device, org: OrgHandle, name: string, paths: SyncPaths = {}): Promise<string> {
   await page.evaluate(async (org) => {
     const { core } = window as unknown as MemberWindow;
     const registry = await core.OrgRegistry.open();
     await registry.adopt({ id: org.id, name: org.name, color: org.color, roomId: org.roomId }, Uint8Array.from(org.key));
   }, org);
-  return openAsMember(page, org.id, name);
+  return openAsMember(page, org.id, name, undefined, paths);
 }
 
 /**
@@ -114,8 +112,8 @@ export async function restoreKit(page: Device, kit: string, passphrase: string, 
   return restored;
 }
 
-/** Opens an org the device holds, and its member list, and starts sync in the current epoch, both paths. */
-async function openAsMember(page: Device, orgId: string, name: string, ticket?: SignedRecord): Promise<string> {
+/** Opens an org the device holds, and its member list, and starts sync in the current epoch (`startSync`). */
+async function openAsMember(page: Device, orgId: string, name: string, ticket?: SignedRecord, paths: SyncPaths = {}): Promise<string> {
   const deviceId = await page.evaluate(
     async ({ orgId, name, ticket }) => {
       const w = window as unknown as MemberWindow;
@@ -137,7 +135,7 @@ async function openAsMember(page: Device, orgId: string, name: string, ticket?: 
     },
     { orgId, name, ticket },
   );
-  await startSync(page);
+  await startSync(page, paths);
   return deviceId;
 }
 
@@ -164,8 +162,8 @@ export function stopSync(page: Device): Promise<void> {
 }
 
 /** Starts the device's sync over its member list, as opening the app does. */
-export function startSync(page: Device): Promise<void> {
-  return page.evaluate(async () => {
+export function startSync(page: Device, { relay = true }: SyncPaths = {}): Promise<void> {
+  return page.evaluate(async (relay) => {
     const w = window as unknown as MemberWindow;
     w.sync = await w.core.OrgSync.start({
       orgId: w.orgId,
@@ -173,10 +171,10 @@ export function startSync(page: Device): Promise<void> {
       doc: w.session.doc,
       orgKey: w.orgKey,
       workerUrl: w.api.workerUrl,
-      account: { api: w.api, getToken: async () => w.token },
+      ...(relay ? { account: { api: w.api, getToken: async () => w.token } } : {}),
       membership: w.membership,
     });
-  });
+  }, relay);
 }
 
 export function writeContact(page: Device, givenName: string): Promise<void> {

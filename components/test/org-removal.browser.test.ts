@@ -3,7 +3,8 @@
  * paths at once (WebRTC and the relay). One device is removed while another is closed; the removed one then keeps
  * listening where it can, as a removed device that does not give up would: the old room, the old workspace, and the
  * new room, with or without a leaked signalling password. It receives no byte of what is written afterwards, the
- * others keep converging, and the device that was closed catches up when it opens again.
+ * others keep converging, and the device that was closed catches up when it opens again: through the relay, or with
+ * no relay at all, from a remaining member it meets in the old room.
  */
 import { describe, expect, it } from 'vitest';
 import type { Device } from '../../scripts/device-lab/device.ts';
@@ -11,8 +12,8 @@ import { useDeviceLab } from '../../scripts/device-lab/lab.ts';
 import type { OrgSync, PeerSync } from '../src/core/index.ts';
 import {
   contactNames,
-  countReceivedBytes,
   createOrg,
+  deviceWithoutAccount,
   joinByInvite,
   openMember,
   openMemberInvite,
@@ -37,9 +38,21 @@ interface RemovedWindow extends MemberWindow {
   rejections: string[];
 }
 
-const member = (name: string) => signedUpDevice(lab, name, countReceivedBytes);
+const member = (name: string) => signedUpDevice(lab, name);
 
 const AFTER = ['Afterana', 'Afterben', 'Afterintruder'];
+
+/** A device's org document: its data, and the kind of each member-list record by id. */
+function documentOf(page: Device): Promise<{ data: unknown; records: Record<string, string> }> {
+  return page.evaluate(() => {
+    const { doc } = (window as unknown as MemberWindow).session;
+    const { membership, ...data } = doc.toJSON() as { membership?: Record<string, string> };
+    const records = Object.fromEntries(
+      Object.entries(membership ?? {}).map(([id, json]) => [id, (JSON.parse((JSON.parse(json) as { body: string }).body) as { kind: string }).kind]),
+    );
+    return { data, records };
+  });
+}
 
 describe('removing a device', () => {
   it('leaves the removed device no byte written afterwards on either path, refuses its way back in, and brings a closed device along', async () => {
@@ -50,6 +63,8 @@ describe('removing a device', () => {
     for (const page of [ana, ben, cai, rex]) await waitForMembers(page, 4);
     await writeContact(ana, 'Before');
     for (const page of [ben, cai, rex]) await waitForContacts(page, ['Before']);
+
+    const rexBefore = await documentOf(rex);
 
     // Cai closes the app; Ana removes Rex.
     await stopSync(cai);
@@ -69,7 +84,6 @@ describe('removing a device', () => {
     const refusedJoin = await rex.evaluate(async (leaked) => {
       const w = window as unknown as RemovedWindow;
       const { core } = w;
-      w.documentBytesReceived = 0;
       w.rejections = [];
       const old = await core.deriveOrgSubkeys(w.orgKey, w.orgId);
       w.stubborn = await core.OrgSync.start({
@@ -104,10 +118,15 @@ describe('removing a device', () => {
     await rex.waitFor('the old relay read to its end', () => (window as unknown as RemovedWindow).stubborn.status.relay === 'websocket');
     const rexView = await rex.evaluate(() => {
       const w = window as unknown as RemovedWindow;
-      return { bytes: w.documentBytesReceived, peers: w.intruder.status.peers, rejected: w.rejections };
+      return { bytes: w.intruder.status.bytesReceived, peers: w.intruder.status.peers, rejected: w.rejections };
     });
+    // Nothing in the new room; in the old one, the members' notices (peer-epoch-notices.ts) and nothing else.
     expect(rexView.bytes).toBe(0);
     expect(rexView.peers).toBe(0);
+    const rexAfter = await documentOf(rex);
+    expect(rexAfter.data).toEqual(rexBefore.data);
+    const gained = Object.keys(rexAfter.records).filter((id) => !(id in rexBefore.records));
+    expect(gained.map((id) => rexAfter.records[id]).every((kind) => kind === 'rotation' || kind === 'ack')).toBe(true);
     expect(rexView.rejected.every((code) => code === 'PEER_NOT_AUTHENTIC' || code === 'REJECTED_BY_PEER' || code === 'CLOSED')).toBe(true);
 
     // Cai opens the app again: it reads the notice in the old workspace and catches up in the new epoch.
@@ -126,6 +145,28 @@ describe('removing a device', () => {
     });
   });
 
+  it('brings a device that was closed during a removal into the new epoch over WebRTC alone, from a member in the old room', async () => {
+    const [ana, cai, rex] = [await deviceWithoutAccount(lab), await deviceWithoutAccount(lab), await deviceWithoutAccount(lab)];
+    const org = await createOrg(ana);
+    const peersOnly = { relay: false };
+    const rexId = await openMember(rex, org, 'rex', peersOnly);
+    for (const [page, name] of [[ana, 'ana'], [cai, 'cai']] as const) await openMember(page, org, name, peersOnly);
+    for (const page of [ana, cai, rex]) await waitForMembers(page, 3);
+
+    await stopSync(cai);
+    await ana.evaluate((rexId) => (window as unknown as MemberWindow).membership.remove([rexId]), rexId);
+    await waitForEpoch(ana, 1);
+    await writeContact(ana, 'After');
+
+    // No relay: Cai, back in the old room, meets Ana's notices there, takes the new key and moves on.
+    await startSync(cai, peersOnly);
+    await waitForEpoch(cai, 1);
+    await waitForContacts(cai, ['After']);
+    await rex.waitFor('rex told it was removed', () => (window as unknown as MemberWindow).sync?.status.membership === 'removed');
+    expect(await contactNames(rex)).toEqual([]);
+    for (const page of [ana, cai, rex]) await stopSync(page);
+  });
+
   it('ends two removals made at once in one epoch on every device, both removed, and an invite then hands over that epoch’s key', async () => {
     const [ana, ben, cai, rex, roy] = [await member('ana'), await member('ben'), await member('cai'), await member('rex'), await member('roy')];
     const org = await createOrg(ana);
@@ -138,11 +179,21 @@ describe('removing a device', () => {
       ana.evaluate((id) => (window as unknown as MemberWindow).membership.remove([id]), ids.rex!),
       ben.evaluate((id) => (window as unknown as MemberWindow).membership.remove([id]), ids.roy!),
     ]);
+    // Settled: in an epoch of ana, ben and cai that each of them follows (its latest ack on every base of the chain
+    // names the chain's rotation). Before that, two devices may each stand in such an epoch of a different branch.
     const settled = (page: Device) =>
-      page.waitFor('the org in one epoch with ana, ben and cai', (ids) => {
+      page.waitFor('the org in one epoch with ana, ben and cai, which all three follow', (ids) => {
         const w = window as unknown as MemberWindow;
-        const members = [...w.membership.view.membership.current.members].sort();
-        return w.sync?.status.epoch === w.membership.view.membership.current.number && JSON.stringify(members) === JSON.stringify(ids);
+        const { membership } = w.membership.view;
+        const members = [...membership.current.members].sort();
+        if (w.sync?.status.epoch !== membership.current.number || JSON.stringify(members) !== JSON.stringify(ids)) return false;
+        const latest = new Map<string, { at: number; rotation: string }>();
+        for (const json of w.session.doc.getMap<string>('membership').values()) {
+          const body = JSON.parse((JSON.parse(json) as { body: string }).body) as { kind: string; deviceId: string; base: string; at: number; rotation: string };
+          const key = `${body.deviceId} ${body.base}`;
+          if (body.kind === 'ack' && !(body.at <= (latest.get(key)?.at ?? -1))) latest.set(key, body);
+        }
+        return [...membership.acksDue].every(([base, rotation]) => ids.every((id) => latest.get(`${id} ${base}`)?.rotation === rotation));
       }, [ids.ana!, ids.ben!, ids.cai!].sort());
     await Promise.all([settled(ana), settled(ben), settled(cai)]);
     const epochOf = (page: Device) => page.evaluate(() => (window as unknown as MemberWindow).membership.view.epoch.id);

@@ -53,7 +53,7 @@ export function noticeUpdate(recordId: string, signedJson: string): Uint8Array {
 }
 
 /** The kind and base of a record as the document holds it, without verifying it (the member list does). */
-function noticeOf(signedJson: string): { base: string } | null {
+export function noticeOf(signedJson: string): { base: string } | null {
   try {
     const { body } = JSON.parse(signedJson) as { body: string };
     const parsed = JSON.parse(body) as { kind?: string; base?: unknown };

@@ -20,6 +20,7 @@ import { GENESIS_EPOCH } from '../org/membership-records.ts';
 import type { MembershipStatus } from '../org/membership.ts';
 import type { MembershipView, OrgMembership } from '../org/org-membership.ts';
 import { EpochNotices } from './epoch-notices.ts';
+import { PeerEpochNotices } from './peer-epoch-notices.ts';
 import { PeerSync } from './peer-sync.ts';
 import { RelayClient, type RelayClientOptions } from './relay-client.ts';
 import type { IntegrityReport } from './relay-integrity.ts';
@@ -106,6 +107,8 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
   private readonly onMembership = (view: MembershipView) => this.follow(view);
   /** Rotations and acks in the workspaces of the epochs they replace (epoch-notices.ts). */
   private notices: EpochNotices | null = null;
+  /** The same notices in the room of the epoch the current one replaced, for devices that come back there (peer-epoch-notices.ts). */
+  private peerNotices: PeerEpochNotices | null = null;
   /** The relay's start in the current epoch; it reports its failures in the status and never rejects. */
   private relayStarting: Promise<void> = Promise.resolve();
 
@@ -152,6 +155,7 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
     this.stopped = true;
     this.options.membership?.off('change', this.onMembership);
     this.notices?.stop();
+    this.peerNotices?.stop();
     await this.stopPaths();
     this.update({ peers: 0, relay: this.current.relay === 'off' ? 'off' : 'stopped' });
   }
@@ -179,6 +183,7 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
       if (this.stopped) return;
       if (view.status === 'removed') {
         this.notices?.stop();
+        this.peerNotices?.stop();
         if (this.epochId !== null || this.current.membership !== 'removed') await this.stopPaths();
         this.epochId = null;
         this.update({ membership: 'removed', peers: 0, relay: this.current.relay === 'off' ? 'off' : 'stopped', lastError: REMOVED_FROM_ORG });
@@ -188,6 +193,19 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
       if (this.options.account && this.options.membership) {
         this.notices ??= new EpochNotices({ account: this.options.account, orgId: this.options.orgId, doc: this.options.doc, membership: this.options.membership });
         void this.notices.follow(view);
+      }
+      if (this.options.membership && (this.options.peerToPeer ?? true)) {
+        const { orgId, roomId, doc, membership, workerUrl, iceServers, account } = this.options;
+        this.peerNotices ??= new PeerEpochNotices({
+          orgId,
+          roomId,
+          doc,
+          membership,
+          workerUrl,
+          ...(iceServers ? { iceServers } : {}),
+          ...(account ? { getToken: () => account.getToken() } : {}),
+        });
+        await this.peerNotices.follow(view);
       }
       if (view.epoch.id === this.epochId) return;
       await this.stopPaths();

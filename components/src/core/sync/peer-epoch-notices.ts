@@ -1,0 +1,105 @@
+/**
+ * An org's notices over the peer path: a device that was offline while someone was removed comes back in the epoch
+ * the removal replaced, whose room the remaining members have left. So each member also keeps a peer connection in
+ * the room of the epoch its current one replaced, for notices only: a document of its own there holds the rotation
+ * and acknowledgement records of that epoch (as the relay's old workspace does, epoch-notices.ts), and whoever meets
+ * the member there gets them, the device that was offline takes the new key from its envelope and moves on, and a
+ * removed device learns it was removed.
+ *
+ * Everyone in the old room held the old key, the removed devices too: they get nothing there but these records,
+ * which seal the new key to the remaining devices only. What they send is read for rotations and acks of that epoch
+ * alone, copied into the org document where the member list verifies them like any other record; the rest of what
+ * arrives stays in the notices' document, which is dropped with the connection.
+ */
+import * as Y from 'yjs';
+import { challengeProofs } from '../crypto/challenge-response.ts';
+import { deriveEpochSubkeys } from '../org/key-epochs.ts';
+import type { Epoch } from '../org/membership.ts';
+import { membershipMap } from '../org/membership-records.ts';
+import type { MembershipView, OrgMembership } from '../org/org-membership.ts';
+import { noticeOf } from './epoch-notices.ts';
+import { PeerSync } from './peer-sync.ts';
+
+export interface PeerEpochNoticesOptions {
+  orgId: string;
+  /** The org's own signalling room (`Org.roomId`): the first epoch's. */
+  roomId: string;
+  doc: Y.Doc;
+  membership: OrgMembership;
+  workerUrl: string;
+  iceServers?: RTCIceServer[];
+  getToken?: () => Promise<string>;
+}
+
+interface OldRoom {
+  base: string;
+  notices: Y.Doc;
+  peerSync: PeerSync | null;
+  stop(): void;
+}
+
+export class PeerEpochNotices {
+  readonly #options: PeerEpochNoticesOptions;
+  #room: OldRoom | null = null;
+
+  constructor(options: PeerEpochNoticesOptions) {
+    this.#options = options;
+  }
+
+  /** Keeps the connection in the room of the epoch the device's current one replaced; none in the first epoch. */
+  async follow(view: MembershipView): Promise<void> {
+    const chain = view.membership.chain;
+    const index = chain.findIndex((epoch) => epoch.id === view.epoch.id);
+    const base = index > 0 ? chain[index - 1]! : null;
+    if (this.#room?.base === base?.id) return;
+    this.stop();
+    if (base) await this.#open(base);
+  }
+
+  stop(): void {
+    this.#room?.stop();
+    this.#room = null;
+  }
+
+  async #open(base: Epoch): Promise<void> {
+    const { orgId, doc, membership, workerUrl, iceServers, getToken } = this.#options;
+    const key = membership.keyOf(base.id);
+    if (!key) return;
+    const records = membershipMap(doc);
+    const notices = new Y.Doc();
+    const held = membershipMap(notices);
+    const isNotice = (json: unknown): json is string => typeof json === 'string' && noticeOf(json)?.base === base.id;
+    const offer = () => {
+      for (const [id, json] of records.entries()) if (isNotice(json) && !held.has(id)) held.set(id, json);
+    };
+    const take = () => {
+      for (const [id, json] of held.entries()) if (isNotice(json) && !records.has(id)) records.set(id, json);
+    };
+    offer();
+    records.observe(offer);
+    held.observe(take);
+    const room: OldRoom = {
+      base: base.id,
+      notices,
+      peerSync: null,
+      stop: () => {
+        records.unobserve(offer);
+        room.peerSync?.destroy();
+        notices.destroy();
+      },
+    };
+    this.#room = room;
+    const subkeys = await deriveEpochSubkeys(key, orgId, base.number);
+    // Stopped, or moved on to another epoch, while the subkeys were derived.
+    if (this.#room !== room) return;
+    room.peerSync = new PeerSync({
+      workerUrl,
+      roomId: subkeys.roomId ?? this.#options.roomId,
+      doc: notices,
+      signallingPassword: subkeys.signallingPassword,
+      handshake: { ...challengeProofs(subkeys.peerAuthKey, 'peer-auth'), order: 'together' },
+      ...(iceServers ? { iceServers } : {}),
+      ...(getToken ? { getToken } : {}),
+    });
+  }
+}
