@@ -12,14 +12,20 @@ import { buildAndServeLabPages } from './lab-pages.ts';
 export default async function setupDeviceLab(project: TestProject): Promise<() => Promise<void>> {
   const browser = project.config.env.DEVICE_LAB_BROWSER as BrowserName | undefined;
   if (!browser || !BROWSERS.includes(browser)) throw new Error(`project ${project.name} sets no DEVICE_LAB_BROWSER of ${BROWSERS.join(', ')}`);
-  const pages = await buildAndServeLabPages();
-  const started = await Promise.allSettled([launchLabBrowserServer(browser), startScratchWorkerPool({ allowedOrigins: [new URL(pages.url).origin], startAhead: true })]);
-  const closeAll = () => Promise.all([pages.close(), ...started.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined))]);
-  const [browserServer, pool] = started;
-  if (browserServer.status === 'rejected' || pool.status === 'rejected') {
+  // The browser starts while the pages build; the Workers need the pages' origin.
+  const pages = buildAndServeLabPages();
+  const [browserServer, served, pool] = await Promise.allSettled([
+    launchLabBrowserServer(browser),
+    pages,
+    pages.then((server) => startScratchWorkerPool({ allowedOrigins: [new URL(server.url).origin], startAhead: true })),
+  ]);
+  const closeAll = async () => {
+    await Promise.all([browserServer, served, pool].map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)));
+  };
+  if (browserServer.status === 'rejected' || served.status === 'rejected' || pool.status === 'rejected') {
     await closeAll();
-    throw browserServer.status === 'rejected' ? browserServer.reason : (pool as PromiseRejectedResult).reason;
+    throw [browserServer, served, pool].find((result) => result.status === 'rejected')!.reason;
   }
-  project.provide('deviceLab', { pageUrl: pages.url, browser, browserEndpoint: browserServer.value.endpoint, workerPoolUrl: pool.value.url });
-  return async () => void (await closeAll());
+  project.provide('deviceLab', { pageUrl: served.value.url, browser, browserEndpoint: browserServer.value.endpoint, workerPoolUrl: pool.value.url });
+  return closeAll;
 }
