@@ -2,6 +2,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Org } from '../../core/records/records.ts';
+import { DEFAULT_ORG_NAME } from '../../core/org/org-registry.ts';
 import type { OrgSession } from '../../core/org/org-session.ts';
 import type { OrgSyncStatus } from '../../core/sync/org-sync.ts';
 import { tokens } from '../shared/tokens.styles.ts';
@@ -227,6 +228,11 @@ export class P2PApp extends LitElement {
     this._members = { mode, ...(membership ? { membership } : {}), ...(kitSource ? { kitSource } : {}) };
   }
 
+  /** The org's name; the device's own org, named by the core in English until renamed, in the app's language. */
+  #orgName(org: Org): string {
+    return org.isDefault && org.name === DEFAULT_ORG_NAME ? this.#t('app.personal') : org.name;
+  }
+
   #finishOnboarding(join: boolean): void {
     localStorage.setItem(ONBOARDED_KEY, String(Date.now()));
     this._onboarding = false;
@@ -295,7 +301,7 @@ export class P2PApp extends LitElement {
             }}
           >
             <span class="dot" data-level=${level} style=${`--org-color:${org.color}`} aria-hidden="true"></span>
-            <span class="org-name">${org.name}</span>
+            <span class="org-name">${this.#orgName(org)}</span>
             <span class="visually-hidden">${this.#t('app.switchOrg', { status: this.#t(SYNC_LEVEL_TEXT[level]) })}</span>
             <span aria-hidden="true">▾</span>
           </button>
@@ -356,7 +362,7 @@ export class P2PApp extends LitElement {
               @click=${() => void this.switchOrg(org.id)}
             >
               <span class="swatch" style=${`background:${org.color}`} aria-hidden="true"></span>
-              <span>${org.name}</span>
+              <span>${this.#orgName(org)}</span>
               <span class="muted">${this.#t(org.roomId ? 'app.shared' : 'app.thisDevice')}</span>
             </button>
           `,
@@ -388,7 +394,7 @@ export class P2PApp extends LitElement {
             </dl>
             ${status.integrity.length > 0 ? renderRelayProblems(locale, status.integrity, () => void state.dismissRelayProblems(org.id)) : nothing}
             ${status.lastError ? html`<p class="muted">${this.#t('app.lastProblem', { reason: status.lastError })}</p>` : nothing}`
-          : html`<p>${this.#t('app.localOnly', { org: org.name })}</p>`}
+          : html`<p>${this.#t('app.localOnly', { org: this.#orgName(org) })}</p>`}
         <div class="panel-actions">
           ${org.isDefault ? nothing : html`<button class="p2p-button primary" @click=${() => void this.#openDialog('invite', org.id)}>${this.#t(org.roomId ? 'app.invite' : 'app.share')}</button>`}
           ${org.roomId ? html`<button class="p2p-button members" @click=${() => void this.#openMembers('members', org.id)}>${this.#t('members.label')}</button>` : nothing}
@@ -454,8 +460,8 @@ export class P2PApp extends LitElement {
             void state.rename(org.id, String(data.get('name'))).then(() => state.recolour(org.id, String(data.get('color'))));
           }}
         >
-          <h2>${org.name}</h2>
-          <label>${this.#t('app.name')} <input name="name" .value=${org.name} required /></label>
+          <h2>${this.#orgName(org)}</h2>
+          <label>${this.#t('app.name')} <input name="name" .value=${this.#orgName(org)} required /></label>
           <label>${this.#t('app.colour')} <input name="color" type="color" .value=${org.color} /></label>
           <div class="row">
             <button class="p2p-button primary">${this.#t('app.save')}</button>
