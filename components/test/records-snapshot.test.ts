@@ -271,4 +271,23 @@ describe('saving the records snapshot', () => {
     expect(snapshot?.contacts.get('c1')).toMatchObject({ notes: 'changed' });
     await again.close();
   });
+
+  it('saves on close a snapshot whose taking in idle slices had not finished', async () => {
+    const { doc, persistence } = await storedDocument(250);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const saver = new RecordsSnapshotSaver(persistence, doc);
+      saver.follow(true);
+      recordsMap(doc, 'contacts').get('c1')!.set('notes', 'changed');
+      // The delay has passed; the first idle slice has not run.
+      await vi.advanceTimersByTimeAsync(SAVE_SNAPSHOT_AFTER_CHANGE_MS);
+      await saver.close();
+    } finally {
+      vi.useRealTimers();
+    }
+    await persistence.close();
+    const again = await OrgPersistence.read(orgDatabaseName(ORG));
+    expect((await readRecordsSnapshot(again.takeSnapshot()))?.contacts.get('c1')).toMatchObject({ notes: 'changed' });
+    await again.close();
+  });
 });

@@ -197,6 +197,8 @@ export class RecordsSnapshotSaver {
 
   #cancel(): void {
     clearTimeout(this.#delay);
+    // A snapshot still being taken will not be saved, so what it was for is still to save.
+    if (this.#taking) this.#stale = true;
     this.#taking?.cancel();
     this.#delay = undefined;
     this.#taking = undefined;
