@@ -105,4 +105,47 @@ describe('the account in the app', () => {
     expect(await app.accountText()).toContain(`Signed in as ${email}`);
     expect(await app.device.evaluate(() => (window as unknown as { loginDeviceTokens: string[] }).loginDeviceTokens)).toEqual([deviceToken, deviceToken]);
   });
+
+  it('renews an expired session when it comes back, and says "Signed out: sign in again" when the Worker refuses to renew it', async () => {
+    const app = await openApp(lab);
+    await app.startOnThisDevice();
+    const email = `renewing-${crypto.randomUUID().slice(0, 8)}@example.org`;
+    await app.signUp(email, PASSWORD);
+    await app.createOrg('Praxis am Park');
+    // Shared, so the relay starts and asks for a token whenever the app opens.
+    const doctor = await openApp(lab);
+    await doctor.startOnThisDevice();
+    await doctor.joinInviteFrom(app, PASSWORD, 'Praxis am Park');
+    await doctor.close();
+
+    // Back after the hour: the access token has expired, the refresh token renews it.
+    const first = (await app.storedSession())!;
+    await app.patchStoredSession({ expiresAt: 0 });
+    await app.comeBack();
+    await app.device.waitFor(
+      'a renewed session stored',
+      (refreshToken) => {
+        const stored = JSON.parse(localStorage.getItem('p2p-clinic-account') ?? 'null') as { expiresAt: number; refreshToken: string } | null;
+        return stored && stored.expiresAt > Date.now() && stored.refreshToken !== refreshToken;
+      },
+      first.refreshToken,
+      60_000,
+    );
+    await app.goTo('Settings');
+    expect(await app.accountText()).toContain(`Signed in as ${email}`);
+
+    // A refresh token the Worker refuses (here an access token in its place, refused as an expired one would be).
+    const renewed = (await app.storedSession())!;
+    await app.patchStoredSession({ expiresAt: 0, refreshToken: renewed.token });
+    await app.comeBack();
+    await app.goTo('Settings');
+    await waitForText(app.device, ['p2p-app', 'section[aria-label="Account"]'], `Signed out: sign in again as ${email}`, 60_000);
+    expect(await app.storedSession()).toBeNull();
+    await app.waitForOrg('Praxis am Park');
+
+    await app.openAccount();
+    await app.submitAccount(email, PASSWORD, { create: false });
+    await app.dialogClosed();
+    expect(await app.accountText()).toContain(`Signed in as ${email}`);
+  });
 });

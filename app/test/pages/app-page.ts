@@ -16,6 +16,8 @@ export class AppPage {
   /** The org's members and devices, once `openMembers` has shown them. */
   readonly members: MembersDialogPage;
 
+  #opened: { pageUrl: string; workerUrl: string } | null = null;
+
   constructor(readonly device: Device) {
     this.contacts = new ContactsPage(device, [...APP, 'p2p-contacts']);
     this.members = new MembersDialogPage(device, [...APP, 'p2p-members-dialog']);
@@ -23,6 +25,7 @@ export class AppPage {
 
   /** Opens the app page of the lab's Vite server (beside the core page) against the lab's Worker. */
   async open(pageUrl: string, workerUrl: string, search = ''): Promise<void> {
+    this.#opened = { pageUrl, workerUrl };
     await this.device.goto(`${new URL('/app/test/app-page.html', pageUrl).href}${search}#worker=${encodeURIComponent(workerUrl)}`);
     // Generous, as every page load of the lab: on a machine other test files share.
     await this.device.waitFor(
@@ -243,6 +246,28 @@ export class AppPage {
     const org = { orgId, subkeys: await deriveOrgSubkeys(Uint8Array.from(key), orgId) };
     const rogue = await memberWithKey(workerUrl, await newAccount(workerUrl), org, org.subkeys.relayWorkspaceId, Uint8Array.from(key));
     await rogue.compact(new Y.Doc());
+  }
+
+  /**
+   * Leaves the app and opens it again, as a person coming back to it does. Not a reload: the app's routes replace
+   * the `#worker=` of the address the lab opened it with.
+   */
+  async comeBack(): Promise<void> {
+    const { pageUrl, workerUrl } = this.#opened!;
+    await this.device.goto('about:blank');
+    await this.open(pageUrl, workerUrl);
+  }
+
+  /** The signed-in session the app keeps in localStorage, or null. */
+  storedSession(): Promise<{ token: string; expiresAt: number; refreshToken: string } | null> {
+    return this.device.evaluate(() => JSON.parse(localStorage.getItem('p2p-clinic-account') ?? 'null') as { token: string; expiresAt: number; refreshToken: string } | null);
+  }
+
+  /** Rewrites fields of the stored session, for the app to find when it is loaded next. */
+  async patchStoredSession(patch: Record<string, unknown>): Promise<void> {
+    await this.device.evaluate((patch) => {
+      localStorage.setItem('p2p-clinic-account', JSON.stringify({ ...JSON.parse(localStorage.getItem('p2p-clinic-account') ?? '{}'), ...patch }));
+    }, patch);
   }
 
   accountText(): Promise<string> {
