@@ -231,7 +231,7 @@ export function openMemberInvite(page: Device, password: string): Promise<string
  * Joins by invite as the app does: redeems the code, proves the password, adopts the org, keeps the epoch key and
  * the ticket the invite carries, and opens the org as a member. Resolves with the epoch number the invite gave.
  */
-export async function joinByInvite(page: Device, code: string, password: string, name: string): Promise<number> {
+export async function joinByInvite(page: Device, code: string, password: string, name: string, paths: SyncPaths = {}): Promise<number> {
   const joined = await page.evaluate(
     async ({ code, password }) => {
       const w = window as unknown as MemberWindow;
@@ -243,6 +243,6 @@ export async function joinByInvite(page: Device, code: string, password: string,
     },
     { code, password },
   );
-  await openAsMember(page, joined.orgId, name, joined.ticket);
+  await openAsMember(page, joined.orgId, name, joined.ticket, paths);
   return joined.epoch;
 }

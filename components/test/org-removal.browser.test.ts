@@ -167,6 +167,26 @@ describe('removing a device', () => {
     for (const page of [ana, cai, rex]) await stopSync(page);
   });
 
+  it('hands an invite opened before a removal the key of the epoch after it', async () => {
+    const [ana, rex, nia] = [await deviceWithoutAccount(lab), await deviceWithoutAccount(lab), await deviceWithoutAccount(lab)];
+    const org = await createOrg(ana);
+    const peersOnly = { relay: false };
+    const rexId = await openMember(rex, org, 'rex', peersOnly);
+    await openMember(ana, org, 'ana', peersOnly);
+    for (const page of [ana, rex]) await waitForMembers(page, 2);
+
+    const code = await openMemberInvite(ana, 'kingfisher over the weir');
+    await ana.evaluate((rexId) => (window as unknown as MemberWindow).membership.remove([rexId]), rexId);
+    await waitForEpoch(ana, 1);
+    await writeContact(ana, 'After');
+
+    expect(await joinByInvite(nia, code, 'kingfisher over the weir', 'nia', peersOnly)).toBe(1);
+    await waitForContacts(nia, ['After']);
+    await nia.waitFor('nia a member', () => (window as unknown as MemberWindow).membership.view.status === 'member');
+    expect(await contactNames(rex)).not.toContain('After');
+    for (const page of [ana, rex, nia]) await stopSync(page);
+  });
+
   it('ends two removals made at once in one epoch on every device, both removed, and an invite then hands over that epoch’s key', async () => {
     const [ana, ben, cai, rex, roy] = [await member('ana'), await member('ben'), await member('cai'), await member('rex'), await member('roy')];
     const org = await createOrg(ana);

@@ -1,10 +1,11 @@
 /**
  * An org's notices over the peer path: a device that was offline while someone was removed comes back in the epoch
  * the removal replaced, whose room the remaining members have left. So each member also keeps a peer connection in
- * the room of the epoch its current one replaced, for notices only: a document of its own there holds the rotation
- * and acknowledgement records of that epoch (as the relay's old workspace does, epoch-notices.ts), and whoever meets
- * the member there gets them, the device that was offline takes the new key from its envelope and moves on, and a
- * removed device learns it was removed.
+ * the rooms of the epochs before its current one (the last OLD_ROOMS of them), for notices only: a document of its
+ * own in each holds the rotation and acknowledgement records of that epoch (as the relay's old workspace does,
+ * epoch-notices.ts), and whoever meets the member there gets them, the device that was offline takes the new key
+ * from its envelope and moves on, and a removed device learns it was removed. Members that two removals made at once
+ * sent down different branches meet again in the room of the epoch where the branches part, and settle there.
  *
  * Everyone in the old room held the old key, the removed devices too: they get nothing there but these records,
  * which seal the new key to the remaining devices only. What they send is read for rotations and acks of that epoch
@@ -31,6 +32,12 @@ export interface PeerEpochNoticesOptions {
   getToken?: () => Promise<string>;
 }
 
+/**
+ * How many earlier epochs' rooms a member keeps a notices connection in: a connection each, and a device offline
+ * across more rotations than this, or a race settled further back, needs the relay.
+ */
+export const OLD_ROOMS = 3;
+
 interface OldRoom {
   base: string;
   notices: Y.Doc;
@@ -40,25 +47,28 @@ interface OldRoom {
 
 export class PeerEpochNotices {
   readonly #options: PeerEpochNoticesOptions;
-  #room: OldRoom | null = null;
+  readonly #rooms = new Map<string, OldRoom>();
 
   constructor(options: PeerEpochNoticesOptions) {
     this.#options = options;
   }
 
-  /** Keeps the connection in the room of the epoch the device's current one replaced; none in the first epoch. */
+  /** Keeps connections in the rooms of the last OLD_ROOMS epochs before the device's current one. */
   async follow(view: MembershipView): Promise<void> {
     const chain = view.membership.chain;
     const index = chain.findIndex((epoch) => epoch.id === view.epoch.id);
-    const base = index > 0 ? chain[index - 1]! : null;
-    if (this.#room?.base === base?.id) return;
-    this.stop();
-    if (base) await this.#open(base);
+    const wanted = index > 0 ? chain.slice(Math.max(0, index - OLD_ROOMS), index) : [];
+    for (const [id, room] of this.#rooms) {
+      if (wanted.some((epoch) => epoch.id === id)) continue;
+      room.stop();
+      this.#rooms.delete(id);
+    }
+    for (const base of wanted) if (!this.#rooms.has(base.id)) await this.#open(base);
   }
 
   stop(): void {
-    this.#room?.stop();
-    this.#room = null;
+    for (const room of this.#rooms.values()) room.stop();
+    this.#rooms.clear();
   }
 
   async #open(base: Epoch): Promise<void> {
@@ -88,10 +98,10 @@ export class PeerEpochNotices {
         notices.destroy();
       },
     };
-    this.#room = room;
+    this.#rooms.set(base.id, room);
     const subkeys = await deriveEpochSubkeys(key, orgId, base.number);
-    // Stopped, or moved on to another epoch, while the subkeys were derived.
-    if (this.#room !== room) return;
+    // Stopped, or no longer wanted, while the subkeys were derived.
+    if (this.#rooms.get(base.id) !== room) return;
     room.peerSync = new PeerSync({
       workerUrl,
       roomId: subkeys.roomId ?? this.#options.roomId,
