@@ -25,17 +25,7 @@ export interface IssuedToken {
 }
 
 export async function issueToken(accountId: string, secret: string, now = Date.now()): Promise<IssuedToken> {
-  const issuedAt = Math.floor(now / 1000);
-  const expiresAtSeconds = issuedAt + TOKEN_LIFETIME_SECONDS;
-  const token = await new SignJWT({})
-    .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: 'JWT' })
-    .setIssuer(TOKEN_ISSUER)
-    .setAudience(TOKEN_AUDIENCE)
-    .setSubject(accountId)
-    .setIssuedAt(issuedAt)
-    .setExpirationTime(expiresAtSeconds)
-    .sign(signingKey(secret));
-  return { token, expiresAt: expiresAtSeconds * 1000 };
+  return signToken({ audience: TOKEN_AUDIENCE, accountId, lifetimeSeconds: TOKEN_LIFETIME_SECONDS }, secret, now);
 }
 
 /**
@@ -43,35 +33,39 @@ export async function issueToken(accountId: string, secret: string, now = Date.n
  * made with it are counted for that device alone.
  */
 export async function issueDeviceToken(accountId: string, secret: string, now = Date.now()): Promise<string> {
-  const issuedAt = Math.floor(now / 1000);
-  return new SignJWT({})
-    .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: 'JWT' })
-    .setIssuer(TOKEN_ISSUER)
-    .setAudience(DEVICE_TOKEN_AUDIENCE)
-    .setSubject(accountId)
-    .setJti(crypto.randomUUID())
-    .setIssuedAt(issuedAt)
-    .setExpirationTime(issuedAt + DEVICE_TOKEN_LIFETIME_SECONDS)
-    .sign(signingKey(secret));
+  const options = { audience: DEVICE_TOKEN_AUDIENCE, accountId, lifetimeSeconds: DEVICE_TOKEN_LIFETIME_SECONDS, unique: true };
+  return (await signToken(options, secret, now)).token;
 }
 
 /**
  * A refresh token for the account of `email`: the email lets the refresh route find the account and refuse a token
- * whose account is gone or is another one now.
+ * whose account is gone or is another one now. Unique, so that a rotated token differs from the one it replaces even
+ * within the same second.
  */
-export async function issueRefreshToken(accountId: string, email: string, secret: string, now = Date.now()): Promise<IssuedToken> {
+export function issueRefreshToken(accountId: string, email: string, secret: string, now = Date.now()): Promise<IssuedToken> {
+  const options = { audience: REFRESH_TOKEN_AUDIENCE, accountId, lifetimeSeconds: REFRESH_TOKEN_LIFETIME_SECONDS, unique: true, claims: { email } };
+  return signToken(options, secret, now);
+}
+
+interface TokenOptions {
+  audience: string;
+  accountId: string;
+  lifetimeSeconds: number;
+  /** With a random `jti`. */
+  unique?: boolean;
+  claims?: Record<string, string>;
+}
+
+async function signToken(options: TokenOptions, secret: string, now: number): Promise<IssuedToken> {
   const issuedAt = Math.floor(now / 1000);
-  const expiresAtSeconds = issuedAt + REFRESH_TOKEN_LIFETIME_SECONDS;
-  const token = await new SignJWT({ email })
+  const expiresAtSeconds = issuedAt + options.lifetimeSeconds;
+  let jwt = new SignJWT(options.claims ?? {})
     .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: 'JWT' })
     .setIssuer(TOKEN_ISSUER)
-    .setAudience(REFRESH_TOKEN_AUDIENCE)
-    .setSubject(accountId)
-    // Unique, so that a rotated token differs from the one it replaces even within the same second.
-    .setJti(crypto.randomUUID())
-    .setIssuedAt(issuedAt)
-    .setExpirationTime(expiresAtSeconds)
-    .sign(signingKey(secret));
+    .setAudience(options.audience)
+    .setSubject(options.accountId);
+  if (options.unique) jwt = jwt.setJti(crypto.randomUUID());
+  const token = await jwt.setIssuedAt(issuedAt).setExpirationTime(expiresAtSeconds).sign(signingKey(secret));
   return { token, expiresAt: expiresAtSeconds * 1000 };
 }
 
