@@ -21,9 +21,7 @@ export class MembersDialogPage {
   /** Shows the dialog alone in the page: over the org's member list, or (`restore`) to restore a kit into the device's orgs. */
   async open(mode: 'members' | 'restore' = 'members'): Promise<void> {
     await this.device.evaluate(async (mode) => {
-      // Built in the page: the test runner would rewrite an import() written here into its own loader.
-      const load = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
-      await load('/components/src/define/p2p-members-dialog.ts');
+      await (window as unknown as { defineElement(tag: string): Promise<unknown> }).defineElement('p2p-members-dialog');
       const w = window as unknown as DialogWindow;
       const element = document.createElement('p2p-members-dialog');
       element.mode = mode;

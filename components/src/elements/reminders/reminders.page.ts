@@ -47,9 +47,7 @@ export class RemindersPage {
   async open(orgId: string, pages = 1): Promise<void> {
     await this.device.evaluate(
       async ({ orgId, pages }) => {
-        // Built in the page: the test runner would rewrite an import() written here into its own loader.
-        const load = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
-        await load('/components/src/define/p2p-reminders.ts');
+        await (window as unknown as { defineElement(tag: string): Promise<unknown> }).defineElement('p2p-reminders');
         const w = window as unknown as PageWindow;
         w.dueEvents = [];
         const sessions = [];
