@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { startScratchWorker, type ScratchWorker, type ScratchWorkerOptions } from './test-worker.ts';
 
 declare module 'vitest' {
@@ -124,4 +124,21 @@ export async function scratchWorkerForTestFile(): Promise<PooledWorker> {
   if (poolUrl) return takeScratchWorker(poolUrl);
   const scratch = await startScratchWorker();
   return { url: scratch.url, dispose: () => scratch.dispose() };
+}
+
+/** The calling test file's fresh Worker (`scratchWorkerForTestFile`), from before its first test to after its last. */
+export function useScratchWorker(): { readonly url: string } {
+  let worker: PooledWorker | undefined;
+  beforeAll(async () => {
+    worker = await scratchWorkerForTestFile();
+  });
+  afterAll(async () => {
+    await worker?.dispose();
+  });
+  return {
+    get url() {
+      if (!worker) throw new Error('the scratch Worker is used before it started');
+      return worker.url;
+    },
+  };
 }

@@ -1,18 +1,12 @@
 /** Staying signed in: renewing a session's access token against the real Worker, on a clock the test controls. */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Session } from '#protocol';
 import { RelayApi, RelayApiError } from '../src/core/sync/relay-api.ts';
 import { RENEW_BEFORE_EXPIRY_MS, RelaySession, renewingFetch } from '../src/core/sync/relay-session.ts';
-import { scratchWorkerForTestFile, type PooledWorker } from '../../scripts/scratch-worker-pool.ts';
+import { useScratchWorker } from '../../scripts/scratch-worker-pool.ts';
 
-let scratch: PooledWorker;
-beforeAll(async () => {
-  scratch = await scratchWorkerForTestFile();
-});
-afterAll(async () => {
-  await scratch?.dispose();
-});
+const scratch = useScratchWorker();
 
 async function newSession(): Promise<Session> {
   const { token, expiresAt, refreshToken, refreshExpiresAt } = await new RelayApi(scratch.url).createAccount(

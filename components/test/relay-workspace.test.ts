@@ -1,20 +1,14 @@
 /** Finding, creating and joining an org's relay workspace, against the real Worker. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { decodeBase64url } from '#protocol';
 import { bindCipher } from '../src/core/crypto/aead.ts';
 import { RelayApi, RelayApiError } from '../src/core/sync/relay-api.ts';
 import { openRelayWorkspace, relayWorkspaceIdOf, type RelayAccount, type RelayOrg } from '../src/core/sync/relay-workspace.ts';
-import { scratchWorkerForTestFile, type PooledWorker } from '../../scripts/scratch-worker-pool.ts';
+import { useScratchWorker } from '../../scripts/scratch-worker-pool.ts';
 import { invitedDoc, newAccount, newOrg } from './relay-fixtures.ts';
 
-let scratch: PooledWorker;
-beforeAll(async () => {
-  scratch = await scratchWorkerForTestFile();
-});
-afterAll(async () => {
-  await scratch?.dispose();
-});
+const scratch = useScratchWorker();
 
 async function signedIn(): Promise<RelayAccount> {
   const { token } = await newAccount(scratch.url);
