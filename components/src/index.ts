@@ -31,6 +31,6 @@ export { P2PCalendar, P2PEventEditor } from './define/p2p-calendar.ts';
 export { P2PContacts } from './define/p2p-contacts.ts';
 export { P2PApp } from './define/p2p-app.ts';
 export { StoreController, type Subscribable } from './elements/shared/store-controller.ts';
-export { registerMessages, type MessageKey, type MessageTable } from './elements/shared/messages.ts';
+export { loadMessages, registerMessages, type MessageKey, type MessageTable } from './elements/shared/messages.ts';
 export type { CalendarView } from './elements/calendar/calendar-range.ts';
 export type { EventSelectDetail, ViewChangeDetail, RequestCreateDetail, RequestChangeDetail, RequestDeleteDetail } from './elements/calendar/calendar.ts';

@@ -23,6 +23,7 @@ import { APP_VIEWS, formatRoute, parseRoute, type AppRoute, type AppView } from 
 import type { OrgDialogKind } from './org-dialog.ts';
 import type { OrgMembership } from '../../core/org/org-membership.ts';
 import type { KitSource } from './members-dialog.ts';
+import { MessagesController } from '../shared/messages-controller.ts';
 
 const ONBOARDED_KEY = 'p2p-clinic-onboarded';
 const VIEW_LABELS: Record<AppView, MessageKey> = { calendar: 'app.view.calendar', contacts: 'app.view.contacts', reminders: 'app.view.reminders', settings: 'app.view.settings' };
@@ -104,6 +105,7 @@ export class P2PApp extends LitElement {
 
   constructor() {
     super();
+    new MessagesController(this);
     this.workerUrl = '';
     this.locale = '';
     this._route = parseRoute(globalThis.location?.search ?? '');

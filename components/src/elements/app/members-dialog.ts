@@ -11,6 +11,7 @@ import { message, type MessageKey } from '../shared/messages.ts';
 import { formatter, resolveLocale } from '../shared/locale.ts';
 import { emit } from '../shared/p2p-event.ts';
 import '../../define/p2p-dialog.ts';
+import { MessagesController } from '../shared/messages-controller.ts';
 
 declare module '../shared/p2p-event.ts' {
   interface P2PEventMap {
@@ -178,6 +179,7 @@ export class P2PMembersDialog extends LitElement {
 
   constructor() {
     super();
+    new MessagesController(this);
     this.mode = 'members';
     this.locale = '';
     this._busy = false;

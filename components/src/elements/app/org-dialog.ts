@@ -27,6 +27,7 @@ import { resolveLocale } from '../shared/locale.ts';
 import { message, messageParts, plural, type MessageKey } from '../shared/messages.ts';
 import { accountErrorMessage, formatWait } from './account.ts';
 import { RECOMMENDED_PASSWORD_LENGTH, passwordStrength, type PasswordStrength } from './password-strength.ts';
+import { MessagesController } from '../shared/messages-controller.ts';
 
 export type OrgDialogKind = 'create' | 'invite' | 'join' | 'leave' | 'account';
 
@@ -183,6 +184,7 @@ export class P2POrgDialog extends LitElement {
 
   constructor() {
     super();
+    new MessagesController(this);
     this.kind = 'create';
     this.locale = '';
     this.orgId = '';

@@ -21,6 +21,7 @@ import { occurrenceKey, type CalendarCursor, type DragPreview, type SecondZone, 
 import type { EditorSaveDetail, P2PEventEditor } from './event-editor.ts';
 import { birthdaysIn, indexBirthdays, isBirthday, type BirthdayIndex } from './birthdays.ts';
 import type { EventImportSummary } from './calendar-files.ts';
+import { MessagesController } from '../shared/messages-controller.ts';
 
 export interface EventSelectDetail {
   eventId: string;
@@ -270,6 +271,7 @@ export class P2PCalendar extends LitElement {
 
   constructor() {
     super();
+    new MessagesController(this);
     this.org = '';
     this.view = 'week';
     this.date = '';

@@ -10,6 +10,7 @@ import { formatLocal } from '../shared/locale.ts';
 import { DAY_MS, dateOf, dayOf } from './calendar-range.ts';
 import { RECURRENCE_PRESETS, presetOfRule, ruleOfPreset, type RecurrencePreset } from './recurrence-presets.ts';
 import type { Contact, EventFields, EventStatus, Resource } from '../../core/index.ts';
+import { MessagesController } from '../shared/messages-controller.ts';
 
 export interface EditorSaveDetail {
   fields: EventFields;
@@ -215,6 +216,7 @@ export class P2PEventEditor extends LitElement {
 
   constructor() {
     super();
+    new MessagesController(this);
     this.locale = 'en-US';
     this.readonly = false;
     this.heading = '';

@@ -21,6 +21,7 @@ import { changedFields, editableFields, emptyContactFields, fieldsToSave, focusF
 import { appointmentsOf, renderContactCard } from './contact-card.ts';
 import type { DuplicatesHost, MergeState } from './duplicates-view.ts';
 import type { ContactImportSummary } from './contact-files.ts';
+import { MessagesController } from '../shared/messages-controller.ts';
 
 /** What the element needs of an open org (an `OrgSession` has it all). */
 export interface ContactsSession {
@@ -138,6 +139,7 @@ export class P2PContacts extends LitElement {
 
   constructor() {
     super();
+    new MessagesController(this);
     this.session = undefined;
     this.contact = '';
     this.locale = '';

@@ -13,6 +13,7 @@ import { formatter, resolveLocale } from '../shared/locale.ts';
 import { remindersStyles } from './reminders.styles.ts';
 import { SNOOZE_CHOICES, type SnoozeChoice } from './snooze-choices.ts';
 import { askNotificationPermission, notificationSupport } from './notification-permission.ts';
+import { MessagesController } from '../shared/messages-controller.ts';
 
 /** What the element needs of an open org (an `OrgSession` has it). */
 export interface RemindersSession {
@@ -112,6 +113,7 @@ export class P2PReminders extends LitElement {
 
   constructor() {
     super();
+    new MessagesController(this);
     this.session = undefined;
     this.hours = 24;
     this.locale = '';

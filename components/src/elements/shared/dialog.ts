@@ -4,6 +4,7 @@ import { tokens } from './tokens.styles.ts';
 import { buttonStyles } from './buttons.styles.ts';
 import { emit } from './p2p-event.ts';
 import { message, en } from './messages.ts';
+import { MessagesController } from './messages-controller.ts';
 
 export interface DialogCloseDetail {
   returnValue: string;
@@ -126,6 +127,7 @@ export class P2PDialog extends LitElement {
 
   constructor() {
     super();
+    new MessagesController(this);
     this.open = false;
     this.label = '';
     this.locale = '';

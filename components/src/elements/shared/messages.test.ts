@@ -1,7 +1,22 @@
-import { describe, expect, it } from 'vitest';
-import { message, messageParts, plural, registerMessages } from './messages.ts';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadMessages, message, messageParts, plural, registerMessages } from './messages.ts';
 
 describe('message table', () => {
+  beforeAll(() => Promise.all([loadMessages('de'), loadMessages('ar')]));
+
+  it('brings German and Arabic on first use, in English until they have loaded, strings a host registered first', async () => {
+    vi.resetModules();
+    const fresh = await import('./messages.ts');
+    fresh.registerMessages('de', { 'calendar.next': 'Weiter!' });
+    expect(fresh.message('de-DE', 'calendar.today')).toBe('Today');
+    await fresh.loadMessages('de-DE');
+    expect(fresh.message('de-DE', 'calendar.today')).toBe('Heute');
+    expect(fresh.message('de-DE', 'calendar.next')).toBe('Weiter!');
+    expect(fresh.message('ar-EG', 'calendar.today')).toBe('Today');
+    await fresh.loadMessages('ar');
+    expect(fresh.message('ar-EG', 'calendar.today')).toBe('اليوم');
+  });
+
   it('fills placeholders, formatting counts for the locale', () => {
     expect(message('en-US', 'calendar.more', { count: 1200 })).toBe('+1,200 more');
     expect(message('de-DE', 'calendar.more', { count: 1200 })).toBe('+1.200 weitere');

@@ -23,7 +23,7 @@ function sourcesUnder(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
     const path = join(folder, entry.name);
     if (entry.isDirectory()) return sourcesUnder(path);
-    return /\.ts$/.test(entry.name) && !/\.(test|page|styles)\.ts$/.test(entry.name) && entry.name !== 'messages.ts' ? [path] : [];
+    return /\.ts$/.test(entry.name) && !/\.(test|page|styles)\.ts$/.test(entry.name) && !/^messages(-[a-z]+)?\.ts$/.test(entry.name) ? [path] : [];
   });
 }
 
