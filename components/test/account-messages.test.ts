@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { accountErrorMessage } from '../src/elements/app/account.ts';
 import { RelayApiError } from '../src/core/sync/relay-api.ts';
+import { loadMessages } from '../src/elements/shared/messages.ts';
 
 describe('what the account dialog says when the Worker refuses', () => {
+  beforeAll(() => Promise.all([loadMessages('de'), loadMessages('ar')]));
+
   it('gives the wait of a 429 in seconds or minutes', () => {
     expect(accountErrorMessage(new RelayApiError('RATE_LIMITED', 'slow down', 429, 42), 'en-GB')).toBe('Too many attempts. Please wait 42 seconds and try again.');
     expect(accountErrorMessage(new RelayApiError('RATE_LIMITED', 'slow down', 429, 900), 'en-GB')).toBe('Too many attempts. Please wait 15 minutes and try again.');

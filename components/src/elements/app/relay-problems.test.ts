@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { relayProblemDetail } from './relay-problems.ts';
+import { loadMessages } from '../shared/messages.ts';
 
 describe('the technical detail of a relay problem', () => {
+  beforeAll(() => Promise.all([loadMessages('de'), loadMessages('ar')]));
+
   it('counts the versions an empty snapshot replaces in the right plural form', () => {
     const refused = (replaces: number) => ({ problem: 'snapshot-refused' as const, version: replaces, refusal: { reason: 'empty' as const, replaces }, at: 0 });
     expect(relayProblemDetail('en-GB', refused(1))).toBe('Refused the relay’s compacted history up to version 1: it is empty, yet it replaces 1 version of history.');
