@@ -30,10 +30,16 @@ async function liveOrg(removed: ReadonlySet<string> = new Set()): Promise<{ org:
 }
 
 /** A one-entry update, as a forger would write it. */
-function updateSetting(key: string, value: string): Uint8Array {
+/**
+ * An update setting `key`, made after everything `after` holds: a set concurrent with the booking would win or lose
+ * by client id alone, so a change wrongly applied could still read as refused, and one rightly applied as lost.
+ */
+function updateSetting(key: string, value: string, after: Y.Doc): Uint8Array {
   const doc = new Y.Doc();
+  Y.applyUpdate(doc, Y.encodeStateAsUpdate(after));
+  const before = Y.encodeStateVector(doc);
   doc.getMap('records').set(key, value);
-  return Y.encodeStateAsUpdate(doc);
+  return Y.encodeStateAsUpdate(doc, before);
 }
 
 /** Eve: a former member whose account is still in the workspace and whose device kept the org key. */
@@ -75,7 +81,12 @@ async function booked(writer: TestDevice, reader: TestDevice): Promise<void> {
 }
 
 /** A batch cancelling the appointment, in `deviceId`'s sequence. */
-const cancellation = (deviceId: string, sequence = 99): RelayBatch => ({ kind: 'batch', deviceId, sequence, update: updateSetting('appointment', 'cancelled') });
+const cancellation = (after: Y.Doc, deviceId: string, sequence = 99): RelayBatch => ({
+  kind: 'batch',
+  deviceId,
+  sequence,
+  update: updateSetting('appointment', 'cancelled', after),
+});
 
 /**
  * Alice's booking, read by Bob (whose member list says `removed` were removed), and Eve, who holds the org key and
@@ -92,21 +103,21 @@ async function bookedWithEve({ removed, identity }: { removed?: ReadonlySet<stri
 describe('a signed relay change', () => {
   it("is refused when it writes into another device's sequence, though signed by a member", async () => {
     const { writer, reader, forger, signer, signing } = await bookedWithEve();
-    await forger.push(await signing.sign(cancellation(await relayDeviceIdOf(writer))));
+    await forger.push(await signing.sign(cancellation(reader.doc, await relayDeviceIdOf(writer))));
     await expectRefusedAndSyncGoesOn(writer, reader, 'not-its-sequence', signer.deviceId);
   });
 
   it('is refused when altered after signing, even by a holder of the relay key', async () => {
     const { writer, reader, forger, signer, signing } = await bookedWithEve();
-    const signed = decodeSignedEnvelope(await signing.sign({ kind: 'batch', deviceId: signing.relayDeviceId, sequence: 1, update: updateSetting('note', 'harmless') }));
-    const altered = encodeEnvelope({ kind: 'batch', deviceId: signing.relayDeviceId, sequence: 1, update: updateSetting('appointment', 'cancelled') });
+    const signed = decodeSignedEnvelope(await signing.sign({ kind: 'batch', deviceId: signing.relayDeviceId, sequence: 1, update: updateSetting('note', 'harmless', reader.doc) }));
+    const altered = encodeEnvelope({ kind: 'batch', deviceId: signing.relayDeviceId, sequence: 1, update: updateSetting('appointment', 'cancelled', reader.doc) });
     await forger.push(encodeSignedEnvelope({ ...signed, envelope: altered }));
     await expectRefusedAndSyncGoesOn(writer, reader, 'bad-signature', signer.deviceId);
   });
 
   it("is refused when it names another device as its signer, under the forger's own keys", async () => {
     const { writer, reader, forger, signing } = await bookedWithEve();
-    const signed = decodeSignedEnvelope(await signing.sign(cancellation(signing.relayDeviceId, 1)));
+    const signed = decodeSignedEnvelope(await signing.sign(cancellation(reader.doc, signing.relayDeviceId, 1)));
     await forger.push(encodeSignedEnvelope({ ...signed, signer: writer.identity.deviceId }));
     await expectRefusedAndSyncGoesOn(writer, reader, 'keys-not-signer', writer.identity.deviceId);
   });
@@ -120,20 +131,20 @@ describe('a signed relay change', () => {
       workspaceId: writer.workspace.id,
       epoch: { id: GENESIS_EPOCH, key: await generateOrgKey() },
     });
-    await forger.push(await strangerSigning.sign(cancellation(strangerSigning.relayDeviceId, 1)));
+    await forger.push(await strangerSigning.sign(cancellation(reader.doc, strangerSigning.relayDeviceId, 1)));
     await expectRefusedAndSyncGoesOn(writer, reader, 'not-a-member', signer.deviceId);
   });
 
   it('is refused from a device the member list says was removed, though it still holds the key', async () => {
     const removedDevice = await generateDeviceIdentity();
     const { writer, reader, forger, signing } = await bookedWithEve({ removed: new Set([removedDevice.deviceId]), identity: removedDevice });
-    await forger.push(await signing.sign(cancellation(signing.relayDeviceId, 1)));
+    await forger.push(await signing.sign(cancellation(reader.doc, signing.relayDeviceId, 1)));
     await expectRefusedAndSyncGoesOn(writer, reader, 'removed', removedDevice.deviceId);
   });
 
   it('is applied from a member of the epoch that writes in its own sequence, with nothing reported', async () => {
     const { reader, forger, signing } = await bookedWithEve();
-    await forger.push(await signing.sign(cancellation(signing.relayDeviceId, 1)));
+    await forger.push(await signing.sign(cancellation(reader.doc, signing.relayDeviceId, 1)));
     await waitFor('the reader applies the member’s change', () => reader.doc.getMap('records').get('appointment') === 'cancelled');
     expect(reader.client.status.integrity).toEqual([]);
   });
@@ -142,7 +153,7 @@ describe('a signed relay change', () => {
 describe('an unsigned relay change (envelope version 1)', () => {
   it('is never applied: skipped as a change from another version of the app', async () => {
     const { writer, reader, forger } = await bookedWithEve();
-    await forger.push(encodeEnvelope(cancellation(await relayDeviceIdOf(writer), 1)));
+    await forger.push(encodeEnvelope(cancellation(reader.doc, await relayDeviceIdOf(writer), 1)));
     await waitFor('the reader skips the unsigned change', () => reader.undecryptable.some((change) => /unsigned/.test(change.reason)));
     writer.doc.getMap('records').set('after', 'still syncing');
     await waitFor('the reader has the edit made afterwards', () => reader.doc.getMap('records').get('after') === 'still syncing');
