@@ -1,15 +1,31 @@
 import { env, runInDurableObject } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MAX_SIGNAL_MESSAGE_BYTES, MAX_SIGNAL_TOPICS_PER_SOCKET } from '../src/protocol/index.ts';
 import { call, expectError, openSocket, type TestSocket } from './api-client.ts';
 
 const newRoomId = () => `room-${crypto.randomUUID()}`;
 
-/** A socket in `roomId` subscribed to `topics`; a ping round trip proves the subscription was handled. */
+function socketsSubscribedTo(roomId: string, topics: string[]): Promise<number> {
+  return runInDurableObject(env.SIGNAL_ROOM.get(env.SIGNAL_ROOM.idFromName(roomId)), (_, state) =>
+    state.getWebSockets().filter((ws) => topics.every((topic) => (ws.deserializeAttachment() as { topics: string[] }).topics.includes(topic))).length,
+  );
+}
+
+/**
+ * Waits until `count` sockets of `roomId` are subscribed to every one of `topics`. The runtime may hand a socket's
+ * messages to the room out of order under load (docs/api.md), so the room's state, not a later pong, says that a
+ * subscribe or unsubscribe was handled.
+ */
+async function untilSubscribed(roomId: string, topics: string[], count: number): Promise<void> {
+  await vi.waitFor(async () => expect(await socketsSubscribedTo(roomId, topics)).toBe(count), { timeout: 10_000, interval: 20 });
+}
+
+/** A socket in `roomId` whose subscription to `topics` the room has handled. */
 async function subscribed(roomId: string, topics: string[]): Promise<TestSocket> {
   const socket = await openSocket(`/signal/${roomId}`);
+  const before = await socketsSubscribedTo(roomId, topics);
   socket.send({ type: 'subscribe', topics });
-  await roundTrip(socket);
+  await untilSubscribed(roomId, topics, before + 1);
   return socket;
 }
 
@@ -59,7 +75,7 @@ describe('signalling rooms', () => {
     alice.send({ type: 'publish', topic: 'org-topic', data: 'after' });
     expect(await bob.next()).toMatchObject({ data: 'after' });
     bob.send({ type: 'unsubscribe', topics: ['org-topic'] });
-    await roundTrip(bob);
+    await untilSubscribed(roomId, ['org-topic'], 1);
     alice.send({ type: 'publish', topic: 'org-topic', data: 'unheard' });
     await roundTrip(alice);
     await roundTrip(bob);
@@ -70,7 +86,7 @@ describe('signalling rooms', () => {
     const alice = await subscribed(roomId, ['a']);
     const bob = await subscribed(roomId, ['a', 'b']);
     bob.send({ type: 'unsubscribe', topics: ['a'] });
-    await roundTrip(bob);
+    await untilSubscribed(roomId, ['a'], 1);
     alice.send({ type: 'publish', topic: 'a', data: 'not for bob' });
     alice.send({ type: 'subscribe', topics: ['b'] });
     alice.send({ type: 'publish', topic: 'b', data: 'for bob' });
