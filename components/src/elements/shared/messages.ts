@@ -507,7 +507,8 @@ export function messageParts<Part>(locale: string, key: MessageKey, parts: Recor
 
 function lookUp(locale: string, key: TableKey): string | undefined {
   // English until the language has loaded; MESSAGES_LOADED_EVENT then has the elements render again.
-  if (!loadingLanguages.has(locale.split('-')[0]!)) void loadMessages(locale).catch(() => undefined);
+  const language = locale.split('-')[0]!;
+  if (language in BUNDLED_LANGUAGES && !loadingLanguages.has(language)) void loadMessages(locale).catch(() => undefined);
   return tables.get(locale)?.[key] ?? tables.get(locale.split('-')[0]!)?.[key];
 }
 
