@@ -44,7 +44,7 @@ describe('<p2p-contacts> in the app', () => {
     await contacts.fill('field-familyName', 'Lovelace');
     await contacts.fill('field-emails-0-value', 'ada at example');
     await device.keyboard.press('Enter');
-    await contacts.waitForError('Email 1: is not an email address');
+    await contacts.waitForError('Email 1 is not an email address.');
     expect(await contacts.fieldInvalid('field-emails-0-value')).toBe(true);
     await expectNoAxeViolations(device, ['p2p-app', 'p2p-contacts']);
 

@@ -43,7 +43,7 @@ describe('vCard values in their own character sets', () => {
   it('leaves out a value in an unknown character set and imports the rest of the card', () => {
     const parsed = parseVcard('BEGIN:VCARD\r\nVERSION:2.1\r\nN:Berg;Ola\r\nNOTE;CHARSET=x-klingon:qapla\r\nEND:VCARD\r\n');
     expect(parsed.items[0]!.fields).toMatchObject({ givenName: 'Ola', familyName: 'Berg', notes: '' });
-    expect(parsed.warnings).toEqual([{ code: 'UNREADABLE', index: 0, property: 'NOTE', reason: 'the character set "x-klingon" is unknown' }]);
+    expect(parsed.warnings).toEqual([{ code: 'UNREADABLE', index: 0, property: 'NOTE', reason: { code: 'UNKNOWN_CHARSET', property: 'NOTE', charset: 'x-klingon' } }]);
   });
 
   it('decodes a quoted-printable value without a CHARSET as UTF-8, where it used to stay J=C3=BCrgen', () => {

@@ -9,39 +9,35 @@ import type { EventFields, EventStatus, OccurrenceOverride, Recurrence } from '.
 export const EVENT_STATUSES: readonly EventStatus[] = ['booked', 'arrived', 'no-show', 'cancelled'];
 
 export function checkStatus(field: string, value: unknown): EventStatus {
-  if (!EVENT_STATUSES.includes(value as EventStatus)) throw new ValidationError(field, `must be one of ${EVENT_STATUSES.join(', ')}`);
+  if (!EVENT_STATUSES.includes(value as EventStatus)) throw new ValidationError(field, { code: 'NOT_ONE_OF', allowed: EVENT_STATUSES });
   return value as EventStatus;
 }
 
 function checkResourceIds(field: string, value: unknown): string[] {
   const ids = checkStringList(field, value, RECORD_LIMITS.eventResources, RECORD_LIMITS.id);
   ids.forEach((id, index) => {
-    if (ids.indexOf(id) !== index) throw new ValidationError(`${field}.${index}`, 'books the same resource twice');
+    if (ids.indexOf(id) !== index) throw new ValidationError(`${field}.${index}`, { code: 'SAME_RESOURCE_TWICE' });
   });
   return ids;
 }
 
-function formatName(allDay: boolean): string {
-  return allDay ? 'a date YYYY-MM-DD (the event is all-day)' : 'a date-time YYYY-MM-DDTHH:mm:ss';
-}
-
 function checkLocal(field: string, value: unknown, allDay: boolean): string {
   const text = checkString(field, value, 19);
-  if (parseLocal(text, allDay) === undefined) throw new ValidationError(field, `must be ${formatName(allDay)}`);
+  if (parseLocal(text, allDay) === undefined) throw new ValidationError(field, { code: allDay ? 'NOT_A_DATE' : 'NOT_A_DATE_TIME' });
   return text;
 }
 
 function checkRrule(value: unknown): string {
   const rrule = checkString('recurrence.rrule', value, RECORD_LIMITS.rrule, { required: true });
-  if (/^RRULE:/i.test(rrule)) throw new ValidationError('recurrence.rrule', 'must be the value only, without "RRULE:"');
+  if (/^RRULE:/i.test(rrule)) throw new ValidationError('recurrence.rrule', { code: 'RRULE_PREFIX' });
   let recur: ICAL.Recur;
   try {
     recur = ICAL.Recur.fromString(rrule);
-  } catch (error) {
-    throw new ValidationError('recurrence.rrule', `does not parse: ${(error as Error).message}`);
+  } catch {
+    throw new ValidationError('recurrence.rrule', { code: 'RRULE_UNREADABLE' });
   }
-  if (!recur.freq) throw new ValidationError('recurrence.rrule', 'needs a FREQ');
-  if (recur.interval < 1) throw new ValidationError('recurrence.rrule', 'INTERVAL must be at least 1');
+  if (!recur.freq) throw new ValidationError('recurrence.rrule', { code: 'RRULE_NO_FREQ' });
+  if (recur.interval < 1) throw new ValidationError('recurrence.rrule', { code: 'RRULE_INTERVAL' });
   return rrule;
 }
 
@@ -56,7 +52,7 @@ function checkOverride(field: string, value: unknown, allDay: boolean): Occurren
   if (object.status !== undefined) override.status = checkStatus(`${field}.status`, object.status);
   if (object.resources !== undefined) override.resources = checkResourceIds(`${field}.resources`, object.resources);
   if (override.start !== undefined && override.end !== undefined && parseLocal(override.end, allDay)! < parseLocal(override.start, allDay)!) {
-    throw new ValidationError(`${field}.end`, 'must not be before the start');
+    throw new ValidationError(`${field}.end`, { code: 'END_BEFORE_START' });
   }
   return override;
 }
@@ -68,7 +64,7 @@ function checkRecurrence(value: unknown, allDay: boolean): Recurrence {
   const overrides = checkList('recurrence.overrides', object.overrides ?? [], RECORD_LIMITS.recurrenceItems, (field, item) => checkOverride(field, item, allDay));
   const seen = new Set<string>();
   overrides.forEach((override, index) => {
-    if (seen.has(override.recurrenceId)) throw new ValidationError(`recurrence.overrides.${index}.recurrenceId`, 'overrides the same occurrence twice');
+    if (seen.has(override.recurrenceId)) throw new ValidationError(`recurrence.overrides.${index}.recurrenceId`, { code: 'SAME_OCCURRENCE_TWICE' });
     seen.add(override.recurrenceId);
   });
   return { rrule: checkRrule(object.rrule), exdates: dates('exdates'), rdates: dates('rdates'), overrides };
@@ -79,13 +75,13 @@ export function validateEventFields(input: unknown): EventFields {
   const object = checkObject('event', input);
   const allDay = checkBoolean('allDay', object.allDay ?? false);
   const timeZone = checkString('timeZone', object.timeZone, 100, { required: true });
-  if (!isValidTimeZone(timeZone)) throw new ValidationError('timeZone', `"${timeZone}" is not a known IANA time zone`);
+  if (!isValidTimeZone(timeZone)) throw new ValidationError('timeZone', { code: 'UNKNOWN_TIME_ZONE', zone: timeZone });
   const start = checkLocal('start', object.start, allDay);
   const end = checkLocal('end', object.end ?? object.start, allDay);
   const startMs = parseLocal(start, allDay)!;
   const endMs = parseLocal(end, allDay)!;
   // All-day ends are exclusive dates, so a one-day event ends the next day; a timed event may last no time.
-  if (allDay ? endMs <= startMs : endMs < startMs) throw new ValidationError('end', allDay ? 'must be after the start date' : 'must not be before the start');
+  if (allDay ? endMs <= startMs : endMs < startMs) throw new ValidationError('end', allDay ? { code: 'END_NOT_AFTER_START_DATE' } : { code: 'END_BEFORE_START' });
   const fields: EventFields = {
     title: checkString('title', object.title ?? '', RECORD_LIMITS.shortText),
     start,

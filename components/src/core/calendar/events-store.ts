@@ -36,7 +36,7 @@ const statusOf = (value: string): EventStatus => (EVENT_STATUSES.includes(value 
 const byStartThenEnd = (a: Occurrence, b: Occurrence) => a.start - b.start || a.end - b.end;
 
 function checkScope(scope: unknown): asserts scope is RecurrenceScope {
-  if (!SCOPES.includes(scope as RecurrenceScope)) throw new ValidationError('scope', `must be one of ${SCOPES.join(', ')}`);
+  if (!SCOPES.includes(scope as RecurrenceScope)) throw new ValidationError('scope', { code: 'NOT_ONE_OF', allowed: SCOPES });
 }
 
 export class EventsStore extends RecordStore<EventFields, CalendarEvent> {

@@ -51,7 +51,7 @@ export function changedFields(event: CalendarEvent, patch: Partial<EventFields>)
 
 function parseTime(field: string, value: unknown, allDay: boolean): number {
   const local = typeof value === 'string' ? parseLocal(value, allDay) : undefined;
-  if (local === undefined) throw new ValidationError(field, allDay ? 'must be a date YYYY-MM-DD (the event is all-day)' : 'must be a date-time YYYY-MM-DDTHH:mm:ss');
+  if (local === undefined) throw new ValidationError(field, { code: allDay ? 'NOT_A_DATE' : 'NOT_A_DATE_TIME' });
   return local;
 }
 
@@ -72,7 +72,7 @@ function locate(event: CalendarEvent, recurrenceId: string): LocatedOccurrence {
     original !== undefined &&
     !recurrence.exdates.includes(recurrenceId) &&
     (override !== undefined || recurrence.rdates.includes(recurrenceId) || isRuleStartOf(event, original));
-  if (!isOccurrence) throw new ValidationError('recurrenceId', `"${recurrenceId}" is not an occurrence of this event`);
+  if (!isOccurrence) throw new ValidationError('recurrenceId', { code: 'NOT_AN_OCCURRENCE', recurrenceId });
   const start = override?.start === undefined ? original : parseLocal(override.start, event.allDay)!;
   const end = override?.end === undefined ? ruleOccurrenceLocalEnd(event, start) : parseLocal(override.end, event.allDay)!;
   return { recurrenceId, original, start, end, override };
@@ -106,7 +106,7 @@ export function withOccurrenceEdited(event: CalendarEvent, recurrenceId: string,
     if (field === 'start' || field === 'end') continue;
     if (isOccurrenceField(field)) Object.assign(override, { [field]: value });
     else if (!sameValue(event[field as keyof EventFields], value)) {
-      throw new ValidationError(field, 'belongs to the whole series: change it for this and following events, or for all');
+      throw new ValidationError(field, { code: 'SERIES_FIELD' });
     }
   }
   const start = patch.start === undefined ? occurrence.start : parseTime('start', patch.start, event.allDay);
@@ -180,13 +180,13 @@ function movedRule(rrule: string, from: number, to: number, allDay: boolean, toA
   const timeChanged = to - dayOf(to) !== from - dayOf(from);
   let moved = rrule;
   if (timeChanged && !toAllDay && ['BYHOUR', 'BYMINUTE', 'BYSECOND'].some((part) => part in recur.parts)) {
-    throw new ValidationError('start', 'this series repeats at set hours: change its rule to move it to another time');
+    throw new ValidationError('start', { code: 'SERIES_SET_HOURS' });
   }
   if (dayShift !== 0) {
     const pinned = ['BYMONTHDAY', 'BYYEARDAY', 'BYWEEKNO', 'BYSETPOS', 'BYMONTH'].find((part) => part in recur.parts);
     const byDay = recur.parts.BYDAY ?? [];
     if (pinned || byDay.some((day) => !WEEKDAYS.includes(day))) {
-      throw new ValidationError('start', 'this series repeats on set dates: change its rule to move it to another day');
+      throw new ValidationError('start', { code: 'SERIES_SET_DATES' });
     }
     if (byDay.length > 0) {
       const shift = (day: string) => WEEKDAYS[(((WEEKDAYS.indexOf(day) + dayShift) % 7) + 7) % 7]!;
@@ -210,7 +210,7 @@ export function withSeriesEdited(event: CalendarEvent, recurrenceId: string, pat
   const allDay = fields.allDay;
   const toggled = allDay !== event.allDay;
   if (toggled && (patch.start === undefined || patch.end === undefined)) {
-    throw new ValidationError(patch.start === undefined ? 'start' : 'end', 'must be given when the series changes between all-day and timed');
+    throw new ValidationError(patch.start === undefined ? 'start' : 'end', { code: 'START_AND_END_NEEDED' });
   }
   const start = patch.start === undefined ? occurrence.start : parseTime('start', patch.start, allDay);
   const end = patch.end === undefined ? start + (occurrence.end - occurrence.start) : parseTime('end', patch.end, allDay);

@@ -91,13 +91,13 @@ export class RemindersStore {
   }
 
   async snooze(ref: ReminderRef, until: number): Promise<void> {
-    if (!Number.isFinite(until)) throw new ValidationError('snoozedUntil', 'must be a time');
+    if (!Number.isFinite(until)) throw new ValidationError('snoozedUntil', { code: 'NOT_A_TIME' });
     await this.#save({ ...checkRef(ref), snoozedUntil: until });
   }
 
   /** Records that this device announced the reminder when it fell due at `firesAt`; a later snooze makes it due again. */
   async markAnnounced(ref: ReminderRef, firesAt: number): Promise<void> {
-    if (!Number.isFinite(firesAt)) throw new ValidationError('firesAt', 'must be a time');
+    if (!Number.isFinite(firesAt)) throw new ValidationError('firesAt', { code: 'NOT_A_TIME' });
     const checked = checkRef(ref);
     await this.#save({ ...this.#states.get(reminderKey(checked)), ...checked, announcedFor: firesAt });
   }
@@ -139,8 +139,8 @@ export class RemindersStore {
 }
 
 function checkRef(ref: ReminderRef): ReminderRef {
-  if (typeof ref.eventId !== 'string' || ref.eventId === '') throw new ValidationError('eventId', 'must be an event id');
-  if (typeof ref.recurrenceId !== 'string' || ref.recurrenceId === '') throw new ValidationError('recurrenceId', 'must be an occurrence start');
-  if (!Number.isInteger(ref.offset) || ref.offset < 0 || ref.offset > RECORD_LIMITS.reminderMinutes) throw new ValidationError('offset', 'must be a reminder offset in minutes');
+  if (typeof ref.eventId !== 'string' || ref.eventId === '') throw new ValidationError('eventId', { code: 'NOT_AN_EVENT_ID' });
+  if (typeof ref.recurrenceId !== 'string' || ref.recurrenceId === '') throw new ValidationError('recurrenceId', { code: 'NOT_AN_OCCURRENCE_START' });
+  if (!Number.isInteger(ref.offset) || ref.offset < 0 || ref.offset > RECORD_LIMITS.reminderMinutes) throw new ValidationError('offset', { code: 'NOT_A_REMINDER_OFFSET' });
   return { eventId: ref.eventId, recurrenceId: ref.recurrenceId, offset: ref.offset };
 }

@@ -9,7 +9,7 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = ['practitioner', 'room', 
 const COLOR_PATTERN = /^#[0-9a-f]{6}$/i;
 
 export function checkResourceKind(field: string, value: unknown): ResourceKind {
-  if (!RESOURCE_KINDS.includes(value as ResourceKind)) throw new ValidationError(field, `must be one of ${RESOURCE_KINDS.join(', ')}`);
+  if (!RESOURCE_KINDS.includes(value as ResourceKind)) throw new ValidationError(field, { code: 'NOT_ONE_OF', allowed: RESOURCE_KINDS });
   return value as ResourceKind;
 }
 
@@ -19,6 +19,6 @@ export function validateResourceFields(input: unknown): ResourceFields {
   const name = checkString('name', object.name, RECORD_LIMITS.shortText, { required: true });
   const kind = checkResourceKind('kind', object.kind);
   const color = checkString('color', object.color, 7);
-  if (!COLOR_PATTERN.test(color)) throw new ValidationError('color', 'must be a colour #rrggbb');
+  if (!COLOR_PATTERN.test(color)) throw new ValidationError('color', { code: 'NOT_A_COLOUR' });
   return { name, kind, color: color.toLowerCase() };
 }

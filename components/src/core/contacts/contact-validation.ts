@@ -21,7 +21,7 @@ function checkBirthday(value: unknown): string | undefined {
   const withoutYear = BIRTHDAY_WITHOUT_YEAR.exec(birthday);
   // Any leap year accepts every month-day pair, so 2000 checks a yearless birthday such as --02-29.
   const valid = withoutYear ? parseLocalDate(`2000-${withoutYear[1]}-${withoutYear[2]}`) !== undefined : parseLocalDate(birthday) !== undefined;
-  if (!valid) throw new ValidationError('birthday', 'must be a date YYYY-MM-DD or --MM-DD');
+  if (!valid) throw new ValidationError('birthday', { code: 'NOT_A_BIRTHDAY' });
   return birthday;
 }
 
@@ -30,11 +30,11 @@ export function validateContactFields(input: unknown): ContactFields {
   const object = checkObject('contact', input);
   const emails = checkList('emails', object.emails ?? [], RECORD_LIMITS.listItems, checkLabeledValue);
   emails.forEach((email, index) => {
-    if (!EMAIL_PATTERN.test(email.value)) throw new ValidationError(`emails.${index}.value`, 'is not an email address');
+    if (!EMAIL_PATTERN.test(email.value)) throw new ValidationError(`emails.${index}.value`, { code: 'NOT_AN_EMAIL' });
   });
   const phones = checkList('phones', object.phones ?? [], RECORD_LIMITS.listItems, checkLabeledValue);
   phones.forEach((phone, index) => {
-    if (!PHONE_PATTERN.test(phone.value)) throw new ValidationError(`phones.${index}.value`, 'may hold only digits, spaces and + ( ) - . /');
+    if (!PHONE_PATTERN.test(phone.value)) throw new ValidationError(`phones.${index}.value`, { code: 'NOT_A_PHONE' });
   });
   const fields: ContactFields = {
     givenName: checkString('givenName', object.givenName ?? '', RECORD_LIMITS.shortText),
@@ -50,7 +50,7 @@ export function validateContactFields(input: unknown): ContactFields {
   const birthday = checkBirthday(object.birthday);
   if (birthday !== undefined) fields.birthday = birthday;
   if (![fields.givenName, fields.familyName, fields.displayName, fields.organisation].some((name) => name.trim() !== '') && emails.length === 0 && phones.length === 0) {
-    throw new ValidationError('displayName', 'a contact needs a name, an organisation, an email or a phone');
+    throw new ValidationError('displayName', { code: 'NO_NAME' });
   }
   return fields;
 }

@@ -28,7 +28,7 @@ import { rawPropertyValue, splitComponentBlocks, type ComponentBlock } from './c
 import { resolveTzid, type ResolvedZone, type TimeZoneMappingKind, type YearRange } from './ics-time-zones.ts';
 import { contentLines, isBlob, type ImportBytes, type ImportInput } from './content-lines.ts';
 import { defaultOccurrenceEnd } from './occurrence-end.ts';
-import { ItemIssue, identify, issueFor, writeParsedItems, type ImportIssue, type ImportReport, type ParsedFile, type ParsedItem, type RecordWriter } from './import-report.ts';
+import { ItemIssue, identify, issueFor, unreadableReason, writeParsedItems, type ImportIssue, type ImportReason, type ImportReport, type ParsedFile, type ParsedItem, type RecordWriter } from './import-report.ts';
 import type { EventFields, OccurrenceOverride } from '../records/records.ts';
 import { clinicFieldsOf, clinicOverrideOf, ruleForImport } from './ics-clinic-fields.ts';
 
@@ -80,7 +80,7 @@ class IcsReader {
   /** The event being read: the years its dates fall on, and whether it is a series. */
   #event: { years: YearRange; series: boolean } = { years: { from: 1970, to: 1970 }, series: false };
   /** What was left out of the event being read, each with its property and why. */
-  warnings: { property: string; reason: string }[] = [];
+  warnings: { property: string; reason: ImportReason }[] = [];
 
   constructor(
     definitions: Map<string, ICAL.Component>,
@@ -131,25 +131,22 @@ class IcsReader {
 
   #time(text: string, type: string, tzid: unknown, label: string): TimeValue {
     if (type === 'date') {
-      if (parseLocalDate(text) === undefined) throw new ItemIssue('UNREADABLE', `${label} is not a valid date`);
+      if (parseLocalDate(text) === undefined) throw new ItemIssue('UNREADABLE', { code: 'NOT_A_DATE', property: label, value: text });
       return { date: text };
     }
     const match = type === 'date-time' ? DATE_TIME_VALUE.exec(text) : null;
-    if (!match || parseLocalDateTime(match[1]!) === undefined) throw new ItemIssue('UNREADABLE', `${label} is not a valid date or date-time`);
+    if (!match || parseLocalDateTime(match[1]!) === undefined) throw new ItemIssue('UNREADABLE', { code: 'NOT_A_DATE_TIME', property: label, value: text });
     const wall = match[1]!;
     if (match[2]) return { wall, zone: 'UTC' };
     if (typeof tzid !== 'string') return { wall, zone: this.floatingZone };
     const zone = this.#zone(tzid);
-    if (!zone) throw new ItemIssue('UNREADABLE', `${label} is in time zone "${tzid}", which is neither an IANA nor a Windows zone name, and the file has no VTIMEZONE for it`);
+    if (!zone) throw new ItemIssue('UNREADABLE', { code: 'UNKNOWN_TIME_ZONE', property: label, tzid });
     if ('iana' in zone) {
       if (zone.kind) this.#noteMapping(tzid, zone.iana, zone.kind);
       return { wall, zone: zone.iana };
     }
     if (zone.changesOffset && this.#event.series) {
-      throw new ItemIssue(
-        'UNSUPPORTED',
-        `the series is in time zone "${tzid}", whose VTIMEZONE changes offset on dates no IANA zone does; read in UTC, its occurrences would move by an hour after each change`,
-      );
+      throw new ItemIssue('UNSUPPORTED', { code: 'ZONE_CHANGES_OFFSET', tzid });
     }
     this.#noteMapping(tzid, 'UTC', 'converted-to-utc');
     return { wall: formatLocalDateTime(zone.definition.instantOf(parseLocalDateTime(wall)!)), zone: 'UTC' };
@@ -168,7 +165,7 @@ function formatted(value: TimeValue, frame: EventFrame, label: string): string {
   if (frame.allDay) return 'date' in value ? value.date : value.wall.slice(0, 10);
   if ('date' in value) {
     if (label === 'EXDATE' || label === 'RDATE') return `${value.date}T${frame.startTime}`;
-    throw new ItemIssue('UNSUPPORTED', `${label} is a date but the event has a time of day`);
+    throw new ItemIssue('UNSUPPORTED', { code: 'DATE_IN_TIMED_EVENT', property: label });
   }
   if (value.zone === frame.zone) return value.wall;
   const instant = wallClockToInstant(parseLocalDateTime(value.wall)!, value.zone);
@@ -177,9 +174,9 @@ function formatted(value: TimeValue, frame: EventFrame, label: string): string {
 
 /** RFC 5545 3.3.6: days and weeks are nominal (calendar days), hours, minutes and seconds exact. */
 function addDuration(start: string, duration: string, frame: EventFrame): string {
-  if (!DURATION_VALUE.test(duration) || /^[+-]?PT?$/.test(duration)) throw new ItemIssue('UNREADABLE', 'DURATION is not a valid duration');
+  if (!DURATION_VALUE.test(duration) || /^[+-]?PT?$/.test(duration)) throw new ItemIssue('UNREADABLE', { code: 'NOT_A_DURATION' });
   const parsed = ICAL.Duration.fromString(duration);
-  if (parsed.isNegative) throw new ItemIssue('UNREADABLE', 'DURATION is negative');
+  if (parsed.isNegative) throw new ItemIssue('UNREADABLE', { code: 'NEGATIVE_DURATION' });
   const days = parsed.weeks * 7 + parsed.days;
   const exactMs = ((parsed.hours * 60 + parsed.minutes) * 60 + parsed.seconds) * 1000;
   const local = parseLocal(start, frame.allDay)! + days * DAY_MS;
@@ -191,7 +188,7 @@ function addDuration(start: string, duration: string, frame: EventFrame): string
 function endOf(component: ICAL.Component, start: string, frame: EventFrame, reader: IcsReader): string {
   const dtend = reader.time(component, 'dtend');
   if (dtend) {
-    if (frame.allDay !== 'date' in dtend) throw new ItemIssue('UNSUPPORTED', 'DTSTART and DTEND must both be dates or both be date-times');
+    if (frame.allDay !== 'date' in dtend) throw new ItemIssue('UNSUPPORTED', { code: 'START_AND_END_DIFFER_IN_KIND' });
     return formatted(dtend, frame, 'DTEND');
   }
   const duration = component.getFirstProperty('duration');
@@ -210,7 +207,7 @@ function overrideOf(component: ICAL.Component, master: EventFields, frame: Event
   const recurrenceId = formatted(reader.time(component, 'recurrence-id')!, frame, 'RECURRENCE-ID');
   const override: OccurrenceOverride = { recurrenceId };
   const dtstart = reader.time(component, 'dtstart');
-  if (dtstart && frame.allDay !== 'date' in dtstart) throw new ItemIssue('UNSUPPORTED', `the occurrence of ${recurrenceId} changes between all-day and timed, which an edited occurrence cannot`);
+  if (dtstart && frame.allDay !== 'date' in dtstart) throw new ItemIssue('UNSUPPORTED', { code: 'OCCURRENCE_CHANGES_ALL_DAY', recurrenceId });
   const start = dtstart ? formatted(dtstart, frame, 'DTSTART') : recurrenceId;
   const end = endOf(component, start, frame, reader);
   if (start !== recurrenceId) override.start = start;
@@ -227,18 +224,18 @@ function overrideOf(component: ICAL.Component, master: EventFields, frame: Event
 
 /** Minutes before the start of each alarm that fires at or before the start, without repeats. */
 /** The minutes before the start at which one alarm fires, or why it cannot be read. */
-function alarmMinutes(alarm: ICAL.Component, startInstant: number, endInstant: number, zone: string): number | { problem: string } {
+function alarmMinutes(alarm: ICAL.Component, startInstant: number, endInstant: number, zone: string): number | { problem: ImportReason } {
   const trigger = alarm.getFirstProperty('trigger');
-  if (!trigger) return { problem: 'a VALARM has no TRIGGER' };
+  if (!trigger) return { problem: { code: 'ALARM_WITHOUT_TRIGGER' } };
   const value = String(trigger.jCal[3]);
   let firesAt: number;
   if (trigger.type === 'duration') {
-    if (!DURATION_VALUE.test(value)) return { problem: 'a VALARM TRIGGER is not a valid duration' };
+    if (!DURATION_VALUE.test(value)) return { problem: { code: 'ALARM_TRIGGER_NOT_A_DURATION' } };
     const anchor = String(trigger.getParameter('related') ?? 'START').toUpperCase() === 'END' ? endInstant : startInstant;
     firesAt = anchor + ICAL.Duration.fromString(value).toSeconds() * 1000;
   } else {
     const match = DATE_TIME_VALUE.exec(value);
-    if (!match || parseLocalDateTime(match[1]!) === undefined) return { problem: 'a VALARM TRIGGER is not a valid date-time' };
+    if (!match || parseLocalDateTime(match[1]!) === undefined) return { problem: { code: 'ALARM_TRIGGER_NOT_A_DATE_TIME' } };
     firesAt = match[2] ? parseLocalDateTime(match[1]!)! : wallClockToInstant(parseLocalDateTime(match[1]!)!, zone);
   }
   return Math.round((startInstant - firesAt) / 60_000);
@@ -252,7 +249,7 @@ function remindersOf(component: ICAL.Component, event: EventFields, reader: IcsR
   for (const alarm of component.getAllSubcomponents('valarm')) {
     if (text(alarm, 'action').toUpperCase() === 'NONE') continue;
     const minutes = alarmMinutes(alarm, startInstant, endInstant, zone);
-    if (typeof minutes !== 'number') reader.warnings.push({ property: 'VALARM', reason: `${minutes.problem}; the reminder was left out` });
+    if (typeof minutes !== 'number') reader.warnings.push({ property: 'VALARM', reason: minutes.problem });
     else if (minutes >= 0 && !reminders.includes(minutes)) reminders.push(minutes);
   }
   return reminders;
@@ -274,10 +271,10 @@ function attendeesOf(component: ICAL.Component, reader: IcsReader): string[] {
 
 /** One event from its master VEVENT and the VEVENTs that edit its occurrences. */
 function eventOf(master: ICAL.Component, edits: ICAL.Component[], reader: IcsReader): EventFields {
-  if (isCancelled(master)) throw new ItemIssue('CANCELLED', 'the event is cancelled (STATUS:CANCELLED)');
+  if (isCancelled(master)) throw new ItemIssue('CANCELLED', { code: 'EVENT_CANCELLED' });
   reader.beginEvent(master);
   const dtstart = reader.time(master, 'dtstart');
-  if (!dtstart) throw new ItemIssue('UNREADABLE', 'the event has no DTSTART');
+  if (!dtstart) throw new ItemIssue('UNREADABLE', { code: 'NO_START' });
   const allDay = 'date' in dtstart;
   const frame: EventFrame = { allDay, zone: 'date' in dtstart ? reader.floatingZone : dtstart.zone, startTime: 'wall' in dtstart ? dtstart.wall.slice(11) : '' };
   const start = 'date' in dtstart ? dtstart.date : dtstart.wall;
@@ -296,7 +293,7 @@ function eventOf(master: ICAL.Component, edits: ICAL.Component[], reader: IcsRea
   fields.reminders = remindersOf(master, fields, reader);
 
   const rules = master.getAllProperties('rrule');
-  if (rules.length > 1) throw new ItemIssue('UNSUPPORTED', 'the event has more than one RRULE (deprecated since RFC 5545)');
+  if (rules.length > 1) throw new ItemIssue('UNSUPPORTED', { code: 'SEVERAL_RULES' });
   const dates = (name: string) => master.getAllProperties(name).flatMap((property) => reader.times(property)).map((value) => formatted(value, frame, name.toUpperCase()));
   const rdates = dates('rdate');
   // Edits of a one-off event have no occurrence to attach to; the master alone is the event.
@@ -328,20 +325,18 @@ interface EventGroup {
   summary?: string;
   masters: { index: number; component: ICAL.Component }[];
   edits: { index: number; component: ICAL.Component }[];
-  unreadable?: string;
+  unreadable?: ImportReason;
 }
 
 function parseBlock(block: ComponentBlock): ICAL.Component {
-  if (!block.complete) throw new Error(`the ${block.name} has no END:${block.name} line`);
+  if (!block.complete) throw new ItemIssue('UNREADABLE', { code: 'NO_END_LINE', component: block.name });
   return new ICAL.Component(ICAL.parse(block.lines.join('\r\n')) as unknown[]);
 }
-
-const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Reads every event of an iCalendar file, as bytes or text, without writing anything. */
 function parseIcsBytes(input: ImportBytes, options: IcsImportOptions): ParsedIcsFile {
   const blocks = splitComponentBlocks(contentLines(input));
-  if (!blocks) return { items: [], errors: [{ code: 'NOT_ICALENDAR', reason: 'the file is not an iCalendar (.ics) file: it has no BEGIN:VCALENDAR' }], warnings: [], timeZones: [] };
+  if (!blocks) return { items: [], errors: [{ code: 'NOT_ICALENDAR', reason: { code: 'NOT_ICALENDAR' } }], warnings: [], timeZones: [] };
 
   const definitions = new Map<string, ICAL.Component>();
   for (const block of blocks.filter((candidate) => candidate.name === 'VTIMEZONE')) {
@@ -363,7 +358,7 @@ function parseIcsBytes(input: ImportBytes, options: IcsImportOptions): ParsedIcs
       const uid = rawPropertyValue(block, 'UID');
       const summary = rawPropertyValue(block, 'SUMMARY');
       if (block.name !== 'VEVENT') {
-        errors.push(issueFor('UNSUPPORTED', `a ${block.name} is not an event; only VEVENTs are imported`, { index, uid, summary }));
+        errors.push(issueFor('UNSUPPORTED', { code: 'NOT_AN_EVENT', component: block.name }, { index, uid, summary }));
         return;
       }
       const key = uid ?? `#${index}`;
@@ -376,7 +371,7 @@ function parseIcsBytes(input: ImportBytes, options: IcsImportOptions): ParsedIcs
         if (!isEdit || !group.summary) group.summary = text(component, 'summary') || group.summary;
       } catch (error) {
         // One unreadable part rejects the whole event, so that no occurrence edit is silently lost.
-        group.unreadable ??= reasonOf(error);
+        group.unreadable ??= unreadableReason(error);
         group.summary ??= summary;
       }
     });
@@ -391,7 +386,7 @@ function parseIcsBytes(input: ImportBytes, options: IcsImportOptions): ParsedIcs
     // Without a master (an invitation to one occurrence), each edited occurrence stands alone.
     const events = group.masters.length ? [{ ...group.masters[0]!, edits: group.edits }] : group.edits.map((edit) => ({ ...edit, edits: [] }));
     for (const duplicate of group.masters.slice(1)) {
-      errors.push(issueFor('UNREADABLE', 'another event in the file has the same UID', { ...group, index: duplicate.index }));
+      errors.push(issueFor('UNREADABLE', { code: 'SAME_UID' }, { ...group, index: duplicate.index }));
     }
     for (const event of events) {
       const named = { ...group, index: event.index, summary: text(event.component, 'summary') || group.summary };
@@ -399,7 +394,7 @@ function parseIcsBytes(input: ImportBytes, options: IcsImportOptions): ParsedIcs
         items.push({ ...identify(named), fields: eventOf(event.component, event.edits.map((edit) => edit.component), reader) });
         warnings.push(...reader.warnings.map(({ property, reason }) => ({ ...issueFor('UNREADABLE', reason, named), property })));
       } catch (error) {
-        errors.push(issueFor(error instanceof ItemIssue ? error.code : 'UNREADABLE', reasonOf(error), named));
+        errors.push(issueFor(error instanceof ItemIssue ? error.code : 'UNREADABLE', unreadableReason(error), named));
       }
     }
   }

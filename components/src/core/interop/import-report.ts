@@ -2,7 +2,7 @@
  * What an import did: how many items were written and, for each item that was not, why. Parsing and writing
  * are separate steps so that a caller can preview a file (`parseIcs`, `parseVcard`) before importing it.
  */
-import { ValidationError } from '../records/validation-error.ts';
+import { ValidationError, describeReason, type ValidationReason } from '../records/validation-error.ts';
 
 /** Why an item, or the whole file, was not imported; codes the UI can act on. */
 export type ImportIssueCode =
@@ -19,6 +19,46 @@ export type ImportIssueCode =
   /** The store refused the item's fields; `field` names the one it refused. */
   | 'INVALID';
 
+/**
+ * Why exactly, as a code and its data, which the UI words in the person's language (the elements' message table).
+ * Names of the file's properties (`DTSTART`, `BDAY`) and values quoted from it are data, not words.
+ */
+export type ImportReason =
+  | { code: 'NOT_ICALENDAR' }
+  | { code: 'NOT_VCARD' }
+  /** A `BEGIN:` with no matching `END:` line: the file was cut off. */
+  | { code: 'NO_END_LINE'; component: string }
+  /** A vCard line with no name and ":" before its value; the line's start is quoted. */
+  | { code: 'BAD_LINE'; line: string }
+  | { code: 'UNKNOWN_CHARSET'; property: string; charset: string }
+  | { code: 'NOT_A_DATE'; property: string; value: string }
+  | { code: 'NOT_A_DATE_TIME'; property: string; value: string }
+  /** A TZID that is neither an IANA nor a Windows zone name, with no VTIMEZONE in the file. */
+  | { code: 'UNKNOWN_TIME_ZONE'; property: string; tzid: string }
+  /** A series in a VTIMEZONE that changes offset on dates no IANA zone does: read in UTC, it would drift. */
+  | { code: 'ZONE_CHANGES_OFFSET'; tzid: string }
+  /** A date (no time of day) in a property of a timed event. */
+  | { code: 'DATE_IN_TIMED_EVENT'; property: string }
+  | { code: 'START_AND_END_DIFFER_IN_KIND' }
+  | { code: 'OCCURRENCE_CHANGES_ALL_DAY'; recurrenceId: string }
+  | { code: 'NOT_A_DURATION' }
+  | { code: 'NEGATIVE_DURATION' }
+  | { code: 'ALARM_WITHOUT_TRIGGER' }
+  | { code: 'ALARM_TRIGGER_NOT_A_DURATION' }
+  | { code: 'ALARM_TRIGGER_NOT_A_DATE_TIME' }
+  | { code: 'EVENT_CANCELLED' }
+  | { code: 'NO_START' }
+  /** More than one RRULE, deprecated since RFC 5545. */
+  | { code: 'SEVERAL_RULES' }
+  /** A component other than VEVENT (a VTODO, a VJOURNAL). */
+  | { code: 'NOT_AN_EVENT'; component: string }
+  | { code: 'CONTACT_GROUP' }
+  | { code: 'SAME_UID' }
+  /** The parser (ical.js) could not read the item; `detail` is its own message, for whoever looks into the file. */
+  | { code: 'UNPARSABLE'; detail: string }
+  /** The store refused a field (the issue's `field`); for a warning, `leftOut` is the list entry left out. */
+  | { code: 'FIELD_REFUSED'; refusal: ValidationReason; leftOut?: string };
+
 export interface ImportIssue {
   code: ImportIssueCode;
   /** Zero-based position of the item among the file's items (time zone definitions not counted); absent when the issue concerns the whole file. */
@@ -31,7 +71,7 @@ export interface ImportIssue {
   field?: string;
   /** The file's property that was left out (a warning), e.g. `BDAY`. */
   property?: string;
-  reason: string;
+  reason: ImportReason;
 }
 
 export interface ImportReport {
@@ -68,11 +108,17 @@ export interface RecordWriter<Fields> {
 export class ItemIssue extends Error {
   constructor(
     readonly code: Exclude<ImportIssueCode, 'NOT_ICALENDAR' | 'NOT_VCARD' | 'INVALID'>,
-    readonly reason: string,
+    readonly reason: ImportReason,
   ) {
-    super(reason);
+    super(describeReason(reason));
     this.name = 'ItemIssue';
   }
+}
+
+/** Why an item could not be read: its ItemIssue's reason, or what the parser said. */
+export function unreadableReason(error: unknown): ImportReason {
+  if (error instanceof ItemIssue) return error.reason;
+  return { code: 'UNPARSABLE', detail: error instanceof Error ? error.message : String(error) };
 }
 
 /** An item's position and names, leaving out the names it does not have. */
@@ -80,7 +126,7 @@ export function identify(item: { index: number; uid?: string | undefined; summar
   return { index: item.index, ...(item.uid ? { uid: item.uid } : {}), ...(item.summary ? { summary: item.summary } : {}) };
 }
 
-export function issueFor(code: ImportIssueCode, reason: string, item: { index: number; uid?: string | undefined; summary?: string | undefined }): ImportIssue {
+export function issueFor(code: ImportIssueCode, reason: ImportReason, item: { index: number; uid?: string | undefined; summary?: string | undefined }): ImportIssue {
   return { code, ...identify(item), reason };
 }
 
@@ -94,7 +140,7 @@ function refusedListEntry(fields: object, field: string): { list: string; index:
 /** A list entry as a person recognises it: an email's or phone's value, a tag, or the entry as JSON. */
 function describeEntry(entry: unknown): string {
   const value = typeof entry === 'object' && entry !== null && 'value' in entry ? (entry as { value: unknown }).value : entry;
-  return typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /**
@@ -114,11 +160,12 @@ function writeItem<Fields extends object>(target: RecordWriter<Fields>, item: Pa
       if (!(error instanceof ValidationError)) throw error;
       const entry = refusedListEntry(fields, error.field);
       if (!entry) {
-        report.errors.push({ ...issueFor('INVALID', error.reason, item), field: error.field });
+        report.errors.push({ ...issueFor('INVALID', { code: 'FIELD_REFUSED', refusal: error.reason }, item), field: error.field });
         return;
       }
       const list = (fields as Record<string, unknown[]>)[entry.list]!;
-      warnings.push({ ...issueFor('INVALID', `${error.reason}; ${describeEntry(list[entry.index])} was left out`, item), field: error.field });
+      const leftOut = describeEntry(list[entry.index]);
+      warnings.push({ ...issueFor('INVALID', { code: 'FIELD_REFUSED', refusal: error.reason, leftOut }, item), field: error.field });
       fields = { ...fields, [entry.list]: list.filter((_, index) => index !== entry.index) };
     }
   }

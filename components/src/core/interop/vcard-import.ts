@@ -17,16 +17,16 @@ import { bytesOf, isBlob, type ImportBytes, type ImportInput } from './content-l
 import { componentsOf, listOf, readVcards, unescapeText, versionOf, type VcardCard, type VcardProperty, type VcardVersionRead } from './vcard-properties.ts';
 import { labelFromVcard } from './vcard-labels.ts';
 import { derivedDisplayName } from './derived-display-name.ts';
-import { ItemIssue, identify, issueFor, writeParsedItems, type ImportIssue, type ImportReport, type ParsedFile, type ParsedItem, type RecordWriter } from './import-report.ts';
+import { ItemIssue, identify, issueFor, unreadableReason, writeParsedItems, type ImportIssue, type ImportReason, type ImportReport, type ParsedFile, type ParsedItem, type RecordWriter } from './import-report.ts';
 import type { ContactFields, LabeledValue, PostalAddress } from '../records/records.ts';
 
 /** A property that cannot be read; the contact imports without it. */
 class PropertyIssue extends Error {
   constructor(
     readonly property: string,
-    readonly reason: string,
+    readonly reason: ImportReason,
   ) {
-    super(reason);
+    super(reason.code);
     this.name = 'PropertyIssue';
   }
 }
@@ -34,7 +34,7 @@ class PropertyIssue extends Error {
 /** One card being read: its properties by name, and what was left out of it. */
 class CardReader {
   readonly version: VcardVersionRead;
-  readonly warnings: { property: string | undefined; reason: string }[];
+  readonly warnings: { property: string | undefined; reason: ImportReason }[];
   readonly #labels = new Map<string, string>();
 
   constructor(readonly card: VcardCard) {
@@ -124,7 +124,7 @@ function birthdayOf(property: VcardProperty): string | undefined {
   if (full) birthday = full[1] === property.params.get('X-APPLE-OMIT-YEAR')?.[0] ? `--${full[2]}-${full[3]}` : `${full[1]}-${full[2]}-${full[3]}`;
   else if (yearless) birthday = `--${yearless[1]}-${yearless[2]}`;
   // Any leap year accepts every month-day pair, so 2000 checks a yearless birthday such as --02-29.
-  if (!birthday || parseLocalDate(birthday.replace(/^--/, '2000-')) === undefined) throw new PropertyIssue('BDAY', `BDAY "${value}" is not a date`);
+  if (!birthday || parseLocalDate(birthday.replace(/^--/, '2000-')) === undefined) throw new PropertyIssue('BDAY', { code: 'NOT_A_DATE', property: 'BDAY', value });
   return birthday;
 }
 
@@ -145,7 +145,7 @@ function addressOf(property: VcardProperty, reader: CardReader): PostalAddress {
 }
 
 function contactOf(reader: CardReader): ContactFields {
-  if (isGroup(reader)) throw new ItemIssue('UNSUPPORTED', 'the card is a contact group, which p2p-clinic does not hold');
+  if (isGroup(reader)) throw new ItemIssue('UNSUPPORTED', { code: 'CONTACT_GROUP' });
   const name = reader.first('N');
   const names = name ? reader.components(name) : [];
   const org = reader.first('ORG');
@@ -187,7 +187,7 @@ function contactOf(reader: CardReader): ContactFields {
 /** Reads every contact of a vCard file, as bytes or text, without writing anything. */
 function parseVcardBytes(input: ImportBytes): ParsedFile<ContactFields> {
   const cards = readVcards(bytesOf(input));
-  if (!cards) return { items: [], errors: [{ code: 'NOT_VCARD', reason: 'the file is not a vCard (.vcf) file: it has no BEGIN:VCARD' }], warnings: [] };
+  if (!cards) return { items: [], errors: [{ code: 'NOT_VCARD', reason: { code: 'NOT_VCARD' } }], warnings: [] };
   const items: ParsedItem<ContactFields>[] = [];
   const errors: ImportIssue[] = [];
   const warnings: ImportIssue[] = [];
@@ -195,11 +195,11 @@ function parseVcardBytes(input: ImportBytes): ParsedFile<ContactFields> {
     const reader = new CardReader(card);
     const named = { index, uid: reader.text('UID') || undefined, summary: reader.text('FN') || undefined };
     try {
-      if (!card.complete) throw new ItemIssue('UNREADABLE', 'the VCARD has no END:VCARD line');
+      if (!card.complete) throw new ItemIssue('UNREADABLE', { code: 'NO_END_LINE', component: 'VCARD' });
       items.push({ ...identify(named), fields: contactOf(reader) });
       warnings.push(...reader.warnings.map(({ property, reason }) => ({ ...issueFor('UNREADABLE', reason, named), ...(property ? { property } : {}) })));
     } catch (error) {
-      errors.push(issueFor(error instanceof ItemIssue ? error.code : 'UNREADABLE', error instanceof Error ? error.message : String(error), named));
+      errors.push(issueFor(error instanceof ItemIssue ? error.code : 'UNREADABLE', unreadableReason(error), named));
     }
   });
   return { items, errors, warnings };

@@ -13,6 +13,7 @@
  *   new line, as Android writes one. Other backslashes are kept.
  */
 import { decodeText, unfoldContentLines } from './content-lines.ts';
+import type { ImportReason } from './import-report.ts';
 
 export type VcardVersionRead = '2.1' | '3.0' | '4.0';
 
@@ -31,7 +32,7 @@ export interface VcardProperty {
 export interface UnreadableLine {
   /** The property name, if the line has one. */
   name: string | undefined;
-  reason: string;
+  reason: ImportReason;
 }
 
 export interface VcardCard {
@@ -125,7 +126,7 @@ export function parseVcardLine(line: Uint8Array): VcardProperty | UnreadableLine
   const name = NAME_PATTERN.exec(nameText.trim());
   if (colon < 0 || !name) {
     const shown = decodeText(line).slice(0, 60);
-    return { name: name?.[2]?.toUpperCase(), reason: `invalid line (no name and ":" before its value) "${shown}"` };
+    return { name: name?.[2]?.toUpperCase(), reason: { code: 'BAD_LINE', line: shown } };
   }
   const params = parametersOf(paramTexts);
   const encoding = params.get('ENCODING')?.[0]?.toUpperCase();
@@ -137,7 +138,7 @@ export function parseVcardLine(line: Uint8Array): VcardProperty | UnreadableLine
     else if (encoding === 'BASE64' || encoding === 'B') value = decodeText(raw, 'latin1');
     else value = decodeText(raw, charset);
   } catch {
-    return { name: name[2]!.toUpperCase(), reason: `the character set "${charset}" is unknown` };
+    return { name: name[2]!.toUpperCase(), reason: { code: 'UNKNOWN_CHARSET', property: name[2]!.toUpperCase(), charset: charset ?? '' } };
   }
   return { group: name[1]?.toLowerCase(), name: name[2]!.toUpperCase(), params, value };
 }

@@ -45,7 +45,7 @@ function checkName(name: unknown): string {
 
 function checkColor(color: unknown): string {
   const value = checkString('color', color, 7);
-  if (!/^#[0-9a-f]{6}$/i.test(value)) throw new ValidationError('color', 'must be a colour #rrggbb');
+  if (!/^#[0-9a-f]{6}$/i.test(value)) throw new ValidationError('color', { code: 'NOT_A_COLOUR' });
   return value.toLowerCase();
 }
 

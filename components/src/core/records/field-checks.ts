@@ -7,25 +7,25 @@ import { RECORD_LIMITS } from './record-limits.ts';
 import type { LabeledValue } from './records.ts';
 
 export function checkObject(field: string, value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError(field, 'must be an object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError(field, { code: 'NOT_AN_OBJECT' });
   return value as Record<string, unknown>;
 }
 
 export function checkString(field: string, value: unknown, maxLength: number, options: { required?: boolean } = {}): string {
-  if (typeof value !== 'string') throw new ValidationError(field, 'must be a string');
-  if (value.length > maxLength) throw new ValidationError(field, `must be at most ${maxLength} characters`);
-  if (options.required && value.trim() === '') throw new ValidationError(field, 'must not be empty');
+  if (typeof value !== 'string') throw new ValidationError(field, { code: 'NOT_A_STRING' });
+  if (value.length > maxLength) throw new ValidationError(field, { code: 'TOO_LONG', max: maxLength });
+  if (options.required && value.trim() === '') throw new ValidationError(field, { code: 'EMPTY' });
   return value;
 }
 
 export function checkBoolean(field: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new ValidationError(field, 'must be true or false');
+  if (typeof value !== 'boolean') throw new ValidationError(field, { code: 'NOT_TRUE_OR_FALSE' });
   return value;
 }
 
 export function checkList<T>(field: string, value: unknown, maxItems: number, checkItem: (field: string, item: unknown) => T): T[] {
-  if (!Array.isArray(value)) throw new ValidationError(field, 'must be a list');
-  if (value.length > maxItems) throw new ValidationError(field, `must have at most ${maxItems} items`);
+  if (!Array.isArray(value)) throw new ValidationError(field, { code: 'NOT_A_LIST' });
+  if (value.length > maxItems) throw new ValidationError(field, { code: 'TOO_MANY_ITEMS', max: maxItems });
   return value.map((item, index) => checkItem(`${field}.${index}`, item));
 }
 
@@ -42,7 +42,7 @@ export function checkLabeledValue(field: string, value: unknown): LabeledValue {
 }
 
 export function checkIntegerInRange(field: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new ValidationError(field, 'must be a whole number');
-  if (value < min || value > max) throw new ValidationError(field, `must be between ${min} and ${max}`);
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new ValidationError(field, { code: 'NOT_A_WHOLE_NUMBER' });
+  if (value < min || value > max) throw new ValidationError(field, { code: 'OUT_OF_RANGE', min, max });
   return value;
 }

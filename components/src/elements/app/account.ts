@@ -6,7 +6,7 @@
  * and keys stay on the device, and so does the Worker's device token for the email, which lets this device sign in
  * again while someone else fails logins for the same email.
  */
-import type { Session } from '#protocol';
+import { MIN_PASSWORD_LENGTH, type Session } from '#protocol';
 import { RelayApi, RelayApiError } from '../../core/sync/relay-api.ts';
 import { RelaySession, renewingFetch } from '../../core/sync/relay-session.ts';
 import type { RelayAccount } from '../../core/sync/relay-workspace.ts';
@@ -31,8 +31,11 @@ export function accountErrorMessage(error: unknown, locale: string): string {
     case 'INVALID_CREDENTIALS':
     case 'EMAIL_TAKEN':
       return message(locale, `account.error.${error.code}`);
+    case 'INVALID_INPUT':
+      return message(locale, 'account.error.INVALID_INPUT', { count: MIN_PASSWORD_LENGTH });
     default:
-      return message(locale, 'account.error.other', { reason: error.message });
+      // The server's own words are English: its code and words are the details behind a sentence in the person's language.
+      return message(locale, 'account.error.other', { reason: `${error.code}: ${error.message}` });
   }
 }
 

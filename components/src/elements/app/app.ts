@@ -10,6 +10,7 @@ import { buttonStyles } from '../shared/buttons.styles.ts';
 import { fieldStyles } from '../shared/field.styles.ts';
 import { StoreController } from '../shared/store-controller.ts';
 import { resolveLocale } from '../shared/locale.ts';
+import { errorText } from '../shared/core-reasons.ts';
 import { message, type MessageKey } from '../shared/messages.ts';
 import '../../define/p2p-contacts.ts';
 import '../../define/p2p-calendar.ts';
@@ -93,7 +94,8 @@ export class P2PApp extends LitElement {
   /** The members and devices dialog, or restoring a recovery kit (members-dialog.ts). */
   declare _members: { mode: 'members' | 'restore'; membership?: OrgMembership; kitSource?: KitSource } | undefined;
   declare _onboarding: boolean;
-  declare _failure: string;
+  /** Why the app could not open this device's data, worded when shown: the error itself. */
+  declare _failure: { error: unknown } | undefined;
   /** The app's state once opened; for tests and hosts that drive it. */
   state: AppState | undefined;
   readonly #state = new StoreController<unknown>(this);
@@ -114,7 +116,7 @@ export class P2PApp extends LitElement {
     this._statusOpen = false;
     this._dialog = undefined;
     this._onboarding = globalThis.localStorage?.getItem(ONBOARDED_KEY) === null;
-    this._failure = '';
+    this._failure = undefined;
     this.state = undefined;
   }
 
@@ -141,7 +143,7 @@ export class P2PApp extends LitElement {
       const wanted = this._route.org && state.registry.get(this._route.org) ? this._route.org : state.current.id;
       await this.#show(wanted, { push: false });
     } catch (error) {
-      this._failure = (error as Error).message;
+      this._failure = { error };
     }
   }
 
@@ -242,7 +244,7 @@ export class P2PApp extends LitElement {
   }
 
   protected override render() {
-    if (this._failure) return html`<p class="failure" role="alert">${this.#t('app.openFailed', { reason: this._failure })}</p>`;
+    if (this._failure) return html`<p class="failure" role="alert">${this.#t('app.openFailed', { reason: errorText(resolveLocale(this.locale), this._failure.error) })}</p>`;
     const state = this.state;
     if (!state || !this._session) return html`<p class="loading" role="status">${this.#t('app.opening')}</p>`;
     const org = state.registry.get(this._session.orgId) ?? state.current;

@@ -26,6 +26,7 @@ import type { AppState } from './app-state.ts';
 import { resolveLocale } from '../shared/locale.ts';
 import { message, messageParts, plural, type MessageKey } from '../shared/messages.ts';
 import { accountErrorMessage, formatWait } from './account.ts';
+import { errorText } from '../shared/core-reasons.ts';
 import { RECOMMENDED_PASSWORD_LENGTH, passwordStrength, type PasswordStrength } from './password-strength.ts';
 import { MessagesController } from '../shared/messages-controller.ts';
 
@@ -263,7 +264,7 @@ export class P2POrgDialog extends LitElement {
               await this.state!.createOrg(String(data.get('name') ?? ''), String(data.get('color') ?? ORG_COLOURS[0]));
               this.#close();
             },
-            (error) => (error as Error).message,
+            (error, locale) => errorText(locale, error),
           );
         }}
       >
@@ -435,7 +436,7 @@ export class P2POrgDialog extends LitElement {
               await this.state!.leave(this.orgId);
               this.#close();
             },
-            (error) => (error as Error).message,
+            (error, locale) => errorText(locale, error),
           )}
       >
         ${this.#t('org.leave', { org: org?.name ?? '' })}

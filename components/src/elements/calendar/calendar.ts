@@ -22,6 +22,8 @@ import type { EditorSaveDetail, P2PEventEditor } from './event-editor.ts';
 import { birthdaysIn, indexBirthdays, isBirthday, type BirthdayIndex } from './birthdays.ts';
 import type { EventImportSummary } from './calendar-files.ts';
 import { MessagesController } from '../shared/messages-controller.ts';
+import { errorText, importReasonText } from '../shared/core-reasons.ts';
+import type { ImportIssue } from '../../core/interop/import-report.ts';
 
 export interface EventSelectDetail {
   eventId: string;
@@ -372,7 +374,7 @@ export class P2PCalendar extends LitElement {
       this.#standalone = { session, sync };
       this._opened = session;
     } catch (error) {
-      this._error = this.#t('calendar.openFailed', { reason: error instanceof Error ? error.message : String(error) });
+      this._error = this.#t('calendar.openFailed', { reason: errorText(this.#locale, error) });
     } finally {
       this.#opening = false;
     }
@@ -585,8 +587,11 @@ export class P2PCalendar extends LitElement {
   #renderImportSummary() {
     const summary = this._import;
     const close = () => (this._import = undefined);
-    const describe = (issue: { index?: number; summary?: string; reason: string }) =>
-      `${issue.summary ?? (issue.index === undefined ? '' : this.#t('calendar.importItem', { index: issue.index + 1 }))}${issue.summary || issue.index !== undefined ? ': ' : ''}${issue.reason}`;
+    const describe = (issue: ImportIssue) => {
+      const reason = importReasonText(this.#locale, issue);
+      const item = issue.summary ?? (issue.index === undefined ? undefined : this.#t('calendar.importItem', { index: issue.index + 1 }));
+      return item === undefined ? reason : this.#t('calendar.importIssue', { item, reason });
+    };
     return html`<p2p-dialog .locale=${this.#locale} label=${summary ? this.#t('calendar.importTitle', { file: summary.fileName }) : ''} ?open=${!!summary} @p2p-dialog-close=${close}>
       ${summary
         ? html`<div class="import-summary" part="import-summary">
@@ -1308,7 +1313,7 @@ export class P2PCalendar extends LitElement {
       editor.close();
       this._editor = undefined;
     } catch (error) {
-      editor.warning = this.#t('editor.invalid', { reason: error instanceof Error ? error.message : String(error) });
+      editor.warning = this.#t('editor.invalid', { reason: errorText(this.#locale, error) });
     }
   }
 

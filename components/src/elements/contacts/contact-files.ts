@@ -12,6 +12,7 @@ import type { ContactsStore } from '../../core/contacts/contacts-store.ts';
 import type { Contact, ContactFields } from '../../core/records/records.ts';
 import { offerDownload } from '../shared/file-download.ts';
 import { message, plural } from '../shared/messages.ts';
+import { importReasonText } from '../shared/core-reasons.ts';
 
 export interface ContactImportSummary {
   fileName: string;
@@ -48,10 +49,11 @@ export function downloadVcard(contacts: readonly Contact[], fileName: string): v
   offerDownload(exportVcard(contacts), 'text/vcard', fileName);
 }
 
-/** "Card 4: a contact needs a name, …": which card, then the core's reason, which names the field in words. */
+/** "Card 4: A contact needs a name, …": which card (its name, or its place in the file), then why. */
 function describeIssue(locale: string, issue: ImportIssue): string {
-  if (issue.summary) return `${issue.summary}: ${issue.reason}`;
-  return issue.index === undefined ? issue.reason : message(locale, 'contacts.importCard', { number: issue.index + 1, reason: issue.reason });
+  const reason = importReasonText(locale, issue);
+  if (issue.summary) return message(locale, 'contacts.importNamedCard', { name: issue.summary, reason });
+  return issue.index === undefined ? reason : message(locale, 'contacts.importCard', { number: issue.index + 1, reason });
 }
 
 export function renderImportSummary(summary: ContactImportSummary, locale: string, actions: { reviewDuplicates(): void; close(): void }) {

@@ -6,6 +6,8 @@ import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { Contact, ContactFields, LabeledValue, PostalAddress } from '../../core/records/records.ts';
 import type { MessageKey } from '../shared/messages.ts';
+import { fieldLabel, refusalText } from '../shared/core-reasons.ts';
+import type { ValidationReason } from '../../core/records/validation-error.ts';
 
 /** The element's strings, in its language. */
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
@@ -13,7 +15,7 @@ export type Translate = (key: MessageKey, params?: Record<string, string | numbe
 /** A field the form shows an error for: the core's dotted path (`emails.1.value`) or a plain field name. */
 export interface FieldError {
   field: string;
-  reason: string;
+  reason: ValidationReason;
 }
 
 export const emptyContactFields = (): ContactFields => ({
@@ -87,6 +89,7 @@ export interface ContactFormHost {
   draft: ContactFields;
   error: FieldError | undefined;
   isNew: boolean;
+  locale: string;
   t: Translate;
   change(): void;
   save(): void;
@@ -95,7 +98,7 @@ export interface ContactFormHost {
 
 /** The form, bound to `host.draft` (mutated in place as the person types; `host.change()` re-renders). */
 export function renderContactForm(host: ContactFormHost) {
-  const { draft, error, t } = host;
+  const { draft, error, locale, t } = host;
   const errorField = error ? formFieldOf(error, draft) : undefined;
   const described = (field: string) => (errorField === field || (errorField?.startsWith(`${field}.`) ?? false) ? 'field-error' : nothing);
   const invalid = (field: string) => (described(field) === nothing ? 'false' : 'true');
@@ -181,7 +184,7 @@ export function renderContactForm(host: ContactFormHost) {
     >
       <h2>${t(host.isNew ? 'contacts.newTitle' : 'contacts.editTitle')}</h2>
       ${error
-        ? html`<p id="field-error" class="field-error" role="alert">${fieldLabel(errorField ?? error.field, t)}: ${error.reason}</p>`
+        ? html`<p id="field-error" class="field-error" role="alert">${refusalText(locale, error.field, error.reason, fieldLabel(locale, errorField ?? error.field))}</p>`
         : nothing}
       <div class="grid">
         ${text('givenName', t('contacts.field.givenName'), 'given-name')} ${text('familyName', t('contacts.field.familyName'), 'family-name')}
@@ -267,27 +270,6 @@ const ADDRESS_LINES = {
   locality: 'contacts.address.locality',
   country: 'contacts.address.country',
 } as const satisfies Record<string, MessageKey>;
-
-const FIELD_LABELS: Record<string, MessageKey> = {
-  givenName: 'contacts.field.givenName',
-  familyName: 'contacts.field.familyName',
-  displayName: 'contacts.field.name',
-  organisation: 'contacts.field.organisation',
-  emails: 'contacts.field.emails',
-  phones: 'contacts.field.phones',
-  birthday: 'contacts.field.birthday',
-  notes: 'contacts.field.notes',
-  tags: 'contacts.field.tags',
-  addresses: 'contacts.field.address',
-};
-
-/** The field's name as the form labels it: `emails.1.value` → "Email 2". */
-export function fieldLabel(field: string, t: Translate): string {
-  const [head = '', index] = field.split('.');
-  const key = FIELD_LABELS[head];
-  const label = key ? t(key) : head;
-  return index !== undefined && /^\d+$/.test(index) ? t('contacts.field.numbered', { field: label, number: Number(index) + 1 }) : label;
-}
 
 /** Focuses the input the error names, so that a keyboard or screen-reader user lands on it. */
 export function focusField(root: ParentNode, field: string): void {

@@ -15,6 +15,7 @@ import { fieldStyles } from '../shared/field.styles.ts';
 import { StoreController } from '../shared/store-controller.ts';
 import { emit } from '../shared/p2p-event.ts';
 import { resolveLocale } from '../shared/locale.ts';
+import { errorText } from '../shared/core-reasons.ts';
 import { message, plural, type MessageKey } from '../shared/messages.ts';
 import { contactsStyles } from './contacts.styles.ts';
 import { changedFields, editableFields, emptyContactFields, fieldsToSave, focusField, renderContactForm, type FieldError } from './contact-form.ts';
@@ -380,6 +381,7 @@ export class P2PContacts extends LitElement {
   #renderPanel(panel: Panel, open: Contact | undefined, readOnly: boolean) {
     if (panel.kind === 'form') {
       return renderContactForm({
+        locale: resolveLocale(this.locale),
         t: this.#t,
         draft: this.#draft,
         error: this._error,
@@ -562,7 +564,7 @@ export class P2PContacts extends LitElement {
       this.requestUpdate();
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      this.#showToast({ text: this.#t('contacts.cannotMerge', { reason: error.reason }) });
+      this.#showToast({ text: this.#t('contacts.cannotMerge', { reason: errorText(resolveLocale(this.locale), error) }) });
     }
   }
 }
