@@ -1,10 +1,16 @@
 /** An org's devices simulated in one process: each with its own identity, document and epoch keys, synced by hand. */
 import * as Y from 'yjs';
+import { IDBFactory } from 'fake-indexeddb';
 import { generateOrgKey, orgIdFor } from '../src/core/crypto/org-key.ts';
 import { generateDeviceIdentity, type DeviceIdentity } from '../src/core/org/device-identity.ts';
 import type { StoredEpochKey } from '../src/core/org/key-epochs.ts';
 import { OrgMembership, type EpochKeyStore } from '../src/core/org/org-membership.ts';
 import type { SignedRecord } from '../src/core/org/membership-records.ts';
+import type { LastSeenOptions } from '../src/core/org/last-seen.ts';
+import { RelayApi } from '../src/core/sync/relay-api.ts';
+import { OrgSync } from '../src/core/sync/org-sync.ts';
+import type { RelayAccount } from '../src/core/sync/relay-workspace.ts';
+import { TestNetwork, type TestAccount } from './relay-fixtures.ts';
 
 export interface TestDevice {
   name: string;
@@ -32,7 +38,7 @@ export async function newTestOrg(): Promise<TestOrg> {
 export async function openDevice(
   org: TestOrg,
   name: string,
-  { ticket, keys = [], doc = new Y.Doc() }: { ticket?: SignedRecord; keys?: StoredEpochKey[]; doc?: Y.Doc } = {},
+  { ticket, keys = [], doc = new Y.Doc(), lastSeen }: { ticket?: SignedRecord; keys?: StoredEpochKey[]; doc?: Y.Doc; lastSeen?: Omit<LastSeenOptions, 'self'> } = {},
 ): Promise<TestDevice> {
   const keyStore: EpochKeyStore = { load: async () => [...keys], save: async (stored) => void keys.push(stored) };
   const identity = await generateDeviceIdentity();
@@ -43,8 +49,41 @@ export async function openDevice(
     orgKey: org.orgKey,
     profile: { memberId: name, memberName: name, name: `${name}'s laptop`, ...(ticket ? { ticket } : {}) },
     keyStore,
+    ...(lastSeen ? { lastSeen } : {}),
   });
   return { name, identity, doc, membership, keys };
+}
+
+export interface SyncedDevice extends TestDevice {
+  sync: OrgSync;
+  network: TestNetwork;
+  relay: RelayAccount;
+}
+
+/** A device of `org` syncing through the relay of the Worker at `workerUrl` alone (no WebRTC in Node), on a network of its own. */
+export async function startSyncedDevice(
+  workerUrl: string,
+  org: TestOrg,
+  name: string,
+  account: TestAccount,
+  options: Parameters<typeof openDevice>[2] = {},
+): Promise<SyncedDevice> {
+  const device = await openDevice(org, name, options);
+  const network = new TestNetwork();
+  const relay: RelayAccount = { api: new RelayApi(workerUrl, network.fetch), getToken: async () => account.token };
+  const sync = await OrgSync.start({
+    orgId: org.orgId,
+    roomId: `${org.orgId}.room`,
+    doc: device.doc,
+    orgKey: org.orgKey,
+    workerUrl,
+    account: relay,
+    peerToPeer: false,
+    membership: device.membership,
+    indexedDB: new IDBFactory(),
+    relayClient: { WebSocket: network.WebSocket, pollIntervalMs: 100, reconnectBackoff: { baseMs: 20, maxMs: 400 } },
+  });
+  return { ...device, sync, network, relay };
 }
 
 /** Founds an org with these devices, all enrolled and in step. */

@@ -4,46 +4,22 @@
  * the removal catches up from the notice in the old workspace.
  */
 import { describe, expect, it } from 'vitest';
-import { IDBFactory } from 'fake-indexeddb';
 import * as Y from 'yjs';
 import { decodeBase64url, encodeBase64url } from '#protocol';
 import { deriveEpochSubkeys } from '../src/core/org/key-epochs.ts';
-import { RelayApi, RelayApiError } from '../src/core/sync/relay-api.ts';
+import { RelayApiError } from '../src/core/sync/relay-api.ts';
 import { decodeEnvelope } from '../src/core/sync/relay-envelope.ts';
 import { RelayEnvelopeSigning, decodeSignedEnvelope } from '../src/core/sync/relay-signatures.ts';
 import { noticeUpdate } from '../src/core/sync/epoch-notices.ts';
 import { GENESIS_EPOCH, membershipMap } from '../src/core/org/membership-records.ts';
 import { relayUpdateCipher, relayWorkspaceIdOf, type RelayAccount } from '../src/core/sync/relay-workspace.ts';
-import { OrgSync, REMOVED_FROM_ORG } from '../src/core/sync/org-sync.ts';
-import { TestNetwork, useRelayWorker, waitFor, type TestAccount } from './relay-fixtures.ts';
-import { newTestOrg, openDevice, type TestDevice, type TestOrg } from './membership-fixtures.ts';
+import { REMOVED_FROM_ORG } from '../src/core/sync/org-sync.ts';
+import { useRelayWorker, waitFor, type TestAccount } from './relay-fixtures.ts';
+import { newTestOrg, startSyncedDevice, type SyncedDevice, type TestDevice, type TestOrg } from './membership-fixtures.ts';
 
 const worker = useRelayWorker('ana', 'ben', 'cai', 'rex', 'roy');
 
-interface SyncedDevice extends TestDevice {
-  sync: OrgSync;
-  network: TestNetwork;
-  relay: RelayAccount;
-}
-
-async function startSynced(org: TestOrg, name: string, account: TestAccount): Promise<SyncedDevice> {
-  const device = await openDevice(org, name);
-  const network = new TestNetwork();
-  const relay: RelayAccount = { api: new RelayApi(worker.url, network.fetch), getToken: async () => account.token };
-  const sync = await OrgSync.start({
-    orgId: org.orgId,
-    roomId: `${org.orgId}.room`,
-    doc: device.doc,
-    orgKey: org.orgKey,
-    workerUrl: worker.url,
-    account: relay,
-    peerToPeer: false,
-    membership: device.membership,
-    indexedDB: new IDBFactory(),
-    relayClient: { WebSocket: network.WebSocket, pollIntervalMs: 100, reconnectBackoff: { baseMs: 20, maxMs: 400 } },
-  });
-  return { ...device, sync, network, relay };
-}
+const startSynced = (org: TestOrg, name: string, account: TestAccount) => startSyncedDevice(worker.url, org, name, account);
 
 const written = (device: TestDevice, key: string) => device.doc.getMap('notes').get(key);
 const membersSeen = (device: TestDevice) => device.membership.view.membership.current.members.size;

@@ -9,6 +9,7 @@ import type * as Y from 'yjs';
 import { ObservableV2 } from 'lib0/observable';
 import type { DeviceIdentity } from './device-identity.ts';
 import { loadEpochKeys, saveEpochKey, type StoredEpochKey } from './key-epochs.ts';
+import { LastSeen, type LastSeenOptions } from './last-seen.ts';
 import {
   checkEnrolments,
   createGrant,
@@ -65,6 +66,8 @@ export interface OrgMembershipOptions {
   profile: DeviceProfile;
   /** Where opened epoch keys are kept; IndexedDB unless given (tests give each simulated device its own). */
   keyStore?: EpochKeyStore;
+  /** Where this device keeps when it last saw the others (last-seen.ts); in memory unless given. */
+  lastSeen?: Omit<LastSeenOptions, 'self'>;
 }
 
 export interface EpochKeyStore {
@@ -86,16 +89,19 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
   #again = false;
   #closed = false;
   readonly #onChange = () => void this.refresh();
+  readonly #lastSeen: LastSeen;
 
-  private constructor(options: OrgMembershipOptions) {
+  private constructor(options: OrgMembershipOptions, lastSeen: LastSeen) {
     super();
     this.#options = options;
+    this.#lastSeen = lastSeen;
     this.#keyStore = options.keyStore ?? indexedDbKeyStore;
     this.#keys.set(GENESIS_EPOCH, options.orgKey);
   }
 
   static async open(options: OrgMembershipOptions): Promise<OrgMembership> {
-    const membership = new OrgMembership(options);
+    const lastSeen = await LastSeen.open({ ...options.lastSeen, self: options.identity.deviceId });
+    const membership = new OrgMembership(options, lastSeen);
     for (const stored of await membership.#keyStore.load(options.orgId)) membership.#keep(stored);
     // Watched before the first read, so that nothing a sync path writes while it runs goes unread.
     membershipMap(options.doc).observe(membership.#onChange);
@@ -111,6 +117,11 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
   /** This device's identity: it signs what the device writes to the relay (sync/relay-signatures.ts). */
   get identity(): DeviceIdentity {
     return this.#options.identity;
+  }
+
+  /** When this device last saw each of the others, and which are connected now; the sync layer reports to it. */
+  get lastSeen(): LastSeen {
+    return this.#lastSeen;
   }
 
   get view(): MembershipView {
@@ -161,6 +172,8 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
   close(): void {
     this.#closed = true;
     membershipMap(this.#options.doc).unobserve(this.#onChange);
+    // Closed with the org, whose database may be closing too: sightings not yet written are lost, as on a reload.
+    void this.#lastSeen.close().catch(() => undefined);
     this.destroy();
   }
 

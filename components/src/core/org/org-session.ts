@@ -12,6 +12,7 @@ import { ResourcesStore } from '../calendar/resources-store.ts';
 import { RecordsSnapshotSaver, isSnapshotOf, readRecordsSnapshot } from '../records/records-snapshot.ts';
 import { isRecordWrite, makeRecordWrite, makeRecordWriteInSnapshot, type RecordWrite } from '../records/record-writes.ts';
 import { indexedDbReminderStorage, memoryReminderStorage, type ReminderStateStorage } from '../calendar/reminder-state-storage.ts';
+import { indexedDbLastSeenStorage, type LastSeenStorage } from './last-seen.ts';
 
 /** The IndexedDB database holding an org's document (and this device's reminder state for it). */
 export const orgDatabaseName = (orgId: string) => `p2p-clinic-org-${orgId}`;
@@ -44,6 +45,8 @@ export interface OrgSession extends OrgStores {
    * loads it on the spot instead. Never resolves if the session is closed first.
    */
   loadedDoc(): Promise<Y.Doc>;
+  /** Where the org's member list keeps when this device last saw the others (last-seen.ts): the org's own database. */
+  lastSeenStorage: LastSeenStorage;
   /** Flushes and closes the document's database and stops the stores. */
   close(): Promise<void>;
 }
@@ -147,6 +150,7 @@ export async function openOrg(orgId: string): Promise<OrgSession> {
     },
     orgId,
     indexesReady,
+    lastSeenStorage: indexedDbLastSeenStorage(persistence),
     async loadedDoc() {
       await documentLoaded;
       return doc;

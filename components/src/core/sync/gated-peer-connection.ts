@@ -30,6 +30,22 @@ export interface PeerHandshake {
    * the password offline. The other side then proves first (`prove-first`).
    */
   order: 'together' | 'prove-first' | 'verify-first';
+  /** Which device the peer is (peer-identity.ts): statements exchanged once both proofs have been checked. */
+  identify?: PeerIdentification;
+}
+
+/** Statements naming each side's device, bound to the connection's two challenges. */
+export interface PeerIdentification {
+  /** Ours, for the connection where we sent `ours` and received `theirs`. */
+  statement(ours: Uint8Array, theirs: Uint8Array): Promise<Uint8Array>;
+  /** The device the peer's statement names, if it holds for this connection; null if not. */
+  check(ours: Uint8Array, theirs: Uint8Array, statement: Uint8Array): Promise<string | null>;
+}
+
+/** An identified peer's connection, as the gate reports it: each message it delivers, and its end. */
+export interface IdentifiedConnection {
+  received(): void;
+  closed(): void;
 }
 
 /** The proving and verifying steps of one connection, whatever opening they answer. */
@@ -64,6 +80,8 @@ export interface GateObserver {
   onRejected?(error: HandshakeError): void;
   /** Bytes of application data (Yjs sync and awareness) that crossed a gate, either way. */
   onData?(direction: 'sent' | 'received', bytes: number): void;
+  /** An authenticated peer's statement named its device (`PeerHandshake.identify`); told of the connection from then on. */
+  onIdentified?(deviceId: string): IdentifiedConnection;
 }
 
 export const AUTH_CHANNEL_ID = 0;
@@ -92,6 +110,8 @@ const enum AuthMessage {
   Proof = 2,
   /** Sent by a verifier to a peer whose proof failed, just before closing. */
   Rejected = 3,
+  /** After both proofs: which device the sender is (`PeerIdentification`). */
+  Identity = 4,
 }
 const enum Frame {
   More = 0,
@@ -103,16 +123,30 @@ export function gatedWrtc(handshake: PeerHandshake | BoundHandshake, observer: G
   class GatedPeerConnection extends RTCPeerConnection {
     private readonly gates = new Set<GatedChannel>();
     private authenticated = false;
+    /** The peer's statement, held until the handshake has passed; checked once. */
+    private statement: Uint8Array | null = null;
+    /** What checks it, once the handshake has passed. */
+    private checker: ((statement: Uint8Array) => Promise<string | null>) | null = null;
+    private onIdentified: ((deviceId: string) => IdentifiedConnection) | null = null;
+    private identified: IdentifiedConnection | null = null;
+    private ended = false;
 
     constructor(config?: RTCConfiguration) {
       super(config);
       // Created before any other channel on both sides, so the negotiated id is reserved on both.
       const auth = super.createDataChannel(AUTH_CHANNEL_LABEL, { negotiated: true, id: AUTH_CHANNEL_ID });
-      runHandshake(auth, handshake, () => channelBindingOf(this)).then(
-        () => {
+      const identify = 'identify' in handshake ? handshake.identify : undefined;
+      // The peer's side may pass first and send its statement while ours still checks its proof.
+      const onStatement = (statement: Uint8Array) => {
+        this.statement ??= statement;
+        void this.checkStatement();
+      };
+      runHandshake(auth, handshake, () => channelBindingOf(this), identify ? onStatement : undefined).then(
+        (challenges) => {
           this.authenticated = true;
           observer.onAuthenticated?.();
           for (const gate of this.gates) gate.release();
+          if (identify && observer.onIdentified) void this.identify(auth, identify, challenges, observer.onIdentified);
         },
         (err: HandshakeError) => {
           observer.onRejected?.(err);
@@ -129,6 +163,56 @@ export function gatedWrtc(handshake: PeerHandshake | BoundHandshake, observer: G
       return this.gate(super.createDataChannel(label, init));
     }
 
+    /** Closing the connection ourselves fires no event on its channels: the identified peer is told here. */
+    override close(): void {
+      this.end();
+      super.close();
+    }
+
+    /** Sends our statement, then checks the peer's when it has come; the auth channel closing ends the connection. */
+    private async identify(
+      auth: RTCDataChannel,
+      identify: PeerIdentification,
+      { ours, theirs }: Challenges,
+      onIdentified: (deviceId: string) => IdentifiedConnection,
+    ): Promise<void> {
+      auth.addEventListener('close', () => this.end());
+      this.addEventListener('connectionstatechange', () => {
+        if (this.connectionState === 'closed' || this.connectionState === 'failed') this.end();
+      });
+      let checked = false;
+      this.checker = async (statement) => {
+        if (checked) return null;
+        checked = true;
+        return identify.check(ours, theirs, statement).catch(() => null);
+      };
+      this.onIdentified = onIdentified;
+      void this.checkStatement();
+      try {
+        if (auth.readyState === 'open') auth.send(withType(AuthMessage.Identity, await identify.statement(ours, theirs)));
+      } catch {
+        // Closed meanwhile: there is no one left to tell.
+      }
+    }
+
+    /** Checks the peer's statement once both it and the passed handshake are there; the first statement counts. */
+    private async checkStatement(): Promise<void> {
+      if (!this.statement || !this.checker) return;
+      const deviceId = await this.checker(this.statement);
+      if (deviceId && !this.ended) this.identified = this.onIdentified!(deviceId);
+    }
+
+    private end(): void {
+      if (this.ended) return;
+      this.ended = true;
+      this.identified?.closed();
+    }
+
+    /** An identified peer's message, delivered past the gate. */
+    received(): void {
+      this.identified?.received();
+    }
+
     override set ondatachannel(handler: ((event: RTCDataChannelEvent) => void) | null) {
       super.ondatachannel = handler && ((event) => handler({ channel: this.gate(event.channel) } as RTCDataChannelEvent));
     }
@@ -138,7 +222,10 @@ export function gatedWrtc(handshake: PeerHandshake | BoundHandshake, observer: G
     }
 
     private gate(channel: RTCDataChannel): RTCDataChannel {
-      const gate = new GatedChannel(channel, observer);
+      const gate = new GatedChannel(channel, { ...observer, onData: (direction, bytes) => {
+        observer.onData?.(direction, bytes);
+        if (direction === 'received') this.received();
+      } });
       this.gates.add(gate);
       if (this.authenticated) gate.release();
       return gate as unknown as RTCDataChannel;
@@ -169,18 +256,31 @@ async function openingAndSteps(
   return handshake.bind(channel);
 }
 
+/** The two challenges (or openings) of a connection, as one side sees them. */
+interface Challenges {
+  ours: Uint8Array;
+  theirs: Uint8Array;
+}
+
 /**
  * Sends our challenge (or a bound handshake's opening), then proves and verifies in the handshake's order, one
  * message at a time. Rejects with a HandshakeError on any failure or timeout, after which nothing more is sent.
+ * A peer's identity statement that comes meanwhile goes to `onStatement` (unchecked: the caller checks it only
+ * once the handshake has passed), or, without one, is a protocol error like any unexpected message.
  */
-function runHandshake(channel: RTCDataChannel, handshake: PeerHandshake | BoundHandshake, binding: () => ChannelBinding | null): Promise<void> {
+function runHandshake(
+  channel: RTCDataChannel,
+  handshake: PeerHandshake | BoundHandshake,
+  binding: () => ChannelBinding | null,
+  onStatement?: (statement: Uint8Array) => void,
+): Promise<Challenges> {
   channel.binaryType = 'arraybuffer';
   let steps: Promise<HandshakeSteps & { opening: Uint8Array }> | null = null;
   let theirs: Uint8Array | null = null;
   let proofSent = false;
   let verified = false;
   let settled = false;
-  return new Promise<void>((resolve, reject) => {
+  return new Promise<Challenges>((resolve, reject) => {
     const fail = (code: HandshakeFailure, reason: string) => {
       if (settled) return;
       settled = true;
@@ -197,11 +297,11 @@ function runHandshake(channel: RTCDataChannel, handshake: PeerHandshake | BoundH
       channel.send(withType(AuthMessage.Proof, proof));
       proofSent = true;
     };
-    const maybeDone = () => {
+    const maybeDone = async () => {
       if (!settled && proofSent && verified) {
         settled = true;
         clearTimeout(timer);
-        resolve();
+        resolve({ ours: (await started()).opening, theirs: theirs! });
       }
     };
     // One message at a time, in arrival order: a step that awaits (a PAKE's hashing, a verification) must not let
@@ -217,8 +317,10 @@ function runHandshake(channel: RTCDataChannel, handshake: PeerHandshake | BoundH
       });
     channel.onclose = () => fail('CLOSED', 'the authentication channel closed');
     const receive = async (message: Uint8Array) => {
-      if (settled) return;
       const body = message.subarray(1);
+      // After the handshake too: only statements come then.
+      if (message[0] === AuthMessage.Identity && onStatement) return onStatement(body.slice());
+      if (settled) return;
       const { opening: ours, verify } = await started();
       if (message[0] === AuthMessage.Challenge && theirs === null) {
         if (body.byteLength !== CHALLENGE_BYTES) return fail('PROTOCOL_ERROR', 'malformed challenge');
@@ -239,7 +341,7 @@ function runHandshake(channel: RTCDataChannel, handshake: PeerHandshake | BoundH
       } else {
         return fail('PROTOCOL_ERROR', 'unexpected authentication message');
       }
-      maybeDone();
+      await maybeDone();
     };
     channel.onmessage = (event: MessageEvent<ArrayBuffer>) => serially(() => receive(new Uint8Array(event.data)));
   });

@@ -21,6 +21,7 @@ import type { MembershipStatus } from '../org/membership.ts';
 import type { MembershipView, OrgMembership } from '../org/org-membership.ts';
 import { EpochNotices } from './epoch-notices.ts';
 import { PeerEpochNotices } from './peer-epoch-notices.ts';
+import { peerIdentification } from './peer-identity.ts';
 import { PeerSync } from './peer-sync.ts';
 import { RelayClient, type RelayClientOptions } from './relay-client.ts';
 import type { IntegrityReport } from './relay-integrity.ts';
@@ -218,13 +219,17 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
   }
 
   private startPeerSync(subkeys: OrgSubkeys, roomId: string): void {
-    const { doc, workerUrl, iceServers, account } = this.options;
+    const { doc, workerUrl, iceServers, account, membership, orgId } = this.options;
+    // Peers say which device they are, so that the member list can show who is connected and when each was last seen.
+    const identify = membership ? peerIdentification(membership.identity, orgId) : undefined;
+    const lastSeen = membership?.lastSeen;
     const peerSync = new PeerSync({
       workerUrl,
       roomId,
       doc,
       signallingPassword: subkeys.signallingPassword,
-      handshake: { ...challengeProofs(subkeys.peerAuthKey, 'peer-auth'), order: 'together' },
+      handshake: { ...challengeProofs(subkeys.peerAuthKey, 'peer-auth'), order: 'together', ...(identify ? { identify } : {}) },
+      ...(lastSeen ? { onIdentified: (deviceId: string) => ({ received: () => lastSeen.seen(deviceId, 'peer'), closed: lastSeen.connected(deviceId) }) } : {}),
       ...(iceServers ? { iceServers } : {}),
       ...(account ? { getToken: () => account.getToken() } : {}),
     });
@@ -275,6 +280,7 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
         }),
       );
       relay.on('undecryptable-change', ({ id, reason }) => this.update({ lastError: `skipped relay change ${id}: ${reason}` }));
+      if (membership) relay.on('signers-seen', (signers) => signers.forEach((signer) => membership.lastSeen.seen(signer, 'relay')));
       this.relay = relay;
       // Peers compare what the relay showed them, so that a relay showing them different histories is caught.
       if (this.peerSync) this.stopSharingRelayView = shareRelayView(this.peerSync.awareness, workspace.id, relay);

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import { ObservableV2 } from 'lib0/observable';
 import { WebrtcProvider, type SignalingConn } from 'y-webrtc';
-import { gatedPeerOpts, type GateObserver, type HandshakeError, type PeerHandshake } from './gated-peer-connection.ts';
+import { gatedPeerOpts, type GateObserver, type HandshakeError, type IdentifiedConnection, type PeerHandshake } from './gated-peer-connection.ts';
 import { signInSignalling } from './signalling-sign-in.ts';
 
 export interface PeerSyncOptions {
@@ -13,6 +13,8 @@ export interface PeerSyncOptions {
   signallingPassword: string;
   /** Run on every new peer connection before a single Yjs message flows. */
   handshake: PeerHandshake;
+  /** With `handshake.identify`: told of each peer whose device it names, and of that connection from then on. */
+  onIdentified?(deviceId: string): IdentifiedConnection;
   /** ICE servers for peers on other networks; none are needed on one LAN. */
   iceServers?: RTCIceServer[];
   /**
@@ -65,6 +67,7 @@ export class PeerSync extends ObservableV2<PeerSyncEvents> {
         if (direction === 'sent') this.status.bytesSent += bytes;
         else this.status.bytesReceived += bytes;
       },
+      ...(options.onIdentified ? { onIdentified: options.onIdentified } : {}),
     };
     this.provider = new WebrtcProvider(options.roomId, options.doc, {
       signaling: [signallingUrl(options.workerUrl, options.roomId)],

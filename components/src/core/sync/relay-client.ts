@@ -64,6 +64,12 @@ export interface RelayEvents {
   status: (status: RelayStatus) => void;
   /** A blob that failed to decrypt, verify or apply: skipped, never applied. */
   'undecryptable-change': (change: { id: string; version: number; reason: string }) => void;
+  /**
+   * Changes signed by these devices were accepted within LIVE_WINDOW_MS of the relay storing them: the devices were
+   * at work a moment ago. Changes read long after they were written (a backlog, a reread) are not told: neither the
+   * envelope nor the relay says when they were written, and the time they arrived says nothing of it.
+   */
+  'signers-seen': (signers: string[]) => void;
 }
 
 // Ciphertexts grow by a third in base64url; leave room for the JSON around them.
@@ -76,6 +82,12 @@ const MAX_ENTRIES_PER_BATCH = 1000;
 const SOCKET_FAILURES_BEFORE_POLLING = 2;
 /** Long enough for a device that has a change's other parts, or a newer app that can open it, to come back online. */
 const WAIT_LIMIT_MS = 7 * 24 * 60 * 60 * 1000;
+/**
+ * A change read from the relay less than this after this device last read everything the relay held was stored in
+ * that interval: the time it arrives is then the time it was written, give or take this much. Above the polling
+ * interval, so that a device that polls reads its changes as live.
+ */
+const LIVE_WINDOW_MS = 2 * 60_000;
 /** Below Cloudflare's idle timeout for WebSockets (100 s); two silent intervals mean the connection is dead. */
 const KEEPALIVE_MS = 25_000;
 
@@ -99,6 +111,12 @@ interface Connection {
   caughtUp: boolean;
   lastHeardAt: number;
   keepalive: ReturnType<typeof setInterval> | null;
+}
+
+/** An opened blob's envelope and the device that signed it. */
+interface OpenedEnvelope {
+  signer: string;
+  envelope: RelayBatch | RelaySnapshot;
 }
 
 interface PendingAck {
@@ -125,6 +143,8 @@ export class RelayClient extends ObservableV2<RelayEvents> {
   private pollTimer: ReturnType<typeof setInterval> | null = null;
   /** Every version up to this one has been applied (or was this device's own). */
   private readVersion = 0;
+  /** When this device last held everything the relay held (a pull that ended, a message on a caught-up socket); null until it has. */
+  private currentAt: number | null = null;
   /** `readVersion`, held back below changes whose parts are still incomplete: where a reload resumes. */
   private safeVersion = 0;
   private deviceId = '';
@@ -319,6 +339,8 @@ export class RelayClient extends ObservableV2<RelayEvents> {
   private onSocketMessage(connection: Connection, data: unknown): void {
     if (this.connection !== connection) return;
     connection.lastHeardAt = Date.now();
+    // A caught-up socket is sent every change as the relay stores it, in order: until this message, nothing was missed.
+    if (connection.caughtUp) this.currentAt = connection.lastHeardAt;
     let message: SyncSocketMessage;
     try {
       message = decodeSyncMessage(data);
@@ -343,7 +365,7 @@ export class RelayClient extends ObservableV2<RelayEvents> {
         const { changes } = message;
         void this.serially(async () => {
           // Read at run time: a broadcast queued behind the catch-up counts once the catch-up has finished.
-          await this.applyChanges(changes, connection.caughtUp);
+          await this.applyChanges(changes, connection.caughtUp, connection.caughtUp ? this.readVersion : null);
           if (connection.caughtUp) this.setStatus({ lastSyncedAt: Date.now() });
           await this.rereadAfterGap();
           await this.maybeCompact();
@@ -476,7 +498,8 @@ export class RelayClient extends ObservableV2<RelayEvents> {
   /** This device's own batch counts in its sequence once the relay holds it: a snapshot that drops it is refused. */
   private async recordOwnBatch(batch: PushBatch, version: number): Promise<void> {
     // A batch left in flight by a version of the app from before envelopes has none: nothing to record.
-    const envelope = await this.openEnvelope(batch.changes.map((change) => change.encryptedData).join('')).catch(() => null);
+    const opened = await this.openEnvelope(batch.changes.map((change) => change.encryptedData).join('')).catch(() => null);
+    const envelope = opened?.envelope;
     if (envelope?.kind === 'batch') this.integrity.recordBatch(envelope, version, Date.now());
     await this.saveIntegrity();
   }
@@ -484,15 +507,19 @@ export class RelayClient extends ObservableV2<RelayEvents> {
   /** Pulls everything after `from` (by default, what this device has not read yet) and applies it. */
   private async pullOverRest(from = this.readVersion): Promise<void> {
     const token = await this.options.getToken();
+    const askedAt = Date.now();
+    // What is above the read position was stored since this device last held everything, if that was a moment ago.
+    const liveAbove = this.currentAt !== null && askedAt - this.currentAt <= LIVE_WINDOW_MS ? this.readVersion : null;
     for (let since = from; ; ) {
       // Compared with what was read before asking: a relay's answer is never older than its question.
       const readBefore = this.readVersion;
       const page = await this.options.api.pullChanges(token, this.options.workspaceId, since, MAX_PULL_LIMIT);
       if (page.latestVersion < readBefore) await this.reportStaleHead(page.latestVersion, readBefore);
-      await this.applyChanges(page.changes, true);
+      await this.applyChanges(page.changes, true, liveAbove);
       if (!page.more || page.changes.length === 0) break;
       since = page.changes.at(-1)!.version;
     }
+    this.currentAt = Math.max(this.currentAt ?? 0, askedAt);
     this.setStatus({ lastSyncedAt: Date.now() });
     await this.rereadAfterGap();
   }
@@ -522,12 +549,18 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     await this.refreshPending();
   }
 
-  /** Applies changes in order; one that cannot be opened is reported and skipped, never applied. */
-  private async applyChanges(changes: StoredChange[], advance: boolean): Promise<void> {
+  /**
+   * Applies changes in order; one that cannot be opened is reported and skipped, never applied. The signers of those
+   * above `liveAbove` are told as seen.
+   */
+  private async applyChanges(changes: StoredChange[], advance: boolean, liveAbove: number | null): Promise<void> {
+    const seen = new Set<string>();
     for (const change of changes) {
-      await this.applyStored(change);
+      const signer = await this.applyStored(change);
+      if (signer !== null && liveAbove !== null && change.version > liveAbove) seen.add(signer);
       if (advance) this.readVersion = Math.max(this.readVersion, change.version);
     }
+    if (seen.size > 0) this.emit('signers-seen', [[...seen]]);
     await this.saveReadPosition();
     await this.countTowardsCompaction(changes.length);
   }
@@ -546,17 +579,17 @@ export class RelayClient extends ObservableV2<RelayEvents> {
    * account's own, or a relay's mislabelling) may have come before the real part, which is then tried too
    * (relay-parts.ts).
    */
-  private async applyStored(change: StoredChange): Promise<void> {
+  private async applyStored(change: StoredChange): Promise<string | null> {
     const arrival = this.parts.add(change);
     if (arrival.kind === 'whole') return this.applyChange(change);
-    if (arrival.kind === 'ignored') return;
+    if (arrival.kind === 'ignored') return null;
     if (arrival.missing) {
       this.integrity.wait({ kind: 'incomplete', id: arrival.setId, version: change.version, since: Date.now() });
-      return;
+      return null;
     }
     let failed: { whole: StoredChange; error: Error } | null = null;
     for (const whole of arrival.wholes) {
-      let envelope: RelayBatch | RelaySnapshot;
+      let envelope: OpenedEnvelope;
       try {
         envelope = await this.openEnvelope(whole.encryptedData);
       } catch (err) {
@@ -567,20 +600,22 @@ export class RelayClient extends ObservableV2<RelayEvents> {
       this.integrity.stopWaiting('unreadable', arrival.baseId);
       return this.applyOpened(whole, envelope);
     }
-    if (!failed) return;
+    if (!failed) return null;
     this.integrity.stopWaiting('incomplete', arrival.setId);
     await this.reportUnopened(failed.whole, failed.error);
+    return null;
   }
 
-  private async applyChange(change: StoredChange): Promise<void> {
-    let envelope: RelayBatch | RelaySnapshot;
+  /** Applies a whole change; returns its signer if it was applied. */
+  private async applyChange(change: StoredChange): Promise<string | null> {
+    let envelope: OpenedEnvelope;
     try {
       envelope = await this.openEnvelope(change.encryptedData);
     } catch (err) {
       await this.reportUnopened(change, err as Error);
-      return;
+      return null;
     }
-    await this.applyOpened(change, envelope);
+    return this.applyOpened(change, envelope);
   }
 
   /**
@@ -603,11 +638,12 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     }
   }
 
-  private async applyOpened(change: StoredChange, envelope: RelayBatch | RelaySnapshot): Promise<void> {
-    if (change.snapshot) return this.applySnapshot(change, envelope);
+  private async applyOpened(change: StoredChange, { signer, envelope }: OpenedEnvelope): Promise<string | null> {
+    if (change.snapshot) return (await this.applySnapshot(change, envelope)) ? signer : null;
     // A snapshot served as an ordinary change is a member's genuine content: applying it twice changes nothing.
     Y.applyUpdate(this.doc, envelope.update, this);
     if (envelope.kind === 'batch' && this.integrity.recordBatch(envelope, change.version, Date.now())) this.rereadWanted = true;
+    return signer;
   }
 
   /**
@@ -626,23 +662,25 @@ export class RelayClient extends ObservableV2<RelayEvents> {
   }
 
   /** Applies a compaction snapshot only if it proves it covers what it replaces (relay-integrity.ts). */
-  private async applySnapshot(change: StoredChange, envelope: RelayBatch | RelaySnapshot): Promise<void> {
+  /** True if it was applied. */
+  private async applySnapshot(change: StoredChange, envelope: RelayBatch | RelaySnapshot): Promise<boolean> {
     this.integrity.snapshotChecked(change.version);
     const refusal = envelope.kind === 'snapshot' ? this.integrity.refusalOf(envelope, change.version) : { reason: 'not-a-snapshot' as const };
     if (envelope.kind === 'snapshot' && refusal === null) {
       Y.applyUpdate(this.doc, envelope.update, this);
       this.integrity.recordSnapshot(envelope, change.version);
-      return;
+      return true;
     }
     // What this device has is sent to the relay again, so the history it lost is back for everyone.
     this.integrity.report({ problem: 'snapshot-refused', version: change.version, refusal: refusal! }, Date.now());
     await this.republish();
+    return false;
   }
 
-  private async openEnvelope(encryptedData: string): Promise<RelayBatch | RelaySnapshot> {
+  private async openEnvelope(encryptedData: string): Promise<OpenedEnvelope> {
     const sealed = decodeBase64url(encryptedData);
     if (!sealed) throw new Error('the change is not base64url');
-    return this.options.signing.open(await this.options.cipher.open(sealed));
+    return this.options.signing.openSigned(await this.options.cipher.open(sealed));
   }
 
   /** Signed by this device, then sealed under the relay key: base64url, as the relay stores it. */

@@ -130,6 +130,11 @@ export class RelayEnvelopeSigning {
    * EnvelopeRefused when it is not, EnvelopeError when the blob is no signed envelope at all.
    */
   async open(plaintext: Uint8Array): Promise<RelayEnvelope> {
+    return (await this.openSigned(plaintext)).envelope;
+  }
+
+  /** As `open`, naming the device that signed it. */
+  async openSigned(plaintext: Uint8Array): Promise<{ signer: string; envelope: RelayEnvelope }> {
     const signed = decodeSignedEnvelope(plaintext);
     const { signer } = signed;
     await this.checkMember(signed);
@@ -139,7 +144,7 @@ export class RelayEnvelopeSigning {
     const envelope = decodeEnvelope(signed.envelope);
     if (envelope.deviceId !== (await this.relayDeviceIdOf(signer))) throw new EnvelopeRefused('not-its-sequence', signer);
     if (this.options.isRemoved?.(signer)) throw new EnvelopeRefused('removed', signer);
-    return envelope;
+    return { signer, envelope };
   }
 
   private relayDeviceIdOf(signer: string): Promise<string> {

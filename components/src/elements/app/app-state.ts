@@ -92,7 +92,7 @@ export class AppState {
         const email = this.account.signedIn?.email;
         const ticket = this.#tickets.get(orgId);
         const profile = { memberId: email ?? identity.deviceId, memberName: email ?? 'Member', name: deviceDescription(navigator.userAgent), ...(ticket ? { ticket } : {}) };
-        return OrgMembership.open({ orgId, doc: session.doc, identity, orgKey, profile });
+        return OrgMembership.open({ orgId, doc: session.doc, identity, orgKey, profile, lastSeen: { storage: session.lastSeenStorage } });
       })();
       this.#memberships.set(orgId, opened);
     }
