@@ -25,13 +25,25 @@ const FIREFOX_PREFS: Record<string, unknown> = {
   'toolkit.telemetry.enabled': false,
 };
 
+/**
+ * The lab's printer: `print()` writes a PDF into `folder` without a dialog. Headless Firefox would otherwise open its
+ * print preview, which stops every WebDriver BiDi wait in that tab for good; Chromium's headless pages ignore print().
+ */
+const printToFile = (folder: string): Record<string, unknown> => ({
+  'print.always_print_silent': true,
+  'print.show_print_progress': false,
+  print_printer: 'Mozilla Save to PDF',
+  'print.printer_Mozilla_Save_to_PDF.print_to_file': true,
+  'print.printer_Mozilla_Save_to_PDF.print_to_filename': join(folder, 'printed.pdf'),
+});
+
 export function launchFirefox(userDataDir?: string): Promise<Browser> {
   return puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX_PATH,
     headless: true,
     defaultViewport: DEFAULT_VIEWPORT,
-    extraPrefsFirefox: FIREFOX_PREFS,
+    extraPrefsFirefox: { ...FIREFOX_PREFS, ...printToFile(userDataDir ?? tmpdir()) },
     // For the colour scheme and `<select>` drop-downs, which only Firefox's own (chrome) code reaches: `evaluateInChrome`.
     args: ['--remote-allow-system-access'],
     userDataDir,

@@ -1,16 +1,21 @@
 /**
  * `<p2p-members-dialog>` over a real org of two devices (two browser contexts, the local Worker): the list, a
  * rename that reaches the other device, a removal after a confirmation that says what it can and cannot do, the
- * removed device told so, a recovery kit made and restored on a third device; axe in every state.
+ * removed device told so, a recovery kit made (its QR code and its printed sheet read back as a phone would) and
+ * restored on a third device; axe in every state.
  */
 import { describe, expect, it } from 'vitest';
 import { useDeviceLab } from '../../../../scripts/device-lab/lab.ts';
 import { expectNoAxeViolations } from '../../../../scripts/device-lab/axe.ts';
 import { createOrg, openMember, signedUpDevice, stopSync, waitForEpoch, waitForMembers } from '../../../test/membership-pages.ts';
-import { MembersDialogPage } from './members-dialog.page.ts';
+import jsQR from 'jsqr';
+import { MembersDialogPage, type QrPixels } from './members-dialog.page.ts';
 
 const lab = useDeviceLab();
 const PASSPHRASE = 'otters under the bridge';
+
+/** What a phone's reader makes of a code: jsQR, another library than the one that drew it. */
+const scan = (code: QrPixels) => jsQR(Uint8ClampedArray.from(code.data), code.width, code.height)?.data;
 
 
 describe('<p2p-members-dialog>', () => {
@@ -42,17 +47,27 @@ describe('<p2p-members-dialog>', () => {
     await benDialog.waitForNotice('removed from the org');
     await expectNoAxeViolations(ben, ['p2p-members-dialog']);
 
+    expect((await anaDialog.kitsReplacedNotice()).join(' ')).toContain('recovery kits made before then no longer open it');
     expect((await anaDialog.makeKit('too short')).error).toContain('at least 12');
     const { kit } = await anaDialog.makeKit(PASSPHRASE);
     expect(kit).toMatch(/^p2pkit1\./);
+    expect(await anaDialog.kitsReplacedNotice()).toEqual([]);
+    expect(scan(await anaDialog.kitQrCode())).toBe(kit);
     await expectNoAxeViolations(ana, ['p2p-members-dialog']);
+
+    const sheet = await anaDialog.printKit();
+    expect(sheet.title).toBe(`Recovery kit: ${org.name}`);
+    expect(sheet.paragraphs.join(' ')).toContain('The passphrase is not on this sheet');
+    expect(sheet.paragraphs.join(' ')).not.toContain(PASSPHRASE);
+    expect(sheet.text.replace(/\s+/g, '')).toBe(kit);
+    expect(scan(sheet.qrCode)).toBe(kit);
 
     const nia = await signedUpDevice(lab, 'nia');
     const restoreDialog = new MembersDialogPage(nia);
     await restoreDialog.open('restore');
     await expectNoAxeViolations(nia, ['p2p-members-dialog']);
     expect((await restoreDialog.restore(kit!, 'not the passphrase')).error).toContain('does not open');
-    expect((await restoreDialog.restore(kit!, PASSPHRASE)).orgId).toBe(org.id);
+    expect((await restoreDialog.restore(sheet.text, PASSPHRASE)).orgId).toBe(org.id);
     for (const page of [ana, ben]) await stopSync(page);
   });
 });

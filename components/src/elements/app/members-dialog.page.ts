@@ -11,6 +11,16 @@ interface DialogWindow extends MemberWindow {
   restoredOrgIds: string[];
 }
 
+export interface QrPixels {
+  width: number;
+  height: number;
+  data: number[];
+}
+
+interface RasterWindow {
+  rasteriseQrCode(svg: SVGSVGElement): Promise<QrPixels>;
+}
+
 export class MembersDialogPage {
   constructor(
     readonly device: Device,
@@ -21,6 +31,18 @@ export class MembersDialogPage {
   /** Shows the dialog alone in the page: over the org's member list, or (`restore`) to restore a kit into the device's orgs. */
   async open(mode: 'members' | 'restore' = 'members'): Promise<void> {
     await this.device.evaluate(async (mode) => {
+      // Draws a code as a camera would see it: the SVG as an image on a canvas, 4 px per module.
+      (window as unknown as RasterWindow).rasteriseQrCode = async (svg) => {
+        const side = svg.viewBox.baseVal.width * 4;
+        const image = new Image(side, side);
+        const markup = new XMLSerializer().serializeToString(svg).replace('<svg', `<svg width="${side}" height="${side}"`);
+        image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(markup)}`;
+        await image.decode();
+        const canvas = Object.assign(document.createElement('canvas'), { width: side, height: side });
+        const context = canvas.getContext('2d')!;
+        context.drawImage(image, 0, 0, side, side);
+        return { width: side, height: side, data: [...context.getImageData(0, 0, side, side).data] };
+      };
       await (window as unknown as { defineElement(tag: string): Promise<unknown> }).defineElement('p2p-members-dialog');
       const w = window as unknown as DialogWindow;
       const element = document.createElement('p2p-members-dialog');
@@ -84,6 +106,44 @@ export class MembersDialogPage {
     const kit = await valueIn(this.device, [...this.path, '.kit-text']);
     const [error] = await textsIn(this.device, [...this.path, '.error']);
     return { ...(kit ? { kit } : {}), ...(error ? { error } : {}) };
+  }
+
+  kitsReplacedNotice(): Promise<string[]> {
+    return textsIn(this.device, [...this.path, '.kits-replaced']);
+  }
+
+  /** The made kit's QR code as pixels, to decode as a phone would (RGBA, 4 px per module). */
+  kitQrCode(): Promise<QrPixels> {
+    return this.device.evaluate(async (path) => {
+      let root: ParentNode = document;
+      for (const selector of path) root = root.querySelector(selector)!.shadowRoot!;
+      return (window as unknown as RasterWindow).rasteriseQrCode(root.querySelector<SVGSVGElement>('svg.qr-code')!);
+    }, [...this.path]);
+  }
+
+  /** Presses "Print kit" and reads the sheet sent to the printer: its title, its kit text and its QR code's pixels. */
+  async printKit(): Promise<{ title: string; paragraphs: string[]; text: string; qrCode: QrPixels }> {
+    await this.device.click([...this.path, '.print-kit']);
+    await this.device.waitFor(
+      'the printed kit sheet',
+      (path) => {
+        let root: ParentNode | null | undefined = document;
+        for (const selector of path) root = root?.querySelector(selector)?.shadowRoot;
+        return root?.querySelector<HTMLIFrameElement>('iframe.kit-print')?.contentDocument?.querySelector('pre.kit');
+      },
+      [...this.path],
+    );
+    return this.device.evaluate(async (path) => {
+      let root: ParentNode = document;
+      for (const selector of path) root = root.querySelector(selector)!.shadowRoot!;
+      const sheet = root.querySelector<HTMLIFrameElement>('iframe.kit-print')!.contentDocument!;
+      return {
+        title: sheet.title,
+        paragraphs: [...sheet.querySelectorAll('p')].map((p) => p.textContent ?? ''),
+        text: sheet.querySelector('pre.kit')!.textContent ?? '',
+        qrCode: await (window as unknown as RasterWindow).rasteriseQrCode(sheet.querySelector<SVGSVGElement>('svg')!),
+      };
+    }, [...this.path]);
   }
 
   /** Restores `kit` (mode `restore`, shown alone by `open`); resolves with the org id restored, or the error shown. */

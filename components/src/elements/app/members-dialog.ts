@@ -8,7 +8,9 @@ import { tokens } from '../shared/tokens.styles.ts';
 import { buttonStyles } from '../shared/buttons.styles.ts';
 import { fieldStyles } from '../shared/field.styles.ts';
 import { message, type MessageKey } from '../shared/messages.ts';
-import { formatter, resolveLocale } from '../shared/locale.ts';
+import { formatter, resolveLocale, textDirection } from '../shared/locale.ts';
+import { encodeQrCode, qrCodeImage, type QrCode } from '../shared/qr-code.ts';
+import { printRecoveryKit } from './recovery-kit-print.ts';
 import { emit } from '../shared/p2p-event.ts';
 import '../../define/p2p-dialog.ts';
 import { MessagesController } from '../shared/messages-controller.ts';
@@ -43,12 +45,19 @@ interface PendingRemoval {
   deviceIds: string[];
 }
 
+/** A kit made in this dialog, as shown until the dialog closes. */
+interface MadeKit {
+  text: string;
+  qrCode: QrCode;
+  madeAt: number;
+}
+
 const ERROR_KEYS = new Set(['PASSPHRASE_TOO_SHORT', 'MALFORMED_KIT', 'WRONG_PASSPHRASE', 'KIT_REPLACED', 'ORG_ID_TAKEN', 'NOT_A_MEMBER']);
 
 /**
  * The org's members and their devices, in the app's org settings: each device's name (editable), who added it and
  * when it joined; removing a device or a member after a confirmation that says what removal can and cannot do; a
- * recovery kit made under a passphrase. With `mode="restore"`, the other end of a kit: a new device restores the
+ * recovery kit made under a passphrase, shown as text and a QR code, to copy or print on a sheet of its own. With `mode="restore"`, the other end of a kit: a new device restores the
  * org from one. What it shows and does is the core's member list (`OrgMembership`); it holds no state of its own
  * beyond what is being typed.
  *
@@ -56,6 +65,7 @@ const ERROR_KEYS = new Set(['PASSPHRASE_TOO_SHORT', 'MALFORMED_KIT', 'WRONG_PASS
  * @summary Members and devices of an org, removal and recovery kits.
  * @fires {CustomEvent<{ orgId: string }>} p2p-org-restored - When a recovery kit was restored: show the org and sync it.
  * @fires {CustomEvent<DialogCloseDetail>} p2p-dialog-close - When the dialog closes (from its `<p2p-dialog>`), with `detail.returnValue`.
+ * @csspart qr-code - The recovery kit's QR code (an `<svg>`), black on white in every theme.
  */
 export class P2PMembersDialog extends LitElement {
   static override styles = [
@@ -141,6 +151,23 @@ export class P2PMembersDialog extends LitElement {
       .error {
         color: var(--_p2p-color-danger);
       }
+      .made-kit {
+        display: grid;
+        grid-template-columns: minmax(8rem, 12rem) 1fr;
+        gap: var(--_p2p-space-3);
+        align-items: start;
+      }
+      @media (max-width: 30rem) {
+        .made-kit {
+          grid-template-columns: 1fr;
+        }
+      }
+      .qr-code {
+        display: block;
+        width: 100%;
+        max-width: 12rem;
+        border-radius: var(--_p2p-radius-small);
+      }
     `,
   ];
 
@@ -156,6 +183,7 @@ export class P2PMembersDialog extends LitElement {
     _kit: { state: true },
     _error: { state: true },
     _busy: { state: true },
+    _copied: { state: true },
   };
 
   /** The org's member list on this device (mode `members`). */
@@ -169,9 +197,10 @@ export class P2PMembersDialog extends LitElement {
   declare _view: MembershipView | undefined;
   declare _renaming: string | undefined;
   declare _confirming: PendingRemoval | undefined;
-  declare _kit: string | undefined;
+  declare _kit: MadeKit | undefined;
   declare _error: string | undefined;
   declare _busy: boolean;
+  declare _copied: boolean;
   #following: OrgMembership | undefined;
   readonly #onChange = (view: MembershipView) => {
     this._view = view;
@@ -183,11 +212,13 @@ export class P2PMembersDialog extends LitElement {
     this.mode = 'members';
     this.locale = '';
     this._busy = false;
+    this._copied = false;
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#follow(undefined);
+    this.renderRoot.querySelector('iframe.kit-print')?.remove();
   }
 
   protected override willUpdate(): void {
@@ -294,7 +325,7 @@ export class P2PMembersDialog extends LitElement {
     const isMe = device.deviceId === this.#deviceId;
     // Who added a device, not which of their devices: a person is what the reader recognises.
     const addedBy = device.addedBy ? view.membership.devices.get(device.addedBy)?.memberName : undefined;
-    const joined = formatter(resolveLocale(this.locale), { dateStyle: 'medium' }).format(device.joinedAt);
+    const joined = this.#date(device.joinedAt);
     if (this._renaming === device.deviceId) {
       return html`<li class="device" data-device=${device.deviceId}>
         <form class="rename" @submit=${(event: SubmitEvent) => this.#rename(event, device.deviceId)}>
@@ -350,9 +381,13 @@ export class P2PMembersDialog extends LitElement {
   }
 
   #renderKit() {
+    const rotatedAt = this._view?.epoch.rotation?.body.createdAt;
     return html`<section class="kit" aria-labelledby="kit-title">
       <h2 id="kit-title">${this.#t('members.kitTitle')}</h2>
       <p class="hint">${this.#t('members.kitHint')}</p>
+      ${rotatedAt !== undefined && !this._kit
+        ? html`<p class="notice kits-replaced">${this.#t('members.kitsReplaced', { date: this.#date(rotatedAt) })}</p>`
+        : nothing}
       <form @submit=${(event: SubmitEvent) => this.#makeKit(event)} @input=${this.#clearError}>
         <label>
           ${this.#t('members.passphrase', { count: RECOVERY_PASSPHRASE_MIN_LENGTH })}
@@ -360,13 +395,29 @@ export class P2PMembersDialog extends LitElement {
         </label>
         <button type="submit" class="p2p-button make-kit" ?disabled=${this._busy}>${this.#t('members.makeKit')}</button>
       </form>
-      ${this._kit
-        ? html`<label>
-            ${this.#t('members.kitText')}
-            <textarea class="kit-text" readonly .value=${this._kit}></textarea>
-          </label>`
-        : nothing}
+      ${this._kit ? this.#renderMadeKit(this._kit) : nothing}
     </section>`;
+  }
+
+  #renderMadeKit(kit: MadeKit) {
+    return html`<div class="made-kit">
+      ${qrCodeImage(kit.qrCode, this.#t('members.kitQrCode'))}
+      <div class="kit-actions-and-text">
+        <label>
+          ${this.#t('members.kitText')}
+          <textarea class="kit-text" readonly .value=${kit.text}></textarea>
+        </label>
+        <div class="actions">
+          <button type="button" class="p2p-button primary print-kit" @click=${() => void this.#printKit(kit)}>${this.#t('members.printKit')}</button>
+          <button type="button" class="p2p-button copy-kit" @click=${() => void this.#copyKit(kit)}>${this.#t('members.copyKit')}</button>
+        </div>
+        <p class="hint" role="status">${this._copied ? this.#t('members.kitCopied') : nothing}</p>
+      </div>
+    </div>`;
+  }
+
+  #date(at: number): string {
+    return formatter(resolveLocale(this.locale), { dateStyle: 'medium' }).format(at);
   }
 
   #renderRestore() {
@@ -406,10 +457,34 @@ export class P2PMembersDialog extends LitElement {
     const view = this._view;
     if (!view || !this.kitSource) return;
     await this.#act(async () => {
-      this._kit = await exportRecoveryKit(
-        { ...this.kitSource!, epoch: { id: view.epoch.id, number: view.epoch.number, key: view.epochKey } },
-        passphrase,
-      );
+      this._kit = undefined;
+      this._copied = false;
+      this.renderRoot.querySelector('iframe.kit-print')?.remove();
+      const text = await exportRecoveryKit({ ...this.kitSource!, epoch: { id: view.epoch.id, number: view.epoch.number, key: view.epochKey } }, passphrase);
+      this._kit = { text, qrCode: await encodeQrCode(text), madeAt: Date.now() };
+    });
+  }
+
+  async #printKit(kit: MadeKit): Promise<void> {
+    const locale = resolveLocale(this.locale);
+    await printRecoveryKit(this.renderRoot as ShadowRoot, {
+      lang: locale,
+      dir: textDirection(locale),
+      title: this.#t('members.kitSheetTitle', { org: this.kitSource?.org.name ?? '' }),
+      paragraphs: [
+        this.#t('members.kitSheetMade', { date: this.#date(kit.madeAt) }),
+        this.#t('members.kitSheetRestore'),
+        this.#t('members.kitSheetApart'),
+      ],
+      qrCode: this.renderRoot.querySelector<SVGElement>('svg.qr-code')!,
+      kit: kit.text,
+    });
+  }
+
+  async #copyKit(kit: MadeKit): Promise<void> {
+    await this.#act(async () => {
+      await navigator.clipboard.writeText(kit.text);
+      this._copied = true;
     });
   }
 

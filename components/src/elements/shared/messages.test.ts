@@ -26,6 +26,8 @@ describe('message table', () => {
     expect(message('de-AT', 'calendar.today')).toBe('Heute');
     expect(message('ar-EG', 'calendar.today')).toBe('اليوم');
     expect(message('ar-EG', 'reminders.label')).toBe('التذكيرات');
+    expect(message('de-CH', 'members.kitsReplaced', { date: '3. März 2026' })).toContain('am 3. März 2026 zu einem neuen Schlüssel');
+    expect(message('ar-EG', 'members.removeDevice')).toBe('إزالة الجهاز');
     expect(message('ar-EG', 'calendar.showing', { view: 'أسبوع', range: '1–7' })).toBe('أسبوع: 1–7');
   });
 

@@ -142,6 +142,16 @@ export const en = {
   'members.passphrase': 'Passphrase (at least {count} characters)',
   'members.makeKit': 'Create recovery kit',
   'members.kitText': 'Your recovery kit: print it or copy it somewhere safe',
+  'members.kitQrCode': 'The recovery kit as a QR code',
+  'members.printKit': 'Print kit',
+  'members.copyKit': 'Copy text',
+  'members.kitCopied': 'Copied. Paste it somewhere only you can reach, away from the passphrase.',
+  'members.kitsReplaced': 'The org moved to a new key on {date}: recovery kits made before then no longer open it. Make a new one here.',
+  'members.kitSheetTitle': 'Recovery kit: {org}',
+  'members.kitSheetMade': 'Made on {date}. It stops working when someone is removed from the org; a member can then make a new one.',
+  'members.kitSheetRestore':
+    'To restore: open p2p-clinic on a new device, sign in to your team’s deployment, choose “Restore from a recovery kit…” in the org menu, scan the code or type the text below (spaces do not matter), and enter the kit’s passphrase.',
+  'members.kitSheetApart': 'The passphrase is not on this sheet. Keep the two apart: whoever has both can read everything in the org.',
   'members.restoreTitle': 'Restore from a recovery kit',
   'members.kit': 'Recovery kit',
   'members.restore': 'Restore',
@@ -436,16 +446,6 @@ export const en = {
   'app.relaySignature.not-its-sequence': 'it writes into another device’s sequence',
   'app.relaySignature.removed': 'its signer was removed from the org',
   'app.dismiss': 'Dismiss',
-} as const;
-
-export type MessageKey = keyof typeof en;
-/** A counted string: English has `{key}.one` and `{key}.other`. */
-export type PluralKey = MessageKey extends infer Key ? (Key extends `${infer Base}.other` ? Base : never) : never;
-type TableKey = MessageKey | `${PluralKey}.${Intl.LDMLPluralRule}`;
-export type MessageTable = Partial<Record<TableKey, string>>;
-
-
-const tables = new Map<string, MessageTable>([['en', en]]);
   // The core's reasons (core/records/validation-error.ts, core/interop/import-report.ts), worded by elements/shared/core-reasons.ts.
   'refusal.NOT_AN_OBJECT': '{field} is not in a form this app can store.',
   'refusal.NOT_A_STRING': '{field} must be text.',
@@ -520,7 +520,22 @@ const tables = new Map<string, MessageTable>([['en', en]]);
   'reason.DOCUMENT_FROM_NEWER_VERSION': 'This org was last saved by a newer version of the app: update this app to change it.',
   'reason.REMOVED_FROM_ORG': 'This device was removed from the org, so it can no longer change it.',
   'account.error.INVALID_INPUT': 'Check the email address, and choose a password of at least {count} characters.',
+  'app.syncProblem.PEERS': 'A direct connection to another device failed. Changes still reach it through the relay, or when you next meet online.',
+  'app.syncProblem.RELAY': 'The relay connection ran into a problem. Changes wait on this device and are sent when it works again.',
+  'app.syncProblem.RELAY_UNREACHABLE': 'The relay could not be reached. Changes wait on this device and are sent when it can be.',
+  'app.syncProblem.RELAY_CHANGE_SKIPPED': 'A change on the relay could not be opened on this device and was skipped.',
+  'app.syncProblem.REMOVED_FROM_ORG': 'This device was removed from the org, so it syncs no more.',
   'reason.unknown': 'Something went wrong. Details: {details}',
+} as const;
+
+export type MessageKey = keyof typeof en;
+/** A counted string: English has `{key}.one` and `{key}.other`. */
+export type PluralKey = MessageKey extends infer Key ? (Key extends `${infer Base}.other` ? Base : never) : never;
+type TableKey = MessageKey | `${PluralKey}.${Intl.LDMLPluralRule}`;
+export type MessageTable = Partial<Record<TableKey, string>>;
+
+
+const tables = new Map<string, MessageTable>([['en', en]]);
 
 /**
  * The languages the components bring besides English, loaded on first use: a page in English never downloads them,
