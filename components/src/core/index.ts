@@ -89,4 +89,4 @@ export {
   type RelayOrg,
   type RelayWorkspace,
 } from './sync/relay-workspace.ts';
-export { OrgSync, leaveOrg, REMOVED_FROM_ORG, type OrgSyncOptions, type OrgSyncStatus, type OrgSyncEvents } from './sync/org-sync.ts';
+export { OrgSync, leaveOrg, REMOVED_FROM_ORG, type OrgSyncOptions, type OrgSyncStatus, type OrgSyncEvents, type SyncProblem } from './sync/org-sync.ts';

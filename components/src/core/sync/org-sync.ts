@@ -65,7 +65,8 @@ export interface OrgSyncStatus {
   pending: number;
   /** The last time this device was known to be up to date with the relay or a peer (ms since the epoch). */
   lastSyncedAt: number | null;
-  lastError: string | null;
+  /** What last went wrong; null until something does, and again once the relay is caught up. */
+  lastError: SyncProblem | null;
   /**
    * What the relay was caught doing that an honest relay never does (dropped changes, a history that went back, a
    * compaction that does not cover what it replaced): show these to the user; empty while all is well.
@@ -77,8 +78,17 @@ export interface OrgSyncStatus {
   epoch: number | null;
 }
 
+/**
+ * What went wrong with sync, by the path it went wrong on: a code the UI words in the person's language, and the
+ * lower layer's own words as `detail`, for whoever looks into it.
+ */
+export interface SyncProblem {
+  code: 'PEERS' | 'RELAY' | 'RELAY_UNREACHABLE' | 'RELAY_CHANGE_SKIPPED' | 'REMOVED_FROM_ORG';
+  detail?: string;
+}
+
 /** The `lastError` of a device that was removed from the org: the UI shows why sync stopped. */
-export const REMOVED_FROM_ORG = 'REMOVED_FROM_ORG: this device was removed from the org. What it already has stays here, read only; nothing written since reaches it.';
+export const REMOVED_FROM_ORG: SyncProblem = { code: 'REMOVED_FROM_ORG' };
 
 export interface OrgSyncEvents {
   status: (status: OrgSyncStatus) => void;
@@ -235,7 +245,7 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
     });
     peerSync.on('status', ({ peers, lastError }) => {
       const gainedPeer = peers > this.current.peers;
-      this.update({ peers, ...(gainedPeer ? { lastSyncedAt: Date.now() } : {}), ...(lastError ? { lastError } : {}) });
+      this.update({ peers, ...(gainedPeer ? { lastSyncedAt: Date.now() } : {}), ...(lastError ? { lastError: { code: 'PEERS', detail: lastError } } : {}) });
     });
     this.peerSync = peerSync;
   }
@@ -276,17 +286,17 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
           pending,
           integrity,
           lastSyncedAt: Math.max(lastSyncedAt ?? 0, this.current.lastSyncedAt ?? 0) || null,
-          ...(lastError ? { lastError } : {}),
+          ...(lastError ? { lastError: { code: 'RELAY', detail: lastError } } : {}),
         }),
       );
-      relay.on('undecryptable-change', ({ id, reason }) => this.update({ lastError: `skipped relay change ${id}: ${reason}` }));
+      relay.on('undecryptable-change', ({ id, reason }) => this.update({ lastError: { code: 'RELAY_CHANGE_SKIPPED', detail: `${id}: ${reason}` } }));
       if (membership) relay.on('signers-seen', (signers) => signers.forEach((signer) => membership.lastSeen.seen(signer, 'relay')));
       this.relay = relay;
       // Peers compare what the relay showed them, so that a relay showing them different histories is caught.
       if (this.peerSync) this.stopSharingRelayView = shareRelayView(this.peerSync.awareness, workspace.id, relay);
       await relay.start();
     } catch (err) {
-      this.update({ relay: 'offline', lastError: (err as Error).message });
+      this.update({ relay: 'offline', lastError: { code: 'RELAY_UNREACHABLE', detail: (err as Error).message } });
     }
   }
 

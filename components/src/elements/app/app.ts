@@ -4,13 +4,13 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Org } from '../../core/records/records.ts';
 import { DEFAULT_ORG_NAME } from '../../core/org/org-registry.ts';
 import type { OrgSession } from '../../core/org/org-session.ts';
-import type { OrgSyncStatus } from '../../core/sync/org-sync.ts';
+import type { OrgSyncStatus, SyncProblem } from '../../core/sync/org-sync.ts';
 import { tokens } from '../shared/tokens.styles.ts';
 import { buttonStyles } from '../shared/buttons.styles.ts';
 import { fieldStyles } from '../shared/field.styles.ts';
 import { StoreController } from '../shared/store-controller.ts';
 import { resolveLocale } from '../shared/locale.ts';
-import { errorText } from '../shared/core-reasons.ts';
+import { errorText, syncProblemText } from '../shared/core-reasons.ts';
 import { message, type MessageKey } from '../shared/messages.ts';
 import '../../define/p2p-contacts.ts';
 import '../../define/p2p-calendar.ts';
@@ -379,6 +379,14 @@ export class P2PApp extends LitElement {
     `;
   }
 
+  /** The last sync problem in plain words, and behind a disclosure what the layer it happened in said. */
+  #renderLastProblem(locale: string, problem: SyncProblem) {
+    return html`<div class="muted last-problem">
+      <p>${this.#t('app.lastProblem', { reason: syncProblemText(locale, problem) })}</p>
+      ${problem.detail ? html`<details><summary>${this.#t('app.relayProblemDetails')}</summary>${problem.detail}</details>` : nothing}
+    </div>`;
+  }
+
   #renderSyncPanel(state: AppState, org: Org, status: OrgSyncStatus | undefined) {
     const locale = resolveLocale(this.locale);
     const lastSynced = status?.lastSyncedAt ? new Date(status.lastSyncedAt).toLocaleString(locale) : this.#t('app.notYet');
@@ -397,7 +405,7 @@ export class P2PApp extends LitElement {
               <dd>${lastSynced}</dd>
             </dl>
             ${status.integrity.length > 0 ? renderRelayProblems(locale, status.integrity, () => void state.dismissRelayProblems(org.id)) : nothing}
-            ${status.lastError ? html`<p class="muted">${this.#t('app.lastProblem', { reason: status.lastError })}</p>` : nothing}`
+            ${status.lastError ? this.#renderLastProblem(locale, status.lastError) : nothing}`
           : html`<p>${this.#t('app.localOnly', { org: this.#orgName(org) })}</p>`}
         <div class="panel-actions">
           ${org.isDefault ? nothing : html`<button class="p2p-button primary" @click=${() => void this.#openDialog('invite', org.id)}>${this.#t(org.roomId ? 'app.invite' : 'app.share')}</button>`}

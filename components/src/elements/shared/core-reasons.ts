@@ -6,6 +6,7 @@
  */
 import { describeReason, ValidationError, type ValidationReason } from '../../core/records/validation-error.ts';
 import type { ImportIssue, ImportReason } from '../../core/interop/import-report.ts';
+import type { SyncProblem } from '../../core/sync/org-sync.ts';
 import { en, message, plural, type MessageKey } from './messages.ts';
 
 /** The label of each field a store may refuse, by the first part of its dotted path. */
@@ -82,6 +83,12 @@ export function importReasonText(locale: string, issue: Pick<ImportIssue, 'reaso
       return isMessageKey(key) ? message(locale, key, data) : message(locale, 'importReason.unknown', { details: describeReason(reason) });
     }
   }
+}
+
+/** What last went wrong with sync, in plain words; its details are the lower layer's own, shown apart. */
+export function syncProblemText(locale: string, problem: SyncProblem): string {
+  const key = `app.syncProblem.${problem.code}`;
+  return isMessageKey(key) ? message(locale, key) : message(locale, 'reason.unknown', { details: problem.code });
 }
 
 /**
