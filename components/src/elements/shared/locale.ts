@@ -88,6 +88,29 @@ export function formatter(locale: string, options: Intl.DateTimeFormatOptions): 
   return cached;
 }
 
+/** The largest unit first: how far back an instant was reads in the largest unit it reaches ("3 hours ago"). */
+const TIME_AGO_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 24 * 3_600_000],
+  ['month', 30 * 24 * 3_600_000],
+  ['week', 7 * 24 * 3_600_000],
+  ['day', 24 * 3_600_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+];
+const relativeFormatters = new Map<string, Intl.RelativeTimeFormat>();
+
+/** How long ago `at` was, seen at `now`, in the locale's words ("5 minutes ago", "yesterday", "this minute"). */
+export function formatTimeAgo(at: number, now: number, locale: string): string {
+  let relative = relativeFormatters.get(locale);
+  if (!relative) {
+    relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+    relativeFormatters.set(locale, relative);
+  }
+  const ago = Math.max(0, now - at);
+  const [unit, size] = TIME_AGO_UNITS.find(([, size]) => ago >= size) ?? TIME_AGO_UNITS.at(-1)!;
+  return relative.format(-Math.floor(ago / size), unit);
+}
+
 /** Formatted strings by format and instant: a view labels hundreds of events with a handful of dates and times. */
 const formatted = new Map<string, Map<number, string>>();
 const FORMATTED_PER_FORMAT = 4096;

@@ -549,6 +549,9 @@ const ar: MessageTable = {
   'members.error.ORG_ID_TAKEN': 'لدى هذا الجهاز هذه المؤسسة بمفتاح آخر: لم تُستعد المجموعة.',
   'members.error.NOT_A_MEMBER': 'لم يعد هذا الجهاز عضوًا في المؤسسة، فلا يستطيع إزالة أحد.',
   'members.error.other': 'حدث خطأ: {reason}',
+  'members.onlineNow': 'متصل الآن',
+  'members.lastSeen': 'آخر ظهور {when}',
+  'members.notSeenYet': 'لم يُرَ من هذا الجهاز بعد',
 };
 
 export default ar;

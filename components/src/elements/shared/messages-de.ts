@@ -509,6 +509,9 @@ const de: MessageTable = {
   'members.error.ORG_ID_TAKEN': 'Dieses Gerät hat diese Organisation bereits unter einem anderen Schlüssel: Das Set wurde nicht wiederhergestellt.',
   'members.error.NOT_A_MEMBER': 'Dieses Gerät ist kein Mitglied der Organisation mehr und kann niemanden entfernen.',
   'members.error.other': 'Etwas ist schiefgegangen: {reason}',
+  'members.onlineNow': 'Jetzt online',
+  'members.lastSeen': 'Zuletzt gesehen {when}',
+  'members.notSeenYet': 'Von diesem Gerät aus noch nicht gesehen',
 };
 
 export default de;
