@@ -1,6 +1,6 @@
 /**
  * The org's members and devices (`<p2p-members-dialog>` in the app): two people's devices, the removal
- * confirmation, the removed device's message, a recovery kit made and a kit refused on restore; and the app's
+ * confirmation, the removed device's message, a recovery kit made, its printed sheet and a kit refused on restore; and the app's
  * "Relay problem" state with the sync panel listing it.
  */
 import type { Device } from '../device-lab/device.ts';
@@ -96,6 +96,25 @@ export const scenes: Scene[] = [
       await front.closeDialog('Cancel invite');
       await front.openMembers();
       await makeKit(front);
+    },
+  },
+  {
+    // The sheet "Print kit" hands to the printer, shown as the page, laid out for print.
+    name: 'members-kit-sheet',
+    async setup(context) {
+      const front = await frontDesk(context, context.device);
+      await front.invite(PASSWORD);
+      await front.closeDialog('Cancel invite');
+      await front.openMembers();
+      await makeKit(front);
+      await front.members.printKit();
+      await context.device.evaluate((path) => {
+        let root: ParentNode = document;
+        for (const selector of path) root = root.querySelector(selector)!.shadowRoot!;
+        const sheet = root.querySelector<HTMLIFrameElement>('iframe.kit-print')!.contentDocument!.documentElement;
+        document.documentElement.replaceWith(document.importNode(sheet, true));
+      }, MEMBERS);
+      await context.device.setMediaType('print');
     },
   },
   {

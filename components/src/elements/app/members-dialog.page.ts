@@ -31,18 +31,6 @@ export class MembersDialogPage {
   /** Shows the dialog alone in the page: over the org's member list, or (`restore`) to restore a kit into the device's orgs. */
   async open(mode: 'members' | 'restore' = 'members'): Promise<void> {
     await this.device.evaluate(async (mode) => {
-      // Draws a code as a camera would see it: the SVG as an image on a canvas, 4 px per module.
-      (window as unknown as RasterWindow).rasteriseQrCode = async (svg) => {
-        const side = svg.viewBox.baseVal.width * 4;
-        const image = new Image(side, side);
-        const markup = new XMLSerializer().serializeToString(svg).replace('<svg', `<svg width="${side}" height="${side}"`);
-        image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(markup)}`;
-        await image.decode();
-        const canvas = Object.assign(document.createElement('canvas'), { width: side, height: side });
-        const context = canvas.getContext('2d')!;
-        context.drawImage(image, 0, 0, side, side);
-        return { width: side, height: side, data: [...context.getImageData(0, 0, side, side).data] };
-      };
       await (window as unknown as { defineElement(tag: string): Promise<unknown> }).defineElement('p2p-members-dialog');
       const w = window as unknown as DialogWindow;
       const element = document.createElement('p2p-members-dialog');
@@ -112,8 +100,27 @@ export class MembersDialogPage {
     return textsIn(this.device, [...this.path, '.kits-replaced']);
   }
 
+  /** Puts `rasteriseQrCode` in the page. */
+  async #installRasteriser(): Promise<void> {
+    await this.device.evaluate(() => {
+      // Draws a code as a camera would see it: the SVG as an image on a canvas, 4 px per module.
+      (window as unknown as RasterWindow).rasteriseQrCode = async (svg) => {
+        const side = svg.viewBox.baseVal.width * 4;
+        const image = new Image(side, side);
+        const markup = new XMLSerializer().serializeToString(svg).replace('<svg', `<svg width="${side}" height="${side}"`);
+        image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(markup)}`;
+        await image.decode();
+        const canvas = Object.assign(document.createElement('canvas'), { width: side, height: side });
+        const context = canvas.getContext('2d')!;
+        context.drawImage(image, 0, 0, side, side);
+        return { width: side, height: side, data: [...context.getImageData(0, 0, side, side).data] };
+      };
+    });
+  }
+
   /** The made kit's QR code as pixels, to decode as a phone would (RGBA, 4 px per module). */
-  kitQrCode(): Promise<QrPixels> {
+  async kitQrCode(): Promise<QrPixels> {
+    await this.#installRasteriser();
     return this.device.evaluate(async (path) => {
       let root: ParentNode = document;
       for (const selector of path) root = root.querySelector(selector)!.shadowRoot!;
@@ -123,6 +130,7 @@ export class MembersDialogPage {
 
   /** Presses "Print kit" and reads the sheet sent to the printer: its title, its kit text and its QR code's pixels. */
   async printKit(): Promise<{ title: string; paragraphs: string[]; text: string; qrCode: QrPixels }> {
+    await this.#installRasteriser();
     await this.device.click([...this.path, '.print-kit']);
     await this.device.waitFor(
       'the printed kit sheet',
