@@ -8,7 +8,7 @@ import { tokens } from '../shared/tokens.styles.ts';
 import { buttonStyles } from '../shared/buttons.styles.ts';
 import { fieldStyles } from '../shared/field.styles.ts';
 import { message, type MessageKey } from '../shared/messages.ts';
-import { formatter, resolveLocale, textDirection } from '../shared/locale.ts';
+import { formatTimeAgo, formatter, resolveLocale, textDirection } from '../shared/locale.ts';
 import { encodeQrCode, qrCodeImage, type QrCode } from '../shared/qr-code.ts';
 import { printRecoveryKit } from './recovery-kit-print.ts';
 import { emit } from '../shared/p2p-event.ts';
@@ -52,11 +52,14 @@ interface MadeKit {
   madeAt: number;
 }
 
+/** A minute: the smallest unit "last seen" is told in. */
+const LAST_SEEN_REFRESH_MS = 60_000;
+
 const ERROR_KEYS = new Set(['PASSPHRASE_TOO_SHORT', 'MALFORMED_KIT', 'WRONG_PASSPHRASE', 'KIT_REPLACED', 'ORG_ID_TAKEN', 'NOT_A_MEMBER']);
 
 /**
- * The org's members and their devices, in the app's org settings: each device's name (editable), who added it and
- * when it joined; removing a device or a member after a confirmation that says what removal can and cannot do; a
+ * The org's members and their devices, in the app's org settings: each device's name (editable), who added it,
+ * when it joined and when this device last saw it (connected now, or how long ago: `OrgMembership.lastSeen`); removing a device or a member after a confirmation that says what removal can and cannot do; a
  * recovery kit made under a passphrase, shown as text and a QR code, to copy or print on a sheet of its own. With `mode="restore"`, the other end of a kit: a new device restores the
  * org from one. What it shows and does is the core's member list (`OrgMembership`); it holds no state of its own
  * beyond what is being typed.
@@ -151,6 +154,9 @@ export class P2PMembersDialog extends LitElement {
       .error {
         color: var(--_p2p-color-danger);
       }
+      .last-seen.online {
+        color: var(--_p2p-color-accent);
+      }
       .made-kit {
         display: grid;
         grid-template-columns: minmax(8rem, 12rem) 1fr;
@@ -205,6 +211,9 @@ export class P2PMembersDialog extends LitElement {
   readonly #onChange = (view: MembershipView) => {
     this._view = view;
   };
+  readonly #onSeen = () => this.requestUpdate();
+  /** "Last seen 5 minutes ago" grows older while the dialog is open. */
+  #ageing: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
     super();
@@ -227,8 +236,12 @@ export class P2PMembersDialog extends LitElement {
 
   #follow(membership: OrgMembership | undefined): void {
     this.#following?.off('change', this.#onChange);
+    this.#following?.lastSeen.off('change', this.#onSeen);
+    clearInterval(this.#ageing);
     this.#following = membership;
     membership?.on('change', this.#onChange);
+    membership?.lastSeen.on('change', this.#onSeen);
+    if (membership) this.#ageing = setInterval(this.#onSeen, LAST_SEEN_REFRESH_MS);
     this._view = membership?.view;
   }
 
@@ -347,6 +360,7 @@ export class P2PMembersDialog extends LitElement {
           ${addedBy ? this.#t('members.addedBy', { name: addedBy }) : this.#t('members.founding')} ·
           ${this.#t('members.joined', { date: joined })}
         </div>
+        ${isMe ? nothing : this.#renderLastSeen(device.deviceId)}
       </div>
       ${canAct
         ? html`<div class="actions">
@@ -378,6 +392,17 @@ export class P2PMembersDialog extends LitElement {
         <button type="button" class="p2p-button cancel-removal" @click=${() => (this._confirming = undefined)} autofocus>${this.#t('members.cancel')}</button>
       </div>
     </section>`;
+  }
+
+  /** As this device saw it: peers it is connected to, else its last sighting (org/last-seen.ts). */
+  #renderLastSeen(deviceId: string) {
+    const lastSeen = this.membership!.lastSeen;
+    if (lastSeen.isOnline(deviceId)) return html`<div class="last-seen online">${this.#t('members.onlineNow')}</div>`;
+    const seen = lastSeen.of(deviceId);
+    const text = seen
+      ? this.#t('members.lastSeen', { when: formatTimeAgo(seen.at, Date.now(), resolveLocale(this.locale)) })
+      : this.#t('members.notSeenYet');
+    return html`<div class="last-seen muted">${text}</div>`;
   }
 
   #renderKit() {
