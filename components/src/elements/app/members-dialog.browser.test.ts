@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { useDeviceLab } from '../../../../scripts/device-lab/lab.ts';
 import { expectNoAxeViolations } from '../../../../scripts/device-lab/axe.ts';
-import { createOrg, openMember, signedUpDevice, stopSync, waitForEpoch, waitForMembers } from '../../../test/membership-pages.ts';
+import { createOrg, deviceWithoutAccount, openMember, signedUpDevice, stopSync, waitForEpoch, waitForMembers } from '../../../test/membership-pages.ts';
 import jsQR from 'jsqr';
 import { MembersDialogPage, type QrPixels } from './members-dialog.page.ts';
 
@@ -69,5 +69,26 @@ describe('<p2p-members-dialog>', () => {
     expect((await restoreDialog.restore(kit!, 'not the passphrase')).error).toContain('does not open');
     expect((await restoreDialog.restore(sheet.text, PASSPHRASE)).orgId).toBe(org.id);
     for (const page of [ana, ben]) await stopSync(page);
+  });
+
+  it('shows another device Online now while it is connected as a peer, and when it was last seen once it has gone', async () => {
+    // Peers only: what the dialog says comes from the connection alone.
+    const [ana, ben] = [await deviceWithoutAccount(lab), await deviceWithoutAccount(lab)];
+    const org = await createOrg(ana);
+    const anaId = await openMember(ana, org, 'ana', { relay: false });
+    const benId = await openMember(ben, org, 'ben', { relay: false });
+    await Promise.all([waitForMembers(ana, 2), waitForMembers(ben, 2)]);
+    const anaDialog = new MembersDialogPage(ana);
+    await anaDialog.open();
+
+    await anaDialog.waitForLastSeen(benId, 'Online now');
+    expect(await anaDialog.lastSeen(anaId)).toBeUndefined();
+    await expectNoAxeViolations(ana, ['p2p-members-dialog']);
+
+    await ben.close();
+    await anaDialog.waitForLastSeen(benId, 'Last seen ');
+    expect(await anaDialog.lastSeen(benId)).toMatch(/^Last seen (this minute|\d+ minutes? ago)$/);
+    await expectNoAxeViolations(ana, ['p2p-members-dialog']);
+    await stopSync(ana);
   });
 });

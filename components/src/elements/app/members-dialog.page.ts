@@ -61,6 +61,16 @@ export class MembersDialogPage {
     await waitForText(this.device, [...this.path, '.device-name'], name);
   }
 
+  /** What the dialog says of when this device last saw `deviceId` ("Online now", "Last seen …"); absent for this device. */
+  async lastSeen(deviceId: string): Promise<string | undefined> {
+    const [text] = await textsIn(this.device, [...this.path, `[data-device="${deviceId}"] .last-seen`]);
+    return text;
+  }
+
+  async waitForLastSeen(deviceId: string, text: string): Promise<void> {
+    await waitForText(this.device, [...this.path, `[data-device="${deviceId}"] .last-seen`], text);
+  }
+
   async rename(deviceId: string, name: string): Promise<void> {
     await this.device.click([...this.path, `[data-device="${deviceId}"] .rename-device`]);
     await fillIn(this.device, [...this.path, 'form.rename input[name="name"]'], name);
