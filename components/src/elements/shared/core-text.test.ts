@@ -14,7 +14,7 @@ const ELEMENTS = fileURLToPath(new URL('..', import.meta.url));
 const APP_SHELL = fileURLToPath(new URL('../../../../app/src', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 /** Properties through which the core's and the runtime's English travels. */
-const ENGLISH_PROPERTIES = new Set(['message', 'reason', 'detail']);
+const ENGLISH_PROPERTIES = new Set(['message', 'reason', 'detail', 'readOnlyReason']);
 /**
  * Where English is read to be shown as the details behind a sentence in the person's language: the generic wording
  * of an error without a code, the Worker's words after its code, the members dialog's other errors, and what the
