@@ -2,9 +2,11 @@
  * When this device last saw the org's other devices (org/last-seen.ts): the record itself on a controlled clock,
  * and the relay's part through the real Worker (the peer path needs WebRTC: members-dialog.browser.test.ts).
  */
+import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { LastSeen, memoryLastSeenStorage, type LastSeenEntry, type LastSeenStorage } from '../src/core/org/last-seen.ts';
 import { membershipMap } from '../src/core/org/membership-records.ts';
+import { openOrg } from '../src/core/org/org-session.ts';
 import { useRelayWorker, waitFor } from './relay-fixtures.ts';
 import { newTestOrg, startSyncedDevice, type SyncedDevice } from './membership-fixtures.ts';
 
@@ -45,6 +47,22 @@ describe('last seen, on this device', () => {
     expect(reloaded.of('cai')).toEqual({ deviceId: 'cai', at: 2_000, via: 'relay' });
     expect(reloaded.of('me')).toBeUndefined();
     expect(reloaded.isOnline('ben')).toBe(false);
+  });
+
+  it('keeps them in the org’s own database, where the org opened again finds them', async () => {
+    const orgId = 'org-last-seen';
+    const session = await openOrg(orgId);
+    const lastSeen = await LastSeen.open({ self: 'me', storage: session.lastSeenStorage, now: () => 7_000 });
+    lastSeen.seen('ben', 'relay');
+    await lastSeen.close();
+    await session.close();
+
+    const reopened = await openOrg(orgId);
+    try {
+      expect((await LastSeen.open({ self: 'me', storage: reopened.lastSeenStorage })).of('ben')).toEqual({ deviceId: 'ben', at: 7_000, via: 'relay' });
+    } finally {
+      await reopened.close();
+    }
   });
 
   it('counts a device online while a connection to it is open, and last seen when its last one closed', async () => {
