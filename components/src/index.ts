@@ -32,5 +32,8 @@ export { P2PContacts } from './define/p2p-contacts.ts';
 export { P2PApp } from './define/p2p-app.ts';
 export { StoreController, type Subscribable } from './elements/shared/store-controller.ts';
 export { loadMessages, registerMessages, type MessageKey, type MessageTable } from './elements/shared/messages.ts';
+export { errorText, refusalText, importReasonText } from './elements/shared/core-reasons.ts';
+export type { ValidationReason } from './core/records/validation-error.ts';
+export type { ImportIssue, ImportReason } from './core/interop/import-report.ts';
 export type { CalendarView } from './elements/calendar/calendar-range.ts';
 export type { EventSelectDetail, ViewChangeDetail, RequestCreateDetail, RequestChangeDetail, RequestDeleteDetail } from './elements/calendar/calendar.ts';
