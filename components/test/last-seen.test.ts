@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { LastSeen, memoryLastSeenStorage, type LastSeenEntry, type LastSeenStorage } from '../src/core/org/last-seen.ts';
 import { membershipMap } from '../src/core/org/membership-records.ts';
 import { openOrg } from '../src/core/org/org-session.ts';
+import { relayDeviceIdFor } from '../src/core/sync/relay-signatures.ts';
 import { useRelayWorker, waitFor } from './relay-fixtures.ts';
 import { newTestOrg, startSyncedDevice, type SyncedDevice } from './membership-fixtures.ts';
 
@@ -89,7 +90,7 @@ describe('last seen, on this device', () => {
 });
 
 describe('last seen through the relay', () => {
-  it('marks a device seen when the relay serves a change it signed as it is written, not when it is read from a backlog', async () => {
+  it('marks a device seen when the relay serves a change it signed as it is written, not when it is read from a backlog or served again', async () => {
     const org = await newTestOrg();
     let now = 1_000;
     const clock = { lastSeen: { now: () => now } };
@@ -118,9 +119,22 @@ describe('last seen through the relay', () => {
       // What ben wrote before cai started says nothing of when: cai has not seen him.
       expect(cai.membership.lastSeen.of(ben.identity.deviceId)).toBeUndefined();
 
+      // Nor when the relay serves one of his old changes again, relabelled, beside ana's next one.
+      const workspaceId = ana.sync.workspaceId!;
+      const benRelayId = await relayDeviceIdFor(ben.identity.deviceId, workspaceId);
+      const { changes } = await ana.relay.api.pullChanges(await ana.relay.getToken(), workspaceId, 0);
+      const benOld = changes.find((change) => change.id.startsWith(`${benRelayId}-`))!;
+      let replayed = 0;
+      cai.network.relayLie = (message) => {
+        if (message.type !== 'changes' || message.changes.length === 0) return message;
+        replayed++;
+        const last = message.changes.at(-1)!;
+        return { ...message, changes: [...message.changes, { ...benOld, id: `${benOld.id}x`, version: last.version }] };
+      };
       now = 120_000;
       ana.doc.getMap('notes').set('from-ana', 'written while cai is live');
       await waitFor('cai sees ana', () => cai.membership.lastSeen.of(ana.identity.deviceId)?.at === 120_000);
+      expect(replayed).toBeGreaterThan(0);
       expect(cai.membership.lastSeen.of(ben.identity.deviceId)).toBeUndefined();
       // Nothing of it went into the shared document: its membership records are the same kinds as before.
       const kinds = [...membershipMap(cai.doc).values()].map((signed) => (JSON.parse(JSON.parse(signed as string).body as string) as { kind: string }).kind);

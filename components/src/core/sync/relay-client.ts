@@ -606,7 +606,7 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     return null;
   }
 
-  /** Applies a whole change; returns its signer if it was applied. */
+  /** Applies a whole change; returns its signer if it shows the signer at work (see `applyOpened`). */
   private async applyChange(change: StoredChange): Promise<string | null> {
     let envelope: OpenedEnvelope;
     try {
@@ -638,12 +638,19 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     }
   }
 
+  /**
+   * Returns the signer if the change shows it at work: a batch beyond the signer's last (not one served again, or
+   * late), or a compaction it made.
+   */
   private async applyOpened(change: StoredChange, { signer, envelope }: OpenedEnvelope): Promise<string | null> {
     if (change.snapshot) return (await this.applySnapshot(change, envelope)) ? signer : null;
     // A snapshot served as an ordinary change is a member's genuine content: applying it twice changes nothing.
     Y.applyUpdate(this.doc, envelope.update, this);
-    if (envelope.kind === 'batch' && this.integrity.recordBatch(envelope, change.version, Date.now())) this.rereadWanted = true;
-    return signer;
+    if (envelope.kind !== 'batch') return null;
+    // Only a batch beyond its signer's last shows the signer at work now: one served again, or late, was written before.
+    const advances = envelope.sequence > (this.integrity.sequences.get(envelope.deviceId) ?? 0);
+    if (this.integrity.recordBatch(envelope, change.version, Date.now())) this.rereadWanted = true;
+    return advances ? signer : null;
   }
 
   /**
