@@ -1,6 +1,7 @@
 /**
  * The app in the person's language: `<p2p-app locale>` (or the browser's language) reaches every screen, its
- * dialogs and the sentences it builds, with counts in the plural form the language's rules choose.
+ * dialogs, the sentences it builds and the core's reasons it words, with counts in the plural form the language's
+ * rules choose.
  */
 import { describe, expect, it } from 'vitest';
 import { useDeviceLab } from '../../scripts/device-lab/lab.ts';
@@ -35,7 +36,7 @@ async function openContacts(app: AppPage): Promise<void> {
 }
 
 describe('the app in the person’s language', () => {
-  it('speaks German from the first screen and the device’s own org to the org dialog and the import summary', async () => {
+  it('speaks German from the first screen and the device’s own org to the org dialog, the import summary and the core’s reasons', async () => {
     const app = await appIn('de-DE');
     await waitForText(app.device, ['p2p-app', '.onboarding h1'], 'Willkommen bei P2P Clinic');
     await app.startOnThisDevice();
@@ -55,7 +56,20 @@ describe('the app in the person’s language', () => {
     await app.contacts.dropFile('adressen.vcf', vcardFile([VCARDS[0]!, VCARDS[1]!, VCARDS[3]!]));
     await waitForText(app.device, app.contacts.at('.import-summary [role="status"]'), '2 Kontakte importiert, 1 Karte abgelehnt.');
     await waitForText(app.device, app.contacts.at('.import-summary h2'), 'adressen.vcf importiert');
+    // Why the card was refused: the core's code and data, worded in German.
+    await waitForText(
+      app.device,
+      app.contacts.at('.import-summary .issues li'),
+      'Karte 3: Ein Kontakt braucht einen Namen, eine Organisation, eine E-Mail-Adresse oder eine Telefonnummer.',
+    );
     await expectNoAxeViolations(app.device, ['p2p-app', 'p2p-contacts']);
+
+    await clickButton(app.device, app.contacts.root, 'Fertig');
+    await app.contacts.clickButton('Neuer Kontakt');
+    await app.contacts.fill('field-givenName', 'Rosa');
+    await app.contacts.fill('field-emails-0-value', 'rosa at example');
+    await app.device.keyboard.press('Enter');
+    await app.contacts.waitForError('E-Mail 1 ist keine E-Mail-Adresse.');
   });
 
   it('counts in Arabic by its own plural rules: two, then three to ten', async () => {
