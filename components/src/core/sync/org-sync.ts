@@ -65,7 +65,7 @@ export interface OrgSyncStatus {
   pending: number;
   /** The last time this device was known to be up to date with the relay or a peer (ms since the epoch). */
   lastSyncedAt: number | null;
-  /** What last went wrong; null until something does, and again once the relay is caught up. */
+  /** What last went wrong, kept until something else does; null until anything has. */
   lastError: SyncProblem | null;
   /**
    * What the relay was caught doing that an honest relay never does (dropped changes, a history that went back, a
