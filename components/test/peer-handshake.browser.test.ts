@@ -100,7 +100,12 @@ async function joinRoom(org: Org, handshake: HandshakeKind): Promise<Device> {
       w.verifiedProofs = [];
       w.rejections = [];
       let steps: Pick<PeerHandshake, 'prove' | 'verify'>;
-      if (handshake === 'member') steps = proofs;
+      // Members name their devices once both proofs have passed, as OrgSync's do: never to a peer that failed.
+      let identify: PeerHandshake['identify'];
+      if (handshake === 'member') {
+        steps = proofs;
+        identify = core.peerIdentification(await core.generateDeviceIdentity(), org.id);
+      }
       else if (handshake === 'other-key') {
         const other = await core.deriveOrgSubkeys(Uint8Array.from(otherKey), org.id);
         steps = core.challengeProofs(other.peerAuthKey, 'peer-auth');
@@ -143,7 +148,7 @@ async function joinRoom(org: Org, handshake: HandshakeKind): Promise<Device> {
         roomId: org.roomId,
         doc: w.doc,
         signallingPassword: subkeys.signallingPassword,
-        handshake: { ...steps, order: 'together' },
+        handshake: { ...steps, order: 'together', ...(identify ? { identify } : {}) },
       });
       w.sync.on('peer-rejected', (error) => w.rejections.push(error.code));
     },

@@ -63,7 +63,10 @@ export {
   type HandshakeSteps,
   type HandshakeFailure,
   type GateObserver,
+  type PeerIdentification,
+  type IdentifiedConnection,
 } from './sync/gated-peer-connection.ts';
+export { peerIdentification } from './sync/peer-identity.ts';
 export type { ChannelBinding } from './sync/channel-binding.ts';
 export {
   Invitation,
