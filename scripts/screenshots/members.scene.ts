@@ -63,6 +63,8 @@ export const scenes: Scene[] = [
       const { doctor } = await practiceOfTwo(context);
       await doctor.openMembers();
       await doctor.waitForMemberDevices(2);
+      // The front desk's device as the doctor's sees it while the two are connected.
+      await waitForText(context.device, [...MEMBERS, '.last-seen'], 'Online now');
     },
   },
   {
