@@ -92,7 +92,9 @@ export class AppState {
         const email = this.account.signedIn?.email;
         const ticket = this.#tickets.get(orgId);
         const profile = { memberId: email ?? identity.deviceId, memberName: email ?? 'Member', name: deviceDescription(navigator.userAgent), ...(ticket ? { ticket } : {}) };
-        return OrgMembership.open({ orgId, doc: session.doc, identity, orgKey, profile, lastSeen: { storage: session.lastSeenStorage } });
+        // The document as it loads in idle slices: `session.doc` would load a busy org's in one long task on opening.
+        const doc = await session.loadedDoc();
+        return OrgMembership.open({ orgId, doc, identity, orgKey, profile, lastSeen: { storage: session.lastSeenStorage } });
       })();
       this.#memberships.set(orgId, opened);
     }
@@ -221,7 +223,8 @@ export class AppState {
       const sync = await OrgSync.start({
         orgId,
         roomId,
-        doc: session.doc,
+        // Loaded in idle slices after the first views' indexes (membership() waited for it): a sync can wait that long.
+        doc: await session.loadedDoc(),
         orgKey,
         workerUrl: this.workerUrl,
         account: this.account.relayAccount(),
