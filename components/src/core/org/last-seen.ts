@@ -6,7 +6,8 @@
  * It stays on this device. In the shared document every sighting would be history kept forever, telling every
  * member (and every device added later) who was online when. It is kept in the org's own database (the app's
  * `LastSeenStorage`, beside the reminder state) so that it survives a reload, and written at most once every
- * SAVE_DELAY_MS however busy the peers are; what was seen in the last such interval before the page closed is lost.
+ * SAVE_DELAY_MS however busy the peers are: a sighting after a quiet spell is written at once, those that follow it
+ * within the interval together at its end. What was seen in that interval before the page closed is lost.
  */
 import { ObservableV2 } from 'lib0/observable';
 import type { OrgPersistence } from '../records/org-persistence.ts';
@@ -52,6 +53,8 @@ export class LastSeen extends ObservableV2<LastSeenEvents> {
   readonly #connections = new Map<string, number>();
   readonly #unsaved = new Set<string>();
   #saveTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the last write began, on `now`'s clock. */
+  #savedAt = -Infinity;
   #saving: Promise<void> = Promise.resolve();
 
   private constructor(options: LastSeenOptions) {
@@ -110,6 +113,7 @@ export class LastSeen extends ObservableV2<LastSeenEvents> {
   flush(): Promise<void> {
     if (this.#saveTimer !== null) clearTimeout(this.#saveTimer);
     this.#saveTimer = null;
+    this.#savedAt = this.#now();
     const entries = [...this.#unsaved].map((deviceId) => this.#entries.get(deviceId)!);
     this.#unsaved.clear();
     if (entries.length === 0) return this.#saving;
@@ -131,8 +135,12 @@ export class LastSeen extends ObservableV2<LastSeenEvents> {
   }
 
   #scheduleSave(): void {
+    if (this.#saveTimer !== null) return;
     // A failed write loses sightings since the last one, which the next sighting replaces: nothing to report.
-    this.#saveTimer ??= setTimeout(() => void this.flush().catch(() => undefined), SAVE_DELAY_MS);
+    const save = () => void this.flush().catch(() => undefined);
+    const wait = this.#savedAt + SAVE_DELAY_MS - this.#now();
+    if (wait <= 0) save();
+    else this.#saveTimer = setTimeout(save, wait);
   }
 }
 
