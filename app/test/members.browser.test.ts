@@ -1,12 +1,13 @@
 /**
  * Members and devices in the app, on two devices through the lab's Worker: a device removed from the org is told so
- * above every view, keeps what it had, read only, and leaves when its user chooses to.
+ * above every view, keeps what it had, read only, and leaves when its user chooses to; when the other device was last
+ * seen, kept on the device across a restart of the app.
  */
 import { describe, expect, it } from 'vitest';
 import { expectNoAxeViolations } from '../../scripts/device-lab/axe.ts';
 import { useDeviceLab } from '../../scripts/device-lab/lab.ts';
 import { openApp, type AppPage } from './pages/app-page.ts';
-import { clickButton, textsIn } from './pages/shadow-query.ts';
+import { clickButton, textsIn, waitForText } from './pages/shadow-query.ts';
 
 const lab = useDeviceLab();
 const PASSWORD = 'Linden-Apfel-42-Baum';
@@ -51,5 +52,25 @@ describe('members and devices in the app', () => {
     await doctor.dialogClosed();
     await doctor.openOrgMenu();
     expect(await doctor.orgMenuNames()).not.toContain('Praxis am Park');
+  });
+
+  it('shows the other device Online now while they are connected, Last seen once it has closed, and still after the app starts again', async () => {
+    const [front, doctor] = [await signedUpApp('front-desk'), await signedUpApp('doctor')];
+    await front.createOrg('Praxis am Park');
+    await doctor.joinInviteFrom(front, PASSWORD, 'Praxis am Park');
+    const lastSeen = [...doctor.members.path, '.last-seen'];
+    await doctor.openMembers();
+    await doctor.waitForMemberDevices(2);
+    await waitForText(doctor.device, lastSeen, 'Online now');
+
+    await front.close();
+    await waitForText(doctor.device, lastSeen, 'Last seen ');
+
+    // From the org's own database: the front desk is not back, and what the relay holds of it is no sighting.
+    await doctor.comeBack();
+    await doctor.openMembers();
+    await doctor.waitForMemberDevices(2);
+    expect(await textsIn(doctor.device, lastSeen)).toEqual([expect.stringMatching(/^Last seen /)]);
+    await expectNoAxeViolations(doctor.device, ['p2p-app']);
   });
 });
