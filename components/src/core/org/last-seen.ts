@@ -144,28 +144,21 @@ export class LastSeen extends ObservableV2<LastSeenEvents> {
   }
 }
 
-/** In the org's own database, which leaving the org deletes with the rest of it. */
+/** In the org's own database, which leaving the org deletes with the rest of it; each entry as it is (structured clone). */
 export function indexedDbLastSeenStorage(persistence: OrgPersistence): LastSeenStorage {
   return {
-    async load() {
-      const values = await persistence.customValues(KEY_PREFIX);
-      return values.filter((value): value is string => typeof value === 'string').map((value) => JSON.parse(value) as LastSeenEntry);
-    },
-    async save(entries) {
-      for (const entry of entries) await persistence.setCustom(KEY_PREFIX + entry.deviceId, JSON.stringify(entry));
+    load: async () => (await persistence.customValues(KEY_PREFIX)) as LastSeenEntry[],
+    save: async (entries) => {
+      for (const entry of entries) await persistence.setCustom(KEY_PREFIX + entry.deviceId, entry);
     },
   };
 }
 
 /** For an org without persistence (tests, embeds given a document): sightings last as long as the page. */
 export function memoryLastSeenStorage(): LastSeenStorage {
-  const entries = new Map<string, LastSeenEntry>();
+  const kept = new Map<string, LastSeenEntry>();
   return {
-    async load() {
-      return [...entries.values()];
-    },
-    async save(saved) {
-      for (const entry of saved) entries.set(entry.deviceId, entry);
-    },
+    load: async () => [...kept.values()],
+    save: async (entries) => entries.forEach((entry) => kept.set(entry.deviceId, entry)),
   };
 }
