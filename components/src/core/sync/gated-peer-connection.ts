@@ -222,10 +222,11 @@ export function gatedWrtc(handshake: PeerHandshake | BoundHandshake, observer: G
     }
 
     private gate(channel: RTCDataChannel): RTCDataChannel {
-      const gate = new GatedChannel(channel, { ...observer, onData: (direction, bytes) => {
+      const onData = (direction: 'sent' | 'received', bytes: number) => {
         observer.onData?.(direction, bytes);
         if (direction === 'received') this.received();
-      } });
+      };
+      const gate = new GatedChannel(channel, { ...observer, onData });
       this.gates.add(gate);
       if (this.authenticated) gate.release();
       return gate as unknown as RTCDataChannel;
