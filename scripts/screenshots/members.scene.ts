@@ -49,6 +49,15 @@ async function practiceOfTwo(context: SceneContext): Promise<{ front: AppPage; d
   return { front, doctor };
 }
 
+/** The front desk's shared practice on `device`, its member list open with a recovery kit made. */
+async function kitMadeOn(context: Pick<SceneContext, 'pageUrl' | 'workerUrl'>, device: Device): Promise<{ front: AppPage; kit: string }> {
+  const front = await frontDesk(context, device);
+  await front.invite(PASSWORD);
+  await front.closeDialog('Cancel invite');
+  await front.openMembers();
+  return { front, kit: await makeKit(front) };
+}
+
 /** Makes a recovery kit in the open member list and returns its text. */
 async function makeKit(app: AppPage): Promise<string> {
   const { kit, error } = await app.members.makeKit(KIT_PASSPHRASE);
@@ -93,22 +102,14 @@ export const scenes: Scene[] = [
   {
     name: 'members-recovery-kit',
     async setup(context) {
-      const front = await frontDesk(context, context.device);
-      await front.invite(PASSWORD);
-      await front.closeDialog('Cancel invite');
-      await front.openMembers();
-      await makeKit(front);
+      await kitMadeOn(context, context.device);
     },
   },
   {
     // The sheet "Print kit" hands to the printer, shown as the page, laid out for print.
     name: 'members-kit-sheet',
     async setup(context) {
-      const front = await frontDesk(context, context.device);
-      await front.invite(PASSWORD);
-      await front.closeDialog('Cancel invite');
-      await front.openMembers();
-      await makeKit(front);
+      const { front } = await kitMadeOn(context, context.device);
       await front.members.printKit();
       await context.device.evaluate((path) => {
         let root: ParentNode = document;
@@ -122,11 +123,7 @@ export const scenes: Scene[] = [
   {
     name: 'members-restore',
     async setup(context) {
-      const front = await frontDesk(context, await context.newDevice());
-      await front.invite(PASSWORD);
-      await front.closeDialog('Cancel invite');
-      await front.openMembers();
-      const kit = await makeKit(front);
+      const { kit } = await kitMadeOn(context, await context.newDevice());
       const app = await openApp(context);
       await app.startOnThisDevice();
       await app.openOrgMenu();
