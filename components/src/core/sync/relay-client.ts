@@ -717,6 +717,10 @@ export class RelayClient extends ObservableV2<RelayEvents> {
     const upToVersion = Math.min(this.safeVersion, ...unreadable);
     // A device that misses batches would seal a snapshot claiming them: it leaves compaction to one that has them.
     if (upToVersion <= 0 || this.integrity.hasGaps || (await this.options.outbox.count()) > 0) return;
+    // Nor before it has read as far as its own last batch: the snapshot holds its whole document, and readers take
+    // all of it as held at `upToVersion`, so a later snapshot by a device that read only up to there, lacking the
+    // batches this one wrote after, would be refused as dropping them.
+    if (this.integrity.latestBatchVersion(this.deviceId) > upToVersion) return;
     const snapshot: RelaySnapshot = {
       kind: 'snapshot',
       deviceId: this.deviceId,

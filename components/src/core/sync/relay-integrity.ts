@@ -107,6 +107,11 @@ export class RelayIntegrity {
     return new Map([...this.state.sequences].map(([deviceId, { value }]) => [deviceId, value]));
   }
 
+  /** The relay version of the latest batch of `deviceId`'s sequence this device knows of; 0 if none. */
+  latestBatchVersion(deviceId: string): number {
+    return this.state.sequences.get(deviceId)?.version ?? 0;
+  }
+
   get checkedSnapshot(): number {
     return this.state.checkedSnapshot ?? 0;
   }
