@@ -242,6 +242,63 @@ describe('honest compaction', () => {
   });
 });
 
+describe('honest compaction over a change met over WebRTC', () => {
+  /** An edit by `author` that `witness` has read from the relay: the next one gets a later version. */
+  async function relayed(author: TestDevice, witness: TestDevice, key: string): Promise<void> {
+    author.doc.getMap('records').set(key, 'edited');
+    await waitFor(`${key} went through the relay`, () => witness.doc.getMap('records').get(key) === 'edited');
+  }
+
+  it('is accepted after a snapshot that held a peer’s change its relay batch had not brought yet', async () => {
+    const org = await newOrg();
+    // The writer compacts after a few changes, the third after more, the reader never: each snapshot below is made
+    // by the device the test means.
+    const writer = await device(relay.accounts.alice, org, undefined, { compactAfter: 4 });
+    const reader = await device(relay.accounts.bob, org, invitedDoc(writer.doc), { compactAfter: 1000 });
+    const third = await device(relay.accounts.carol, org, invitedDoc(writer.doc), { compactAfter: 12 });
+    const peer = await device(relay.accounts.alice, org, invitedDoc(writer.doc), { compactAfter: 1000 });
+    await waitFor('every device is live with nothing to send', () =>
+      [writer, reader, third, peer].every((member) => member.client.status.transport === 'websocket' && member.client.status.pending === 0),
+    );
+
+    // The peer's change reaches the writer over WebRTC (a provider's origin, which the writer does not relay), while
+    // the peer's own relay connection is down.
+    peer.network.goOffline();
+    peer.doc.getMap('records').set('peer', 'met over WebRTC');
+    Y.applyUpdate(writer.doc, Y.encodeStateAsUpdate(peer.doc), { provider: 'webrtc' });
+    reader.network.goOffline();
+    // Devices joining may have made the writer compact already: the snapshot meant here is a newer one.
+    const snapshotVersion = async () => {
+      const [oldest] = (await history(third)).changes;
+      return oldest?.snapshot ? oldest.version : 0;
+    };
+    const before = await snapshotVersion();
+    for (let i = 0; i < 4; i++) await relayed(writer, third, `w${i}`);
+    await relayed(third, writer, 't0');
+    await waitFor('the writer compacted, its snapshot holding the peer’s change', async () => (await snapshotVersion()) > before);
+    const first = await snapshotVersion();
+
+    // The reader takes the writer's snapshot; the third never met the peer and compacts without its change.
+    reader.network.goOnline();
+    await waitFor('the reader applied the writer’s snapshot', () => reader.doc.getMap('records').get('peer') === 'met over WebRTC');
+    writer.network.goOffline();
+    for (let i = 1; i < 8; i++) await relayed(third, reader, `t${i}`);
+    await relayed(reader, third, 'r0');
+    await waitFor('the third compacted', async () => (await snapshotVersion()) > first);
+    expect(third.doc.getMap('records').get('peer')).toBeUndefined();
+
+    // The reader checks the newest snapshot when it reconnects.
+    reader.network.goOffline();
+    reader.network.goOnline();
+    await waitFor('the reader caught up', () => reader.client.status.transport === 'websocket' && reader.client.status.pending === 0);
+    await waitFor('the reader read the third’s snapshot', async () => reader.client.status.lastSyncedAt !== null);
+    peer.network.goOnline();
+    writer.network.goOnline();
+    await waitFor('every device converges', () => sameContent([writer.doc, reader.doc, third.doc, peer.doc]));
+    for (const member of [writer, reader, third, peer]) expect(member.client.status.integrity).toEqual([]);
+  });
+});
+
 describe('a device upgraded from before envelopes', () => {
   it('offers its whole document once, so devices that moved on read what it pushed in the old format', async () => {
     const { org, writer, reader } = await liveOrg();

@@ -726,7 +726,7 @@ export class RelayClient extends ObservableV2<RelayEvents> {
       deviceId: this.deviceId,
       upToVersion,
       sequences: this.integrity.sequences,
-      stateVector: Y.encodeStateVector(this.doc),
+      stateVector: this.integrity.vouchedStateVector(upToVersion),
       update: Y.encodeStateAsUpdate(this.doc),
     };
     const sealed = await this.seal(snapshot);

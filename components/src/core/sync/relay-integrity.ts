@@ -107,6 +107,17 @@ export class RelayIntegrity {
     return new Map([...this.state.sequences].map(([deviceId, { value }]) => [deviceId, value]));
   }
 
+  /**
+   * The state vector this device can vouch the relay held by `upToVersion`: the clocks it read there (batches,
+   * snapshots, its own acknowledged batches). A snapshot it makes claims this, not its whole document's, which may
+   * hold changes met over WebRTC that the relay gets later.
+   */
+  vouchedStateVector(upToVersion: number): Uint8Array {
+    const held = new Map<number, number>();
+    for (const [client, { value, version }] of this.state.clocks) if (version <= upToVersion) held.set(client, value);
+    return Y.encodeStateVector(held);
+  }
+
   /** The relay version of the latest batch of `deviceId`'s sequence this device knows of; 0 if none. */
   latestBatchVersion(deviceId: string): number {
     return this.state.sequences.get(deviceId)?.version ?? 0;
@@ -159,9 +170,13 @@ export class RelayIntegrity {
     return null;
   }
 
-  /** Takes a trusted snapshot's word for what every device had sent by then; gaps it covers close. */
+  /**
+   * Takes a trusted snapshot's word for what every device had sent by then; gaps it covers close. Its word is its
+   * state vector, not its content: the content may hold more (changes its author met over WebRTC, which reach the
+   * relay later in their own batches), and a later snapshot need not hold what the relay had not been sent by then.
+   */
   recordSnapshot(snapshot: RelaySnapshot, version: number): void {
-    this.recordClocks(snapshot.update, version);
+    this.recordClockMap(Y.decodeStateVector(snapshot.stateVector), version);
     for (const [deviceId, sequence] of snapshot.sequences) {
       const seen = this.state.sequences.get(deviceId);
       if (sequence > (seen?.value ?? 0)) this.state.sequences.set(deviceId, { value: sequence, version });
@@ -206,7 +221,11 @@ export class RelayIntegrity {
   }
 
   private recordClocks(update: Uint8Array, version: number): void {
-    for (const [client, clock] of Y.parseUpdateMeta(update).to) {
+    this.recordClockMap(Y.parseUpdateMeta(update).to, version);
+  }
+
+  private recordClockMap(clocks: Map<number, number>, version: number): void {
+    for (const [client, clock] of clocks) {
       const seen = this.state.clocks.get(client);
       if (clock > (seen?.value ?? 0)) this.state.clocks.set(client, { value: clock, version });
     }
