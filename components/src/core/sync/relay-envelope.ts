@@ -36,7 +36,10 @@ export interface RelaySnapshot {
   upToVersion: number;
   /** Every device's sequence the compacting device had applied: readers continue gap detection from here. */
   sequences: DeviceSequences;
-  /** `Y.encodeStateVector` of the document it was made from: what it claims to hold, checked against `update`. */
+  /**
+   * What it claims the relay held by `upToVersion`, as a Yjs state vector: what its author read from the relay
+   * (`RelayIntegrity.vouchedStateVector`), checked against `update`, which may hold more.
+   */
   stateVector: Uint8Array;
   update: Uint8Array;
 }
