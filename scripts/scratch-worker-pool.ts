@@ -1,15 +1,16 @@
 /**
- * Scratch Workers (scripts/test-worker.ts) handed out one per test file, each fresh, with the next one already
- * starting. Through wrangler a Worker takes 4 to 10 s to answer, mostly waiting on its own start rather than
- * computing, and every browser test file and relay test file needs one of its own (rate limits and accounts must not
- * leak between files): started ahead, that wait passes while the file before runs. The pool lives in the test run's
- * main process (a project's `globalSetup`) and the files, each in a process of its own, ask it over HTTP on the
- * loopback.
+ * Scratch Workers handed out one per test file, each fresh, with the next one already starting. Every browser test
+ * file and relay test file needs one of its own (rate limits and accounts must not leak between files), and a Worker
+ * takes seconds to answer, mostly waiting on its own start rather than computing: started ahead, that wait passes
+ * while the file before runs. They run on workerd through Miniflare (scripts/miniflare-worker.ts), not wrangler dev,
+ * whose proxy answers a connection dropped under load with a 503 of its own that no client of the real service ever
+ * sees; the Worker is bundled once per pool. The pool lives in the test run's main process (a project's
+ * `globalSetup`) and the files, each in a process of its own, ask it over HTTP on the loopback.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { startScratchWorker, type ScratchWorker, type ScratchWorkerOptions } from './test-worker.ts';
+import { bundleWorker, startMiniflareWorker, type MiniflareWorker, type MiniflareWorkerOptions, type WorkerBundle } from './miniflare-worker.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,7 +19,7 @@ declare module 'vitest' {
   }
 }
 
-export interface ScratchWorkerPoolOptions extends ScratchWorkerOptions {
+export interface ScratchWorkerPoolOptions extends Pick<MiniflareWorkerOptions, 'allowedOrigins'> {
   /**
    * Start the first Worker with the pool rather than on the first request: right for a project whose every file
    * needs one, wasted on one whose files mostly do not.
@@ -40,18 +41,20 @@ export interface PooledWorker {
   dispose(): Promise<void>;
 }
 
-export async function startScratchWorkerPool({ startAhead = false, ...options }: ScratchWorkerPoolOptions = {}): Promise<ScratchWorkerPool> {
-  const running = new Map<string, ScratchWorker>();
+export async function startScratchWorkerPool({ startAhead = false, allowedOrigins }: ScratchWorkerPoolOptions = {}): Promise<ScratchWorkerPool> {
+  const running = new Map<string, MiniflareWorker>();
   const stopping = new Set<Promise<void>>();
+  let bundled: Promise<WorkerBundle> | undefined;
   const start = () => {
-    const started = startScratchWorker(options);
+    bundled ??= bundleWorker();
+    const started = bundled.then((bundle) => startMiniflareWorker({ bundle, allowedOrigins }));
     // A spare that failed to start is reported to the file that asks for it, not as an unhandled rejection.
     started.catch(() => undefined);
     return started;
   };
   let spare = startAhead ? start() : undefined;
 
-  const take = async (): Promise<ScratchWorker> => {
+  const take = async (): Promise<MiniflareWorker> => {
     const taken = spare ?? start();
     spare = start();
     const worker = await taken;
@@ -59,7 +62,7 @@ export async function startScratchWorkerPool({ startAhead = false, ...options }:
     return worker;
   };
 
-  const stop = (worker: ScratchWorker) => {
+  const stop = (worker: MiniflareWorker) => {
     running.delete(worker.url);
     const stopped = worker.dispose().finally(() => stopping.delete(stopped));
     stopping.add(stopped);
@@ -97,6 +100,7 @@ export async function startScratchWorkerPool({ startAhead = false, ...options }:
       if (last) running.set(last.url, last);
       for (const worker of [...running.values()]) stop(worker);
       await Promise.all(stopping);
+      (await bundled?.catch(() => undefined))?.dispose();
     },
   };
 }
@@ -122,8 +126,7 @@ export async function takeScratchWorker(poolUrl: string): Promise<PooledWorker> 
 export async function scratchWorkerForTestFile(): Promise<PooledWorker> {
   const poolUrl = inject('scratchWorkerPool');
   if (poolUrl) return takeScratchWorker(poolUrl);
-  const scratch = await startScratchWorker();
-  return { url: scratch.url, dispose: () => scratch.dispose() };
+  return startMiniflareWorker();
 }
 
 /** The calling test file's fresh Worker (`scratchWorkerForTestFile`), from before its first test to after its last. */

@@ -1,5 +1,5 @@
 /**
- * Devices syncing through the real Worker (wrangler dev → workerd, one scratch state per test file): each with its
+ * Devices syncing through the real Worker (on workerd, one scratch state per test file): each with its
  * own IndexedDB (fake-indexeddb), its own network that a test can cut, and ws as its WebSocket.
  */
 import 'fake-indexeddb/auto';

@@ -9,7 +9,7 @@
  */
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { loadCorePage } from '../core-page.ts';
-import { startScratchWorker } from '../test-worker.ts';
+import { startMiniflareWorker } from '../miniflare-worker.ts';
 import { takeScratchWorker } from '../scratch-worker-pool.ts';
 import { BROWSERS, type BrowserName, type Device } from './device.ts';
 import { connectLabBrowser, launchLabBrowser, type LabBrowser } from './browsers.ts';
@@ -73,7 +73,7 @@ async function startOwnServers(): Promise<LabServers> {
   const { buildAndServeLabPages } = await import('./lab-pages.ts');
   const pages = await buildAndServeLabPages();
   try {
-    const scratch = await startScratchWorker({ allowedOrigins: [new URL(pages.url).origin] });
+    const scratch = await startMiniflareWorker({ allowedOrigins: [new URL(pages.url).origin] });
     return {
       pageUrl: pages.url,
       workerUrl: scratch.url,
