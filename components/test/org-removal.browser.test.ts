@@ -215,7 +215,23 @@ describe('removing a device', () => {
         }
         return [...membership.acksDue].every(([base, rotation]) => ids.every((id) => latest.get(`${id} ${base}`)?.rotation === rotation));
       }, [ids.ana!, ids.ben!, ids.cai!].sort());
-    await Promise.all([settled(ana), settled(ben), settled(cai)]);
+    // Said on a timeout: where each device stands, so that a failure tells a slow merge from a stuck one.
+    const standing = (page: Device) =>
+      page.evaluate(() => {
+        const w = window as unknown as MemberWindow;
+        const { membership, epoch } = w.membership.view;
+        return {
+          chain: membership.chain.map(({ number, id, members }) => ({ number, id: id.slice(0, 8), members: [...members].sort() })),
+          holdsKeyOf: epoch.number,
+          syncsIn: w.sync?.status.epoch,
+          acksDue: Object.fromEntries([...membership.acksDue].map(([base, rotation]) => [base.slice(0, 8), rotation.slice(0, 8)])),
+          followUps: membership.followUps.map(({ remove }) => remove),
+        };
+      });
+    await Promise.all([settled(ana), settled(ben), settled(cai)]).catch(async (error: Error) => {
+      const where = Object.fromEntries(await Promise.all(([['ana', ana], ['ben', ben], ['cai', cai]] as const).map(async ([name, page]) => [name, await standing(page)])));
+      throw new Error(`${error.message}\n${JSON.stringify({ ids, where }, null, 1)}`);
+    });
     const epochOf = (page: Device) => page.evaluate(() => (window as unknown as MemberWindow).membership.view.epoch.id);
     expect(new Set([await epochOf(ana), await epochOf(ben), await epochOf(cai)]).size).toBe(1);
     for (const page of [rex, roy]) await page.waitFor('told it was removed', () => (window as unknown as MemberWindow).sync?.status.membership === 'removed');
