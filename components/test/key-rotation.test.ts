@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { decodeBase64url } from '#protocol';
 import { resolveMembership } from '../src/core/org/membership.ts';
 import { checkEnrolments, createRotation, openRotation } from '../src/core/org/key-rotation.ts';
-import { readSignedRecords, verifyRecords, writeRecord, type RotationBody } from '../src/core/org/membership-records.ts';
+import { membershipMap, readSignedRecords, verifyRecords, writeRecord, type RotationBody } from '../src/core/org/membership-records.ts';
 import { currentMembers, foundOrg, idsOf, openDevice, settle, syncDoc, type TestDevice } from './membership-fixtures.ts';
 
 const epochOf = (device: TestDevice) => device.membership.view.epoch;
@@ -97,6 +97,47 @@ describe('key rotation', () => {
       expect(rex.membership.view.status).toBe('removed');
       expect(roy.membership.view.status).toBe('removed');
     }
+  });
+
+  it('keeps a device on the chain when the removal it carried over ends on the losing side of a flip', async () => {
+    const { devices } = await foundOrg(['ana', 'ben', 'cai', 'rex', 'roy']);
+    const [ana, ben, cai, rex, roy] = devices as [TestDevice, TestDevice, TestDevice, TestDevice, TestDevice];
+    // Ana removes Rex and Ben removes Roy at once; Cai and Roy hear of Ana's alone and acknowledge it, Rex of Ben's.
+    await Promise.all([ana.membership.remove([rex.identity.deviceId]), ben.membership.remove([roy.identity.deviceId])]);
+    const anas = epochOf(ana);
+    for (const [from, to] of [[ana, cai], [ana, roy], [ben, rex]] as const) {
+      syncDoc(from.doc, to.doc);
+      await to.membership.refresh();
+    }
+    // Ana meets Ben's and Rex's acknowledgements first: Ben's removal wins for now, and she carries hers over on it.
+    for (const from of [ben, rex]) syncDoc(from.doc, ana.doc);
+    await ana.membership.refresh();
+    await ana.membership.refresh();
+    const carriedOver = epochOf(ana);
+    expect(carriedOver.number).toBe(2);
+    expect(carriedOver.rotation?.body.base).not.toBe(anas.id);
+    // Ben meets Cai's and Roy's (and Ana's first one): Ana's removal wins there, and Ben carries his over on it.
+    for (const from of [cai, roy]) syncDoc(from.doc, ben.doc);
+    await ben.membership.refresh();
+    await ben.membership.refresh();
+    expect(epochOf(ben).rotation?.body.base).toBe(anas.id);
+
+    // Ben's acknowledgement reaches Ana before his rotation does, as a notice in the first epoch's workspace would:
+    // the chain now follows Ana's removal, and her carried-over epoch is on a branch that lost. She syncs in the
+    // chain's epoch, where Ben's rotation will reach her, not in her own that no one else is in.
+    const bensAck = [...membershipMap(ben.doc).entries()].find(([, json]) => {
+      const body = JSON.parse((JSON.parse(json) as { body: string }).body) as { kind: string; rotation?: string; deviceId?: string };
+      return body.kind === 'ack' && body.rotation === anas.id && body.deviceId === ben.identity.deviceId;
+    })!;
+    for (const from of [cai, roy]) syncDoc(from.doc, ana.doc);
+    membershipMap(ana.doc).set(...bensAck);
+    await ana.membership.refresh();
+    expect(ana.membership.view.membership.current.id).toBe(anas.id);
+    expect(epochOf(ana).id).toBe(anas.id);
+
+    await settle(devices);
+    for (const device of [ana, cai]) expect(epochOf(device).id).toBe(epochOf(ben).id);
+    expect(currentMembers(ana)).toEqual(idsOf(ana, ben, cai));
   });
 
   it('ignores a rotation by a removed device that answers its removal after others followed it', async () => {

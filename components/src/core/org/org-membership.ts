@@ -205,21 +205,24 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
     let membership = await this.#resolve(records);
     // Keys opened from envelopes can make more of the chain checkable: resolve until no new key opens.
     while (await this.#openEnvelopes(membership, records)) membership = await this.#resolve(records);
-    const epoch = this.#heldEpoch(membership);
+    const epoch = this.#heldEpoch(membership, records);
     return { status: membership.statusOf(identity.deviceId), membership, epoch, epochKey: this.#keys.get(epoch.id)! };
   }
 
   /**
    * The latest epoch this device holds the key of. Usually one of the chain's; but a device given a later epoch's
    * key by an invite or a kit, whose document does not hold that epoch's rotation yet, starts there: its records
-   * come with the document, which only that epoch's room and workspace still receive.
+   * come with the document, which only that epoch's room and workspace still receive. A key of a rotation that is
+   * off the chain for good is no such epoch: a device that carried its removals over on a branch that then lost
+   * holds that follow-up's key, and syncing there it would meet no one, nor ever hear of the chain's next epoch.
    */
-  #heldEpoch(membership: Membership): Epoch {
+  #heldEpoch(membership: Membership, records: VerifiedRecord[]): Epoch {
     const inChain = [...membership.chain].reverse().find((epoch) => this.#keys.has(epoch.id))!;
+    const offTheChain = lostBranches(membership, records);
     let ahead: Epoch | undefined;
     for (const [id, number] of this.#numbers) {
       const known = membership.chain.some((epoch) => epoch.id === id);
-      if (!known && number > (ahead ?? inChain).number) ahead = { id, number, rotation: null, members: new Set() };
+      if (!known && !offTheChain.has(id) && number > (ahead ?? inChain).number) ahead = { id, number, rotation: null, members: new Set() };
     }
     return ahead ?? inChain;
   }
@@ -301,4 +304,27 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
   async #write(record: Promise<VerifiedRecord>): Promise<void> {
     writeRecord(this.#options.doc, await record);
   }
+}
+
+/**
+ * The rotations the document holds that are off the chain as it stands: one that lost to a sibling the chain
+ * follows, and every rotation built on one of those.
+ */
+function lostBranches(membership: Membership, records: VerifiedRecord[]): Set<string> {
+  const inChain = new Set(membership.chain.map((epoch) => epoch.id));
+  const followed = new Set(membership.chain.flatMap((epoch) => (epoch.rotation ? [epoch.rotation.body.base] : [])));
+  const baseOf = new Map<string, string>();
+  for (const { id, body } of records) if (body.kind === 'rotation') baseOf.set(id, body.base);
+  const lost = new Set<string>();
+  const isLost = (id: string, seen: Set<string>): boolean => {
+    if (lost.has(id)) return true;
+    const base = baseOf.get(id);
+    if (base === undefined || inChain.has(id) || seen.has(id)) return false;
+    seen.add(id);
+    const off = followed.has(base) || isLost(base, seen);
+    if (off) lost.add(id);
+    return off;
+  };
+  for (const id of baseOf.keys()) isLost(id, new Set());
+  return lost;
 }
