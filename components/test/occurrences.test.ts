@@ -210,6 +210,27 @@ describe('the time index built in idle time', () => {
       { title: 'weekly', start: utc('2024-05-27T07:00:00Z') },
     ].sort((a, b) => a.start - b.start));
   });
+
+  it('places a thousand events ahead with a handful of date formatters, not one per event', async () => {
+    const { events } = await memoryStores();
+    for (let day = 0; day < 1000; day++) {
+      const date = (offset: number) => new Date(Date.UTC(2024, 0, 1 + day + offset)).toISOString().slice(0, 10);
+      events.create(day % 2 ? eventFields({ start: `${date(0)}T09:00:00`, end: `${date(0)}T09:30:00` }) : eventFields({ start: date(0), end: date(1), allDay: true }));
+    }
+    const DateTimeFormat = Intl.DateTimeFormat;
+    let built = 0;
+    Intl.DateTimeFormat = new Proxy(DateTimeFormat, {
+      construct: (target, args) => (built++, Reflect.construct(target, args)),
+      apply: (target, self, args) => (built++, Reflect.apply(target, self, args)),
+    });
+    try {
+      await events.indexWhenIdle();
+    } finally {
+      Intl.DateTimeFormat = DateTimeFormat;
+    }
+    expect(built).toBeGreaterThan(0);
+    expect(built).toBeLessThan(10);
+  });
 });
 
 

@@ -243,10 +243,13 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
    * idle slices once the index is built, so that months browsed later find them placed.
    */
   #placeAheadWhenIdle(): Promise<void> {
+    // Read once: each read builds an Intl.DateTimeFormat, whose native memory, 50,000 times over, cost seconds of
+    // main-thread finalisers in the garbage collector.
+    const zone = deviceTimeZone();
     this.#placingAhead ??= runInIdleSlices(
       inSteps([...this.ids()], (id) => {
         const event = this.get(id);
-        if (event) placeAhead(event, deviceTimeZone());
+        if (event) placeAhead(event, zone);
       }),
     );
     return this.#placingAhead.done;

@@ -6,6 +6,7 @@ import { html, nothing } from 'lit';
 import { MERGE_CHOICE_FIELDS, defaultMergeChoices, mergedFields, type MergeChoiceField, type MergeChoices } from '../../core/contacts/contact-merge.ts';
 import { findDuplicates, type DuplicatePair } from '../../core/contacts/contact-duplicates.ts';
 import type { Contact } from '../../core/records/records.ts';
+import { listFormatter } from '../shared/locale.ts';
 import { message, messageParts, plural, type MessageKey } from '../shared/messages.ts';
 
 export { findDuplicates, defaultMergeChoices };
@@ -62,7 +63,7 @@ function renderPairs(host: DuplicatesHost) {
             <div>
               <strong>${pair.first.displayName}</strong> <span class="muted">${summary(pair.first)}</span><br />
               <strong>${pair.second.displayName}</strong> <span class="muted">${summary(pair.second)}</span><br />
-              <span class="reasons">${new Intl.ListFormat(host.locale, { type: 'unit' }).format(pair.reasons.map((reason) => t(REASONS[reason])))}</span>
+              <span class="reasons">${listFormatter(host.locale, 'unit').format(pair.reasons.map((reason) => t(REASONS[reason])))}</span>
             </div>
             <button class="p2p-button" aria-label=${t('contacts.mergePair', { first: pair.first.displayName, second: pair.second.displayName })} @click=${() => host.startMerge(pair)}>
               ${t('contacts.mergeStart')}
@@ -125,7 +126,7 @@ function renderMerge(host: DuplicatesHost, merge: MergeState) {
           emails: plural(host.locale, 'contacts.emails', preview.emails.length),
           phones: plural(host.locale, 'contacts.phones', preview.phones.length),
           addresses: plural(host.locale, 'contacts.addresses', preview.addresses.length),
-          tags: preview.tags.length ? new Intl.ListFormat(host.locale, { type: 'unit' }).format(preview.tags) : t('contacts.noTags'),
+          tags: preview.tags.length ? listFormatter(host.locale, 'unit').format(preview.tags) : t('contacts.noTags'),
         })}
       </p>
       <div class="actions">

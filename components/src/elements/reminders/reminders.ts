@@ -9,7 +9,7 @@ import { buttonStyles } from '../shared/buttons.styles.ts';
 import { StoreController } from '../shared/store-controller.ts';
 import { emit } from '../shared/p2p-event.ts';
 import { message, plural } from '../shared/messages.ts';
-import { formatter, resolveLocale } from '../shared/locale.ts';
+import { formatter, relativeTimeFormatter, resolveLocale } from '../shared/locale.ts';
 import { remindersStyles } from './reminders.styles.ts';
 import { SNOOZE_CHOICES, type SnoozeChoice } from './snooze-choices.ts';
 import { askNotificationPermission, notificationSupport } from './notification-permission.ts';
@@ -197,7 +197,7 @@ export class P2PReminders extends LitElement {
   #when(reminder: UpcomingReminder): string {
     const time = formatter(this.#locale, { timeZone: this.#zone, hour: 'numeric', minute: '2-digit', weekday: 'short' }).format(reminder.occurrence.start);
     const minutes = Math.round((reminder.occurrence.start - this._now) / MINUTE_MS);
-    const relative = new Intl.RelativeTimeFormat(this.#locale, { numeric: 'auto' });
+    const relative = relativeTimeFormatter(this.#locale);
     const distance = Math.abs(minutes) < 90 ? relative.format(minutes, 'minute') : relative.format(Math.round(minutes / 60), 'hour');
     return message(this.#locale, 'reminders.when', { time, distance });
   }

@@ -7,6 +7,7 @@
 import { describeReason, ValidationError, type ValidationReason } from '../../core/records/validation-error.ts';
 import type { ImportIssue, ImportReason } from '../../core/interop/import-report.ts';
 import type { SyncProblem } from '../../core/sync/org-sync.ts';
+import { listFormatter } from './locale.ts';
 import { en, message, plural, type MessageKey } from './messages.ts';
 
 /** The label of each field a store may refuse, by the first part of its dotted path. */
@@ -56,7 +57,7 @@ export function refusalText(locale: string, field: string, reason: ValidationRea
     case 'OUT_OF_RANGE':
       return message(locale, 'refusal.OUT_OF_RANGE', { ...params, min: reason.min, max: reason.max });
     case 'NOT_ONE_OF':
-      return message(locale, 'refusal.NOT_ONE_OF', { ...params, allowed: new Intl.ListFormat(locale, { type: 'disjunction' }).format(reason.allowed) });
+      return message(locale, 'refusal.NOT_ONE_OF', { ...params, allowed: listFormatter(locale, 'disjunction').format(reason.allowed) });
     case 'UNKNOWN_TIME_ZONE':
       return message(locale, 'refusal.UNKNOWN_TIME_ZONE', { ...params, zone: reason.zone });
     case 'NOT_AN_OCCURRENCE':

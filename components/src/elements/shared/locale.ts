@@ -88,6 +88,19 @@ export function formatter(locale: string, options: Intl.DateTimeFormatOptions): 
   return cached;
 }
 
+const listFormatters = new Map<string, Intl.ListFormat>();
+
+/** A cached `Intl.ListFormat`: "a, b and c" (`unit`: "a, b, c"; `disjunction`: "a, b or c"). */
+export function listFormatter(locale: string, type: Intl.ListFormatType): Intl.ListFormat {
+  const key = `${locale} ${type}`;
+  let cached = listFormatters.get(key);
+  if (!cached) {
+    cached = new Intl.ListFormat(locale, { type });
+    listFormatters.set(key, cached);
+  }
+  return cached;
+}
+
 /** The largest unit first: how far back an instant was reads in the largest unit it reaches ("3 hours ago"). */
 const TIME_AGO_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 24 * 3_600_000],
@@ -99,13 +112,19 @@ const TIME_AGO_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 ];
 const relativeFormatters = new Map<string, Intl.RelativeTimeFormat>();
 
+/** A cached `Intl.RelativeTimeFormat` that says "yesterday" rather than "1 day ago". */
+export function relativeTimeFormatter(locale: string): Intl.RelativeTimeFormat {
+  let cached = relativeFormatters.get(locale);
+  if (!cached) {
+    cached = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+    relativeFormatters.set(locale, cached);
+  }
+  return cached;
+}
+
 /** How long ago `at` was, seen at `now`, in the locale's words ("5 minutes ago", "yesterday", "this minute"). */
 export function formatTimeAgo(at: number, now: number, locale: string): string {
-  let relative = relativeFormatters.get(locale);
-  if (!relative) {
-    relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-    relativeFormatters.set(locale, relative);
-  }
+  const relative = relativeTimeFormatter(locale);
   const ago = Math.max(0, now - at);
   const [unit, size] = TIME_AGO_UNITS.find(([, size]) => ago >= size) ?? TIME_AGO_UNITS.at(-1)!;
   return relative.format(-Math.floor(ago / size), unit);
