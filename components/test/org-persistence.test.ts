@@ -58,10 +58,24 @@ describe('an org document in IndexedDB', () => {
     const doc = new Y.Doc();
     const persistence = await OrgPersistence.open(NAME, doc);
     doc.getMap('contacts').set('c1', 'Anna');
-    await persistence.saveSnapshot('snapshot of Anna');
+    await persistence.saveSnapshot({ head: 'snapshot of Anna', chunks: ['Anna'] });
     await persistence.close();
     const again = await OrgPersistence.read(NAME);
-    expect(again.takeSnapshot()).toBe('snapshot of Anna');
+    expect(again.takeSnapshot()).toEqual({ head: 'snapshot of Anna', chunks: ['Anna'] });
+    expect(again.takeSnapshot()).toBeUndefined();
+    await again.close();
+  });
+
+  it('keeps the chunks of the last snapshot saved, in order, and none of an earlier one', async () => {
+    const doc = new Y.Doc();
+    const persistence = await OrgPersistence.open(NAME, doc);
+    doc.getMap('contacts').set('c1', 'Anna');
+    await persistence.saveSnapshot({ head: 'first', chunks: Array.from({ length: 30 }, (_, index) => `first ${index}`) });
+    const chunks = Array.from({ length: 12 }, (_, index) => `second ${index}`);
+    await persistence.saveSnapshot({ head: 'second', chunks });
+    await persistence.close();
+    const again = await OrgPersistence.read(NAME);
+    expect(again.takeSnapshot()).toEqual({ head: 'second', chunks });
     await again.close();
   });
 
@@ -69,7 +83,7 @@ describe('an org document in IndexedDB', () => {
     const doc = new Y.Doc();
     const persistence = await OrgPersistence.open(NAME, doc);
     doc.getMap('contacts').set('c1', 'Anna');
-    await persistence.saveSnapshot('snapshot of Anna');
+    await persistence.saveSnapshot({ head: 'snapshot of Anna', chunks: [] });
     doc.getMap('contacts').set('c2', 'Jürgen');
     await persistence.close();
     const again = await OrgPersistence.read(NAME);
@@ -81,12 +95,12 @@ describe('an org document in IndexedDB', () => {
     const doc = new Y.Doc();
     const persistence = await OrgPersistence.open(NAME, doc);
     for (let index = 0; index < 3; index++) doc.getMap('events').set(`e${index}`, index);
-    await persistence.saveSnapshot('snapshot of three events');
+    await persistence.saveSnapshot({ head: 'snapshot of three events', chunks: ['e0', 'e1', 'e2'] });
     await persistence.compact();
     await persistence.close();
     const again = await OrgPersistence.read(NAME);
     expect(again.storedUpdates).toBe(1);
-    expect(again.takeSnapshot()).toBe('snapshot of three events');
+    expect(again.takeSnapshot()).toEqual({ head: 'snapshot of three events', chunks: ['e0', 'e1', 'e2'] });
     await again.close();
   });
 

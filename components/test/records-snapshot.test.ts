@@ -27,14 +27,15 @@ async function savedOrg() {
 }
 
 interface StoredSnapshot {
-  document: Uint8Array;
-  records: string[];
+  head: { document: Uint8Array };
+  chunks: string[];
 }
 
 /** Rewrites the stored snapshot as if it had been taken of other records; it stays fresh. */
 async function alterSnapshot(change: (snapshot: StoredSnapshot) => void): Promise<void> {
   const persistence = await OrgPersistence.read(orgDatabaseName(ORG));
-  const snapshot = persistence.takeSnapshot() as StoredSnapshot;
+  const snapshot = persistence.takeSnapshot() as StoredSnapshot | undefined;
+  if (!snapshot) throw new Error('no fresh snapshot stored');
   change(snapshot);
   await persistence.saveSnapshot(snapshot);
   await persistence.close();
@@ -43,7 +44,7 @@ async function alterSnapshot(change: (snapshot: StoredSnapshot) => void): Promis
 /** Gives the snapshot's copy of the contact other notes, so that reads show where they come from. */
 function contactNotesInSnapshot(contactId: string, notes: string) {
   return (snapshot: StoredSnapshot) => {
-    snapshot.records = snapshot.records.map((chunk) => {
+    snapshot.chunks = snapshot.chunks.map((chunk) => {
       const [kind, records] = JSON.parse(chunk) as [string, [string, Record<string, unknown>][]];
       for (const [id, entries] of records) if (kind === 'contacts' && id === contactId) entries.notes = notes;
       return JSON.stringify([kind, records]);
@@ -98,7 +99,7 @@ describe('opening an org onto its records snapshot', () => {
     const { contactId } = await savedOrg();
     await alterSnapshot((snapshot) => {
       contactNotesInSnapshot(contactId, 'from the snapshot')(snapshot);
-      snapshot.document = Y.encodeSnapshot(Y.emptySnapshot);
+      snapshot.head.document = Y.encodeSnapshot(Y.emptySnapshot);
     });
 
     const session = await openOrg(ORG);
@@ -116,7 +117,7 @@ describe('opening an org onto its records snapshot', () => {
     const { contactId } = await savedOrg();
     await alterSnapshot((snapshot) => {
       contactNotesInSnapshot(contactId, 'from the snapshot')(snapshot);
-      snapshot.document = Y.encodeSnapshot(Y.emptySnapshot);
+      snapshot.head.document = Y.encodeSnapshot(Y.emptySnapshot);
     });
 
     const session = await openOrg(ORG);
@@ -229,7 +230,7 @@ describe('saving the records snapshot', () => {
   it(`stores the records in strings of ${SNAPSHOT_CHUNK_RECORDS} records each and reads them all back`, async () => {
     const { doc, persistence } = await storedDocument(SNAPSHOT_CHUNK_RECORDS * 2 + 1);
     const stored = takeRecordsSnapshot(doc);
-    expect(stored.records).toHaveLength(3);
+    expect(stored.chunks).toHaveLength(3);
     const snapshot = await readRecordsSnapshot(stored);
     expect(snapshot?.contacts.size).toBe(SNAPSHOT_CHUNK_RECORDS * 2 + 1);
     expect(snapshot?.contacts.get('c2000')).toEqual({ givenName: 'Ada 2000' });

@@ -18,19 +18,24 @@
  *   stale. Merging the updates keeps a fresh snapshot fresh.
  * - Writes made while the document is still loading (record-writes.ts) are kept in `custom` until the document
  *   holds them, so that a page closed before it loaded loses none.
+ * - Large values are read and written one per task: the stored updates by cursor, the snapshot in chunks. Chromium
+ *   copies and decodes an IndexedDB value on the main thread, and a busy org's 20 MiB of updates read with one
+ *   `getAll`, or its 16 MiB snapshot written with one `put`, was a task of 0.4–1.2 s (docs/benchmarks.md).
  */
 import * as Y from 'yjs';
 import { whenIdle, type IdleTask } from './idle-work.ts';
 
 const UPDATES = 'updates';
 const CUSTOM = 'custom';
-/** The snapshot, in `custom`; outside the ranges `customValues` is asked for. */
+/** The snapshot's head, in `custom`; outside the ranges `customValues` is asked for. */
 const SNAPSHOT = 'snapshot';
+/** The snapshot's chunks, under this prefix and their number. */
+const SNAPSHOT_CHUNK = 'snapshot-chunk:';
 /** The key (in `updates`) of the last update the snapshot includes; apart, so that a merge updates it cheaply. */
 const SNAPSHOT_AT = 'snapshot-at-update';
 /** Writes kept until the document holds them, under this prefix and their number, in the order they were made. */
 const PENDING_WRITE = 'pending-write:';
-const pendingWriteKey = (index: number) => `${PENDING_WRITE}${String(index).padStart(10, '0')}`;
+const numbered = (prefix: string, index: number) => `${prefix}${String(index).padStart(10, '0')}`;
 const prefixed = (prefix: string) => IDBKeyRange.bound(prefix, `${prefix}\uffff`);
 /** y-indexeddb's PREFERRED_TRIM_SIZE: past this many stored updates, applying them one by one costs more than merged ones. */
 export const COMPACT_AFTER_UPDATES = 500;
@@ -40,11 +45,37 @@ export const COMPACT_AFTER_UPDATES = 500;
  */
 export const MERGED_UPDATE_BYTES = 256 * 1024;
 
+/** A snapshot as stored: a small head, and chunks that are each written and read in a task of their own. */
+export interface SnapshotParts {
+  head: unknown;
+  chunks: readonly unknown[];
+}
+
 function requested<T>(request: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
+}
+
+/** Every key and value in the cursor's range, one value per task. */
+function cursorEntries(request: IDBRequest<IDBCursorWithValue | null>): Promise<{ keys: IDBValidKey[]; values: unknown[] }> {
+  const keys: IDBValidKey[] = [];
+  const values: unknown[] = [];
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => {
+      const cursor = request.result;
+      if (!cursor) return resolve({ keys, values });
+      keys.push(cursor.primaryKey);
+      values.push(cursor.value);
+      cursor.continue();
+    };
+    request.onerror = () => reject(request.error);
+  });
+}
+
+async function lastKeyOf(updates: IDBObjectStore): Promise<IDBValidKey | undefined> {
+  return (await requested(updates.openKeyCursor(null, 'prev')))?.key;
 }
 
 function committed(transaction: IDBTransaction): Promise<void> {
@@ -81,7 +112,7 @@ export class OrgPersistence {
   #slice: IdleTask | undefined;
   #storedUpdates: number;
   #compactAt = COMPACT_AFTER_UPDATES;
-  #snapshot: unknown;
+  #snapshot: SnapshotParts | undefined;
   #pendingWrites: unknown[];
   #settlingPendingWrites: ((update: Uint8Array) => void) | undefined;
   /** Set from the moment a merge is scheduled until it has committed. */
@@ -93,7 +124,7 @@ export class OrgPersistence {
   private constructor(
     private readonly db: IDBDatabase,
     updates: Uint8Array[],
-    snapshot: unknown,
+    snapshot: SnapshotParts | undefined,
     pendingWrites: unknown[],
   ) {
     this.#unapplied = updates;
@@ -109,28 +140,34 @@ export class OrgPersistence {
     return persistence;
   }
 
-  /** Reads the stored updates, snapshot and pending writes, in one transaction; `load` then loads the document. */
+  /**
+   * Reads the stored updates, the snapshot if fresh, and pending writes, in one transaction; `load` then loads the
+   * document.
+   */
   static async read(name: string): Promise<OrgPersistence> {
     const db = await openDatabase(name);
     const transaction = db.transaction([UPDATES, CUSTOM], 'readonly');
     const updates = transaction.objectStore(UPDATES);
     const custom = transaction.objectStore(CUSTOM);
-    const [stored, lastKey, snapshot, snapshotAt, pendingWrites] = await Promise.all([
-      requested(updates.getAll()),
-      requested(updates.openKeyCursor(null, 'prev')).then((cursor) => cursor?.key),
-      requested(custom.get(SNAPSHOT)),
-      requested(custom.get(SNAPSHOT_AT)),
+    const freshSnapshot = async (): Promise<SnapshotParts | undefined> => {
+      const [lastKey, snapshotAt] = await Promise.all([lastKeyOf(updates), requested(custom.get(SNAPSHOT_AT))]);
+      if (lastKey === undefined || snapshotAt !== lastKey) return undefined;
+      const [head, chunks] = await Promise.all([requested(custom.get(SNAPSHOT)), cursorEntries(custom.openCursor(prefixed(SNAPSHOT_CHUNK)))]);
+      return { head, chunks: chunks.values };
+    };
+    const [stored, snapshot, pendingWrites] = await Promise.all([
+      cursorEntries(updates.openCursor()),
+      freshSnapshot(),
       requested(custom.getAll(prefixed(PENDING_WRITE))),
     ]);
-    const fresh = lastKey !== undefined && snapshotAt === lastKey;
-    return new OrgPersistence(db, stored as Uint8Array[], fresh ? snapshot : undefined, pendingWrites);
+    return new OrgPersistence(db, stored.values as Uint8Array[], snapshot, pendingWrites);
   }
 
   /**
    * Hands over the snapshot saved with `saveSnapshot`, as `read` found it, and forgets it; undefined if none was
    * saved or updates were stored since.
    */
-  takeSnapshot(): unknown {
+  takeSnapshot(): SnapshotParts | undefined {
     const snapshot = this.#snapshot;
     this.#snapshot = undefined;
     return snapshot;
@@ -169,14 +206,18 @@ export class OrgPersistence {
    * Saves `snapshot` as the copy of everything stored so far. Take it from the loaded document right before
    * calling: updates stored before this call are included, those stored after make it stale.
    */
-  async saveSnapshot(snapshot: unknown): Promise<void> {
+  async saveSnapshot(snapshot: SnapshotParts): Promise<void> {
     // Read-write transactions over the same stores run in the order they were created, so this one sees every
     // update appended before it and none appended after.
     const transaction = this.db.transaction([UPDATES, CUSTOM], 'readwrite');
-    const lastKey = (await requested(transaction.objectStore(UPDATES).openKeyCursor(null, 'prev')))?.key;
+    const lastKey = await lastKeyOf(transaction.objectStore(UPDATES));
     if (lastKey === undefined) return committed(transaction);
-    transaction.objectStore(CUSTOM).put(snapshot, SNAPSHOT);
-    transaction.objectStore(CUSTOM).put(lastKey, SNAPSHOT_AT);
+    const custom = transaction.objectStore(CUSTOM);
+    custom.delete(prefixed(SNAPSHOT_CHUNK));
+    // Each chunk is put once the one before is, so that each is copied in a task of its own.
+    for (const [index, chunk] of snapshot.chunks.entries()) await requested(custom.put(chunk, numbered(SNAPSHOT_CHUNK, index)));
+    custom.put(snapshot.head, SNAPSHOT);
+    custom.put(lastKey, SNAPSHOT_AT);
     await committed(transaction);
   }
 
@@ -184,7 +225,7 @@ export class OrgPersistence {
   async storePendingWrite(write: unknown): Promise<void> {
     const index = this.#pendingWrites.length;
     this.#pendingWrites.push(write);
-    await this.setCustom(pendingWriteKey(index), write);
+    await this.setCustom(numbered(PENDING_WRITE, index), write);
   }
 
   /**
@@ -241,8 +282,8 @@ export class OrgPersistence {
    * fresh before stays fresh.
    */
   async compact(): Promise<void> {
-    const reading = this.db.transaction(UPDATES, 'readonly').objectStore(UPDATES);
-    const [updates, keys] = await Promise.all([requested(reading.getAll()) as Promise<Uint8Array[]>, requested(reading.getAllKeys())]);
+    const { keys, values } = await cursorEntries(this.db.transaction(UPDATES, 'readonly').objectStore(UPDATES).openCursor());
+    const updates = values as Uint8Array[];
     const runs: { keys: IDBValidKey[]; updates: Uint8Array[] }[] = [];
     let run: (typeof runs)[number] | undefined;
     let runBytes = 0;

@@ -8,15 +8,15 @@
 import * as Y from 'yjs';
 import { CURRENT_SCHEMA_VERSION, recordsMap, schemaVersionOf, type RecordKind } from './org-document.ts';
 import type { RecordEntries } from './record-map.ts';
-import type { OrgPersistence } from './org-persistence.ts';
+import type { OrgPersistence, SnapshotParts } from './org-persistence.ts';
 import { runInIdleSlices, yieldToMainThread, type SlicedWork } from './idle-work.ts';
 import { inSteps } from './idle-built-index.ts';
 
 /** Bumped when the stored shape changes; a snapshot of another format is ignored. */
-const SNAPSHOT_FORMAT = 3;
+const SNAPSHOT_FORMAT = 4;
 /**
- * Records per stored JSON string. Opening parses one string per task: the 60,000 records of a busy org in one
- * string took a single JSON.parse of 100 ms on a quiet machine and over 500 ms on a loaded one (docs/benchmarks.md).
+ * Records per stored JSON string. Opening reads and parses one string per task: the 60,000 records of a busy org in
+ * one string took a single JSON.parse of 100 ms on a quiet machine and over 500 ms on a loaded one (docs/benchmarks.md).
  */
 export const SNAPSHOT_CHUNK_RECORDS = 1_000;
 
@@ -33,16 +33,20 @@ export interface RecordsSnapshot {
 
 type RecordList = [id: string, entries: Record<string, unknown>][];
 
+interface SnapshotHead {
+  format: number;
+  schemaVersion: number;
+  document: Uint8Array;
+}
+
 /**
  * As stored: the records as JSON strings, which IndexedDB reads and JSON.parse decodes in about a third of the
  * time structured cloning the same records takes (measured in Chromium; docs/benchmarks.md).
  */
-interface StoredSnapshot {
-  format: number;
-  schemaVersion: number;
-  document: Uint8Array;
+interface StoredSnapshot extends SnapshotParts {
+  head: SnapshotHead;
   /** Each the JSON of `[kind, RecordList]`, of at most SNAPSHOT_CHUNK_RECORDS records. */
-  records: string[];
+  chunks: string[];
 }
 
 const KINDS: readonly RecordKind[] = ['contacts', 'events', 'resources'];
@@ -69,7 +73,7 @@ export function* recordsSnapshotSteps(doc: Y.Doc): Generator<void, StoredSnapsho
     });
     if (entries.length > 0) endChunk();
   }
-  return { format: SNAPSHOT_FORMAT, schemaVersion: schemaVersionOf(doc), document, records: chunks };
+  return { head: { format: SNAPSHOT_FORMAT, schemaVersion: schemaVersionOf(doc), document }, chunks };
 }
 
 /** The document's records as they are stored in the snapshot, taken at once. */
@@ -85,18 +89,17 @@ export function takeRecordsSnapshot(doc: Y.Doc): StoredSnapshot {
  * The stored value as a snapshot this code can serve reads from, or undefined, parsed one chunk per task. Only
  * snapshots of the current schema qualify: an older document is migrated when it loads, and a newer one is read-only.
  */
-export async function readRecordsSnapshot(value: unknown): Promise<RecordsSnapshot | undefined> {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const stored = value as Partial<StoredSnapshot>;
+export async function readRecordsSnapshot(stored: SnapshotParts | undefined): Promise<RecordsSnapshot | undefined> {
+  if (typeof stored?.head !== 'object' || stored.head === null) return undefined;
+  const head = stored.head as Partial<SnapshotHead>;
   const usable =
-    stored.format === SNAPSHOT_FORMAT &&
-    stored.schemaVersion === CURRENT_SCHEMA_VERSION &&
-    stored.document instanceof Uint8Array &&
-    Array.isArray(stored.records) &&
-    stored.records.every((chunk) => typeof chunk === 'string');
+    head.format === SNAPSHOT_FORMAT &&
+    head.schemaVersion === CURRENT_SCHEMA_VERSION &&
+    head.document instanceof Uint8Array &&
+    stored.chunks.every((chunk) => typeof chunk === 'string');
   if (!usable) return undefined;
-  const snapshot: RecordsSnapshot = { document: stored.document as Uint8Array, contacts: new Map(), events: new Map(), resources: new Map() };
-  for (const chunk of stored.records as string[]) {
+  const snapshot: RecordsSnapshot = { document: head.document as Uint8Array, contacts: new Map(), events: new Map(), resources: new Map() };
+  for (const chunk of stored.chunks as string[]) {
     const [kind, records] = JSON.parse(chunk) as [RecordKind, RecordList];
     if (!KINDS.includes(kind)) return undefined;
     for (const [id, entries] of records) snapshot[kind].set(id, entries);
