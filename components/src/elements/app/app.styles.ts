@@ -233,9 +233,16 @@ export const appStyles = css`
     gap: var(--_p2p-space-2);
   }
   .view {
+    position: relative;
     flex: 1;
     min-height: 0;
     overflow: auto;
+  }
+  /* A view shown before and hidden now: the same box as when shown, so that showing it again reuses its layout. */
+  .view > .kept {
+    position: absolute;
+    inset: 0;
+    content-visibility: hidden;
   }
   .view > p2p-contacts,
   .view > p2p-calendar {

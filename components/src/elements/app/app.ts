@@ -1,5 +1,6 @@
 /** `<p2p-app>`: the element class; its contract is the class comment below. Registered by define/p2p-app.ts. */
 import { LitElement, html, nothing } from 'lit';
+import { classMap } from 'lit/directives/class-map.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Org } from '../../core/records/records.ts';
 import { DEFAULT_ORG_NAME } from '../../core/org/org-registry.ts';
@@ -416,13 +417,17 @@ export class P2PApp extends LitElement {
     `;
   }
 
-  /** A view's element; `hidden` once another view is shown, so that showing it again does not build it again. */
+  /**
+   * A view's element; kept, inert and unrendered, once another view is shown, so that showing it again neither
+   * builds it again nor styles and lays out its thousands of nodes again (`content-visibility: hidden` keeps that
+   * work; `display: none` threw it away).
+   */
   #renderView(view: AppView, org: Org, hidden: boolean) {
     const session = this._session!;
     switch (view) {
       case 'calendar':
         return html`<p2p-calendar
-          ?hidden=${hidden}
+          class=${classMap({ kept: hidden })} ?inert=${hidden}
           .session=${session}
           date=${ifDefined(this._route.date || undefined)}
           locale=${ifDefined(this.locale || undefined)}
@@ -434,7 +439,7 @@ export class P2PApp extends LitElement {
         ></p2p-calendar>`;
       case 'contacts':
         return html`<p2p-contacts
-          ?hidden=${hidden}
+          class=${classMap({ kept: hidden })} ?inert=${hidden}
           .session=${session}
           contact=${this._route.contact}
           locale=${this.locale}
@@ -442,7 +447,7 @@ export class P2PApp extends LitElement {
           @p2p-request-new-appointment=${(event: CustomEvent<{ contactId: string }>) => void this.#newAppointment(event.detail.contactId)}
         ></p2p-contacts>`;
       case 'reminders':
-        return html`<section class="page" ?hidden=${hidden}>
+        return html`<section class=${classMap({ page: true, kept: hidden })} ?inert=${hidden}>
           <h1>${this.#t('app.view.reminders')}</h1>
           <p2p-reminders .session=${session} hours=${REMINDERS_AHEAD_HOURS} locale=${ifDefined(this.locale || undefined)}></p2p-reminders>
         </section>`;
@@ -461,7 +466,7 @@ export class P2PApp extends LitElement {
   #renderSettings(org: Org, hidden: boolean) {
     const state = this.state!;
     return html`
-      <section class="page settings" ?hidden=${hidden}>
+      <section class=${classMap({ page: true, settings: true, kept: hidden })} ?inert=${hidden}>
         <h1>${this.#t('app.view.settings')}</h1>
         <form
           class="org-settings"
