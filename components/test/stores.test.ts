@@ -71,6 +71,27 @@ describe('events store', () => {
     events.create(eventFields());
     expect(updates).toBe(1);
   });
+
+  it('finds the events a contact attends as they are added, changed and removed, here and on another device', async () => {
+    const remote = await memoryStores();
+    const local = await memoryStores();
+    const attended = (contactId: string) => local.events.attendedBy(contactId).map((event) => event.title).sort();
+    remote.events.create(eventFields({ title: 'Anna and Ben', attendees: ['anna', 'ben'] }));
+    const moved = remote.events.create(eventFields({ title: 'Anna, then Ben', attendees: ['anna'] }));
+    syncDocs(remote.doc, local.doc);
+    const built = local.events.indexWhenIdle();
+    local.events.create(eventFields({ title: 'Ben alone', attendees: ['ben'] }));
+    await built;
+    expect(attended('anna')).toEqual(['Anna and Ben', 'Anna, then Ben']);
+
+    remote.events.update(moved.id, { attendees: ['ben'] });
+    const gone = local.events.list().find((event) => event.title === 'Anna and Ben')!;
+    syncDocs(remote.doc, local.doc);
+    local.events.remove(gone.id);
+    expect(attended('anna')).toEqual([]);
+    expect(attended('ben')).toEqual(['Anna, then Ben', 'Ben alone']);
+    expect(attended('nobody')).toEqual([]);
+  });
 });
 
 describe('observing stores', () => {

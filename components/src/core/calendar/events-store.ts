@@ -4,6 +4,7 @@ import { RecordStore, type SnapshotServing } from '../records/record-store.ts';
 import { EVENT_STATUSES, validateEventFields } from './event-validation.ts';
 import { readList, readNumber, readString, type RecordEntries } from '../records/record-map.ts';
 import { EventTimeIndex, type EventTiming } from './event-time-index.ts';
+import { AttendeeIndex } from './attendee-index.ts';
 import { IdleBuiltIndex, inSteps } from '../records/idle-built-index.ts';
 import { runInIdleSlices, type SlicedWork } from '../records/idle-work.ts';
 import { MAX_ZONE_OFFSET_MS, appendOccurrences, expandEvent, placeAhead } from './occurrences.ts';
@@ -45,6 +46,10 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
     () => this.#buildTimeIndex(),
     (index, id) => index.update(id, this.get(id)),
   );
+  readonly #attendeeIndex = new IdleBuiltIndex(
+    () => this.#buildAttendeeIndex(),
+    (index, id) => index.update(id, this.#attendeesOf(id)),
+  );
 
   constructor(doc: Y.Doc, snapshot?: SnapshotServing) {
     super(doc, 'events', 'event', snapshot);
@@ -61,6 +66,16 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
       if (event) appendOccurrences(event, rangeStart, rangeEnd, viewZone, occurrences);
     });
     return occurrences.sort(byStartThenEnd);
+  }
+
+  /** The events the contact attends, in no particular order. */
+  attendedBy(contactId: string): CalendarEvent[] {
+    const events: CalendarEvent[] = [];
+    for (const id of this.#attendeeIndex.get().eventsOf(contactId)) {
+      const event = this.get(id);
+      if (event) events.push(event);
+    }
+    return events;
   }
 
   /**
@@ -146,11 +161,14 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
   }
 
   /**
-   * Builds the time index in idle slices, so that the first view of a month finds it ready, then places events
-   * ahead of the months browsed next; resolves once both are done.
+   * Builds the time index and then the attendee index in idle slices, so that the first view of a month or of a
+   * contact's card finds them ready, then places events ahead of the months browsed next; resolves once all are done.
    */
   indexWhenIdle(): Promise<void> {
-    return this.#timeIndex.buildWhenIdle().then(() => this.#placeAheadWhenIdle());
+    return this.#timeIndex
+      .buildWhenIdle()
+      .then(() => this.#attendeeIndex.buildWhenIdle())
+      .then(() => this.#placeAheadWhenIdle());
   }
 
   /** Builds the time index now, in slices that yield to the main thread; resolves once built. */
@@ -160,6 +178,7 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
 
   override destroy(): void {
     this.#timeIndex.destroy();
+    this.#attendeeIndex.destroy();
     this.#placingAhead?.cancel();
     super.destroy();
   }
@@ -229,6 +248,17 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
     return index;
   }
 
+  *#buildAttendeeIndex(): Generator<void, AttendeeIndex> {
+    const index = new AttendeeIndex();
+    yield* inSteps([...this.ids()], (id) => index.update(id, this.#attendeesOf(id)));
+    return index;
+  }
+
+  #attendeesOf(id: string): readonly string[] {
+    const entries = this.entriesOf(id);
+    return entries ? readList<string>(entries, 'attendees') : [];
+  }
+
   #timingOf(id: string): EventTiming | undefined {
     const entries = this.entriesOf(id);
     if (!entries) return undefined;
@@ -257,5 +287,6 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
 
   protected override reindex(ids: readonly string[]): void {
     this.#timeIndex.recordsChanged(ids);
+    this.#attendeeIndex.recordsChanged(ids);
   }
 }

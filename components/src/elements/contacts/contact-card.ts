@@ -13,7 +13,7 @@ export interface Appointment {
   localStart: number;
 }
 
-/** The contact's appointments: those still to come, soonest first; those past, latest first. */
+/** The contact's appointments among `events`: those still to come, soonest first; those past, latest first. */
 export function appointmentsOf(contactId: string, events: readonly CalendarEvent[], now: number): { upcoming: Appointment[]; past: Appointment[] } {
   const upcoming: Appointment[] = [];
   const past: Appointment[] = [];

@@ -392,7 +392,7 @@ export class P2PContacts extends LitElement {
       });
     }
     if (panel.kind === 'card' && open) {
-      const appointments = appointmentsOf(open.id, this.session?.events.list() ?? [], Date.now());
+      const appointments = appointmentsOf(open.id, this.session?.events.attendedBy(open.id) ?? [], Date.now());
       return renderContactCard(
         {
           locale: resolveLocale(this.locale),
