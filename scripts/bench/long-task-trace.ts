@@ -43,21 +43,23 @@ function samplesOf(events: TraceEvent[]): Map<string, { ts: number; frame: strin
   const frames = new Map<string, string>();
   const clocks = new Map<string, { thread: string; ts: number }>();
   for (const event of events) {
-    if (event.name === 'Profile' && event.id) clocks.set(event.id, { thread: `${event.pid}:${event.tid}`, ts: event.args?.data?.startTime ?? event.ts });
+    // Profile ids are numbered per process: two processes both have a profile 0x1.
+    const profileId = `${event.pid}/${event.id}`;
+    if (event.name === 'Profile' && event.id) clocks.set(profileId, { thread: `${event.pid}:${event.tid}`, ts: event.args?.data?.startTime ?? event.ts });
     if (event.name !== 'ProfileChunk' || !event.id) continue;
-    const clock = clocks.get(event.id);
+    const clock = clocks.get(profileId);
     const profile = event.args?.data?.cpuProfile;
     if (!clock || !profile) continue;
     for (const node of profile.nodes ?? []) {
       const { functionName, url, lineNumber, columnNumber } = node.callFrame;
       const file = url ? `${url.split('/').pop()}:${lineNumber + 1}:${columnNumber + 1}` : '';
-      frames.set(`${event.id}/${node.id}`, `${functionName || '(anonymous)'} ${file}`);
+      frames.set(`${profileId}/${node.id}`, `${functionName || '(anonymous)'} ${file}`);
     }
     const samples = byThread.get(clock.thread) ?? [];
     byThread.set(clock.thread, samples);
     (profile.samples ?? []).forEach((node, index) => {
       clock.ts += event.args?.data?.timeDeltas?.[index] ?? 0;
-      samples.push({ ts: clock.ts, frame: frames.get(`${event.id}/${node}`) ?? '?' });
+      samples.push({ ts: clock.ts, frame: frames.get(`${profileId}/${node}`) ?? '?' });
     });
   }
   return byThread;

@@ -171,9 +171,13 @@ export class EventsStore extends RecordStore<EventFields, CalendarEvent> {
       .then(() => this.#placeAheadWhenIdle());
   }
 
-  /** Builds the time index now, in slices that yield to the main thread; resolves once built. */
-  indexPromptly(): Promise<void> {
-    return this.#timeIndex.buildPromptly();
+  /**
+   * Builds the time and attendee indexes now, in slices that yield to the main thread, for a first view that
+   * queries at once (a calendar, or a contact's card); resolves once built.
+   */
+  async indexPromptly(): Promise<void> {
+    await this.#timeIndex.buildPromptly();
+    await this.#attendeeIndex.buildPromptly();
   }
 
   override destroy(): void {
