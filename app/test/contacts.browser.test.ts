@@ -85,6 +85,29 @@ describe('<p2p-contacts> in the app', () => {
     expect(await contacts.renderedNames()).toEqual(['Grace Hopper', 'Jürgen Müller']);
   });
 
+  it('keeps a view it has left as it was, out of reach of the mouse, the keyboard and screen readers until shown again', async () => {
+    const app = await appOnContacts();
+    const { contacts, device } = app;
+    await seed(device, [{ givenName: 'Jürgen', familyName: 'Müller' }, { givenName: 'Anna', familyName: 'Schmidt' }]);
+    await contacts.search('mull');
+    await contacts.waitForCount('1 contact of 2');
+    await app.goTo('Calendar');
+    const reach = () =>
+      device.evaluate(() => {
+        const root = document.querySelector('p2p-app')!.shadowRoot!;
+        const box = root.querySelector('main')!.getBoundingClientRect();
+        const hit = root.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return { hit: hit?.localName, contactsInert: root.querySelector('p2p-contacts')!.inert, calendarInert: root.querySelector('p2p-calendar')!.inert };
+      });
+    expect(await reach()).toEqual({ hit: 'p2p-calendar', contactsInert: true, calendarInert: false });
+    await expectNoAxeViolations(device);
+
+    await app.goTo('Contacts');
+    await contacts.waitForCount('1 contact of 2');
+    expect(await contacts.renderedNames()).toEqual(['Jürgen Müller']);
+    expect(await reach()).toEqual({ hit: 'p2p-contacts', contactsInert: false, calendarInert: true });
+  });
+
   it('deletes selected contacts and brings them back with undo, appointments included', async () => {
     const { contacts, device } = await appOnContacts();
     const { ids, eventIds } = await seed(

@@ -29,6 +29,8 @@ import { MessagesController } from '../shared/messages-controller.ts';
 
 const ONBOARDED_KEY = 'p2p-clinic-onboarded';
 const VIEW_LABELS: Record<AppView, MessageKey> = { calendar: 'app.view.calendar', contacts: 'app.view.contacts', reminders: 'app.view.reminders', settings: 'app.view.settings' };
+/** The calendar and the contacts have no heading of their own to name the page, as reminders' and settings' pages do. */
+const VIEWS_WITHOUT_HEADING: ReadonlySet<AppView> = new Set(['calendar', 'contacts']);
 /** How far ahead the reminders view looks: a week, so that Monday shows Friday's. */
 const REMINDERS_AHEAD_HOURS = 7 * 24;
 
@@ -254,6 +256,7 @@ export class P2PApp extends LitElement {
       ${this.#renderTopBar(state, org)}
       ${state.status(org.id)?.membership === 'removed' ? this.#renderRemoved(org) : nothing}
       <main part="view" class="view" aria-label=${this.#t(VIEW_LABELS[this._route.view])}>
+        ${VIEWS_WITHOUT_HEADING.has(this._route.view) ? html`<h1 class="visually-hidden">${this.#t(VIEW_LABELS[this._route.view])}</h1>` : nothing}
         ${APP_VIEWS.map((view) => (this.#shownViews.has(view) ? this.#renderView(view, org, view !== this._route.view) : nothing))}
       </main>
       ${this._onboarding ? this.#renderOnboarding() : nothing}
