@@ -108,6 +108,31 @@ describe('<p2p-contacts> in the app', () => {
     expect(await reach()).toEqual({ hit: 'p2p-contacts', contactsInert: false, calendarInert: true });
   });
 
+  it('renders the calendar ahead while the contacts are shown, so that it opens as it was built, on the morning of its week', async () => {
+    const device = await lab.newBlankDevice();
+    const app = new AppPage(device);
+    await app.open(lab.pageUrl, lab.workerUrl, '?view=contacts&date=2025-03-26');
+    await app.startOnThisDevice();
+    await app.contacts.ready();
+    // Built while the person looks at the contacts, and scrolled to the morning before anyone sees it.
+    await device.waitFor('the calendar rendered ahead, scrolled to the morning', () => {
+      const calendar = document.querySelector('p2p-app')!.shadowRoot!.querySelector<HTMLElement>('p2p-calendar');
+      const grid = calendar?.shadowRoot?.querySelector('.timegrid');
+      if (!calendar || !grid || grid.scrollTop === 0) return false;
+      calendar.dataset.builtAhead = 'yes';
+      return true;
+    });
+    await app.goTo('Calendar');
+    const shown = await device.evaluate(() => {
+      const calendar = document.querySelector('p2p-app')!.shadowRoot!.querySelector<HTMLElement>('p2p-calendar')!;
+      const body = calendar.shadowRoot!.querySelector<HTMLElement>('.timegrid')!;
+      const grid = body.querySelector<HTMLElement>('.tg-body')!;
+      const head = body.querySelector<HTMLElement>('.tg-head')!.offsetHeight;
+      return { builtAhead: calendar.dataset.builtAhead, topMinute: Math.round(((body.scrollTop - (grid.offsetTop - head)) / grid.offsetHeight) * 1440) };
+    });
+    expect(shown).toEqual({ builtAhead: 'yes', topMinute: 7 * 60 });
+  });
+
   it('deletes selected contacts and brings them back with undo, appointments included', async () => {
     const { contacts, device } = await appOnContacts();
     const { ids, eventIds } = await seed(

@@ -4,6 +4,7 @@ import { classMap } from 'lit/directives/class-map.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Org } from '../../core/records/records.ts';
 import { DEFAULT_ORG_NAME } from '../../core/org/org-registry.ts';
+import { whenIdle } from '../../core/records/idle-work.ts';
 import type { OrgSession } from '../../core/org/org-session.ts';
 import type { OrgSyncStatus, SyncProblem } from '../../core/sync/org-sync.ts';
 import { tokens } from '../shared/tokens.styles.ts';
@@ -104,8 +105,12 @@ export class P2PApp extends LitElement {
   readonly #state = new StoreController<unknown>(this);
   readonly #reminders = new StoreController(this);
   #switching = 0;
-  /** Views shown since the element was created; they stay on the page, hidden while another is shown. */
-  readonly #shownViews = new Set<AppView>();
+  /**
+   * Views on the page: those shown since the element was created, and those rendered ahead, hidden, while the
+   * device was idle, so that no view is built from nothing when first opened.
+   */
+  readonly #renderedViews = new Set<AppView>();
+  #renderingAhead = false;
   readonly #t = (key: MessageKey, params?: Record<string, string | number>) => message(resolveLocale(this.locale), key, params);
 
   constructor() {
@@ -246,18 +251,22 @@ export class P2PApp extends LitElement {
     if (join) void this.#openDialog('join');
   }
 
+  protected override updated(): void {
+    if (this._session) this.#renderAheadWhenIdle();
+  }
+
   protected override render() {
     if (this._failure) return html`<p class="failure" role="alert">${this.#t('app.openFailed', { reason: errorText(resolveLocale(this.locale), this._failure.error) })}</p>`;
     const state = this.state;
     if (!state || !this._session) return html`<p class="loading" role="status">${this.#t('app.opening')}</p>`;
     const org = state.registry.get(this._session.orgId) ?? state.current;
-    this.#shownViews.add(this._route.view);
+    this.#renderedViews.add(this._route.view);
     return html`
       ${this.#renderTopBar(state, org)}
       ${state.status(org.id)?.membership === 'removed' ? this.#renderRemoved(org) : nothing}
       <main part="view" class="view" aria-label=${this.#t(VIEW_LABELS[this._route.view])}>
         ${VIEWS_WITHOUT_HEADING.has(this._route.view) ? html`<h1 class="visually-hidden">${this.#t(VIEW_LABELS[this._route.view])}</h1>` : nothing}
-        ${APP_VIEWS.map((view) => (this.#shownViews.has(view) ? this.#renderView(view, org, view !== this._route.view) : nothing))}
+        ${APP_VIEWS.map((view) => (this.#renderedViews.has(view) ? this.#renderView(view, org, view !== this._route.view) : nothing))}
       </main>
       ${this._onboarding ? this.#renderOnboarding() : nothing}
       ${this._members
@@ -421,9 +430,25 @@ export class P2PApp extends LitElement {
   }
 
   /**
-   * A view's element; kept, inert and unrendered, once another view is shown, so that showing it again neither
-   * builds it again nor styles and lays out its thousands of nodes again (`content-visibility: hidden` keeps that
-   * work; `display: none` threw it away).
+   * Renders the views not yet on the page, hidden, one per idle period, the calendar first: building one is the
+   * larger part of opening it, and each is a task of its own, so that none keeps the device busy for long.
+   */
+  #renderAheadWhenIdle(): void {
+    if (this.#renderingAhead || APP_VIEWS.every((view) => this.#renderedViews.has(view))) return;
+    this.#renderingAhead = true;
+    whenIdle(() => {
+      this.#renderingAhead = false;
+      const next = APP_VIEWS.find((view) => !this.#renderedViews.has(view));
+      if (!next || !this.isConnected) return;
+      this.#renderedViews.add(next);
+      this.requestUpdate();
+    });
+  }
+
+  /**
+   * A view's element; kept, inert and unrendered, while another view is shown (or before it is first shown, once
+   * rendered ahead), so that showing it neither builds it again nor lays out its thousands of nodes again
+   * (`content-visibility: hidden` keeps that work; `display: none` threw it away).
    */
   #renderView(view: AppView, org: Org, hidden: boolean) {
     const session = this._session!;

@@ -1,9 +1,10 @@
 /**
  * `<p2p-calendar>`'s time grids: an event moved between the all-day row and the hours, by mouse and by keyboard,
- * over the seeded clinic's week of 24 March 2025 (Europe/Berlin).
+ * over the seeded clinic's week of 24 March 2025 (Europe/Berlin); and a full all-day row folded.
  */
 import { describe, expect, it } from 'vitest';
 import { useDeviceLab } from '../../../../scripts/device-lab/lab.ts';
+import { expectNoAxeViolations } from '../../../../scripts/device-lab/axe.ts';
 import { CalendarPage } from './calendar.page.ts';
 
 const lab = useDeviceLab();
@@ -48,5 +49,31 @@ describe('<p2p-calendar> all-day and timed', () => {
     const [series] = await calendar.stored('Physio Grace');
     expect(series).toMatchObject({ allDay: false, start: '2025-03-24T10:00:00' });
     expect(await calendar.recordedEvents('p2p-request-change')).toEqual([]);
+  });
+
+  it('folds a full all-day row to two lines and “+N more” per day, unfolds it with a click and folds it again from the keyboard', async () => {
+    const { calendar, device } = await CalendarPage.openIn(lab, { date: '2025-04-09' });
+    await calendar.addAllDay('2025-04-09', ['Ada’s birthday', 'Grace’s birthday', 'Hedy’s birthday', 'Alan’s birthday', 'Emmy’s birthday']);
+    await calendar.addAllDay('2025-04-10', ['Team day']);
+    await device.waitFor('the all-day row folded with +3 more', () => document.querySelector('p2p-calendar')?.shadowRoot?.querySelector('.tg-allday .more')?.textContent?.trim() === '+3 more');
+    expect(await calendar.texts('.tg-allday .bar .ev-title')).toEqual(['Ada’s birthday', 'Alan’s birthday', 'Team day']);
+    expect(await calendar.attribute('.tg-allday .more', 'aria-label')).toBe('3 more events on 9 April');
+
+    await calendar.click(['p2p-calendar', '.tg-allday .more']);
+    await device.waitFor('every bar of the all-day row', () => document.querySelector('p2p-calendar')?.shadowRoot?.querySelectorAll('.tg-allday .bar').length === 6);
+    expect(await calendar.texts('.tg-allday .more')).toEqual([]);
+    expect(await calendar.focused()).toBe('Show fewer');
+    await expectNoAxeViolations(device, 'p2p-calendar');
+
+    await calendar.press('Enter');
+    await device.waitFor('the all-day row folded again', () => document.querySelector('p2p-calendar')?.shadowRoot?.querySelectorAll('.tg-allday .bar').length === 3);
+    expect(await calendar.focused()).toBe('3 more events on 9 April');
+
+    // Unfolded, it stays so from week to week.
+    await calendar.press('Enter');
+    await device.waitFor('the all-day row unfolded by keyboard', () => document.querySelector('p2p-calendar')?.shadowRoot?.querySelectorAll('.tg-allday .bar').length === 6);
+    await calendar.click(['p2p-calendar', '[data-nav="1"]']);
+    await calendar.click(['p2p-calendar', '[data-nav="-1"]']);
+    expect(await calendar.texts('.tg-allday .bar')).toHaveLength(6);
   });
 });

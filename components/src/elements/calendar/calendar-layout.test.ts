@@ -100,6 +100,38 @@ describe('time grid layout', () => {
     expect(layout.allDayLanes).toBe(2);
   });
 
+  it('folds a full all-day row to its first lines, counting per day what a `+N more` stands for', () => {
+    const busyTuesday = Array.from({ length: 5 }, () => allDay('2025-03-25', '2025-03-26'));
+    const acrossMonday = allDay('2025-03-24', '2025-03-26');
+    const events = [acrossMonday, ...busyTuesday, allDay('2025-03-27', '2025-03-28')];
+    const folded = layoutTimeGrid(events, week, 'Europe/Berlin', 15, 3);
+    // Tuesday holds six bars: two lines of them, the third says +4. Monday's bar goes on into Tuesday on line one.
+    expect(folded.allDayHidden).toEqual([0, 4, 0, 0, 0, 0, 0]);
+    expect(folded.allDay.map(({ occurrence, lane }) => [occurrence.eventId, lane])).toEqual([
+      [acrossMonday.eventId, 0],
+      [busyTuesday[0]!.eventId, 1],
+      [events.at(-1)!.eventId, 0],
+    ]);
+    expect(folded.allDayLanes).toBe(3);
+
+    const unfolded = layoutTimeGrid(events, week, 'Europe/Berlin', 15, Infinity);
+    expect(unfolded.allDay).toHaveLength(events.length);
+    expect(unfolded.allDayHidden).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(unfolded.allDayLanes).toBe(6);
+  });
+
+  it('never cuts a multi-day all-day bar short: one that does not fit every day it covers is left out of each', () => {
+    const mondayToTuesday = [allDay('2025-03-24', '2025-03-26'), allDay('2025-03-24', '2025-03-26')];
+    const tuesdayToWednesday = allDay('2025-03-25', '2025-03-27');
+    const wednesdays = Array.from({ length: 3 }, () => allDay('2025-03-26', '2025-03-27'));
+    const layout = layoutTimeGrid([...mondayToTuesday, tuesdayToWednesday, ...wednesdays], week, 'Europe/Berlin', 15, 3);
+    // Tuesday–Wednesday lands on line three: room enough on Tuesday (three bars), not on Wednesday (four: two lines
+    // and +2), so it is not shown at all, and both days count it.
+    expect(layout.allDay.map((bar) => bar.occurrence.eventId)).not.toContain(tuesdayToWednesday.eventId);
+    expect(layout.allDayHidden).toEqual([0, 1, 2, 0, 0, 0, 0]);
+    expect(layout.allDay).toHaveLength(4);
+  });
+
   it('gives each resource its column and events booking none the unassigned one', () => {
     const tuesday = day('2025-03-25');
     const columns = [{ day: tuesday, resourceId: 'dr-a' }, { day: tuesday, resourceId: 'room-1' }, { day: tuesday, resourceId: '' }];

@@ -241,6 +241,19 @@ export class CalendarPage {
     await this.device.evaluate(({ contactId, birthday }) => void (window as unknown as PageWindow).clinic.contacts.update(contactId, { birthday }), { contactId, birthday });
   }
 
+  /** Adds all-day events of one day to the store, each titled, as another device's sync would. */
+  async addAllDay(date: string, titles: readonly string[]): Promise<void> {
+    await this.device.evaluate(
+      ({ date, titles }) => {
+        const { clinic } = window as unknown as PageWindow;
+        const next = new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+        const base = { location: '', notes: '', attendees: [], reminders: [], resources: [], status: 'booked' as const, category: '', allDay: true, timeZone: 'Europe/Berlin' };
+        clinic.doc.transact(() => titles.forEach((title) => clinic.events.create({ ...base, title, start: date, end: next })));
+      },
+      { date, titles },
+    );
+  }
+
   /** Picks a file in the import's file picker, as choosing one in the browser's dialog does. */
   async pickFile(name: string, text: string): Promise<void> {
     await this.device.evaluate(

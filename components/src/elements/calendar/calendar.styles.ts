@@ -268,6 +268,22 @@ export const calendarStyles = [
       grid-row: calc(var(--lane) + 1);
       margin-inline: 2px;
     }
+    .tg-allday .more {
+      grid-column: calc(var(--first) + 2);
+      grid-row: calc(var(--lane) + 1);
+      margin-inline: 2px;
+    }
+    /* Unfolded, a clinic's dozens of birthdays a day scroll within the row rather than push the hours off screen. */
+    .tg-allday.expanded {
+      max-block-size: calc(6 * 1.375rem + 5 * 2px + 4px);
+      overflow-y: auto;
+    }
+    .tg-allday .fold {
+      display: block;
+      margin-inline-start: auto;
+      text-align: end;
+      color: var(--_p2p-color-accent);
+    }
     /* Where an event dragged over the all-day row would land. */
     .tg-allday .bar.preview {
       box-sizing: border-box;
@@ -521,7 +537,8 @@ export const calendarStyles = [
       background: transparent;
       border: 1px dashed var(--_p2p-color-border-strong);
     }
-    .month .more {
+    .more,
+    .tg-allday .fold {
       padding: 0 var(--_p2p-space-1);
       border: 0;
       border-radius: var(--_p2p-radius-small);
@@ -533,7 +550,8 @@ export const calendarStyles = [
       text-align: start;
       cursor: pointer;
     }
-    .month .more:hover {
+    .more:hover,
+    .tg-allday .fold:hover {
       background: var(--_p2p-color-surface-raised);
     }
 

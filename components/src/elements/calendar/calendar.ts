@@ -4,6 +4,7 @@ import { OrgRegistry } from '../../core/org/org-registry.ts';
 import { openOrg, type OrgSession } from '../../core/org/org-session.ts';
 import type { OrgSync } from '../../core/sync/org-sync.ts';
 import { loadOrgKey } from '../../core/crypto/key-store.ts';
+import { whenIdle } from '../../core/records/idle-work.ts';
 import { formatLocalDate, formatLocalDateTime, instantToWallClock, isValidTimeZone, wallClockToInstant, deviceTimeZone } from '../../core/calendar/wall-clock-time.ts';
 import type { CalendarEvent, EventFields, Occurrence, RecurrenceScope, Resource } from '../../core/index.ts';
 import { StoreController, type Subscribable } from '../shared/store-controller.ts';
@@ -170,7 +171,8 @@ interface EditorState {
  * @csspart column-header - A day's or resource's heading (plus `today`).
  * @csspart day - A month cell (plus `today`, `outside` for days of other months).
  * @csspart event - An event (plus its status `booked`, `arrived`, `no-show` or `cancelled`, and `all-day`, `conflict`, `birthday`).
- * @csspart more - A month cell's `+N more`.
+ * @csspart more - A month cell's `+N more`, and an all-day column's, which unfolds the all-day row.
+ * @csspart all-day-fold - "Show fewer", folding the all-day row back to its first lines.
  * @csspart now - The current-time line.
  * @csspart agenda-day - A day heading in the agenda.
  * @csspart empty - The message of an empty agenda.
@@ -208,6 +210,7 @@ export class P2PCalendar extends LitElement {
     _dropping: { state: true },
     _announcement: { state: true },
     _monthLines: { state: true },
+    _allDayExpanded: { state: true },
     _now: { state: true },
   };
 
@@ -250,6 +253,8 @@ export class P2PCalendar extends LitElement {
   declare _dropping: boolean;
   declare _announcement: string;
   declare _monthLines: number;
+  /** The all-day row shows every bar, not only its first lines: until folded again, across views and dates. */
+  declare _allDayExpanded: boolean;
   declare _now: number;
 
   /** Bumped on every store change: the occurrences of the range are queried again, once. */
@@ -290,6 +295,7 @@ export class P2PCalendar extends LitElement {
     this._announcement = '';
     this._dropping = false;
     this._monthLines = 4;
+    this._allDayExpanded = false;
     this._now = Date.now();
   }
 
@@ -451,6 +457,7 @@ export class P2PCalendar extends LitElement {
       secondZone: view === 'month' || view === 'agenda' ? undefined : this.#secondZone(zone, locale, hour12, focusedNoon),
       zoneName: zoneShortName(zone, locale, focusedNoon),
       monthLines: this._monthLines,
+      allDayExpanded: this._allDayExpanded,
       drag: this._drag,
       t: this.#t,
     };
@@ -674,15 +681,31 @@ export class P2PCalendar extends LitElement {
     this._announcement = viewChanged ? this.#t('calendar.showing', { view: this.#t(VIEW_MESSAGE[range.view]), range: title }) : title;
   }
 
-  /** A time grid opens on the morning, or an hour before now when now is in view and past it, once per view and date. */
+  /**
+   * A time grid opens on the morning, or an hour before now when now is in view and past it, once per view and date.
+   * Rendered while hidden (`content-visibility: hidden`, as the app keeps the views it is not showing, and renders
+   * ahead), it scrolls when the page is next idle: scrolling lays the grid out, and doing it then, in a task of its
+   * own, leaves nothing but painting to do when it is shown.
+   */
   #scrollToMorning(): void {
     const key = `${this.#view}:${this.#context?.range.start}`;
     const body = this.renderRoot.querySelector<HTMLElement>('.timegrid');
-    if (!body || this.#scrolledFor === key || !this.#context) return;
+    const context = this.#context;
+    if (!body || this.#scrolledFor === key || !context) return;
     this.#scrolledFor = key;
-    const inView = this.#context.columns.some((column) => column.day === this.#context!.today);
+    if (body.checkVisibility({ visibilityProperty: true })) this.#scrollGrid(body, context);
+    else {
+      whenIdle(() => {
+        // Shown and scrolled by hand meanwhile: where the person scrolled to stays.
+        if (this.#scrolledFor === key && body.isConnected && body.scrollTop === 0) this.#scrollGrid(body, context);
+      });
+    }
+  }
+
+  #scrollGrid(body: HTMLElement, context: ViewContext): void {
+    const inView = context.columns.some((column) => column.day === context.today);
     // In the night the empty small hours are of no use: the morning is what the clinic will want to see.
-    const minute = inView ? Math.max(MORNING_MINUTE, this.#context.nowMinute - 60) : MORNING_MINUTE;
+    const minute = inView ? Math.max(MORNING_MINUTE, context.nowMinute - 60) : MORNING_MINUTE;
     const grid = body.querySelector<HTMLElement>('.tg-body')!;
     body.scrollTop = (grid.offsetTop - (body.querySelector<HTMLElement>('.tg-head')?.offsetHeight ?? 0)) + (grid.offsetHeight * minute) / 1440;
   }
@@ -875,6 +898,13 @@ export class P2PCalendar extends LitElement {
 
   #onClick(event: MouseEvent): void {
     const target = event.composedPath()[0] as HTMLElement;
+    const fold = target.closest<HTMLElement>('[data-all-day]');
+    if (fold) {
+      this._allDayExpanded = fold.dataset.allDay === 'more';
+      // The button pressed is gone: the one that undoes it takes the focus.
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[data-all-day]')?.focus());
+      return;
+    }
     const more = target.closest<HTMLElement>('[data-more]');
     if (more) {
       this.#navigate({ view: 'day', day: Number(more.dataset.more) });

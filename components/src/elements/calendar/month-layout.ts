@@ -6,7 +6,7 @@
 import { instantToWallClock } from '../../core/calendar/wall-clock-time.ts';
 import type { Occurrence } from '../../core/index.ts';
 import { DAY_MS } from './calendar-range.ts';
-import { assignLanes } from './spanning-lanes.ts';
+import { assignLanes, capLanes } from './spanning-lanes.ts';
 
 export interface MonthBar {
   occurrence: Occurrence;
@@ -45,10 +45,15 @@ export function layoutMonth(occurrences: readonly Occurrence[], days: readonly n
     const endDay = localEnd > localStart ? Math.ceil(localEnd / DAY_MS) - 1 : startDay;
     return { occurrence, startDay, endDay, long: occurrence.allDay || endDay > startDay };
   });
-  // All-day and multi-day events first, longer first, so that they keep the top lines; then timed ones by start.
+  // All-day and multi-day events first, longer first, so that they keep the top lines; then timed ones by start;
+  // then by title, so that a day's birthdays read in order and stay put from render to render.
   placed.sort(
     (a, b) =>
-      Number(b.long) - Number(a.long) || a.startDay - b.startDay || b.endDay - b.startDay - (a.endDay - a.startDay) || a.occurrence.start - b.occurrence.start,
+      Number(b.long) - Number(a.long) ||
+      a.startDay - b.startDay ||
+      b.endDay - b.startDay - (a.endDay - a.startDay) ||
+      a.occurrence.start - b.occurrence.start ||
+      a.occurrence.title.localeCompare(b.occurrence.title),
   );
 
   const weeks: MonthWeek[] = [];
@@ -59,22 +64,12 @@ export function layoutMonth(occurrences: readonly Occurrence[], days: readonly n
     const inRow = placed.filter((item) => item.endDay >= first && item.startDay <= last);
     const spans = inRow.map((item) => ({ firstColumn: Math.max(item.startDay, first) - first, lastColumn: Math.min(item.endDay, last) - first }));
     const lanes = assignLanes(spans, 7);
-    const perDay = new Array<number>(7).fill(0);
-    for (const span of spans) for (let column = span.firstColumn; column <= span.lastColumn; column++) perDay[column]!++;
-    // A day whose events all fit shows them all; a fuller one gives its last line to `+N more`.
-    const linesFor = (column: number) => (perDay[column]! <= lines ? lines : lines - 1);
+    const { shown, hidden } = capLanes(spans, lanes, 7, lines);
     const bars: MonthBar[] = [];
-    const shown = new Array<number>(7).fill(0);
     inRow.forEach((item, index) => {
-      const span = spans[index]!;
-      const lane = lanes[index]!;
-      let fits = true;
-      for (let column = span.firstColumn; column <= span.lastColumn && fits; column++) fits = lane < linesFor(column);
-      if (!fits) return;
-      for (let column = span.firstColumn; column <= span.lastColumn; column++) shown[column]!++;
-      bars.push({ occurrence: item.occurrence, ...span, lane, startsBefore: item.startDay < first, endsAfter: item.endDay > last });
+      if (shown[index]) bars.push({ occurrence: item.occurrence, ...spans[index]!, lane: lanes[index]!, startsBefore: item.startDay < first, endsAfter: item.endDay > last });
     });
-    weeks.push({ days: weekDays, bars, hidden: perDay.map((count, column) => count - shown[column]!) });
+    weeks.push({ days: weekDays, bars, hidden });
   }
   return weeks;
 }

@@ -9,9 +9,11 @@
 import { instantToWallClock } from '../../core/calendar/wall-clock-time.ts';
 import type { Occurrence } from '../../core/index.ts';
 import { DAY_MS } from './calendar-range.ts';
-import { assignLanes } from './spanning-lanes.ts';
+import { assignLanes, capLanes } from './spanning-lanes.ts';
 
 const MINUTE_MS = 60_000;
+/** The all-day row, folded: two lines of bars and a third for `+N more`, as the big calendars do. */
+export const ALL_DAY_LINES = 3;
 const DAY_MINUTES = 1440;
 
 /** A column of the grid: a day, or one resource's (or the unassigned) column of a day. */
@@ -46,8 +48,12 @@ export interface AllDayBar {
 
 export interface TimeGridLayout {
   timed: TimedBlock[];
+  /** The all-day bars shown. */
   allDay: AllDayBar[];
+  /** Lines the all-day row takes, the `+N more` line included. */
   allDayLanes: number;
+  /** Per column: how many all-day bars are not shown, for its `+N more`. */
+  allDayHidden: number[];
 }
 
 /** Whether an occurrence belongs in a resource column. */
@@ -59,9 +65,11 @@ export function booksColumn(occurrence: Occurrence, column: GridColumn): boolean
 
 /**
  * Lays out `occurrences` (as the events store returns them, in `zone`) over `columns`. `minMinutes` is the
- * shortest a block is drawn, so that short events drawn taller than they last do not hide each other.
+ * shortest a block is drawn, so that short events drawn taller than they last do not hide each other. The all-day
+ * row shows at most `allDayLines` lines a column, the last of a fuller column saying `+N more` (a clinic's
+ * birthdays alone can be dozens a day).
  */
-export function layoutTimeGrid(occurrences: readonly Occurrence[], columns: readonly GridColumn[], zone: string, minMinutes = 15): TimeGridLayout {
+export function layoutTimeGrid(occurrences: readonly Occurrence[], columns: readonly GridColumn[], zone: string, minMinutes = 15, allDayLines = Infinity): TimeGridLayout {
   const timed: TimedBlock[] = [];
   const bars: Omit<AllDayBar, 'lane'>[] = [];
   const firstDay = columns[0]?.day ?? 0;
@@ -100,10 +108,19 @@ export function layoutTimeGrid(occurrences: readonly Occurrence[], columns: read
   }
 
   placeSideBySide(timed, minMinutes);
-  bars.sort((a, b) => a.firstColumn - b.firstColumn || b.lastColumn - b.firstColumn - (a.lastColumn - a.firstColumn) || a.occurrence.start - b.occurrence.start);
+  // Same days and start: by title, so that a day's birthdays read in order and stay put from render to render.
+  bars.sort(
+    (a, b) =>
+      a.firstColumn - b.firstColumn ||
+      b.lastColumn - b.firstColumn - (a.lastColumn - a.firstColumn) ||
+      a.occurrence.start - b.occurrence.start ||
+      a.occurrence.title.localeCompare(b.occurrence.title),
+  );
   const lanes = assignLanes(bars, columns.length);
-  const allDay = bars.map((bar, index) => ({ ...bar, lane: lanes[index]! }));
-  return { timed, allDay, allDayLanes: lanes.length === 0 ? 0 : Math.max(...lanes) + 1 };
+  const { shown, hidden } = capLanes(bars, lanes, columns.length, allDayLines);
+  const allDay = bars.flatMap((bar, index) => (shown[index] ? [{ ...bar, lane: lanes[index]! }] : []));
+  const allDayLanes = hidden.some((count) => count > 0) ? allDayLines : allDay.reduce((most, bar) => Math.max(most, bar.lane + 1), 0);
+  return { timed, allDay, allDayLanes, allDayHidden: hidden };
 }
 
 /**

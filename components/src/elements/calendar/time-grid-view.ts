@@ -9,7 +9,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { formatLocal, formatTimeOfDay } from '../shared/locale.ts';
 import { DAY_MS, dateOf } from './calendar-range.ts';
 import { chipContent, colourOf, eventLabel, eventParts, titleOf } from './event-chip.ts';
-import { layoutTimeGrid, type TimedBlock } from './time-grid-layout.ts';
+import { ALL_DAY_LINES, layoutTimeGrid, type TimedBlock } from './time-grid-layout.ts';
 import type { ViewContext } from './view-context.ts';
 
 const HOURS = Array.from({ length: 24 }, (_, hour) => hour);
@@ -24,7 +24,7 @@ export function columnLabel(context: ViewContext, column: number): string {
 
 export function renderTimeGrid(context: ViewContext): TemplateResult {
   const { columns, slotMinutes, occurrences, cursor, readonly } = context;
-  const layout = layoutTimeGrid(occurrences, columns, context.zone, slotMinutes);
+  const layout = layoutTimeGrid(occurrences, columns, context.zone, slotMinutes, context.allDayExpanded ? Infinity : ALL_DAY_LINES);
   const indexOf = new Map(occurrences.map((occurrence, index) => [occurrence, index]));
   const byCell = new Map<string, TimedBlock[]>();
   for (const block of layout.timed) {
@@ -73,8 +73,13 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
           </div>`,
         )}
       </div>
-      <div class="tg-allday" style="--lanes:${layout.allDayLanes}">
-        <div class="tg-gutter">${context.t('calendar.allDay')}</div>
+      <div class="tg-allday ${context.allDayExpanded ? 'expanded' : ''}" style="--lanes:${layout.allDayLanes}">
+        <div class="tg-gutter">
+          ${context.t('calendar.allDay')}
+          ${context.allDayExpanded && layout.allDayLanes > ALL_DAY_LINES
+            ? html`<button type="button" class="fold" part="all-day-fold" data-all-day="fewer" aria-expanded="true">${context.t('calendar.allDayFewer')}</button>`
+            : nothing}
+        </div>
         ${layout.allDay.map((bar) => {
           const index = indexOf.get(bar.occurrence)!;
           return html`<button
@@ -87,6 +92,21 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
             style="--first:${bar.firstColumn};--span:${bar.lastColumn - bar.firstColumn + 1};--lane:${bar.lane};--event-colour:${colourOf(bar.occurrence, context.resources)}"
           >${chipContent(bar.occurrence, context, { time: 'none', detail: false })}</button>`;
         })}
+        ${layout.allDayHidden.map((hidden, column) =>
+          hidden > 0
+            ? html`<button
+                type="button"
+                class="more"
+                part="more"
+                data-all-day="more"
+                aria-expanded="false"
+                aria-label=${context.t('calendar.moreLabel', { count: hidden, date: formatLocal(columns[column]!.day * DAY_MS, context.locale, { day: 'numeric', month: 'long' }) })}
+                style="--first:${column};--lane:${ALL_DAY_LINES - 1}"
+              >
+                ${context.t('calendar.more', { count: hidden })}
+              </button>`
+            : nothing,
+        )}
         ${context.drag?.allDay
           ? html`<div class="bar preview" aria-hidden="true" style="--first:${context.drag.column};--span:1;--lane:${layout.allDayLanes};--event-colour:var(--_p2p-color-accent)">
               ${context.t('calendar.allDay')}

@@ -40,6 +40,8 @@ export interface ViewContext {
   zoneName: string;
   /** Lines of events a month cell has room for. */
   monthLines: number;
+  /** The all-day row of a time grid shows every bar, not only its first lines (ALL_DAY_LINES). */
+  allDayExpanded: boolean;
   /** The index of the occurrence being dragged, and where it would land. */
   drag: DragPreview | undefined;
   t(key: MessageKey, params?: Record<string, string | number>): string;

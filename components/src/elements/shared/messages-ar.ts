@@ -15,6 +15,7 @@ const ar: MessageTable = {
   'calendar.view.agenda': 'قائمة',
   'calendar.view.resources': 'الموارد',
   'calendar.allDay': 'طوال اليوم',
+  'calendar.allDayFewer': 'عرض أقل',
   'calendar.more': '+{count} أخرى',
   'calendar.moreLabel': '{count} مواعيد أخرى في {date}',
   'calendar.noEvents': 'لا توجد مواعيد',

@@ -15,6 +15,7 @@ const de: MessageTable = {
   'calendar.view.agenda': 'Liste',
   'calendar.view.resources': 'Ressourcen',
   'calendar.allDay': 'Ganztägig',
+  'calendar.allDayFewer': 'Weniger anzeigen',
   'calendar.more': '+{count} weitere',
   'calendar.moreLabel': '{count} weitere Termine am {date}',
   'calendar.noEvents': 'Keine Termine',

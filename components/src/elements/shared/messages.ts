@@ -22,6 +22,7 @@ export const en = {
   'calendar.view.agenda': 'Agenda',
   'calendar.view.resources': 'Resources',
   'calendar.allDay': 'All day',
+  'calendar.allDayFewer': 'Show fewer',
   'calendar.more': '+{count} more',
   'calendar.moreLabel': '{count} more events on {date}',
   'calendar.noEvents': 'No events',
