@@ -33,6 +33,13 @@ export const scenes: Scene[] = [
     await calendar.setBirthday(contacts[0]!, '1990-03-26');
     await calendar.setBirthday(contacts[1]!, '--03-12');
   }),
+  // A week of a clinic with hundreds of contacts: the birthdays fold to two lines and "+N more" a day, and unfold.
+  calendarScene('calendar-all-day-folded', { view: 'week' }, (calendar) => addBirthdayWeek(calendar)),
+  calendarScene('calendar-all-day-unfolded', { view: 'week' }, async (calendar) => {
+    await addBirthdayWeek(calendar);
+    await calendar.click(['p2p-calendar', '.tg-allday .more']);
+    await calendar.device.waitFor('the all-day row unfolded', () => document.querySelector('p2p-calendar')!.shadowRoot!.querySelector('[data-all-day="fewer"]'));
+  }),
   calendarScene('calendar-import-summary', { view: 'week' }, async (calendar) => {
     const event = (summary: string, start: string, end: string) => ['BEGIN:VEVENT', `SUMMARY:${summary}`, `DTSTART;TZID=Europe/Berlin:${start}`, `DTEND;TZID=Europe/Berlin:${end}`, 'END:VEVENT'];
     const file = [
@@ -55,3 +62,14 @@ export const scenes: Scene[] = [
     await calendar.waitForScopeQuestion();
   }),
 ];
+
+const NAMES = ['Ada', 'Alan', 'Emmy', 'Grace', 'Hedy', 'Karen', 'Lise', 'Mary', 'Rosalind', 'Sophie'];
+
+/** Four to nine birthdays on each day of the seeded week, as a clinic of a few thousand contacts has. */
+async function addBirthdayWeek(calendar: CalendarPage): Promise<void> {
+  for (let day = 0; day < 7; day++) {
+    const date = `2025-03-${String(24 + day).padStart(2, '0')}`;
+    await calendar.addAllDay(date, NAMES.slice(0, 4 + ((day * 3) % 6)).map((name) => `${name} ${['Becker', 'Okafor', 'Yılmaz', 'Nowak'][day % 4]}’s birthday`));
+  }
+  await calendar.device.waitFor('the folded all-day row', () => document.querySelector('p2p-calendar')!.shadowRoot!.querySelector('.tg-allday .more'));
+}

@@ -55,7 +55,7 @@ describe('<p2p-calendar> all-day and timed', () => {
     const { calendar, device } = await CalendarPage.openIn(lab, { date: '2025-04-09' });
     await calendar.addAllDay('2025-04-09', ['Ada’s birthday', 'Grace’s birthday', 'Hedy’s birthday', 'Alan’s birthday', 'Emmy’s birthday']);
     await calendar.addAllDay('2025-04-10', ['Team day']);
-    await device.waitFor('the all-day row folded with +3 more', () => document.querySelector('p2p-calendar')?.shadowRoot?.querySelector('.tg-allday .more')?.textContent?.trim() === '+3 more');
+    await device.waitFor('the all-day row folded with +3 more', () => document.querySelector('p2p-calendar')?.shadowRoot?.querySelector('.tg-allday .more .more-words')?.textContent?.trim() === '+3 more');
     expect(await calendar.texts('.tg-allday .bar .ev-title')).toEqual(['Ada’s birthday', 'Alan’s birthday', 'Team day']);
     expect(await calendar.attribute('.tg-allday .more', 'aria-label')).toBe('3 more events on 9 April');
 

@@ -272,6 +272,11 @@ export const calendarStyles = [
       grid-column: calc(var(--first) + 2);
       grid-row: calc(var(--lane) + 1);
       margin-inline: 2px;
+      overflow: hidden;
+      white-space: nowrap;
+    }
+    .tg-allday .more .more-count {
+      display: none;
     }
     /* Unfolded, a clinic's dozens of birthdays a day scroll within the row rather than push the hours off screen. */
     .tg-allday.expanded {
@@ -692,6 +697,13 @@ export const calendarStyles = [
       .timegrid.many .tg-event .ev-time,
       .timegrid.many .tg-event .ev-detail {
         display: none;
+      }
+      /* A week on a phone has a finger's width a day: "+12" says it, the button's label says the rest. */
+      .timegrid.many .tg-allday .more .more-words {
+        display: none;
+      }
+      .timegrid.many .tg-allday .more .more-count {
+        display: inline;
       }
       .ag-event .ev-time {
         inline-size: 6.5rem;

@@ -103,7 +103,7 @@ export function renderTimeGrid(context: ViewContext): TemplateResult {
                 aria-label=${context.t('calendar.moreLabel', { count: hidden, date: formatLocal(columns[column]!.day * DAY_MS, context.locale, { day: 'numeric', month: 'long' }) })}
                 style="--first:${column};--lane:${ALL_DAY_LINES - 1}"
               >
-                ${context.t('calendar.more', { count: hidden })}
+                <span class="more-words">${context.t('calendar.more', { count: hidden })}</span><span class="more-count">${context.t('calendar.moreCount', { count: hidden })}</span>
               </button>`
             : nothing,
         )}

@@ -17,6 +17,7 @@ const ar: MessageTable = {
   'calendar.allDay': 'طوال اليوم',
   'calendar.allDayFewer': 'عرض أقل',
   'calendar.more': '+{count} أخرى',
+  'calendar.moreCount': '+{count}',
   'calendar.moreLabel': '{count} مواعيد أخرى في {date}',
   'calendar.noEvents': 'لا توجد مواعيد',
   'calendar.unassigned': 'غير مخصص',

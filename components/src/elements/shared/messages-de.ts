@@ -17,6 +17,7 @@ const de: MessageTable = {
   'calendar.allDay': 'Ganztägig',
   'calendar.allDayFewer': 'Weniger anzeigen',
   'calendar.more': '+{count} weitere',
+  'calendar.moreCount': '+{count}',
   'calendar.moreLabel': '{count} weitere Termine am {date}',
   'calendar.noEvents': 'Keine Termine',
   'calendar.unassigned': 'Ohne Zuordnung',

@@ -24,6 +24,7 @@ export const en = {
   'calendar.allDay': 'All day',
   'calendar.allDayFewer': 'Show fewer',
   'calendar.more': '+{count} more',
+  'calendar.moreCount': '+{count}',
   'calendar.moreLabel': '{count} more events on {date}',
   'calendar.noEvents': 'No events',
   'calendar.noResources': 'No resources yet. Add practitioners, rooms or equipment to the org to see one column each.',
