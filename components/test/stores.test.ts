@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import fc from 'fast-check';
 import { RecordNotFoundError } from '../src/core/records/record-not-found-error.ts';
 import { contactFields, eventFields, memoryStores, syncDocs, weekly } from './core-fixtures.ts';
 
@@ -41,6 +42,32 @@ describe('contacts store', () => {
     contacts.create(contactFields({ givenName: 'Zoë', familyName: 'Adams' }));
     contacts.create(contactFields({ givenName: 'Émile', familyName: 'Brun' }));
     expect(contacts.list().map((contact) => contact.givenName)).toEqual(['Émile', 'Zoë']);
+  });
+
+  it('keeps the list in order through edits, creations and removals, one or many at a time', async () => {
+    const names = fc.constantFrom('Ada', 'ada', 'Émile', 'Zoë', 'Ünal', 'Jürgen', 'Anna', 'Åsa', '', 'Ødegaard');
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('rename' as const), at: fc.nat(), givenName: names, familyName: names }),
+      fc.record({ kind: fc.constant('create' as const), count: fc.integer({ min: 1, max: 80 }), givenName: names }),
+      fc.record({ kind: fc.constant('remove' as const), at: fc.nat() }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25 }), async (steps) => {
+        const doc = new Y.Doc();
+        const { contacts } = await memoryStores(doc);
+        for (let index = 0; index < 30; index++) contacts.create(contactFields({ givenName: `Person ${index % 7}` }));
+        for (const change of steps) {
+          const ids = contacts.list().map((contact) => contact.id);
+          if (change.kind === 'rename' && ids.length > 0) contacts.update(ids[change.at % ids.length]!, { givenName: change.givenName, familyName: change.familyName || 'X' });
+          if (change.kind === 'create') doc.transact(() => Array.from({ length: change.count }, () => contacts.create(contactFields({ givenName: change.givenName || 'Y' }))));
+          if (change.kind === 'remove' && ids.length > 0) contacts.remove(ids[change.at % ids.length]!);
+          const collator = new Intl.Collator(undefined, { sensitivity: 'base' });
+          const sortedAfresh = [...contacts.ids()].map((id) => contacts.get(id)!).sort((a, b) => collator.compare(a.displayName, b.displayName) || (a.id < b.id ? -1 : 1));
+          expect(contacts.list().map((contact) => contact.id)).toEqual(sortedAfresh.map((contact) => contact.id));
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('returns records that cannot be mutated behind the store’s back', async () => {

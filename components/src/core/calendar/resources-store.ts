@@ -10,6 +10,7 @@ const FALLBACK_KIND: ResourceKind = 'equipment';
 const FALLBACK_COLOR = '#777777';
 
 export class ResourcesStore extends RecordStore<ResourceFields, Resource> {
+  readonly #collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
   constructor(doc: Y.Doc, snapshot?: SnapshotServing) {
     super(doc, 'resources', 'resource', snapshot);
   }
@@ -40,11 +41,8 @@ export class ResourcesStore extends RecordStore<ResourceFields, Resource> {
   }
 
   /** Practitioners first, then rooms, then equipment, each by name: the order of a resource day view's columns. */
-  protected override sort(resources: Resource[]): Resource[] {
-    const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
-    return resources.sort(
-      (a, b) => RESOURCE_KINDS.indexOf(a.kind) - RESOURCE_KINDS.indexOf(b.kind) || collator.compare(a.name, b.name) || (a.id < b.id ? -1 : 1),
-    );
+  protected override compare(a: Resource, b: Resource): number {
+    return RESOURCE_KINDS.indexOf(a.kind) - RESOURCE_KINDS.indexOf(b.kind) || this.#collator.compare(a.name, b.name) || (a.id < b.id ? -1 : 1);
   }
 
   /** Nothing to keep up to date: an org has tens of resources, which views list whole. */

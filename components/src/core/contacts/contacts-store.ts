@@ -15,6 +15,7 @@ function derivedDisplayName(record: RecordEntries): string {
 }
 
 export class ContactsStore extends RecordStore<ContactFields, Contact> {
+  readonly #collator = new Intl.Collator(undefined, { sensitivity: 'base' });
   readonly #search = new IdleBuiltIndex(
     () => this.#buildSearchIndex(),
     (index, id) => index.update(id, this.get(id)),
@@ -86,9 +87,8 @@ export class ContactsStore extends RecordStore<ContactFields, Contact> {
     return contact;
   }
 
-  protected override sort(contacts: Contact[]): Contact[] {
-    const collator = new Intl.Collator(undefined, { sensitivity: 'base' });
-    return contacts.sort((a, b) => collator.compare(a.displayName, b.displayName) || (a.id < b.id ? -1 : 1));
+  protected override compare(a: Contact, b: Contact): number {
+    return this.#collator.compare(a.displayName, b.displayName) || (a.id < b.id ? -1 : 1);
   }
 
   /**

