@@ -110,7 +110,8 @@ export class P2PApp extends LitElement {
    * device was idle, so that no view is built from nothing when first opened.
    */
   readonly #renderedViews = new Set<AppView>();
-  #renderingAhead = false;
+  /** The session whose views are being rendered ahead, once its document has loaded. */
+  #renderingAheadFor: OrgSession | undefined;
   readonly #t = (key: MessageKey, params?: Record<string, string | number>) => message(resolveLocale(this.locale), key, params);
 
   constructor() {
@@ -431,18 +432,22 @@ export class P2PApp extends LitElement {
 
   /**
    * Renders the views not yet on the page, hidden, one per idle period, the calendar first: building one is the
-   * larger part of opening it, and each is a task of its own, so that none keeps the device busy for long.
+   * larger part of opening it, and each is a task of its own, so that none keeps the device busy for long. Not
+   * before the org's document has loaded: that is what an edit waits for, and it loads in idle time too.
    */
   #renderAheadWhenIdle(): void {
-    if (this.#renderingAhead || APP_VIEWS.every((view) => this.#renderedViews.has(view))) return;
-    this.#renderingAhead = true;
-    whenIdle(() => {
-      this.#renderingAhead = false;
-      const next = APP_VIEWS.find((view) => !this.#renderedViews.has(view));
-      if (!next || !this.isConnected) return;
-      this.#renderedViews.add(next);
-      this.requestUpdate();
-    });
+    const session = this._session!;
+    if (this.#renderingAheadFor === session || APP_VIEWS.every((view) => this.#renderedViews.has(view))) return;
+    this.#renderingAheadFor = session;
+    void session.loadedDoc().then(() =>
+      whenIdle(() => {
+        this.#renderingAheadFor = undefined;
+        const next = APP_VIEWS.find((view) => !this.#renderedViews.has(view));
+        if (!next || !this.isConnected || this._session !== session) return;
+        this.#renderedViews.add(next);
+        this.requestUpdate();
+      }),
+    );
   }
 
   /**
