@@ -97,15 +97,18 @@ describe('<p2p-contacts> in the app', () => {
         const root = document.querySelector('p2p-app')!.shadowRoot!;
         const box = root.querySelector('main')!.getBoundingClientRect();
         const hit = root.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-        return { hit: hit?.localName, contactsInert: root.querySelector('p2p-contacts')!.inert, calendarInert: root.querySelector('p2p-calendar')!.inert };
+        const seen = (view: HTMLElement) => view.checkVisibility({ visibilityProperty: true });
+        const contacts = root.querySelector<HTMLElement>('p2p-contacts')!;
+        const calendar = root.querySelector<HTMLElement>('p2p-calendar')!;
+        return { hit: hit?.localName, contactsInert: contacts.inert, calendarInert: calendar.inert, contactsSeen: seen(contacts), calendarSeen: seen(calendar) };
       });
-    expect(await reach()).toEqual({ hit: 'p2p-calendar', contactsInert: true, calendarInert: false });
+    expect(await reach()).toEqual({ hit: 'p2p-calendar', contactsInert: true, calendarInert: false, contactsSeen: false, calendarSeen: true });
     await expectNoAxeViolations(device);
 
     await app.goTo('Contacts');
     await contacts.waitForCount('1 contact of 2');
     expect(await contacts.renderedNames()).toEqual(['Jürgen Müller']);
-    expect(await reach()).toEqual({ hit: 'p2p-contacts', contactsInert: false, calendarInert: true });
+    expect(await reach()).toEqual({ hit: 'p2p-contacts', contactsInert: false, calendarInert: true, contactsSeen: true, calendarSeen: false });
   });
 
   it('renders the calendar ahead while the contacts are shown, so that it opens as it was built, on the morning of its week', async () => {

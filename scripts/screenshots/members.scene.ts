@@ -12,25 +12,13 @@ import type { Scene, SceneContext } from './scene.ts';
 const MEMBERS = ['p2p-app', 'p2p-members-dialog'];
 const KIT_PASSPHRASE = 'otters under the bridge';
 
-/**
- * The Worker lets one address create only a handful of accounts (accountCreationPerIp), and every scene runs four
- * times on the run's one Worker: an account is created on its first use and signed in to afterwards.
- */
-const accountsCreated = new Set<string>();
 
 /** The app on `device`, started on it and signed in to the relay as `name` of the practice. */
 async function signedInApp(context: Pick<SceneContext, 'pageUrl' | 'workerUrl'>, device: Device, name: string): Promise<AppPage> {
   const app = await openApp({ ...context, device });
   await app.startOnThisDevice();
-  const email = `${name}@praxis-am-park.example`;
-  if (accountsCreated.has(email)) {
-    await app.openAccount();
-    await app.submitAccount(email, PASSWORD, { create: false });
-    await app.dialogClosed();
-  } else {
-    await app.signUp(email, PASSWORD);
-  }
-  accountsCreated.add(email);
+  // Each picture has a fresh Worker (run.ts): the account is new to it.
+  await app.signUp(`${name}@praxis-am-park.example`, PASSWORD);
   return app;
 }
 

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { BROWSERS, startDeviceLab } from '../device-lab/lab.ts';
 import type { BrowserName } from '../device-lab/device.ts';
 import { ROOT } from '../local-worker.ts';
+import { startScratchWorkerPool, takeScratchWorker } from '../scratch-worker-pool.ts';
 import { VIEWPORTS, type Scene } from './scene.ts';
 
 const args = process.argv.slice(2);
@@ -28,6 +29,9 @@ for (const file of sceneFiles) {
 
 await mkdir(OUT_DIR, { recursive: true });
 const lab = await startDeviceLab(browser);
+// Each picture gets a fresh Worker, as each test file does: accounts, invites and the rate limits of one
+// (the local Worker sees no client address, so every request shares one bucket) must not spill into the next.
+const workers = await startScratchWorkerPool({ startAhead: true, allowedOrigins: [new URL(lab.pageUrl).origin] });
 let failed = 0;
 try {
   for (const scene of scenes) {
@@ -35,13 +39,14 @@ try {
       for (const scheme of ['light', 'dark'] as const) {
         const file = join(OUT_DIR, `${scene.name}-${width}-${scheme}.png`);
         const device = await lab.newBlankDevice();
+        const worker = await takeScratchWorker(workers.url);
         try {
           await device.setViewport(viewport);
           await device.setColorScheme(scheme);
           await scene.setup({
             device,
             pageUrl: lab.pageUrl,
-            workerUrl: lab.workerUrl,
+            workerUrl: worker.url,
             newDevice: async () => {
               const other = await lab.newBlankDevice();
               await other.setViewport(viewport);
@@ -55,11 +60,13 @@ try {
           console.error(`✗ ${scene.name} ${width} ${scheme}: ${(error as Error).message}`);
         } finally {
           await lab.closeDevices();
+          await worker.dispose();
         }
       }
     }
   }
 } finally {
+  await workers.close();
   await lab.dispose();
 }
 if (failed > 0) process.exit(1);

@@ -238,11 +238,15 @@ export const appStyles = css`
     min-height: 0;
     overflow: auto;
   }
-  /* A view shown before and hidden now: the same box as when shown, so that showing it again reuses its layout. */
+  /*
+   * A view hidden (shown before, or rendered ahead): the same box as when shown, so that showing it reuses its
+   * layout; its contents unrendered, and its own box, background and all, not painted over the view shown.
+   */
   .view > .kept {
     position: absolute;
     inset: 0;
     content-visibility: hidden;
+    visibility: hidden;
   }
   .view > p2p-contacts,
   .view > p2p-calendar {
