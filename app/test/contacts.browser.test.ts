@@ -97,7 +97,7 @@ describe('<p2p-contacts> in the app', () => {
         const root = document.querySelector('p2p-app')!.shadowRoot!;
         const box = root.querySelector('main')!.getBoundingClientRect();
         const hit = root.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-        const seen = (view: HTMLElement) => view.checkVisibility({ visibilityProperty: true });
+        const seen = (view: HTMLElement) => view.checkVisibility({ opacityProperty: true, visibilityProperty: true });
         const contacts = root.querySelector<HTMLElement>('p2p-contacts')!;
         const calendar = root.querySelector<HTMLElement>('p2p-calendar')!;
         return { hit: hit?.localName, contactsInert: contacts.inert, calendarInert: calendar.inert, contactsSeen: seen(contacts), calendarSeen: seen(calendar) };

@@ -240,13 +240,14 @@ export const appStyles = css`
   }
   /*
    * A view hidden (shown before, or rendered ahead): the same box as when shown, so that showing it reuses its
-   * layout; its contents unrendered, and its own box, background and all, not painted over the view shown.
+   * layout; its contents unrendered, and its own box, background and all, not seen over the view shown (by
+   * opacity, which restyles the view's host alone when it is shown again; visibility restyled all of it).
    */
   .view > .kept {
     position: absolute;
     inset: 0;
     content-visibility: hidden;
-    visibility: hidden;
+    opacity: 0;
   }
   .view > p2p-contacts,
   .view > p2p-calendar {
