@@ -5,7 +5,7 @@ import { chromium, type Browser, type BrowserServer, type Page } from 'playwrigh
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from '../chromium.ts';
 import type { Box, Device, ElementPath } from './device.ts';
 import { clickWhenClickable } from './clicking.ts';
-import { boxInPage, clickTargetInPage, describePath, selectorChain } from './element-path.ts';
+import { boxInPage, clickTargetInPage, clickVerdictInPage, describePath, selectorChain } from './element-path.ts';
 import { DEFAULT_VIEWPORT, KEEP_NAMES_SHIM, timedOut } from './page-scripts.ts';
 
 /** Chromium hides local addresses behind mDNS names, which nothing resolves in a container. */
@@ -67,7 +67,7 @@ export async function newChromiumDevice(browser: Browser): Promise<Device> {
       up: () => page.mouse.up(),
     },
     boxOf,
-    click: (path) => clickWhenClickable((chain) => page.evaluate(clickTargetInPage, chain), (x, y) => page.mouse.click(x, y), path),
+    click: (path) => clickWhenClickable({ target: (chain) => page.evaluate(clickTargetInPage, chain), verdict: (timeoutMs) => page.evaluate(clickVerdictInPage, timeoutMs) }, (x, y) => page.mouse.click(x, y), path),
     async screenshot(file, options = {}) {
       await mkdir(dirname(file), { recursive: true });
       await page.screenshot({ path: file, fullPage: options.fullPage ?? false });

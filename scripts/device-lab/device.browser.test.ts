@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { axeViolations, expectNoAxeViolations } from './axe.ts';
+import { clickWhenClickable, type ClickInPage } from './clicking.ts';
 import type { Device } from './device.ts';
+import { clickTargetInPage, clickVerdictInPage } from './element-path.ts';
 import { useDeviceLab } from './lab.ts';
 
 const lab = useDeviceLab();
@@ -112,6 +114,33 @@ describe(`a device of the lab`, () => {
     await device.waitFor('the lab to find the button covered twice', () => (window as unknown as { hitTests: number }).hitTests >= 2);
     await device.evaluate(() => document.getElementById('veil')!.remove());
     await clicking;
+    expect(await device.evaluate(() => (window as unknown as LabWindow).clicked)).toEqual(['save']);
+  });
+
+  it('keeps a press that lands elsewhere, the page having moved after its look, from the page, and clicks again', async () => {
+    const device = await deviceWithForm();
+    const inPage: ClickInPage = {
+      target: (chain) => device.evaluate(clickTargetInPage, chain),
+      verdict: (timeoutMs) => device.evaluate(clickVerdictInPage, timeoutMs),
+    };
+    const presses: string[] = [];
+    // The first press finds a veil come over the button after the lab's look found it free.
+    const press = async (x: number, y: number) => {
+      if (presses.length === 0) {
+        await device.evaluate(() => {
+          const w = window as unknown as LabWindow;
+          const veil = Object.assign(document.createElement('div'), { id: 'veil' });
+          veil.style.cssText = 'position: fixed; inset: 0; background: white;';
+          for (const type of ['pointerdown', 'mousedown', 'mouseup', 'click']) veil.addEventListener(type, () => w.clicked.push(`veil ${type}`));
+          document.body.append(veil);
+        });
+      }
+      presses.push(`${x},${y}`);
+      await device.mouse.click(x, y);
+      if (presses.length === 1) await device.evaluate(() => document.getElementById('veil')!.remove());
+    };
+    await clickWhenClickable(inPage, press, ['lab-form', '#save']);
+    expect(presses).toHaveLength(2);
     expect(await device.evaluate(() => (window as unknown as LabWindow).clicked)).toEqual(['save']);
   });
 

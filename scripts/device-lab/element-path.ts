@@ -24,10 +24,22 @@ export function boxInPage(chain: string[]): Box | null {
 
 export type ClickTarget = { box: Box } | { problem: string };
 
+/** The armed click's guard, kept on `window.__deviceLabClickGuard` (see `clickTargetInPage`). */
+interface ClickGuard {
+  /** Null once the target took the press; what took it instead once that press has ended with its click. */
+  verdict: Promise<string | null>;
+  disarm(): void;
+}
+
 /**
  * Runs in the page: where to click the element the chain leads to, once a person could: scrolled into view, not
  * moving between two frames, and the element (or something inside it) what the centre of its box hits rather than
  * something covering it. Otherwise what stands in the way. Self-contained, since it is serialised into the page.
+ *
+ * With a box, it arms a guard for the click about to be sent: the page can still move between this check and the
+ * press (a status row arriving above a button), so the press itself is checked too, as Playwright does. A press
+ * that lands elsewhere is stopped before the page sees any of it (pointer, mouse and click events alike), and
+ * `clickVerdictInPage` says so, so that the lab tries again rather than clicking something no one meant to.
  */
 export async function clickTargetInPage(chain: string[]): Promise<ClickTarget> {
   let root: ParentNode = document;
@@ -51,8 +63,52 @@ export async function clickTargetInPage(chain: string[]): Promise<ClickTarget> {
     if (!inner || inner === hit) break;
     hit = inner;
   }
-  for (let node: Node | null = hit; node; node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null)) {
-    if (node === target) return { box: { x, y, width, height } };
+  let covered = true;
+  for (let node: Node | null = hit; node && covered; node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null)) {
+    covered = node !== target;
   }
-  return { problem: `${hit ? hit.tagName.toLowerCase() : 'nothing'} covers it` };
+  if (covered) return { problem: `${hit ? hit.tagName.toLowerCase() : 'nothing'} covers it` };
+
+  const guards = window as unknown as Record<string, ClickGuard | undefined>;
+  guards['__deviceLabClickGuard']?.disarm();
+  const types = ['pointerdown', 'mousedown', 'pointerup', 'mouseup', 'click'];
+  let settle: (verdict: string | null) => void = () => undefined;
+  let missedBy: string | undefined;
+  const onEvent = (event: Event) => {
+    if (missedBy === undefined) {
+      const path = event.composedPath();
+      if (path.includes(target)) {
+        guard.disarm();
+        return settle(null);
+      }
+      missedBy = (path[0] as Element | undefined)?.tagName?.toLowerCase() ?? 'nothing';
+    }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    if (event.type === 'click') {
+      guard.disarm();
+      settle(`${missedBy} took it`);
+    }
+  };
+  const guard: ClickGuard = {
+    verdict: new Promise((resolve) => (settle = resolve)),
+    disarm: () => types.forEach((type) => window.removeEventListener(type, onEvent, true)),
+  };
+  types.forEach((type) => window.addEventListener(type, onEvent, true));
+  guards['__deviceLabClickGuard'] = guard;
+  return { box: { x, y, width, height } };
+}
+
+/**
+ * Runs in the page after the click `clickTargetInPage` armed its guard for: null when the target took the press,
+ * else what did. A page with no guard was replaced since: the click led away from it, so it was taken.
+ */
+export async function clickVerdictInPage(timeoutMs: number): Promise<string | null> {
+  const guards = window as unknown as Record<string, ClickGuard | undefined>;
+  const guard = guards['__deviceLabClickGuard'];
+  if (!guard) return null;
+  delete guards['__deviceLabClickGuard'];
+  const verdict = await Promise.race([guard.verdict, new Promise<string>((resolve) => setTimeout(() => resolve(`no whole press arrived in ${timeoutMs} ms`), timeoutMs))]);
+  guard.disarm();
+  return verdict;
 }

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import puppeteer, { type Browser, type KeyInput, type Page } from 'puppeteer-core';
 import type { Box, Device, ElementPath } from './device.ts';
 import { clickWhenClickable } from './clicking.ts';
-import { boxInPage, clickTargetInPage, describePath, selectorChain } from './element-path.ts';
+import { boxInPage, clickTargetInPage, clickVerdictInPage, describePath, selectorChain } from './element-path.ts';
 import { DEFAULT_VIEWPORT, KEEP_NAMES_SHIM, timedOut } from './page-scripts.ts';
 
 /** The Debian package's binary; never a downloaded browser. */
@@ -242,7 +242,7 @@ export async function newFirefoxDevice(browser: Browser): Promise<Device> {
       up: () => page.mouse.up(),
     },
     boxOf,
-    click: (path) => clickWhenClickable((chain) => page.evaluate(clickTargetInPage, chain), clickAt, path),
+    click: (path) => clickWhenClickable({ target: (chain) => page.evaluate(clickTargetInPage, chain), verdict: (timeoutMs) => page.evaluate(clickVerdictInPage, timeoutMs) }, clickAt, path),
     async screenshot(file, options = {}) {
       await mkdir(dirname(file), { recursive: true });
       await page.screenshot({ path: file as `${string}.png`, fullPage: options.fullPage ?? false });

@@ -27,6 +27,7 @@ import type { OrgDialogKind } from './org-dialog.ts';
 import type { OrgMembership } from '../../core/org/org-membership.ts';
 import type { KitSource } from './members-dialog.ts';
 import { MessagesController } from '../shared/messages-controller.ts';
+import { syncLevel, type SyncLevel } from './sync-level.ts';
 
 const ONBOARDED_KEY = 'p2p-clinic-onboarded';
 const VIEW_LABELS: Record<AppView, MessageKey> = { calendar: 'app.view.calendar', contacts: 'app.view.contacts', reminders: 'app.view.reminders', settings: 'app.view.settings' };
@@ -34,23 +35,6 @@ const VIEW_LABELS: Record<AppView, MessageKey> = { calendar: 'app.view.calendar'
 const VIEWS_WITHOUT_HEADING: ReadonlySet<AppView> = new Set(['calendar', 'contacts']);
 /** How far ahead the reminders view looks: a week, so that Monday shows Friday's. */
 const REMINDERS_AHEAD_HOURS = 7 * 24;
-
-export type SyncLevel = 'local' | 'offline' | 'connecting' | 'waiting' | 'synced' | 'untrusted';
-
-/**
- * One word for the dot: a local-only org; offline (the device, or the relay out of reach); connecting to the
- * relay; waiting for another device with no relay to carry changes meanwhile; connected to a peer or the relay; or
- * untrusted: the relay was caught dropping, rolling back or hollowing out changes (relay-integrity.ts), which
- * outranks being connected, since the connection may be showing an incomplete history.
- */
-export function syncLevel(status: OrgSyncStatus | undefined, online: boolean): SyncLevel {
-  if (!status) return 'local';
-  if (status.integrity.length > 0) return 'untrusted';
-  if (!online) return 'offline';
-  if (status.peers > 0 || status.relay === 'websocket' || status.relay === 'polling') return 'synced';
-  if (status.relay === 'offline') return 'offline';
-  return status.relay === 'connecting' ? 'connecting' : 'waiting';
-}
 
 /**
  * The app a clinic installs: a top bar with the org switcher (each org's colour, a status dot, switching without a
@@ -301,7 +285,7 @@ export class P2PApp extends LitElement {
 
   #renderTopBar(state: AppState, org: Org) {
     const status = state.status(org.id);
-    const level = syncLevel(status, state.online);
+    const level = syncLevel(status, { online: state.online, shared: Boolean(org.roomId) });
     return html`
       <header class="topbar" part="topbar">
         <div class="switcher">
@@ -407,19 +391,19 @@ export class P2PApp extends LitElement {
     return html`
       <section class="panel sync-panel" aria-label=${this.#t('app.syncStatus')}>
         ${!state.online ? html`<p class="offline" role="status">${this.#t('app.youAreOffline')}</p>` : nothing}
-        ${status
+        ${status || org.roomId
           ? html`<dl>
               <dt>${this.#t('app.devicesOnline')}</dt>
-              <dd>${status.peers}</dd>
+              <dd>${status?.peers ?? UNKNOWN_YET}</dd>
               <dt>${this.#t('app.relay')}</dt>
-              <dd>${this.#t(RELAY_TEXT[status.relay])}</dd>
+              <dd>${this.#t(RELAY_TEXT[status?.relay ?? 'connecting'])}</dd>
               <dt>${this.#t('app.waitingToSend')}</dt>
-              <dd>${status.pending}</dd>
+              <dd>${status?.pending ?? UNKNOWN_YET}</dd>
               <dt>${this.#t('app.lastSynced')}</dt>
-              <dd>${lastSynced}</dd>
+              <dd>${status ? lastSynced : UNKNOWN_YET}</dd>
             </dl>
-            ${status.integrity.length > 0 ? renderRelayProblems(locale, status.integrity, () => void state.dismissRelayProblems(org.id)) : nothing}
-            ${status.lastError ? this.#renderLastProblem(locale, status.lastError) : nothing}`
+            ${status && status.integrity.length > 0 ? renderRelayProblems(locale, status.integrity, () => void state.dismissRelayProblems(org.id)) : nothing}
+            ${status?.lastError ? this.#renderLastProblem(locale, status.lastError) : nothing}`
           : html`<p>${this.#t('app.localOnly', { org: this.#orgName(org) })}</p>`}
         <div class="panel-actions">
           ${org.isDefault ? nothing : html`<button class="p2p-button primary" @click=${() => void this.#openDialog('invite', org.id)}>${this.#t(org.roomId ? 'app.invite' : 'app.share')}</button>`}
@@ -558,6 +542,8 @@ export class P2PApp extends LitElement {
   }
 }
 
+/** A shared org's figures before its sync has started (once its document has loaded): the rows are there, unknown. */
+const UNKNOWN_YET = '…';
 const SYNC_LEVEL_TEXT: Record<SyncLevel, MessageKey> = {
   local: 'app.sync.local',
   offline: 'app.sync.offline',
