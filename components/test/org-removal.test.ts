@@ -15,7 +15,7 @@ import { GENESIS_EPOCH, membershipMap } from '../src/core/org/membership-records
 import { relayUpdateCipher, relayWorkspaceIdOf, type RelayAccount } from '../src/core/sync/relay-workspace.ts';
 import { REMOVED_FROM_ORG } from '../src/core/sync/org-sync.ts';
 import { useRelayWorker, waitFor, type TestAccount } from './relay-fixtures.ts';
-import { newTestOrg, startSyncedDevice, type SyncedDevice, type TestDevice, type TestOrg } from './membership-fixtures.ts';
+import { newTestOrg, openDevice, startSyncedDevice, type SyncedDevice, type TestDevice, type TestOrg } from './membership-fixtures.ts';
 
 const worker = useRelayWorker('ana', 'ben', 'cai', 'rex', 'roy');
 
@@ -24,13 +24,21 @@ const startSynced = (org: TestOrg, name: string, account: TestAccount) => startS
 const written = (device: TestDevice, key: string) => device.doc.getMap('notes').get(key);
 const membersSeen = (device: TestDevice) => device.membership.view.membership.current.members.size;
 
-/** What the removed device can read from a workspace: every blob it can open, applied to an empty document. */
-async function readableBy(relay: RelayAccount, org: TestOrg, key: Uint8Array, number: number, workspaceId: string): Promise<Y.Doc> {
+/** What the removed device can read from a workspace: every blob it can open (or every notice), applied to an empty document. */
+async function readableBy(
+  relay: RelayAccount,
+  org: TestOrg,
+  key: Uint8Array,
+  number: number,
+  workspaceId: string,
+  { noticesOnly = false } = {},
+): Promise<Y.Doc> {
   const subkeys = await deriveEpochSubkeys(key, org.orgId, number);
   const cipher = relayUpdateCipher({ orgId: org.orgId, subkeys }, workspaceId);
   const doc = new Y.Doc();
   const { changes } = await relay.api.pullChanges(await relay.getToken(), workspaceId, 0);
   for (const change of changes) {
+    if (noticesOnly && !change.id.startsWith('notice-')) continue;
     const opened = await cipher.open(decodeBase64url(change.encryptedData)!).catch(() => null);
     // Read as it holds them, signed or not: what it could open at all is the question, not whom it would believe.
     if (opened) Y.applyUpdate(doc, decodeEnvelope(decodeSignedEnvelope(opened).envelope).update);
@@ -106,6 +114,55 @@ describe('removing a device', () => {
       expect(ana.membership.view.membership.current.members.size).toBe(3);
     } finally {
       await Promise.all(devices.map((device) => device.sync.stop()));
+    }
+  });
+
+  it('fails a flush while the rotation’s notice cannot reach the old workspace, and has it there after the next', async () => {
+    const org = await newTestOrg();
+    const [ana, rex] = [await startSynced(org, 'ana', worker.accounts.ana), await startSynced(org, 'rex', worker.accounts.rex)];
+    try {
+      await waitFor('both list both', () => membersSeen(ana) === 2 && membersSeen(rex) === 2);
+      const genesisWorkspace = relayWorkspaceIdOf(ana.doc)!;
+      ana.network.refuse(({ method, url, body }) => method === 'POST' && url.endsWith(`/sync/${genesisWorkspace}/changes`) && body.includes('"notice-'));
+      await ana.membership.remove([rex.identity.deviceId]);
+      await waitFor('the notice’s push kept from the relay', () => ana.network.refused > 0);
+      await expect(ana.sync.flush()).rejects.toThrow('never reached the Worker');
+      ana.network.refuse(null);
+
+      // Closing the app right after a flush: nothing is left for a next start to publish.
+      await ana.sync.flush();
+      await ana.sync.stop();
+      const readable = await readableBy(rex.relay, org, org.orgKey, 0, genesisWorkspace, { noticesOnly: true });
+      const rotations = [...membershipMap(readable).values()].filter((json) => JSON.parse(JSON.parse(json as string).body).kind === 'rotation');
+      expect(rotations).toHaveLength(1);
+    } finally {
+      await Promise.all([ana, rex].map((device) => device.sync.stop()));
+    }
+  });
+
+  it('lets a device that starts in the old epoch verify the rotation, though the removed device’s enrolment never reached the relay', async () => {
+    const org = await newTestOrg();
+    const ana = await startSynced(org, 'ana', worker.accounts.ana);
+    let cai: SyncedDevice | null = null;
+    try {
+      await waitFor('ana on the relay', () => ana.sync.status.relay === 'websocket');
+      await ana.sync.flush();
+      // Ben enrols and meets Ana over WebRTC only: what she receives from a peer, her relay does not carry.
+      const ben = await openDevice(org, 'ben');
+      const overWebRtc = { provider: 'webrtc' };
+      Y.applyUpdate(ana.doc, Y.encodeStateAsUpdate(ben.doc), overWebRtc);
+      await waitFor('ana lists ben', () => membersSeen(ana) === 2);
+      await ana.membership.remove([ben.identity.deviceId]);
+      await waitFor('ana in epoch 1', () => ana.sync.status.epoch === 1);
+      await ana.sync.flush();
+
+      // Cai holds the first key only (as a recovery kit made before the removal gives it) and reads the old workspace.
+      cai = await startSynced(org, 'cai', worker.accounts.cai);
+      await waitFor('cai reads the rotation', () => cai!.membership.view.membership.chain.length === 2);
+      expect(cai.membership.view.membership.statusOf(ben.identity.deviceId)).toBe('removed');
+      expect(cai.membership.view.status).not.toBe('member');
+    } finally {
+      await Promise.all([ana, cai].map((device) => device?.sync.stop()));
     }
   });
 

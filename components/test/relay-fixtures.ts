@@ -74,6 +74,8 @@ export async function newAccount(workerUrl: string): Promise<TestAccount> {
  */
 export type RelayLie = (message: SyncServerMessage) => SyncServerMessage | null;
 
+export type RequestMatcher = (request: { method: string; url: string; body: string }) => boolean;
+
 /** What a device is connected through: a test can cut it all, or only its WebSockets (a proxy that drops them). */
 export class TestNetwork {
   online = true;
@@ -81,9 +83,16 @@ export class TestNetwork {
   relayLie: RelayLie | null = null;
   private readonly sockets = new Set<NodeWebSocket>();
   private readonly lostResponses: ((method: string, url: string) => boolean)[] = [];
+  private refusing: RequestMatcher | null = null;
+  /** How many requests `refuse` kept from the Worker. */
+  refused = 0;
 
   readonly fetch: typeof fetch = async (input, init) => {
     if (!this.online) throw new TypeError('fetch failed: the network is down');
+    if (this.refusing?.({ method: init?.method ?? 'GET', url: String(input), body: typeof init?.body === 'string' ? init.body : '' })) {
+      this.refused++;
+      throw new TypeError('fetch failed: the request never reached the Worker');
+    }
     const response = await fetch(input, init);
     const index = this.lostResponses.findIndex((matches) => matches(init?.method ?? 'GET', String(input)));
     if (index >= 0) {
@@ -153,6 +162,11 @@ export class TestNetwork {
    */
   loseResponse(matches: (method: string, url: string) => boolean): void {
     this.lostResponses.push(matches);
+  }
+
+  /** Matching requests fail before they reach the Worker, until `refuse(null)`; the others pass. */
+  refuse(matches: RequestMatcher | null): void {
+    this.refusing = matches;
   }
 
   private dropSockets(): void {

@@ -6,8 +6,9 @@
  * the epoch both left. So each member, besides syncing in its current epoch:
  *
  * - publishes every rotation and acknowledgement record its document holds into the workspace of the record's base
- *   epoch, each as a Yjs update of its own from a fresh Yjs client, in a relay batch named by the record's id (the
- *   relay keeps one copy however many members publish it);
+ *   epoch, with the enrolments they stand on (`noticeRecords`), each as a Yjs update of its own from a fresh Yjs
+ *   client, in a relay batch named by the record's id (the relay keeps one copy per account that publishes it,
+ *   however often it does);
  * - watches the workspace of its current epoch's base for such records and copies the rotations and acks found there
  *   into its document (only those: what else the old workspace holds, a removed device may have written), where the
  *   member list verifies them like any other record.
@@ -52,15 +53,58 @@ export function noticeUpdate(recordId: string, signedJson: string): Uint8Array {
   return update;
 }
 
-/** The kind and base of a record as the document holds it, without verifying it (the member list does). */
-export function noticeOf(signedJson: string): { base: string } | null {
+/** The fields of a record's body this module reads, as the document holds them: unverified (the member list verifies). */
+interface UnverifiedBody {
+  kind?: unknown;
+  base?: unknown;
+  epoch?: unknown;
+  author?: unknown;
+  removed?: unknown;
+  envelopes?: unknown;
+  deviceId?: unknown;
+}
+
+function bodyOf(signedJson: unknown): UnverifiedBody | null {
+  if (typeof signedJson !== 'string') return null;
   try {
     const { body } = JSON.parse(signedJson) as { body: string };
-    const parsed = JSON.parse(body) as { kind?: string; base?: unknown };
-    return (parsed.kind === 'rotation' || parsed.kind === 'ack') && typeof parsed.base === 'string' ? { base: parsed.base } : null;
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === 'object' && parsed !== null ? parsed : null;
   } catch {
     return null;
   }
+}
+
+/** The base of a rotation or acknowledgement record as the document holds it; null for any other record. */
+export function noticeOf(signedJson: unknown): { base: string } | null {
+  const body = bodyOf(signedJson);
+  return (body?.kind === 'rotation' || body?.kind === 'ack') && typeof body.base === 'string' ? { base: body.base } : null;
+}
+
+/** The devices a rotation or ack names: whose enrolments a reader needs to verify it. */
+function devicesNamed(body: UnverifiedBody): unknown[] {
+  if (body.kind === 'ack') return [body.deviceId];
+  if (body.kind !== 'rotation') return [];
+  const envelopes = typeof body.envelopes === 'object' && body.envelopes !== null ? Object.keys(body.envelopes) : [];
+  return [body.author, ...(Array.isArray(body.removed) ? body.removed : []), ...envelopes];
+}
+
+/**
+ * What is published as notices of the epoch `base`: its rotations and acks, and the enrolments (and grants of
+ * `base`) of the devices they name. Without those a device still in `base` cannot verify them, and a device restored
+ * from a kit of `base` may never have been sent them: each device relays its own writes only, so a device that
+ * enrolled and was removed before it reached the relay left its enrolment with its peers alone. All of them were
+ * written for the members of `base`, the removed devices among them.
+ */
+export function noticeRecords(records: Y.Map<string>, base: string): [string, string][] {
+  const bodies = [...records.entries()].map(([id, json]) => ({ id, json, body: bodyOf(json) }));
+  const named = new Set(bodies.flatMap(({ body }) => (body?.base === base ? devicesNamed(body) : [])));
+  const isNotice = (body: UnverifiedBody | null) =>
+    body !== null &&
+    (((body.kind === 'rotation' || body.kind === 'ack') && body.base === base) ||
+      (body.kind === 'device' && named.has(body.deviceId)) ||
+      (body.kind === 'grant' && body.epoch === base && named.has(body.deviceId)));
+  return bodies.filter(({ body }) => isNotice(body)).map(({ id, json }) => [id, json]);
 }
 
 export class EpochNotices {
@@ -69,26 +113,45 @@ export class EpochNotices {
   readonly #joined = new Set<string>();
   #watching: { base: string; timer: ReturnType<typeof setInterval>; since: number } | null = null;
   #polling: Promise<void> = Promise.resolve();
+  /** The chain as last followed: what is published from. */
+  #chain: Epoch[] = [];
+  /** Publishing runs one at a time, so that a flush can wait for the one under way. */
+  #publishing: Promise<void> = Promise.resolve();
 
   constructor(options: EpochNoticesOptions) {
     this.#options = options;
   }
 
-  /** Publishes what is new and watches the base of the epoch the device is in. Failures wait for the next call. */
+  /**
+   * Publishes what is new and watches the base of the epoch the device is in. A failed publish is tried again at
+   * each poll of the base and at `flush()`.
+   */
   async follow(view: MembershipView): Promise<void> {
     const chain = view.membership.chain;
+    this.#chain = chain;
     const index = chain.findIndex((epoch) => epoch.id === view.epoch.id);
     const base = index > 0 ? chain[index - 1]! : null;
     if (this.#watching?.base !== base?.id) {
       this.stop();
       if (base) this.#watch(base);
     }
-    await this.#publish(chain).catch(() => undefined);
+    await this.#publishAgain().catch(() => undefined);
+  }
+
+  /** Publishes every notice not yet published, after the publish under way; rejects if the relay cannot be reached. */
+  flush(): Promise<void> {
+    return this.#publishAgain();
   }
 
   stop(): void {
     if (this.#watching) clearInterval(this.#watching.timer);
     this.#watching = null;
+  }
+
+  #publishAgain(): Promise<void> {
+    const publishing = this.#publishing.catch(() => undefined).then(() => this.#publish(this.#chain));
+    this.#publishing = publishing;
+    return publishing;
   }
 
   async #workspaceOf(epoch: Epoch): Promise<BaseWorkspace | null> {
@@ -116,10 +179,18 @@ export class EpochNotices {
     return token;
   }
 
+  #unpublishedOf(epoch: Epoch): [string, string][] {
+    return noticeRecords(membershipMap(this.#options.doc), epoch.id).filter(([id]) => !this.#published.has(id));
+  }
+
+  #unpublished(): boolean {
+    return this.#chain.some((epoch) => this.#unpublishedOf(epoch).length > 0);
+  }
+
   async #publish(chain: Epoch[]): Promise<void> {
-    const { account, doc } = this.#options;
+    const { account } = this.#options;
     for (const epoch of chain) {
-      const records = [...membershipMap(doc).entries()].filter(([id, json]) => !this.#published.has(id) && noticeOf(json)?.base === epoch.id);
+      const records = this.#unpublishedOf(epoch);
       if (records.length === 0) continue;
       const workspace = await this.#workspaceOf(epoch);
       if (!workspace) continue;
@@ -140,6 +211,7 @@ export class EpochNotices {
   #watch(base: Epoch): void {
     const poll = () => {
       this.#polling = this.#polling.then(() => this.#read(base)).catch(() => undefined);
+      if (this.#unpublished()) void this.#publishAgain().catch(() => undefined);
     };
     this.#watching = { base: base.id, timer: setInterval(poll, this.#options.pollIntervalMs ?? NOTICE_POLL_MS), since: 0 };
     poll();

@@ -154,11 +154,16 @@ export class OrgSync extends ObservableV2<OrgSyncEvents> {
     await this.relay?.dismissIntegrityReports();
   }
 
-  /** Pushes pending changes to the relay now; resolves once acknowledged (or at once without a relay). */
+  /**
+   * Pushes pending changes to the relay now, and the notices of rotations and acks to the workspaces of the epochs
+   * they replace; resolves once acknowledged (or at once without a relay), rejects if the relay cannot be reached.
+   */
   async flush(): Promise<void> {
-    // A relay still starting (the org just moved to a new epoch) is waited for: its pushes are what is flushed.
+    // A move to a new epoch under way is finished first, and its relay's start waited for: its pushes are what is flushed.
+    await this.following;
     await this.relayStarting;
     await this.relay?.flush();
+    await this.notices?.flush();
   }
 
   async stop(): Promise<void> {

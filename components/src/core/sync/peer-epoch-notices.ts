@@ -18,7 +18,7 @@ import { deriveEpochSubkeys } from '../org/key-epochs.ts';
 import type { Epoch } from '../org/membership.ts';
 import { membershipMap } from '../org/membership-records.ts';
 import type { MembershipView, OrgMembership } from '../org/org-membership.ts';
-import { noticeOf } from './epoch-notices.ts';
+import { noticeOf, noticeRecords } from './epoch-notices.ts';
 import { PeerSync } from './peer-sync.ts';
 
 export interface PeerEpochNoticesOptions {
@@ -78,12 +78,11 @@ export class PeerEpochNotices {
     const records = membershipMap(doc);
     const notices = new Y.Doc();
     const held = membershipMap(notices);
-    const isNotice = (json: unknown): json is string => typeof json === 'string' && noticeOf(json)?.base === base.id;
     const offer = () => {
-      for (const [id, json] of records.entries()) if (isNotice(json) && !held.has(id)) held.set(id, json);
+      for (const [id, json] of noticeRecords(records, base.id)) if (!held.has(id)) held.set(id, json);
     };
     const take = () => {
-      for (const [id, json] of held.entries()) if (isNotice(json) && !records.has(id)) records.set(id, json);
+      for (const [id, json] of held.entries()) if (typeof json === 'string' && noticeOf(json)?.base === base.id && !records.has(id)) records.set(id, json);
     };
     offer();
     records.observe(offer);
