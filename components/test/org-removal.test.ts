@@ -7,15 +7,15 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { decodeBase64url, encodeBase64url } from '#protocol';
 import { deriveEpochSubkeys } from '../src/core/org/key-epochs.ts';
-import { RelayApiError } from '../src/core/sync/relay-api.ts';
+import { RelayApi, RelayApiError } from '../src/core/sync/relay-api.ts';
 import { decodeEnvelope } from '../src/core/sync/relay-envelope.ts';
 import { RelayEnvelopeSigning, decodeSignedEnvelope } from '../src/core/sync/relay-signatures.ts';
-import { noticeUpdate } from '../src/core/sync/epoch-notices.ts';
+import { EpochNotices, noticeUpdate } from '../src/core/sync/epoch-notices.ts';
 import { GENESIS_EPOCH, membershipMap } from '../src/core/org/membership-records.ts';
-import { relayUpdateCipher, relayWorkspaceIdOf, type RelayAccount } from '../src/core/sync/relay-workspace.ts';
+import { openRelayWorkspace, relayUpdateCipher, relayWorkspaceIdOf, type RelayAccount } from '../src/core/sync/relay-workspace.ts';
 import { REMOVED_FROM_ORG } from '../src/core/sync/org-sync.ts';
-import { useRelayWorker, waitFor, type TestAccount } from './relay-fixtures.ts';
-import { newTestOrg, openDevice, startSyncedDevice, type SyncedDevice, type TestDevice, type TestOrg } from './membership-fixtures.ts';
+import { TestNetwork, useRelayWorker, waitFor, type TestAccount } from './relay-fixtures.ts';
+import { foundOrg, newTestOrg, openDevice, startSyncedDevice, type SyncedDevice, type TestDevice, type TestOrg } from './membership-fixtures.ts';
 
 const worker = useRelayWorker('ana', 'ben', 'cai', 'rex', 'roy');
 
@@ -137,6 +137,27 @@ describe('removing a device', () => {
       expect(rotations).toHaveLength(1);
     } finally {
       await Promise.all([ana, rex].map((device) => device.sync.stop()));
+    }
+  });
+
+  it('pushes a notice that could not reach the old workspace again at the next poll of it', async () => {
+    const { org, devices } = await foundOrg(['ana', 'rex']);
+    const [ana, rex] = devices as [TestDevice, TestDevice];
+    const network = new TestNetwork();
+    const relay: RelayAccount = { api: new RelayApi(worker.url, network.fetch), getToken: async () => worker.accounts.ana.token };
+    const { id: genesisWorkspace } = await openRelayWorkspace(relay, { orgId: org.orgId, subkeys: await deriveEpochSubkeys(org.orgKey, org.orgId, 0) }, ana.doc);
+    await ana.membership.remove([rex.identity.deviceId]);
+    const notices = new EpochNotices({ account: relay, orgId: org.orgId, doc: ana.doc, membership: ana.membership, pollIntervalMs: 20 });
+    const noticesHeld = async () => (await relay.api.pullChanges(await relay.getToken(), genesisWorkspace, 0)).changes.filter((change) => change.id.startsWith('notice-'));
+    try {
+      network.refuse(({ method, url }) => method === 'POST' && url.endsWith(`/sync/${genesisWorkspace}/changes`));
+      await notices.follow(ana.membership.view);
+      expect(network.refused).toBeGreaterThan(0);
+      expect(await noticesHeld()).toEqual([]);
+      network.refuse(null);
+      await waitFor('the notices pushed by a poll', async () => (await noticesHeld()).length > 0);
+    } finally {
+      notices.stop();
     }
   });
 
