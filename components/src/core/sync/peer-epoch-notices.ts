@@ -2,9 +2,9 @@
  * An org's notices over the peer path: a device that was offline while someone was removed comes back in the epoch
  * the removal replaced, whose room the remaining members have left. So each member also keeps a peer connection in
  * the rooms of the epochs before its current one (the last OLD_ROOMS of them), for notices only: a document of its
- * own in each holds the rotation and acknowledgement records of that epoch (as the relay's old workspace does,
- * epoch-notices.ts), and whoever meets the member there gets them, the device that was offline takes the new key
- * from its envelope and moves on, and a removed device learns it was removed. Members that two removals made at once
+ * own in each holds the rotation and acknowledgement records of that epoch, with the enrolments they stand on (as the
+ * relay's old workspace does, epoch-notices.ts), and whoever meets the member there gets them, the device that was
+ * offline takes the new key from its envelope and moves on, and a removed device learns it was removed. Members that two removals made at once
  * sent down different branches meet again in the room of the epoch where the branches part, and settle there.
  *
  * Everyone in the old room held the old key, the removed devices too: they get nothing there but these records,
