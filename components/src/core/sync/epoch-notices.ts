@@ -90,11 +90,13 @@ function devicesNamed(body: UnverifiedBody): unknown[] {
 }
 
 /**
- * What is published as notices of the epoch `base`: its rotations and acks, and the enrolments (and grants of
- * `base`) of the devices they name. Without those a device still in `base` cannot verify them, and a device restored
- * from a kit of `base` may never have been sent them: each device relays its own writes only, so a device that
- * enrolled and was removed before it reached the relay left its enrolment with its peers alone. All of them were
- * written for the members of `base`, the removed devices among them.
+ * What is published as notices of the epoch `base`: its rotations and acks, and the enrolments in `base` (and grants
+ * of `base`) of the devices they name. Without those a device still in `base` cannot verify them, and a device
+ * restored from a kit of `base` may never have been sent them: each device relays its own writes only, so a device
+ * that enrolled and was removed before it reached the relay left its enrolment with its peers alone. Enrolments in
+ * earlier epochs came into `base`'s workspace with the whole document its first device pushed; those in later ones
+ * were written for the later members and stay out. All of these were written for the members of `base`, the removed
+ * devices among them.
  */
 export function noticeRecords(records: Y.Map<string>, base: string): [string, string][] {
   const bodies = [...records.entries()].map(([id, json]) => ({ id, json, body: bodyOf(json) }));
@@ -102,7 +104,7 @@ export function noticeRecords(records: Y.Map<string>, base: string): [string, st
   const isNotice = (body: UnverifiedBody | null) =>
     body !== null &&
     (((body.kind === 'rotation' || body.kind === 'ack') && body.base === base) ||
-      (body.kind === 'device' && named.has(body.deviceId)) ||
+      (body.kind === 'device' && body.epoch === base && named.has(body.deviceId)) ||
       (body.kind === 'grant' && body.epoch === base && named.has(body.deviceId)));
   return bodies.filter(({ body }) => isNotice(body)).map(({ id, json }) => [id, json]);
 }
