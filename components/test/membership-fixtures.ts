@@ -5,9 +5,10 @@ import { generateOrgKey, orgIdFor } from '../src/core/crypto/org-key.ts';
 import { generateDeviceIdentity, type DeviceIdentity } from '../src/core/org/device-identity.ts';
 import type { StoredEpochKey } from '../src/core/org/key-epochs.ts';
 import { OrgMembership, type EpochKeyStore } from '../src/core/org/org-membership.ts';
-import type { SignedRecord } from '../src/core/org/membership-records.ts';
+import { membershipMap, type SignedRecord } from '../src/core/org/membership-records.ts';
 import type { LastSeenOptions } from '../src/core/org/last-seen.ts';
 import { RelayApi } from '../src/core/sync/relay-api.ts';
+import { noticeRecords, noticeUpdate } from '../src/core/sync/epoch-notices.ts';
 import { OrgSync } from '../src/core/sync/org-sync.ts';
 import type { RelayAccount } from '../src/core/sync/relay-workspace.ts';
 import { TestNetwork, type TestAccount } from './relay-fixtures.ts';
@@ -117,5 +118,7 @@ export async function settle(devices: TestDevice[]): Promise<void> {
   throw new Error(`the member lists of ${devices.map((device) => device.name).join(', ')} kept changing after 20 rounds`);
 }
 
+/** The notices of epoch `base` a device publishes in that epoch's workspace (epoch-notices.ts), as Yjs updates. */
+export const noticesOf = (device: TestDevice, base: string) => noticeRecords(membershipMap(device.doc), base).map(([id, json]) => noticeUpdate(id, json));
 export const idsOf = (...devices: TestDevice[]) => devices.map((device) => device.identity.deviceId).sort();
 export const currentMembers = (device: TestDevice) => [...device.membership.view.membership.current.members].sort();

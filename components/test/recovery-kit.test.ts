@@ -1,8 +1,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { GENESIS_EPOCH } from '../src/core/org/membership-records.ts';
 import { assertKitCurrent, exportRecoveryKit, openRecoveryKit, type RecoveryKitContents } from '../src/core/org/recovery-kit.ts';
-import { currentMembers, foundOrg, idsOf, openDevice, settle, syncDoc, type TestDevice, type TestOrg } from './membership-fixtures.ts';
+import { currentMembers, foundOrg, idsOf, noticesOf, openDevice, settle, syncDoc, type TestDevice, type TestOrg } from './membership-fixtures.ts';
 
 const PASSPHRASE = 'correct horse battery';
 
@@ -62,15 +63,13 @@ describe('recovery kit', () => {
     const { org, devices } = await foundOrg(['ana', 'ben', 'rex']);
     const [ana, ben, rex] = devices as [TestDevice, TestDevice, TestDevice];
     const oldKit = await exportRecoveryKit(kitContents(org, ben), PASSPHRASE);
-    const notices: Uint8Array[] = [];
-    ana.membership.on('rotated', ({ update }) => notices.push(update));
     await ana.membership.remove([rex.identity.deviceId]);
     await settle([ana, ben]);
 
-    // The old epoch's workspace holds the org as it was, and the notice of the rotation.
+    // The old epoch's workspace holds the org as it was, and the notices of the rotation.
     const { device, contents } = await restore(oldKit);
     syncDoc(rex.doc, device.doc);
-    Y.applyUpdate(device.doc, notices[0]!);
+    for (const notice of noticesOf(ana, GENESIS_EPOCH)) Y.applyUpdate(device.doc, notice);
     await device.membership.refresh();
     expect(() => assertKitCurrent(device.membership.view.membership, contents, device.identity.deviceId)).toThrow(
       expect.objectContaining({ code: 'KIT_REPLACED', message: expect.stringContaining('new key') }),

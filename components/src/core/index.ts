@@ -11,7 +11,6 @@ export {
   type MembershipView,
   type OrgMembershipOptions,
   type OrgMembershipEvents,
-  type RotationNotice,
   type EpochKeyStore,
 } from './org/org-membership.ts';
 export type { Membership, MembershipStatus, DeviceInfo, Epoch } from './org/membership.ts';

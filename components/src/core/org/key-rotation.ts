@@ -4,7 +4,6 @@
  * by the remover; a recipient opens its envelope and accepts the key only if it matches the commitment, so a
  * remover cannot hand different keys to different devices.
  */
-import * as Y from 'yjs';
 import { decodeBase64url, encodeBase64url } from '#protocol';
 import { openSealedToKeyPair, sealToPublicKey } from '../crypto/device-keys.ts';
 import { CryptoError } from '../crypto/crypto-error.ts';
@@ -13,7 +12,6 @@ import type { DeviceIdentity } from './device-identity.ts';
 import { enrolmentProof, epochKeyCommitment } from './key-epochs.ts';
 import type { Membership } from './membership.ts';
 import {
-  membershipMap,
   signRecord,
   type DeviceBody,
   type GrantBody,
@@ -156,16 +154,4 @@ async function openEnvelope(identity: DeviceIdentity, orgId: string, number: num
     throw new RotationError('KEY_MISMATCH', `The new org key sealed to this device did not open or did not match: ${err.message}`);
   }
   return key;
-}
-
-/**
- * A rotation record as a Yjs update of its own, from a fresh Yjs client: it depends on nothing, so any copy of the
- * org document applies it. This is what goes into the old epoch's relay workspace (the notice), and nothing else.
- */
-export function rotationNotice(record: VerifiedRecord): Uint8Array {
-  const doc = new Y.Doc();
-  membershipMap(doc).set(record.id, JSON.stringify(record.signed));
-  const update = Y.encodeStateAsUpdate(doc);
-  doc.destroy();
-  return update;
 }

@@ -3,7 +3,8 @@
  * the epoch chain (membership.ts), opens the envelopes sealed to this device and keeps their keys (key-epochs.ts),
  * and does what falls to this device: enrol, acknowledge the rotation it follows, carry over a lost rotation's
  * removals, grant the key to a device it invited while a rotation was being made. The sync layer follows its
- * `change` events to the current epoch's room and workspace, and publishes each `rotated` notice in the old one.
+ * `change` events to the current epoch's room and workspace, and publishes the rotations and acks it finds in the
+ * document in the old one (sync/epoch-notices.ts).
  */
 import type * as Y from 'yjs';
 import { ObservableV2 } from 'lib0/observable';
@@ -18,7 +19,6 @@ import {
   issueTicket,
   openGrant,
   openRotation,
-  rotationNotice,
   type DeviceProfile,
 } from './key-rotation.ts';
 import { refuseWritesAfterRemoval } from '../records/org-document.ts';
@@ -43,17 +43,8 @@ export interface MembershipView {
   epochKey: Uint8Array;
 }
 
-export interface RotationNotice {
-  /** The epoch the rotation replaced, and its key: the notice goes to that epoch's workspace, sealed under it. */
-  base: Epoch;
-  baseKey: Uint8Array;
-  /** A Yjs update holding the rotation record alone (`rotationNotice`). */
-  update: Uint8Array;
-}
-
 export interface OrgMembershipEvents {
   change: (view: MembershipView) => void;
-  rotated: (notice: RotationNotice) => void;
 }
 
 export interface OrgMembershipOptions {
@@ -291,14 +282,11 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
 
   async #rotate(remove: string[], membership = this.view.membership): Promise<void> {
     const { identity, orgId, doc } = this.#options;
-    const base = membership.current;
-    const baseKey = this.#keys.get(base.id);
     const { record, key } = await createRotation(identity, membership, remove);
     const stored = { orgId, epoch: record.id, number: record.body.number, key };
     await this.#keyStore.save(stored);
     this.#keep(stored);
     writeRecord(doc, record);
-    if (baseKey) this.emit('rotated', [{ base, baseKey, update: rotationNotice(record) }]);
   }
 
   async #write(record: Promise<VerifiedRecord>): Promise<void> {
