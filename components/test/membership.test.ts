@@ -1,8 +1,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { generateDeviceIdentity } from '../src/core/org/device-identity.ts';
 import { enrolDevice } from '../src/core/org/key-rotation.ts';
-import { readSignedRecords, signRecord, verifyRecords, writeRecord, type DeviceBody, type SignedRecord } from '../src/core/org/membership-records.ts';
+import { membershipMap, readSignedRecords, signRecord, verifyRecords, writeRecord, type DeviceBody, type SignedRecord } from '../src/core/org/membership-records.ts';
 import { currentMembers, foundOrg, idsOf, newTestOrg, openDevice, settle, syncDoc, type TestDevice } from './membership-fixtures.ts';
 
 const profile = { memberId: 'm', memberName: 'Mo', name: 'Mo’s phone' };
@@ -42,6 +43,32 @@ describe('member list', () => {
     await nia.membership.refresh();
     expect(nia.membership.view.status).toBe('member');
     expect(ownEntries()).toEqual([entry]);
+  });
+
+  it('keeps counting the records while the document shows their keys empty for a moment, and does not enrol again', async () => {
+    const { devices } = await foundOrg(['ana', 'ben']);
+    const [ana] = devices as [TestDevice, TestDevice];
+    const records = membershipMap(ana.doc).size;
+    // Copies of every record under its id from another Yjs client (as notices are copied, epoch-notices.ts), made
+    // after a change of that client's own: a document that receives the copies without that change deletes the
+    // records they replace at once, and holds the copies back until the change arrives.
+    const copies = new Y.Doc();
+    copies.getMap('elsewhere').set('first', 1);
+    const withoutFirst = Y.encodeStateVector(copies);
+    syncDoc(ana.doc, copies);
+    for (const [id, json] of membershipMap(copies).entries()) membershipMap(copies).set(id, json);
+    Y.applyUpdate(ana.doc, Y.encodeStateAsUpdate(copies, withoutFirst));
+    expect(membershipMap(ana.doc).size).toBe(0);
+
+    await ana.membership.refresh();
+    expect(ana.membership.view.status).toBe('member');
+    expect(currentMembers(ana)).toEqual(idsOf(...devices));
+    expect(membershipMap(ana.doc).size).toBe(0);
+
+    syncDoc(copies, ana.doc);
+    await ana.membership.refresh();
+    expect(membershipMap(ana.doc).size).toBe(records);
+    expect(currentMembers(ana)).toEqual(idsOf(...devices));
   });
 
   it('ignores an entry with a bad signature, one signed by another device, and one for another org', async () => {

@@ -192,7 +192,12 @@ export class OrgMembership extends ObservableV2<OrgMembershipEvents> {
 
   async #read(): Promise<MembershipView> {
     const { orgId, doc, identity } = this.#options;
-    const records = await verifyRecords(orgId, readSignedRecords(doc), this.#verified);
+    const held = await verifyRecords(orgId, readSignedRecords(doc), this.#verified);
+    // The list only ever gains records, but the document can show a record's key empty for a moment: copies of a
+    // record under its id from several Yjs clients (the notices, epoch-notices.ts) replace one another, and a copy
+    // that waits on an earlier change of its client has already deleted the one it replaces. What verified once counts.
+    const seen = [...this.#verified.values()].filter((record): record is VerifiedRecord => record !== null && !held.includes(record));
+    const records = [...held, ...seen];
     let membership = await this.#resolve(records);
     // Keys opened from envelopes can make more of the chain checkable: resolve until no new key opens.
     while (await this.#openEnvelopes(membership, records)) membership = await this.#resolve(records);
