@@ -36,7 +36,9 @@ interface PeerWindow {
   dataChannelReceives: DataChannelSend[];
   /** How many auth channels, so how many peer connections, the page opened. */
   authChannels: number;
-  /** Lets a `member-verifying-late` page check the proof it holds. */
+  /** How many of them have closed. */
+  closedAuthChannels: number;
+  /** Lets a `member-verifying-late` or `other-key-verifying-late` page check the proof it holds. */
   releaseVerification: () => void;
   rejections: HandshakeFailure[];
   /** Proofs that this page's handshake verified, for the replay test. */
@@ -50,10 +52,14 @@ function recordDataChannelSends() {
   w.dataChannelSends = sends;
   w.dataChannelReceives = [];
   w.authChannels = 0;
+  w.closedAuthChannels = 0;
   const createDataChannel = RTCPeerConnection.prototype.createDataChannel;
   RTCPeerConnection.prototype.createDataChannel = function (this: RTCPeerConnection, label: string, init?: RTCDataChannelInit) {
     const channel = createDataChannel.call(this, label, init);
-    if (label === 'p2p-clinic-auth') w.authChannels += 1;
+    if (label === 'p2p-clinic-auth') {
+      w.authChannels += 1;
+      channel.addEventListener('close', () => (w.closedAuthChannels += 1));
+    }
     channel.addEventListener('message', (event: MessageEvent<ArrayBuffer | string>) =>
       w.dataChannelReceives.push({ label, bytes: typeof event.data === 'string' ? event.data.length : event.data.byteLength }),
     );
@@ -74,9 +80,18 @@ function recordDataChannelSends() {
  * peer-auth key of another org key; `random-proof` has no key, answers with random bytes and accepts any proof;
  * `recording` is a member that keeps every proof it verified; `replay` answers every challenge with one old proof;
  * `member-failing-once` is a member whose first verification fails, as a transient fault would;
- * `member-verifying-late` is a member that checks the peer's proof only once `releaseVerification` is called.
+ * `member-verifying-late` is a member that checks the peer's proof only once `releaseVerification` is called, and
+ * `other-key-verifying-late` an `other-key` page that does.
  */
-type HandshakeKind = 'member' | 'other-key' | 'random-proof' | 'recording' | 'member-failing-once' | 'member-verifying-late' | { replay: number[] };
+type HandshakeKind =
+  | 'member'
+  | 'other-key'
+  | 'random-proof'
+  | 'recording'
+  | 'member-failing-once'
+  | 'member-verifying-late'
+  | 'other-key-verifying-late'
+  | { replay: number[] };
 
 interface Org {
   id: string;
@@ -99,6 +114,18 @@ async function joinRoom(org: Org, handshake: HandshakeKind): Promise<Device> {
       const acceptAnything = async () => true;
       w.verifiedProofs = [];
       w.rejections = [];
+      const verifyingLate = (steps: Pick<PeerHandshake, 'prove' | 'verify'>): Pick<PeerHandshake, 'prove' | 'verify'> => {
+        const released = new Promise<void>((resolve) => (w.releaseVerification = resolve));
+        return {
+          prove: steps.prove,
+          verify: async (ours, theirs, proof) => {
+            await released;
+            return steps.verify(ours, theirs, proof);
+          },
+        };
+      };
+      const otherKeyProofs = async () =>
+        core.challengeProofs((await core.deriveOrgSubkeys(Uint8Array.from(otherKey), org.id)).peerAuthKey, 'peer-auth');
       let steps: Pick<PeerHandshake, 'prove' | 'verify'>;
       // Members name their devices once both proofs have passed, as OrgSync's do: never to a peer that failed.
       let identify: PeerHandshake['identify'];
@@ -106,10 +133,9 @@ async function joinRoom(org: Org, handshake: HandshakeKind): Promise<Device> {
         steps = proofs;
         identify = core.peerIdentification(await core.generateDeviceIdentity(), org.id);
       }
-      else if (handshake === 'other-key') {
-        const other = await core.deriveOrgSubkeys(Uint8Array.from(otherKey), org.id);
-        steps = core.challengeProofs(other.peerAuthKey, 'peer-auth');
-      } else if (handshake === 'random-proof') steps = { prove: randomProof, verify: acceptAnything };
+      else if (handshake === 'other-key') steps = await otherKeyProofs();
+      else if (handshake === 'other-key-verifying-late') steps = verifyingLate(await otherKeyProofs());
+      else if (handshake === 'random-proof') steps = { prove: randomProof, verify: acceptAnything };
       else if (handshake === 'recording') {
         steps = {
           prove: proofs.prove,
@@ -129,16 +155,8 @@ async function joinRoom(org: Org, handshake: HandshakeKind): Promise<Device> {
             return false;
           },
         };
-      } else if (handshake === 'member-verifying-late') {
-        const released = new Promise<void>((resolve) => (w.releaseVerification = resolve));
-        steps = {
-          prove: proofs.prove,
-          verify: async (ours, theirs, proof) => {
-            await released;
-            return proofs.verify(ours, theirs, proof);
-          },
-        };
-      } else {
+      } else if (handshake === 'member-verifying-late') steps = verifyingLate(proofs);
+      else {
         const replayed = Uint8Array.from(handshake.replay);
         steps = { prove: async () => replayed, verify: acceptAnything };
       }
@@ -251,10 +269,28 @@ describe('the peer handshake between two browser contexts', () => {
       expect(record.bytesReceived).toBe(0);
       expectOnlyHandshakeSends(record.sends);
     }
-    // Whoever verified first found the proof wrong; the other may have heard the refusal before its own check.
+    // Whoever verified first found the proof wrong; the other hears the refusal only after the proof that came before it.
     expect([aliceRecord.rejections[0], bobRecord.rejections[0]]).toContain('PEER_NOT_AUTHENTIC');
     expect(await sharedKeys(alice)).toEqual(['from-alice']);
     expect(await sharedKeys(bob)).toEqual(['from-bob']);
+  });
+
+  it('hears a peer out before its close: a close that comes while a busy device still checks the proof before it does not end the handshake first', async () => {
+    const org = newOrg();
+    const alice = await joinRoom(org, 'member');
+    const bob = await joinRoom(org, 'other-key-verifying-late');
+
+    // Alice found Bob's proof wrong and closed the connection; Bob has her proof and the close, and is still checking.
+    await waitForRejections(alice);
+    await bob.waitFor('the close of the auth channel', () => (window as unknown as PeerWindow).closedAuthChannels > 0);
+    expect((await gateRecord(bob)).rejections).toEqual([]);
+    await bob.evaluate(() => (window as unknown as PeerWindow).releaseVerification());
+
+    // In the order they came: Alice's proof, which Bob's key cannot verify, decides, not the close after it.
+    await waitForRejections(bob);
+    const bobRecord = await gateRecord(bob);
+    expect(bobRecord.rejections[0]).toBe('PEER_NOT_AUTHENTIC');
+    expect(bobRecord.bytesReceived).toBe(0);
   });
 
   it('turns away a peer without the key that answers with random bytes and accepts any proof, giving it no document byte', async () => {

@@ -290,13 +290,18 @@ function runHandshake(
       reject(new HandshakeError(code, reason));
     };
     const timer = setTimeout(() => fail('TIMEOUT', 'the peer did not authenticate in time'), HANDSHAKE_TIMEOUT_MS);
+    // Nothing goes out on a channel that is closing; its close, queued behind what came before it, then says why.
+    const send = (message: Uint8Array<ArrayBuffer>) => {
+      if (channel.readyState !== 'open') return false;
+      channel.send(message);
+      return true;
+    };
     const started = () => (steps ??= openingAndSteps(handshake, binding));
     const sendProof = async () => {
       const { opening, prove } = await started();
       const proof = await prove(opening, theirs!);
       if (settled) return;
-      channel.send(withType(AuthMessage.Proof, proof));
-      proofSent = true;
+      proofSent = send(withType(AuthMessage.Proof, proof));
     };
     const maybeDone = async () => {
       if (!settled && proofSent && verified) {
@@ -314,9 +319,11 @@ function runHandshake(
     channel.onopen = () =>
       serially(async () => {
         const { opening } = await started();
-        if (!settled) channel.send(withType(AuthMessage.Challenge, opening));
+        if (!settled) send(withType(AuthMessage.Challenge, opening));
       });
-    channel.onclose = () => fail('CLOSED', 'the authentication channel closed');
+    // In turn too: a peer that refuses our proof closes right after saying so, and a step still awaiting (our own
+    // check of its proof, on a busy device) must not let the close overtake the refusal or the proof before it.
+    channel.onclose = () => serially(async () => fail('CLOSED', 'the authentication channel closed'));
     const receive = async (message: Uint8Array) => {
       const body = message.subarray(1);
       // After the handshake too: only statements come then.
@@ -332,7 +339,7 @@ function runHandshake(
       } else if (message[0] === AuthMessage.Proof && theirs !== null && !verified) {
         if (handshake.order === 'prove-first' && !proofSent) return fail('PROTOCOL_ERROR', 'proof before ours');
         if (!(await verify(ours, theirs, body))) {
-          channel.send(Uint8Array.of(AuthMessage.Rejected));
+          send(Uint8Array.of(AuthMessage.Rejected));
           return fail('PEER_NOT_AUTHENTIC', 'the peer could not prove it holds the key');
         }
         verified = true;
