@@ -100,6 +100,8 @@ async function vitestSummary(log: string): Promise<string> {
 
 function startBurner(): ChildProcess {
   const burner = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
+  // Not holding the check open: when the runs are done it exits, and its exit handler stops the burners.
+  burner.unref();
   // At 19 (the default, with which the suite passed 10 in a row) a burner takes little CPU from the suite but fills
   // every moment the suite leaves a core idle, so each wake-up has to take a core back; at 0 it halves the suite's CPU.
   if (burner.pid !== undefined) setPriority(burner.pid, burnerNice);
