@@ -64,25 +64,29 @@ async function runFromCleanClone(run: number): Promise<RunResult> {
   const out = createWriteStream(log);
   const clone = join(logDir, `clone-${run}`);
   try {
-    await step(out, 'git', ['clone', '--quiet', '--no-checkout', ROOT, clone], ROOT);
-    await step(out, 'git', ['checkout', '--quiet', '--detach', commit], clone);
-    // As .ci/run installs: no install step may fetch a browser.
-    await step(out, 'npm', ['ci', '--no-audit', '--no-fund'], clone);
-  } catch (error) {
+    try {
+      await step(out, 'git', ['clone', '--quiet', '--no-checkout', ROOT, clone], ROOT);
+      await step(out, 'git', ['checkout', '--quiet', '--detach', commit], clone);
+      await step(out, 'npm', ['ci', '--no-audit', '--no-fund'], clone);
+    } catch (error) {
+      return { run, passed: false, seconds: 0, summary: `setup failed: ${(error as Error).message}`, log };
+    }
+    const started = performance.now();
+    const passed = await step(out, 'npm', ['test'], clone).then(() => true, () => false);
+    const seconds = Math.round((performance.now() - started) / 1000);
+    await new Promise((resolve) => out.end(resolve));
+    return { run, passed, seconds, summary: await vitestSummary(log), log };
+  } finally {
     out.end();
-    return { run, passed: false, seconds: 0, summary: `setup failed: ${(error as Error).message}`, log };
+    // A clone with its node_modules takes over 600 MB, and its log says what happened.
+    await rm(clone, { recursive: true, force: true });
   }
-  const started = performance.now();
-  const passed = await step(out, 'npm', ['test'], clone).then(() => true, () => false);
-  const seconds = Math.round((performance.now() - started) / 1000);
-  await new Promise((resolve) => out.end(resolve));
-  await rm(clone, { recursive: true, force: true });
-  return { run, passed, seconds, summary: await vitestSummary(log), log };
 }
 
 /** Runs one command with its output appended to the run's log; rejects on a non-zero exit. */
 function step(out: NodeJS.WritableStream, command: string, args: string[], cwd: string): Promise<void> {
   out.write(`\n$ ${command} ${args.join(' ')}\n`);
+  // As .ci/run installs: no install step may fetch a browser.
   const child = spawn(command, args, { cwd, env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1' } });
   child.stdout.pipe(out, { end: false });
   child.stderr.pipe(out, { end: false });
